@@ -1,0 +1,7 @@
+"""`python -m aeviz` runs the command line."""
+
+import sys
+
+from aeviz.cli import main
+
+sys.exit(main())

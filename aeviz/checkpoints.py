@@ -1,0 +1,216 @@
+"""Checkpoints: a folder holding `model.safetensors` (weights) and `meta.json` (configs, dataset, metrics, history).
+
+Loading never unpickles: safetensors holds raw tensors only, and the JSON is plain data. A checkpoint whose tensors do not
+fit its config, a truncated file, or a name that would leave the checkpoints folder is refused with a CheckpointError.
+Writes are atomic: both files go into a temporary folder that is renamed into place.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load as load_safetensors
+from safetensors.torch import save as save_safetensors
+
+import aeviz
+from aeviz.errors import AevizError, CheckpointError
+from aeviz.models import Autoencoder, ModelConfig
+from aeviz.training import TrainConfig
+
+WEIGHTS = "model.safetensors"
+META = "meta.json"
+FORMAT = "aeviz-checkpoint/1"
+NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+MAX_WEIGHTS_BYTES = 64 * 2**20
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+
+
+@dataclass
+class Checkpoint:
+    """A loaded (or to-be-saved) model with what is known about how it was made."""
+
+    model: Autoencoder
+    train_config: TrainConfig | None = None
+    dataset: str = ""  # built-in dataset name or the user's file name
+    data_seed: int = 0  # seed of the train/validation split
+    metrics: dict = field(default_factory=dict)  # final numbers, e.g. val_loss, active_fraction
+    history: list[dict] = field(default_factory=list)  # one EpochMetrics dict per epoch
+    name: str = ""  # folder name once saved or loaded
+
+    @property
+    def config(self) -> ModelConfig:
+        return self.model.config
+
+
+def default_root() -> Path:
+    """Where checkpoints live: $AEVIZ_CHECKPOINTS, else the `checkpoints/` folder of this source tree."""
+    return Path(os.environ.get("AEVIZ_CHECKPOINTS", SHIPPED_DIR))
+
+
+def checkpoint_path(root: str | Path, name: str) -> Path:
+    """The folder for checkpoint `name` inside `root`; refuses names that are empty, odd, or leave `root`."""
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name) or ".." in name:
+        raise CheckpointError(
+            f"invalid checkpoint name {name!r}: use 1-64 letters, digits, '-', '_' or '.', starting with a letter or digit"
+        )
+    root = Path(root).resolve()
+    path = (root / name).resolve()
+    if path.parent != root:
+        raise CheckpointError(f"checkpoint name {name!r} would leave the checkpoints folder")
+    return path
+
+
+def _meta(checkpoint: Checkpoint) -> dict:
+    return {
+        "format": FORMAT,
+        "aeviz_version": aeviz.__version__,
+        "model": checkpoint.config.to_dict(),
+        "train": checkpoint.train_config.to_dict() if checkpoint.train_config else None,
+        "dataset": checkpoint.dataset,
+        "data_seed": checkpoint.data_seed,
+        "metrics": checkpoint.metrics,
+        "history": checkpoint.history,
+    }
+
+
+def weights_bytes(model: Autoencoder) -> bytes:
+    """The model's weights in safetensors format (contiguous CPU copies)."""
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    return save_safetensors(tensors, metadata={"format": FORMAT})
+
+
+def save_checkpoint(checkpoint: Checkpoint, name: str, root: str | Path | None = None) -> Path:
+    """Write the checkpoint to root/name, replacing an older one of that name, and return the folder.
+
+    Both files are written into a hidden temporary folder that is then renamed into place, so a reader never sees a
+    half-written checkpoint.
+    """
+    root = Path(root) if root is not None else default_root()
+    root.mkdir(parents=True, exist_ok=True)
+    path = checkpoint_path(root, name)
+    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{name}.", suffix=".tmp"))
+    try:
+        (tmp / WEIGHTS).write_bytes(weights_bytes(checkpoint.model))
+        (tmp / META).write_text(json.dumps(_meta(checkpoint), indent=1))
+        if path.exists():
+            old = tmp.with_suffix(".old")
+            os.replace(path, old)
+            os.replace(tmp, path)
+            shutil.rmtree(old)
+        else:
+            os.replace(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    checkpoint.name = name
+    return path
+
+
+def _read_meta(raw: bytes, where: str) -> dict:
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CheckpointError(f"{where}: {META} is not valid JSON ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise CheckpointError(f"{where}: {META} is not an aeviz checkpoint (expected format {FORMAT})")
+    return meta
+
+
+def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
+    """Rebuild the model from its config and check every tensor against it before loading."""
+    try:
+        config = ModelConfig.from_dict(meta["model"])
+        train_config = TrainConfig.from_dict(meta["train"]) if meta.get("train") else None
+    except (AevizError, KeyError, TypeError) as exc:
+        raise CheckpointError(f"{where}: the saved configuration is invalid ({exc})") from None
+    try:
+        tensors = load_safetensors(weights)
+    except (SafetensorError, ValueError, RuntimeError, OSError) as exc:
+        raise CheckpointError(f"{where}: {WEIGHTS} is damaged or not a safetensors file ({exc})") from None
+    model = Autoencoder(config)
+    expected = model.state_dict()
+    missing, unexpected = set(expected) - set(tensors), set(tensors) - set(expected)
+    if missing or unexpected:
+        raise CheckpointError(
+            f"{where}: the weights do not fit the config "
+            f"(missing {sorted(missing)[:3]}, unexpected {sorted(unexpected)[:3]})"
+        )
+    for key, tensor in tensors.items():
+        if tensor.shape != expected[key].shape or tensor.dtype != expected[key].dtype:
+            raise CheckpointError(
+                f"{where}: tensor {key} has shape {tuple(tensor.shape)}, the config needs {tuple(expected[key].shape)}"
+            )
+    model.load_state_dict(tensors)
+    model.eval()
+    return Checkpoint(
+        model,
+        train_config,
+        str(meta.get("dataset", "")),
+        int(meta.get("data_seed", 0)),
+        dict(meta.get("metrics") or {}),
+        list(meta.get("history") or []),
+    )
+
+
+def load_checkpoint(name: str, root: str | Path | None = None, device: torch.device | None = None) -> Checkpoint:
+    """Load root/name; the model comes back in eval mode on `device` (CPU by default)."""
+    root = Path(root) if root is not None else default_root()
+    path = checkpoint_path(root, name)
+    if not (path / WEIGHTS).is_file() or not (path / META).is_file():
+        raise CheckpointError(f"no checkpoint named {name!r} in {root}")
+    if (path / WEIGHTS).stat().st_size > MAX_WEIGHTS_BYTES:
+        raise CheckpointError(f"{name}: {WEIGHTS} is larger than {MAX_WEIGHTS_BYTES // 2**20} MB")
+    checkpoint = _build(_read_meta((path / META).read_bytes(), name), (path / WEIGHTS).read_bytes(), name)
+    checkpoint.name = name
+    if device is not None:
+        checkpoint.model.to(device)
+    return checkpoint
+
+
+def list_checkpoints(root: str | Path | None = None) -> list[str]:
+    """Names of the checkpoint folders in root, sorted; folders without both files are left out."""
+    root = Path(root) if root is not None else default_root()
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name for p in root.iterdir() if NAME_PATTERN.fullmatch(p.name) and (p / WEIGHTS).is_file() and (p / META).is_file()
+    )
+
+
+def read_meta(name: str, root: str | Path | None = None) -> dict:
+    """A checkpoint's meta.json without loading its weights (for listings)."""
+    path = checkpoint_path(Path(root) if root is not None else default_root(), name)
+    return _read_meta((path / META).read_bytes(), name)
+
+
+def to_zip(checkpoint: Checkpoint) -> bytes:
+    """The checkpoint as a zip of its two files, for a browser download."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(WEIGHTS, weights_bytes(checkpoint.model))
+        archive.writestr(META, json.dumps(_meta(checkpoint), indent=1))
+    return buffer.getvalue()
+
+
+def from_zip(payload: bytes, where: str = "the uploaded zip") -> Checkpoint:
+    """A checkpoint from a zip made by `to_zip` (an upload); nothing in it is unpickled or written to disk."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            sizes = {i.filename: i.file_size for i in archive.infolist()}
+            if set(sizes) != {WEIGHTS, META}:
+                raise CheckpointError(f"{where} must hold exactly {WEIGHTS} and {META}, found {sorted(sizes)[:5]}")
+            if sizes[WEIGHTS] > MAX_WEIGHTS_BYTES or sizes[META] > MAX_WEIGHTS_BYTES:
+                raise CheckpointError(f"{where} is too large")
+            meta, weights = archive.read(META), archive.read(WEIGHTS)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise CheckpointError(f"{where} is not a valid zip file ({exc})") from None
+    return _build(_read_meta(meta, where), weights, where)

@@ -1,0 +1,132 @@
+"""The teacher's command line: `aeviz train | eval | pretrain` (also `python -m aeviz`).
+
+Errors a user can cause print one line on stderr and exit with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from aeviz.checkpoints import checkpoint_path, load_checkpoint, save_checkpoint
+from aeviz.data import list_datasets, load_dataset
+from aeviz.errors import AevizError
+from aeviz.evaluation import evaluate_model
+from aeviz.models import ARCHS, ModelConfig
+from aeviz.pretrain import RECIPES, fit, pretrain
+from aeviz.training import TrainConfig, default_loss
+
+L1_HELP = (
+    "λ of the L1 activity penalty: loss = MSE per feature + λ · Σ_i |a_i| summed over code units, averaged over the "
+    "samples of a batch (on MNIST with a 64-unit ReLU code, 0.0003 silences about half the active units)"
+)
+
+
+def _widths(text: str) -> tuple[int, ...]:
+    try:
+        widths = tuple(int(w) for w in text.split(",") if w.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"hidden widths must be integers separated by commas, got {text!r}") from None
+    if not widths or min(widths) < 1:
+        raise argparse.ArgumentTypeError("hidden widths must be positive integers, e.g. 128,64")
+    return widths
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="aeviz", description="Train and inspect small autoencoders.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    t = commands.add_parser("train", help="train an autoencoder and save it as a checkpoint")
+    t.add_argument("--dataset", default="mnist", help=f"one of {', '.join(list_datasets())}, or a file path")
+    t.add_argument("--arch", choices=ARCHS, default="mlp", help="model family")
+    t.add_argument("--latent", type=int, default=2, help="code size (units in the latent layer)")
+    t.add_argument("--hidden", type=_widths, default=(128, 64), help="encoder widths, e.g. 128,64 (mlp, vae)")
+    t.add_argument("--l1", type=float, default=0.0, help=L1_HELP)
+    t.add_argument("--noise", type=float, default=0.0, help="denoising: std of Gaussian noise on the input")
+    t.add_argument("--mask", type=float, default=0.0, help="denoising: probability of zeroing an input feature")
+    t.add_argument("--beta", type=float, default=1.0, help="VAE: weight of the KL term")
+    t.add_argument("--loss", choices=("mse", "bce"), help="reconstruction loss (default: bce for conv, mse otherwise)")
+    t.add_argument("--epochs", type=int, default=20)
+    t.add_argument("--batch-size", type=int, default=128)
+    t.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--out", required=True, help="checkpoint folder to write, e.g. checkpoints/my-model")
+
+    e = commands.add_parser("eval", help="validation figures of a checkpoint, next to PCA")
+    e.add_argument("dir", help="checkpoint folder")
+    e.add_argument("--dataset", help="dataset to evaluate on (default: the one it was trained on)")
+    e.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = commands.add_parser("pretrain", help="regenerate the shipped checkpoints")
+    p.add_argument("--out", default="checkpoints", help="folder for the checkpoints")
+    return parser
+
+
+def _split_dir(text: str) -> tuple[Path, str]:
+    path = Path(text)
+    checkpoint_path(path.parent, path.name)  # validates the name
+    return path.parent, path.name
+
+
+def _train(args: argparse.Namespace) -> None:
+    root, name = _split_dir(args.out)
+    data = load_dataset(args.dataset, seed=args.seed)
+    model_config = ModelConfig.for_data(data.n_features, data.image_shape, args.arch, args.latent, hidden=args.hidden)
+    train_config = TrainConfig(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        l1=args.l1,
+        noise_std=args.noise,
+        mask_prob=args.mask,
+        beta=args.beta,
+        loss=args.loss or default_loss(args.arch),
+        seed=args.seed,
+    )
+    print(f"{data.name}: {len(data.X_train)} training and {len(data.X_val)} validation rows, {data.n_features} features")
+    print(f"{args.arch} autoencoder, code of {args.latent} units ({model_config.completeness})")
+    checkpoint = None
+    with tqdm(total=args.epochs, unit="epoch", file=sys.stdout) as bar:
+        for metrics, checkpoint in fit(data, model_config, train_config, data_seed=args.seed):  # noqa: B007 - keep the last
+            bar.set_postfix(
+                train=f"{metrics.train_loss:.4f}", val=f"{metrics.val_loss:.4f}", active=f"{metrics.active_fraction:.2f}"
+            )
+            bar.update()
+    checkpoint.dataset = str(args.dataset)  # a path, so that `aeviz eval` finds the user's file again
+    path = save_checkpoint(checkpoint, name, root)
+    print(f"saved {path}  val_mse {checkpoint.metrics['val_mse']:.4f}  (PCA: {checkpoint.metrics['pca_val_mse']:.4f})")
+
+
+def _eval(args: argparse.Namespace) -> None:
+    root, name = _split_dir(args.dir)
+    checkpoint = load_checkpoint(name, root)
+    data = load_dataset(args.dataset or checkpoint.dataset, seed=checkpoint.data_seed)
+    result = evaluate_model(checkpoint.model, data)
+    if args.json:
+        print(json.dumps(result, indent=1))
+        return
+    for key, value in result.items():
+        print(f"{key:>18}  {value:.4f}" if isinstance(value, float) else f"{key:>18}  {value}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "train":
+            _train(args)
+        elif args.command == "eval":
+            _eval(args)
+        else:
+            print(f"training {len(RECIPES)} checkpoints into {args.out}")
+            pretrain(args.out, report=print)
+    except AevizError as exc:
+        print(f"aeviz: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("aeviz: interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,40 @@
+"""Turning rows of pixels into crisp pictures: one uint8 montage per figure, upscaled with nearest neighbour.
+
+Streamlit serves every st.image as its own request, so many digits are tiled into one montage instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from aeviz.errors import AevizError
+
+
+def to_image(x: np.ndarray, shape: tuple[int, int], scale: int = 1) -> np.ndarray:
+    """One row of pixels in [0, 1] (n_features,) as a uint8 image (height·scale, width·scale)."""
+    img = np.clip(np.asarray(x, dtype=np.float32).reshape(shape), 0.0, 1.0)
+    img = (img * 255 + 0.5).astype(np.uint8)
+    return np.kron(img, np.ones((scale, scale), dtype=np.uint8)) if scale > 1 else img
+
+
+def montage(X: np.ndarray, shape: tuple[int, int], n_cols: int, scale: int = 1, pad: int = 1) -> np.ndarray:
+    """Rows of pixels X (n_images, n_features) tiled left to right, top to bottom into one uint8 image.
+
+    Cells are separated by `pad` pixels of mid grey so neighbouring digits stay apart.
+    """
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[1] != shape[0] * shape[1]:
+        raise AevizError(f"cannot tile rows of {X.shape[-1]} values as {shape[0]}×{shape[1]} images")
+    n_rows = -(-len(X) // n_cols)
+    h, w = shape[0] * scale, shape[1] * scale
+    canvas = np.full((n_rows * (h + pad) + pad, n_cols * (w + pad) + pad), 128, dtype=np.uint8)
+    for i, row in enumerate(X):
+        r, c = divmod(i, n_cols)
+        top, left = pad + r * (h + pad), pad + c * (w + pad)
+        canvas[top : top + h, left : left + w] = to_image(row, shape, scale)
+    return canvas
+
+
+def display_scale(shape: tuple[int, int], target: int = 140) -> int:
+    """An integer upscaling factor that shows a (height, width) image about `target` pixels tall."""
+    return max(1, round(target / shape[0]))

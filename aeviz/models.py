@@ -1,0 +1,207 @@
+"""Autoencoders of the lecture's four families, behind one interface: h = encode(x), r = decode(h), r ≈ x.
+
+- vanilla: one hidden layer that is the code (784-64-784, ReLU code, sigmoid output);
+- mlp: a multilayer encoder with mirrored decoder (784-128-64-[code]-64-128-784);
+- conv: Conv2D 16-8-8 3×3 with 2×2 max-pooling, a dense bottleneck (so the code can be 2-D), mirrored with upsampling;
+- vae: a variational autoencoder whose encoder gives a mean and a log-variance per code unit.
+
+Inputs are always flat rows of shape (n_samples, n_features); the conv family reshapes to images inside.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, fields
+
+import torch
+from torch import nn
+
+from aeviz.errors import AevizError
+
+ARCHS = ("vanilla", "mlp", "conv", "vae")
+MAX_LATENT = 4_096
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """The shape of an autoencoder; saved as JSON next to the weights and rebuilt with `ModelConfig.from_dict`."""
+
+    arch: str = "mlp"  # vanilla | mlp | conv | vae
+    n_features: int = 784  # input size (pixels or columns)
+    latent_dim: int = 2  # code units: < n_features undercomplete, = complete, > overcomplete
+    hidden: tuple[int, ...] = (128, 64)  # encoder widths before the code (mlp, vae); the decoder mirrors them
+    image_shape: tuple[int, int] | None = None  # (height, width); required by conv
+    conv_channels: tuple[int, ...] = (16, 8, 8)  # conv filters per stage, each followed by 2×2 max-pooling
+    code_activation: str = "linear"  # relu | linear; the lecture's vanilla and sparse models use relu
+    output_activation: str = "sigmoid"  # sigmoid for images in [0, 1], linear for standardised tables
+
+    def __post_init__(self) -> None:
+        if self.arch not in ARCHS:
+            raise AevizError(f"unknown family {self.arch!r}: choose one of {', '.join(ARCHS)}")
+        if not 1 <= self.latent_dim <= MAX_LATENT:
+            raise AevizError(f"latent size must be between 1 and {MAX_LATENT}, got {self.latent_dim}")
+        if self.n_features < 2:
+            raise AevizError("an autoencoder needs at least two input features")
+        if any(w < 1 for w in self.hidden) or any(c < 1 for c in self.conv_channels):
+            raise AevizError("hidden widths and channel counts must be positive")
+        if self.arch == "conv" and self.image_shape is None:
+            raise AevizError("the convolutional family needs image data (choose mnist, digits or an image file)")
+        if self.image_shape is not None and self.image_shape[0] * self.image_shape[1] != self.n_features:
+            raise AevizError(f"image shape {self.image_shape} does not hold {self.n_features} features")
+        if self.code_activation not in _ACTIVATIONS or self.output_activation not in _ACTIVATIONS:
+            raise AevizError(f"activations must be one of {', '.join(_ACTIVATIONS)}")
+
+    @classmethod
+    def for_data(
+        cls, n_features: int, image_shape: tuple[int, int] | None, arch: str = "mlp", latent_dim: int = 2, **kwargs
+    ) -> ModelConfig:
+        """A config that fits the data: sigmoid output for images in [0, 1], linear for standardised tables; a ReLU
+        code for the vanilla family (as in the lecture), a linear code otherwise."""
+        kwargs.setdefault("output_activation", "sigmoid" if image_shape else "linear")
+        kwargs.setdefault("code_activation", "relu" if arch == "vanilla" else "linear")
+        shape = tuple(image_shape) if image_shape else None
+        return cls(arch=arch, n_features=n_features, latent_dim=latent_dim, image_shape=shape, **kwargs)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, meta: dict) -> ModelConfig:
+        """Rebuild from JSON; unknown keys are an error, lists become tuples."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(meta) - known
+        if unknown:
+            raise AevizError(f"unknown model settings: {', '.join(sorted(unknown))}")
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in meta.items()}
+        return cls(**values)
+
+    @property
+    def completeness(self) -> str:
+        """'undercomplete', 'complete' or 'overcomplete': the code size against the input size."""
+        if self.latent_dim < self.n_features:
+            return "undercomplete"
+        return "complete" if self.latent_dim == self.n_features else "overcomplete"
+
+
+_ACTIVATIONS = {"relu": nn.ReLU, "linear": nn.Identity, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
+
+
+class Reshape(nn.Module):
+    """Reshape each sample to `shape` (a module, so encoder and decoder stay plain nn.Sequential)."""
+
+    def __init__(self, *shape: int) -> None:
+        super().__init__()
+        self.shape = shape
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(len(x), *self.shape)
+
+
+def _mlp(widths: list[int], last: nn.Module) -> list[nn.Module]:
+    layers: list[nn.Module] = []
+    for i in range(len(widths) - 1):
+        layers.append(nn.Linear(widths[i], widths[i + 1]))
+        layers.append(nn.ReLU() if i < len(widths) - 2 else last)
+    return layers
+
+
+def _pooled_sizes(size: int, stages: int) -> list[int]:
+    """Side lengths after each 2×2 max-pooling with ceil mode (Keras' padding='same'): 28 -> 14 -> 7 -> 4."""
+    sizes = [size]
+    for _ in range(stages):
+        sizes.append(-(-sizes[-1] // 2))
+    return sizes
+
+
+def _conv_layers(config: ModelConfig) -> tuple[list[nn.Module], list[nn.Module]]:
+    height, width = config.image_shape
+    channels = [1, *config.conv_channels]
+    hs, ws = _pooled_sizes(height, len(channels) - 1), _pooled_sizes(width, len(channels) - 1)
+    flat = channels[-1] * hs[-1] * ws[-1]
+    encoder: list[nn.Module] = [Reshape(1, height, width)]
+    for c_in, c_out in zip(channels, channels[1:], strict=False):
+        encoder += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True)]
+    encoder += [nn.Flatten(), nn.Linear(flat, config.latent_dim), _ACTIVATIONS[config.code_activation]()]
+    decoder: list[nn.Module] = [nn.Linear(config.latent_dim, flat), nn.ReLU(), Reshape(channels[-1], hs[-1], ws[-1])]
+    back = list(config.conv_channels[::-1])  # 8, 8, 16: mirrored, upsampling to the exact sizes the encoder pooled from
+    for i, (c_in, c_out) in enumerate(zip([back[0], *back[:-1]], back, strict=True)):
+        size = (hs[-2 - i], ws[-2 - i])
+        decoder += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.Upsample(size=size, mode="nearest")]
+    decoder += [nn.Conv2d(back[-1], 1, 3, padding=1), _ACTIVATIONS[config.output_activation](), nn.Flatten()]
+    return encoder, decoder
+
+
+class Autoencoder(nn.Module):
+    """encode(x) -> z, decode(z) -> x̂; `activations(x)` exposes the hidden and code activations for sparsity views."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.config = config
+        out = _ACTIVATIONS[config.output_activation]()
+        if config.arch == "conv":
+            encoder, decoder = _conv_layers(config)
+        else:
+            hidden = [] if config.arch == "vanilla" else list(config.hidden)
+            if config.arch == "vae":
+                encoder = _mlp([config.n_features, *hidden], nn.ReLU()) if hidden else []
+                self.to_stats = nn.Linear(hidden[-1] if hidden else config.n_features, 2 * config.latent_dim)
+            else:
+                code = _ACTIVATIONS[config.code_activation]()
+                encoder = _mlp([config.n_features, *hidden, config.latent_dim], code)
+            decoder = _mlp([config.latent_dim, *hidden[::-1], config.n_features], out)
+        self.encoder = nn.Sequential(*encoder)
+        self.decoder = nn.Sequential(*decoder)
+
+    @property
+    def is_variational(self) -> bool:
+        return self.config.arch == "vae"
+
+    def encode_stats(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """VAE only: the mean and log-variance of q(z|x), each of shape (n_samples, latent_dim)."""
+        mean, log_var = self.to_stats(self.encoder(x)).chunk(2, dim=1)
+        return mean, log_var.clamp(-20.0, 20.0)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """The code h = f(x), shape (n_samples, latent_dim); for a VAE, the mean of q(z|x)."""
+        if self.is_variational:
+            return self.encode_stats(x)[0]
+        return self.encoder(x)
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """The reconstruction r = g(h), shape (n_samples, n_features)."""
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))
+
+    def activations(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        """The encoder's hidden layers after their non-linearity ('hidden1', ...) and the 'code', each (n_samples, width)."""
+        out: dict[str, torch.Tensor] = {}
+        h = x
+        layers = list(self.encoder)
+        last = len(layers) if self.is_variational else len(layers) - 1  # a non-VAE encoder ends in the code itself
+        for i, layer in enumerate(layers):
+            h = layer(h)
+            if i < last and isinstance(layer, nn.ReLU) and h.ndim == 2:
+                out[f"hidden{len(out) + 1}"] = h
+        out["code"] = self.to_stats(h).chunk(2, dim=1)[0] if self.is_variational else h
+        return out
+
+
+def build_model(config: ModelConfig, seed: int = 0) -> Autoencoder:
+    """A freshly initialised autoencoder; the same seed gives the same weights, and the global RNG is left untouched."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return Autoencoder(config)
+
+
+def default_device() -> torch.device:
+    """CUDA when available, else CPU; the environment variable AEVIZ_DEVICE overrides (e.g. 'cpu')."""
+    wanted = os.environ.get("AEVIZ_DEVICE")
+    if wanted:
+        return torch.device(wanted)
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())

@@ -1,0 +1,225 @@
+"""Plotly figures: pure functions, arrays in, `plotly.graph_objects.Figure` out.
+
+Scatter plots carry each point's row index in `customdata`, because a Streamlit selection counts points within one trace
+and a coloured scatter has one trace per class; `selected_row` turns a selection back into a row index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from aeviz.models import ModelConfig
+
+CLASS_COLORS = qualitative.D3
+MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
+
+
+def _scatter_traces(coords: np.ndarray, labels, label_kind: str, class_names: Sequence[str], label_name: str, size):
+    three_d = coords.shape[1] == 3
+    Trace = go.Scatter3d if three_d else go.Scattergl
+    rows = np.arange(len(coords))
+    hover = f"row %{{customdata}}<br>{label_name} %{{text}}<extra></extra>"
+
+    def trace(mask, **kw):
+        xyz = {"x": coords[mask, 0], "y": coords[mask, 1]}
+        if three_d:
+            xyz["z"] = coords[mask, 2]
+        text = [str(v) for v in (labels[mask] if labels is not None else rows[mask])]
+        return Trace(**xyz, mode="markers", customdata=rows[mask], text=text, hovertemplate=hover, **kw)
+
+    if label_kind == "class" and labels is not None:
+        traces = []
+        for k in np.unique(labels):
+            name = class_names[k] if k < len(class_names) else str(k)
+            color = CLASS_COLORS[int(k) % len(CLASS_COLORS)]
+            traces.append(trace(labels == k, name=name, marker={"size": size, "color": color, "opacity": 0.8}))
+        return traces
+    marker = {"size": size, "opacity": 0.85}
+    if labels is not None:
+        marker |= {"color": labels, "colorscale": "Viridis", "colorbar": {"title": {"text": label_name}, "thickness": 12}}
+    return [trace(np.ones(len(coords), bool), name="points", marker=marker, showlegend=False)]
+
+
+def latent_scatter_fig(
+    coords: np.ndarray,
+    labels: np.ndarray | None = None,
+    *,
+    label_kind: str = "none",
+    class_names: Sequence[str] = (),
+    label_name: str = "label",
+    title: str = "",
+    axis_titles: tuple[str, ...] = ("z₀", "z₁", "z₂"),
+    highlight: int | None = None,
+) -> go.Figure:
+    """Scatter of coords (n_samples, 2 or 3), coloured by class or by a continuous value, row index in customdata."""
+    size = 6 if coords.shape[1] == 2 else 3
+    fig = go.Figure(_scatter_traces(coords, labels, label_kind, class_names, label_name, size))
+    if highlight is not None and coords.shape[1] == 2:
+        x, y = coords[highlight]
+        fig.add_trace(
+            go.Scatter(
+                x=[x],
+                y=[y],
+                mode="markers",
+                name="selected",
+                hoverinfo="skip",
+                showlegend=False,
+                marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "black"}},
+            )
+        )
+    fig.update_layout(title=title, margin=MARGIN, height=460, legend={"itemsizing": "constant", "title": label_name})
+    if coords.shape[1] == 3:
+        fig.update_layout(
+            scene={"xaxis_title": axis_titles[0], "yaxis_title": axis_titles[1], "zaxis_title": axis_titles[2]}
+        )
+    else:
+        fig.update_layout(xaxis_title=axis_titles[0], yaxis_title=axis_titles[1])
+    return fig
+
+
+def selected_row(event) -> int | None:
+    """The row index of the first selected point of a Streamlit plotly selection event, or None."""
+    try:
+        points = event["selection"]["points"]
+    except (KeyError, TypeError):
+        return None
+    for point in points:
+        data = point.get("customdata")
+        if isinstance(data, dict):  # Streamlit 1.67 sends {'0': 1993}
+            data = next(iter(data.values()), None)
+        elif isinstance(data, list | tuple):
+            data = data[0] if data else None
+        if data is not None:
+            return int(data)
+    return None
+
+
+def loss_curves_fig(history: Sequence[dict], total_epochs: int | None = None) -> go.Figure:
+    """Training and validation loss per epoch; a gap between them is overfitting."""
+    epochs = [h["epoch"] for h in history]
+    fig = go.Figure(
+        [
+            go.Scatter(x=epochs, y=[h["train_loss"] for h in history], name="training", mode="lines+markers"),
+            go.Scatter(x=epochs, y=[h["val_loss"] for h in history], name="validation", mode="lines+markers"),
+        ]
+    )
+    fig.update_layout(
+        title="Loss per epoch",
+        xaxis_title="epoch",
+        yaxis_title="loss per feature",
+        margin=MARGIN,
+        height=320,
+        legend={"orientation": "h", "y": 1.12, "x": 1, "xanchor": "right"},
+    )
+    if total_epochs:
+        fig.update_xaxes(range=[0.5, total_epochs + 0.5])
+    return fig
+
+
+def architecture_fig(config: ModelConfig) -> go.Figure:
+    """The encoder → code → decoder shape as bars whose heights follow each layer's width (log scale)."""
+    if config.arch == "conv":
+        h, w = config.image_shape
+        enc = [("input", config.n_features)] + [
+            (f"conv {c}", c * h * w // 4 ** (i + 1)) for i, c in enumerate(config.conv_channels)
+        ]
+    else:
+        widths = [] if config.arch == "vanilla" else list(config.hidden)
+        enc = [("input", config.n_features)] + [("hidden", w) for w in widths]
+    layers = enc + [("code h", config.latent_dim)] + [(n if n != "input" else "output r", w) for n, w in enc[::-1]]
+    heights = np.log2(np.array([w for _, w in layers], dtype=float) + 1)
+    colors = ["#4C78A8"] * len(enc) + ["#E45756"] + ["#54A24B"] * len(enc)
+    fig = go.Figure(
+        go.Bar(
+            x=list(range(len(layers))),
+            y=heights,
+            base=-heights / 2,
+            marker_color=colors,
+            text=[f"{n}<br>{w}" for n, w in layers],
+            textposition="outside",
+            hoverinfo="skip",
+        )
+    )
+    fig.add_annotation(x=(len(enc) - 1) / 2, y=max(heights) / 2 + 2.2, text="encoder f(x)", showarrow=False)
+    fig.add_annotation(x=len(enc), y=max(heights) / 2 + 2.2, text="latent space", showarrow=False, font={"color": "#E45756"})
+    fig.add_annotation(x=len(enc) + 1 + (len(enc) - 1) / 2, y=max(heights) / 2 + 2.2, text="decoder g(h)", showarrow=False)
+    fig.update_layout(
+        height=300,
+        margin=MARGIN,
+        showlegend=False,
+        bargap=0.35,
+        xaxis={"visible": False},
+        yaxis={"visible": False, "range": [-max(heights) / 2 - 1, max(heights) / 2 + 3]},
+        title=f"{config.arch} autoencoder: h = f(x), r = g(h) ≈ x ({config.completeness} code)",
+    )
+    return fig
+
+
+def histogram_fig(values: np.ndarray, title: str, x_title: str = "activation") -> go.Figure:
+    """Histogram of values, e.g. every code activation of the validation set."""
+    fig = go.Figure(go.Histogram(x=np.asarray(values).ravel(), nbinsx=50, marker_color="#4C78A8"))
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title="count", yaxis_type="log", margin=MARGIN, height=280)
+    return fig
+
+
+def unit_means_fig(means: np.ndarray, title: str) -> go.Figure:
+    """Mean activation of each code unit, sorted from the busiest to the quietest."""
+    ordered = np.sort(np.asarray(means))[::-1]
+    fig = go.Figure(go.Bar(x=np.arange(len(ordered)), y=ordered, marker_color="#F58518"))
+    fig.update_layout(title=title, xaxis_title="unit (sorted)", yaxis_title="mean activation", margin=MARGIN, height=280)
+    return fig
+
+
+def lambda_sweep_fig(lambdas: Sequence[float], active: Sequence[float], errors: Sequence[float]) -> go.Figure:
+    """Active fraction and reconstruction error against λ, on two y-axes."""
+    labels = [f"{v:g}" for v in lambdas]
+    fig = go.Figure(
+        [
+            go.Scatter(x=labels, y=active, name="active fraction", mode="lines+markers"),
+            go.Scatter(x=labels, y=errors, name="reconstruction MSE", mode="lines+markers", yaxis="y2"),
+        ]
+    )
+    fig.update_layout(
+        title="λ sweep",
+        xaxis_title="λ",
+        yaxis={"title": "active fraction", "rangemode": "tozero"},
+        yaxis2={"title": "validation MSE", "overlaying": "y", "side": "right", "rangemode": "tozero"},
+        margin=MARGIN,
+        height=340,
+        legend={"orientation": "h", "y": 1.15},
+    )
+    return fig
+
+
+def points_3d_fig(X: np.ndarray, colors: np.ndarray | None, marked: np.ndarray | None = None, title: str = "") -> go.Figure:
+    """Tabular 3-D data (a swiss roll) with decoded points marked in red."""
+    fig = go.Figure(
+        go.Scatter3d(
+            x=X[:, 0],
+            y=X[:, 1],
+            z=X[:, 2],
+            mode="markers",
+            name="data",
+            hoverinfo="skip",
+            marker={"size": 2, "color": colors, "colorscale": "Viridis", "opacity": 0.5},
+        )
+    )
+    if marked is not None:
+        marked = np.atleast_2d(marked)
+        fig.add_trace(
+            go.Scatter3d(
+                x=marked[:, 0],
+                y=marked[:, 1],
+                z=marked[:, 2],
+                mode="markers+lines",
+                name="decoded",
+                marker={"size": 6, "color": "red"},
+                line={"color": "red"},
+            )
+        )
+    fig.update_layout(title=title, margin=MARGIN, height=420, showlegend=False)
+    return fig

@@ -1,0 +1,188 @@
+"""Training as one generator: `for metrics in train(model, data, config): ...` yields after every epoch.
+
+The loss is the lecture's L(x, x̂) + λ Σ_i |a_i^(h)|:
+- L(x, x̂) is the mean squared error (or binary cross-entropy) averaged over features and over the batch, so it is the
+  error per pixel/column and does not grow with the image size;
+- the L1 activity penalty sums |a_i| over the code units i and averages over the samples of the batch (measured on
+  MNIST with the vanilla 784-64-784 ReLU code, 40 epochs: λ = 0.0003 cuts the active units from 74 % to 31 %);
+- denoising corrupts the input (Gaussian noise σ, masking probability p) while the target stays the clean input;
+- a VAE adds β · KL(q(z|x) || N(0, I)), summed over code units, averaged over samples and divided by the number of
+  features so that it is on the per-feature scale of the reconstruction term.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from aeviz.data import Dataset
+from aeviz.errors import AevizError, TrainingError
+from aeviz.models import Autoencoder
+
+ACTIVE_THRESHOLD = 1e-3  # a code unit counts as active for a sample when |a| exceeds this
+EVAL_BATCH = 2_048
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train; saved as JSON next to the weights."""
+
+    epochs: int = 20  # passes over the training split
+    batch_size: int = 128  # samples per optimiser step
+    lr: float = 1e-3  # Adam's learning rate
+    l1: float = 0.0  # λ of the L1 activity penalty on the code (sum over units, mean over samples)
+    noise_std: float = 0.0  # denoising: std of Gaussian noise added to the input
+    mask_prob: float = 0.0  # denoising: probability that an input feature is set to zero
+    beta: float = 1.0  # VAE: weight of the KL term
+    loss: str = "mse"  # mse | bce (bce needs data in [0, 1])
+    seed: int = 0  # shuffling, noise and VAE sampling
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1 or self.batch_size < 1:
+            raise AevizError("epochs and batch size must be at least 1")
+        if not (self.lr > 0 and math.isfinite(self.lr)):
+            raise AevizError(f"the learning rate must be a positive number, got {self.lr}")
+        if self.l1 < 0 or self.noise_std < 0 or self.beta < 0:
+            raise AevizError("λ, noise and β cannot be negative")
+        if not 0 <= self.mask_prob < 1:
+            raise AevizError(f"the masking probability must be in [0, 1), got {self.mask_prob}")
+        if self.loss not in ("mse", "bce"):
+            raise AevizError(f"unknown loss {self.loss!r}: use mse or bce")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, meta: dict) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(meta) - known
+        if unknown:
+            raise AevizError(f"unknown training settings: {', '.join(sorted(unknown))}")
+        return cls(**meta)
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    """What one epoch did; losses are per feature, as in the module docstring."""
+
+    epoch: int  # 1-based
+    train_loss: float  # total loss on the training split (mean over batches)
+    val_loss: float  # total loss on the clean validation split
+    recon_loss: float  # reconstruction part of train_loss
+    penalty: float  # L1 (or KL) part of train_loss
+    val_recon: float  # reconstruction error on the validation split
+    active_fraction: float  # share of (sample, code unit) pairs with |a| > ACTIVE_THRESHOLD on validation
+    seconds: float  # wall time of the epoch, validation included
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def default_loss(arch: str) -> str:
+    """ "bce" for the conv family, "mse" otherwise.
+
+    Measured here on MNIST: with MSE the conv family's sigmoid output collapses to an all-black image (val MSE stuck at
+    0.1099, the mean of x², for every learning rate tried from 3e-4 to 3e-3), while binary cross-entropy, as in the
+    lecture's Keras conv example, keeps learning (val MSE 0.052 after 12 epochs).
+    """
+    return "bce" if arch == "conv" else "mse"
+
+
+def corrupt(x: torch.Tensor, noise_std: float, mask_prob: float, generator: torch.Generator) -> torch.Tensor:
+    """The denoising input: x plus N(0, σ²) noise, with a fraction `mask_prob` of features set to zero."""
+    if noise_std > 0:
+        x = x + noise_std * torch.randn(x.shape, generator=generator, dtype=x.dtype, device=x.device)
+    if mask_prob > 0:
+        keep = torch.rand(x.shape, generator=generator, device=x.device) >= mask_prob
+        x = x * keep
+    return x
+
+
+def _reconstruction(x_hat: torch.Tensor, x: torch.Tensor, kind: str) -> torch.Tensor:
+    if kind == "bce":
+        return F.binary_cross_entropy(x_hat.clamp(1e-6, 1 - 1e-6), x)
+    return F.mse_loss(x_hat, x)
+
+
+def batch_loss(
+    model: Autoencoder, x_in: torch.Tensor, x: torch.Tensor, config: TrainConfig, generator: torch.Generator | None
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(total, reconstruction, penalty) for one batch; `generator` draws the VAE sample (None: use the mean)."""
+    if model.is_variational:
+        mean, log_var = model.encode_stats(x_in)
+        z = mean
+        if generator is not None:
+            z = mean + torch.exp(0.5 * log_var) * torch.randn(mean.shape, generator=generator, device=mean.device)
+        recon = _reconstruction(model.decode(z), x, config.loss)
+        kl = -0.5 * torch.sum(1 + log_var - mean.pow(2) - log_var.exp(), dim=1).mean() / x.shape[1]
+        penalty = config.beta * kl
+    else:
+        code = model.encode(x_in)
+        recon = _reconstruction(model.decode(code), x, config.loss)
+        penalty = config.l1 * code.abs().sum(dim=1).mean() if config.l1 > 0 else recon.new_zeros(())
+    return recon + penalty, recon, penalty
+
+
+@torch.inference_mode()
+def evaluate(model: Autoencoder, X: np.ndarray, config: TrainConfig) -> tuple[float, float, float]:
+    """(loss, reconstruction error, active fraction) on clean data X of shape (n_samples, n_features)."""
+    model.eval()
+    device = next(model.parameters()).device
+    total = recon = active = 0.0
+    for start in range(0, len(X), EVAL_BATCH):
+        x = torch.from_numpy(X[start : start + EVAL_BATCH]).to(device)
+        loss, rec, _ = batch_loss(model, x, x, config, generator=None)
+        code = model.encode(x)
+        total += loss.item() * len(x)
+        recon += rec.item() * len(x)
+        active += (code.abs() > ACTIVE_THRESHOLD).float().mean().item() * len(x)
+    return total / len(X), recon / len(X), active / len(X)
+
+
+def train(model: Autoencoder, data: Dataset, config: TrainConfig) -> Iterator[EpochMetrics]:
+    """Train `model` in place on `data.X_train`, yielding EpochMetrics after every epoch.
+
+    The model is in eval mode and usable at every yield, so a caller may draw, stop, or keep it. Same seed, same machine:
+    bit-identical weights. A non-finite loss restores the last finite weights and raises TrainingError.
+    """
+    if data.n_features != model.config.n_features:
+        raise AevizError(f"the model expects {model.config.n_features} features but {data.name} has {data.n_features}")
+    if config.loss == "bce" and (data.X_train.min() < 0 or data.X_train.max() > 1):
+        raise AevizError("binary cross-entropy needs data in [0, 1]; use mse for tabular data")
+    device = next(model.parameters()).device
+    X = torch.from_numpy(np.ascontiguousarray(data.X_train)).to(device)
+    generator = torch.Generator(device=device).manual_seed(config.seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    denoising = config.noise_std > 0 or config.mask_prob > 0
+    for epoch in range(1, config.epochs + 1):
+        start = time.perf_counter()
+        last_good = copy.deepcopy(model.state_dict())
+        model.train()
+        sums = torch.zeros(3, dtype=torch.float64, device=device)
+        n_batches = 0
+        for idx in torch.randperm(len(X), generator=generator, device=device).split(config.batch_size):
+            x = X[idx]
+            x_in = corrupt(x, config.noise_std, config.mask_prob, generator) if denoising else x
+            loss, recon, penalty = batch_loss(model, x_in, x, config, generator)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            sums += torch.stack([loss.detach(), recon.detach(), penalty.detach()]).double()
+            n_batches += 1
+        train_loss, recon_loss, penalty = (sums / n_batches).tolist()
+        val_loss, val_recon, active = evaluate(model, data.X_val, config)
+        if not all(map(math.isfinite, (train_loss, val_loss))):
+            model.load_state_dict(last_good)
+            raise TrainingError(
+                f"the loss became NaN or infinite in epoch {epoch}; try a smaller learning rate (now {config.lr:g}). "
+                f"The model keeps the weights from the end of epoch {epoch - 1}."
+            )
+        seconds = time.perf_counter() - start
+        yield EpochMetrics(epoch, train_loss, val_loss, recon_loss, penalty, val_recon, active, seconds)

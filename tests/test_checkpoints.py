@@ -1,0 +1,129 @@
+"""aeviz.checkpoints: safetensors + JSON, atomic saves, and refusal of anything unsafe or inconsistent."""
+
+import io
+import json
+import os
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from aeviz import CheckpointError
+from aeviz.checkpoints import (
+    META,
+    WEIGHTS,
+    Checkpoint,
+    checkpoint_path,
+    from_zip,
+    list_checkpoints,
+    load_checkpoint,
+    read_meta,
+    save_checkpoint,
+    to_zip,
+)
+from aeviz.latent import decode
+from aeviz.models import ModelConfig, build_model
+from aeviz.training import TrainConfig
+
+
+@pytest.fixture
+def checkpoint():
+    model = build_model(ModelConfig.for_data(64, (8, 8), "conv", 2), seed=3)
+    return Checkpoint(model, TrainConfig(epochs=1, l1=0.01), "digits", 0, {"val_loss": 0.1}, [{"epoch": 1}])
+
+
+def test_save_then_load_decodes_identically(tmp_path, checkpoint):
+    save_checkpoint(checkpoint, "tiny", tmp_path)
+    loaded = load_checkpoint("tiny", tmp_path)
+    codes = np.random.default_rng(0).normal(size=(10, 2)).astype(np.float32)
+    assert np.array_equal(decode(loaded.model, codes), decode(checkpoint.model, codes))
+    assert loaded.config == checkpoint.config and loaded.train_config == checkpoint.train_config
+    assert loaded.dataset == "digits" and loaded.history == [{"epoch": 1}] and loaded.name == "tiny"
+
+
+def test_save_replaces_and_leaves_no_temporary_files(tmp_path, checkpoint):
+    save_checkpoint(checkpoint, "m", tmp_path)
+    save_checkpoint(checkpoint, "m", tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["m"]
+    assert sorted(os.listdir(tmp_path / "m")) == sorted([WEIGHTS, META])
+    assert list_checkpoints(tmp_path) == ["m"]
+    assert read_meta("m", tmp_path)["model"]["arch"] == "conv"
+
+
+@pytest.mark.parametrize("name", ["../x", "/etc/passwd", "", ".hidden", "a/b", "..", "x" * 65, "a\\b", "name with space"])
+def test_names_that_leave_the_folder_are_refused(tmp_path, name):
+    with pytest.raises(CheckpointError, match="invalid checkpoint name|leave"):
+        checkpoint_path(tmp_path, name)
+
+
+def test_save_refuses_a_traversal_name(tmp_path, checkpoint):
+    with pytest.raises(CheckpointError):
+        save_checkpoint(checkpoint, "../escape", tmp_path / "inner")
+    assert not (tmp_path / "escape").exists()
+
+
+class _Exploit:
+    def __reduce__(self):
+        return (os.system, ("touch /tmp/aeviz_pwned_ckpt",))
+
+
+def test_pickle_payload_is_refused_without_running(tmp_path, checkpoint):
+    """A weights file holding a pickle (as torch.save writes) is refused, and its code never runs."""
+    marker = "/tmp/aeviz_pwned_ckpt"
+    if os.path.exists(marker):
+        os.remove(marker)
+    path = save_checkpoint(checkpoint, "evil", tmp_path)
+    (path / WEIGHTS).write_bytes(pickle.dumps({"w": _Exploit()}))
+    with pytest.raises(CheckpointError, match="damaged or not a safetensors"):
+        load_checkpoint("evil", tmp_path)
+    assert not os.path.exists(marker)
+
+
+def test_truncated_weights_are_refused(tmp_path, checkpoint):
+    path = save_checkpoint(checkpoint, "cut", tmp_path)
+    data = (path / WEIGHTS).read_bytes()
+    (path / WEIGHTS).write_bytes(data[: len(data) // 2])
+    with pytest.raises(CheckpointError, match="damaged"):
+        load_checkpoint("cut", tmp_path)
+
+
+def test_tensors_that_do_not_fit_the_config_are_refused(tmp_path, checkpoint):
+    path = save_checkpoint(checkpoint, "odd", tmp_path)
+    tensors = {k: v.clone() for k, v in checkpoint.model.state_dict().items()}
+    tensors["decoder.0.weight"] = torch.zeros(3, 3)
+    save_file(tensors, str(path / WEIGHTS))
+    with pytest.raises(CheckpointError, match="decoder.0.weight has shape"):
+        load_checkpoint("odd", tmp_path)
+
+
+def test_meta_that_is_not_ours_is_refused(tmp_path, checkpoint):
+    path = save_checkpoint(checkpoint, "meta", tmp_path)
+    (path / META).write_text(json.dumps({"model": {}}))
+    with pytest.raises(CheckpointError, match="not an aeviz checkpoint"):
+        load_checkpoint("meta", tmp_path)
+    (path / META).write_text("{not json")
+    with pytest.raises(CheckpointError, match="not valid JSON"):
+        load_checkpoint("meta", tmp_path)
+
+
+def test_missing_checkpoint(tmp_path):
+    with pytest.raises(CheckpointError, match="no checkpoint named 'ghost'"):
+        load_checkpoint("ghost", tmp_path)
+
+
+def test_zip_round_trip(checkpoint):
+    loaded = from_zip(to_zip(checkpoint))
+    assert all(torch.equal(a, b) for a, b in zip(loaded.model.parameters(), checkpoint.model.parameters(), strict=True))
+
+
+def test_zip_with_extra_files_is_refused(checkpoint):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(WEIGHTS, b"x")
+        archive.writestr(META, b"{}")
+        archive.writestr("../../evil.sh", b"rm -rf /")
+    with pytest.raises(CheckpointError, match="must hold exactly"):
+        from_zip(buffer.getvalue())

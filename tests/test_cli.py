@@ -1,0 +1,43 @@
+"""aeviz.cli: train, eval and errors as a teacher meets them in a shell."""
+
+import json
+import subprocess
+import sys
+
+from aeviz.cli import main
+
+
+def test_train_then_eval_json(tmp_path, capsys):
+    """`aeviz train` saves a checkpoint; `aeviz eval --json` reports the documented figures."""
+    out = tmp_path / "digits-run"
+    assert main(["train", "--dataset", "digits", "--latent", "2", "--hidden", "32", "--epochs", "2", "--out", str(out)]) == 0
+    assert (out / "model.safetensors").is_file()
+    capsys.readouterr()
+    assert main(["eval", str(out), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    for key in ("val_mse", "pca_val_mse", "active_fraction", "knn_accuracy", "pca_knn_accuracy"):
+        assert 0 <= result[key] <= 1, key
+
+
+def test_bad_dataset_is_one_line_and_exit_2(tmp_path, capsys):
+    assert main(["train", "--dataset", "nope.csv", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("aeviz: error: unknown dataset 'nope.csv'") and err.count("\n") == 1
+
+
+def test_bad_file_contents_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n3,x\n")
+    assert main(["train", "--dataset", str(bad), "--out", str(tmp_path / "x")]) == 2
+    assert "row 3, column 'b': 'x' is not a number" in capsys.readouterr().err
+
+
+def test_eval_of_missing_checkpoint(tmp_path, capsys):
+    assert main(["eval", str(tmp_path / "ghost")]) == 2
+    assert "no checkpoint named 'ghost'" in capsys.readouterr().err
+
+
+def test_python_dash_m_and_argument_errors():
+    """`python -m aeviz` runs; argparse errors exit 2 without a traceback."""
+    done = subprocess.run([sys.executable, "-m", "aeviz", "train", "--hidden", "a,b"], capture_output=True, text=True)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "hidden widths" in done.stderr

@@ -1,0 +1,252 @@
+"""aeviz.data and aeviz.datafiles: built-in datasets, the split, and every reader's named errors."""
+
+import gzip
+import io
+import os
+import zipfile
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from aeviz import DataError
+from aeviz import datafiles
+from aeviz.data import list_datasets, load_dataset, load_upload
+from aeviz.datafiles import read_bytes, read_file
+
+
+@pytest.mark.parametrize(
+    ("name", "n_features", "image_shape", "label_kind"),
+    [
+        ("digits", 64, (8, 8), "class"),
+        ("mnist", 784, (28, 28), "class"),
+        ("swiss_roll", 3, None, "continuous"),
+        ("s_curve", 3, None, "continuous"),
+    ],
+)
+def test_builtin_datasets_have_their_shapes(name, n_features, image_shape, label_kind):
+    """Each built-in dataset loads offline with the documented features, image shape and label kind."""
+    data = load_dataset(name)
+    assert data.n_features == n_features
+    assert data.image_shape == image_shape
+    assert data.label_kind == label_kind
+    assert data.X_train.dtype == np.float32 and len(data.X_val) > 0
+    assert len(data.y_train) == len(data.X_train)
+
+
+def test_images_are_in_unit_range(mnist):
+    """Image datasets are float32 in [0, 1]."""
+    assert mnist.X_train.min() >= 0 and mnist.X_train.max() <= 1
+    assert mnist.X_train.shape == (4000, 784) and np.bincount(mnist.y_train).min() > 350
+
+
+def test_tabular_data_is_standardised_on_the_training_split():
+    """Tabular training columns have mean 0 and std 1, and the kept scaler undoes it."""
+    data = load_dataset("swiss_roll")
+    assert np.allclose(data.X_train.mean(axis=0), 0, atol=1e-5)
+    assert np.allclose(data.X_train.std(axis=0), 1, atol=1e-3)
+    assert data.scaler.inverse_transform(data.X_train).std() > 2
+
+
+def test_split_is_seeded_and_disjoint():
+    """Same seed gives the same split; another seed a different one; train and validation never share rows."""
+    a, b, c = load_dataset("digits", seed=1), load_dataset("digits", seed=1), load_dataset("digits", seed=2)
+    assert np.array_equal(a.X_val, b.X_val)
+    assert not np.array_equal(a.X_val, c.X_val)
+    train_rows = {row.tobytes() for row in a.X_train}
+    assert sum(row.tobytes() in train_rows for row in a.X_val) < 5  # digits holds a few duplicate images
+
+
+def test_unknown_dataset_names_the_choices():
+    with pytest.raises(DataError, match="unknown dataset 'fashion'.*mnist"):
+        load_dataset("fashion")
+    assert list_datasets()[0] == "mnist"
+
+
+# --- CSV ----------------------------------------------------------------------------------------------------------
+
+
+def test_csv_with_header_and_label_column():
+    """A header column named 'label' becomes class labels; the rest are features."""
+    raw = read_bytes("d.csv", b"a,b,label,c\n1,2,cat,3\n4,5,dog,6\n7,8,cat,9\n")
+    assert raw.X.shape == (3, 3) and raw.label_kind == "class"
+    assert raw.class_names == ("cat", "dog") and raw.y.tolist() == [0, 1, 0]
+
+
+def test_csv_without_header_and_chosen_label_column():
+    raw = read_bytes("d.csv", b"1,2,3\n4,5,6\n", label_column=0)
+    assert raw.X.tolist() == [[2, 3], [5, 6]] and raw.y.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"", "empty"),
+        (b"\n\n", "empty"),
+        (b"1,2,3\n4,5,6\n7,8\n", r"row 3: 2 values, expected 3"),
+        (b"a,b\n1,2\nnan,3\n", r"row 3: NaN or inf in column 'a'"),
+        (b"a,b\n1,2\n3,inf\n", r"row 3: NaN or inf in column 'b'"),
+        (b"a,b,c\n1,2,3\n4,five,6\n", r"row 3, column 'b': 'five' is not a number"),
+        (b"1\n2\n3\n", "only one column"),
+        (b"a,label\n1,x\n", "only one column"),
+        (b"\xff\xfe1,2\n", "not UTF-8"),
+        (b"a,b\n", "no data rows"),
+    ],
+)
+def test_bad_csv_names_the_problem(payload, message):
+    """Each broken CSV raises DataError naming the problem and where it is."""
+    with pytest.raises(DataError, match=message):
+        read_bytes("bad.csv", payload)
+
+
+def test_csv_ragged_row_reports_line_and_counts():
+    """The issue's example: row 17 of a 64-column file holds 63 values."""
+    rows = [",".join(["1"] * 64)] * 16 + [",".join(["1"] * 63)]
+    with pytest.raises(DataError, match=r"row 17: 63 values, expected 64"):
+        read_bytes("x.csv", "\n".join(rows).encode())
+
+
+def test_row_and_column_limits(monkeypatch):
+    monkeypatch.setattr(datafiles, "MAX_ROWS", 3)
+    with pytest.raises(DataError, match="4 rows, more than the limit of 3"):
+        read_bytes("x.csv", b"1,2\n3,4\n5,6\n7,8\n")
+    monkeypatch.setattr(datafiles, "MAX_FEATURES", 2)
+    with pytest.raises(DataError, match="3 columns, more than the limit of 2"):
+        read_bytes("x.csv", b"1,2,3\n")
+
+
+# --- NumPy --------------------------------------------------------------------------------------------------------
+
+
+def _npy(array, allow_pickle=False) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=allow_pickle)
+    return buffer.getvalue()
+
+
+def test_npy_images_are_scaled_to_unit_range():
+    """A (n, h, w) uint8 array is read as images in [0, 1] with their shape kept."""
+    images = np.random.default_rng(0).integers(0, 256, size=(10, 6, 5), dtype=np.uint8)
+    raw = read_bytes("imgs.npy", _npy(images))
+    assert raw.image_shape == (6, 5) and raw.X.shape == (10, 30)
+    assert np.allclose(raw.X * 255, images.reshape(10, -1))
+
+
+def test_npz_with_labels():
+    buffer = io.BytesIO()
+    np.savez(buffer, X=np.arange(20.0).reshape(5, 4), y=np.array([3, 1, 3, 1, 2]))
+    raw = read_bytes("t.npz", buffer.getvalue())
+    assert raw.X.shape == (5, 4) and raw.y.tolist() == [2, 0, 2, 0, 1] and raw.class_names == ("1", "2", "3")
+
+
+class _Exploit:
+    def __reduce__(self):
+        return (os.system, ("touch /tmp/aeviz_pwned_npy",))
+
+
+def test_npy_pickle_payload_is_refused_without_running(tmp_path):
+    """An object array (a pickle) is refused with a clear message, and its payload never runs."""
+    marker = "/tmp/aeviz_pwned_npy"
+    if os.path.exists(marker):
+        os.remove(marker)
+    payload = _npy(np.array([_Exploit()], dtype=object), allow_pickle=True)
+    with pytest.raises(DataError, match="pickle"):
+        read_bytes("evil.npy", payload)
+    assert not os.path.exists(marker)
+
+
+def test_npy_nan_is_located():
+    X = np.ones((4, 3))
+    X[2, 1] = np.nan
+    with pytest.raises(DataError, match=r"NaN or inf at row 2 \(0-based\), column 1"):
+        read_bytes("x.npy", _npy(X))
+
+
+# --- IDX ----------------------------------------------------------------------------------------------------------
+
+
+def _idx(array: np.ndarray) -> bytes:
+    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(d.to_bytes(4, "big") for d in array.shape)
+    return header + array.astype(np.uint8).tobytes()
+
+
+def test_idx_images_with_labels_beside_them(tmp_path):
+    """MNIST-format files: the labels file next to the images file is found by its name."""
+    images = np.random.default_rng(0).integers(0, 256, size=(12, 28, 28))
+    labels = np.arange(12) % 3
+    (tmp_path / "train-images-idx3-ubyte").write_bytes(_idx(images))
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(_idx(labels))
+    data = load_dataset(tmp_path / "train-images-idx3-ubyte", val_fraction=0.25)
+    assert data.image_shape == (28, 28) and data.n_features == 784 and data.has_classes
+    assert len(data.X_train) == 9 and data.X_train.max() <= 1
+
+
+def test_gzipped_idx_upload():
+    images = np.zeros((5, 4, 4))
+    raw = read_bytes("t10k-images-idx3-ubyte.gz", gzip.compress(_idx(images)), labels=_idx(np.arange(5)))
+    assert raw.X.shape == (5, 16) and raw.y.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_idx_wrong_magic_number():
+    with pytest.raises(DataError, match="wrong magic number 0x12345678"):
+        read_bytes("x-idx3-ubyte", bytes.fromhex("12345678") + b"\0" * 20)
+
+
+def test_idx_truncated():
+    with pytest.raises(DataError, match="declares shape"):
+        read_bytes("x-idx3-ubyte", _idx(np.zeros((3, 4, 4)))[:-5])
+
+
+# --- images -------------------------------------------------------------------------------------------------------
+
+
+def _png(value: int, size=(10, 12)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (value, value, value)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_zip_of_images_labelled_by_folder():
+    """Images are read as grayscale, resized to one size, and labelled by their folder."""
+    payload = _zip({"cats/a.png": _png(0), "cats/b.png": _png(255), "dogs/c.png": _png(128), "__MACOSX/x": b"junk"})
+    raw = read_bytes("pets.zip", payload, image_size=16)
+    assert raw.X.shape == (3, 256) and raw.image_shape == (16, 16)
+    assert raw.class_names == ("cats", "dogs") and raw.y.tolist() == [0, 0, 1]
+    assert raw.X[0].max() == 0 and raw.X[1].min() == 1
+
+
+def test_zip_with_a_non_image_names_the_file():
+    payload = _zip({"a.png": _png(3), "notes/readme.txt": b"hello"})
+    with pytest.raises(DataError, match=r"notes/readme.txt in x.zip is not an image"):
+        read_bytes("x.zip", payload)
+
+
+def test_not_a_zip():
+    with pytest.raises(DataError, match="not a valid zip"):
+        read_bytes("x.zip", b"PK but not really")
+
+
+def test_folder_of_images(tmp_path):
+    for i in range(4):
+        (tmp_path / f"{i}.png").write_bytes(_png(i * 60))
+    raw = read_file(tmp_path)
+    assert raw.X.shape == (4, 784) and raw.y is None
+
+
+def test_upload_gives_a_split_dataset():
+    rows = "\n".join(f"{i},{i * 2},{i % 2}" for i in range(20))
+    data = load_upload("t.csv", ("a,b,label\n" + rows).encode())
+    assert data.n_features == 2 and data.has_classes and len(data.X_val) == 4
+
+
+def test_unknown_suffix():
+    with pytest.raises(DataError, match="unknown file type"):
+        read_bytes("model.pkl", b"\x80\x04")

@@ -1,0 +1,21 @@
+"""House rules a command can check: pages draw, aeviz computes, only aeviz/ui.py imports streamlit."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_only_the_ui_module_imports_streamlit():
+    offenders = [
+        p.name
+        for p in (ROOT / "aeviz").rglob("*.py")
+        if p.name != "ui.py" and re.search(r"^\s*(import|from) streamlit", p.read_text(), re.M)
+    ]
+    assert offenders == []
+
+
+def test_pages_do_not_import_torch_or_numpy():
+    files = [*ROOT.joinpath("pages").glob("*.py"), ROOT / "app.py"]
+    offenders = [p.name for p in files if re.search(r"^\s*(import|from) (torch|numpy)", p.read_text(), re.M)]
+    assert files and offenders == []

@@ -1,0 +1,95 @@
+"""aeviz.models: one interface over every family, any latent size, seeded construction."""
+
+import pytest
+import torch
+
+from aeviz import AevizError
+from aeviz.models import ARCHS, ModelConfig, build_model
+
+SHAPES = [((8, 8), 64), ((28, 28), 784)]
+
+
+@pytest.mark.parametrize("arch", ARCHS)
+@pytest.mark.parametrize(("image_shape", "n_features"), SHAPES)
+@pytest.mark.parametrize("latent_dim", [1, 2, 16])
+def test_shapes_through_every_family(arch, image_shape, n_features, latent_dim):
+    """encode gives (n, latent_dim); decode and forward give (n, n_features); the code is among the activations."""
+    model = build_model(ModelConfig.for_data(n_features, image_shape, arch, latent_dim))
+    x = torch.rand(3, n_features)
+    z = model.encode(x)
+    assert z.shape == (3, latent_dim)
+    assert model.decode(z).shape == (3, n_features)
+    assert model(x).shape == (3, n_features)
+    assert torch.equal(model.activations(x)["code"], z)
+
+
+def test_sigmoid_output_stays_in_unit_range():
+    model = build_model(ModelConfig.for_data(64, (8, 8), "mlp", 2))
+    out = model.decode(torch.randn(50, 2) * 100)
+    assert out.min() >= 0 and out.max() <= 1
+
+
+@pytest.mark.parametrize("latent_dim", [32, 64, 100])
+def test_under_complete_and_overcomplete(latent_dim):
+    """Any latent size works, including more code units than inputs."""
+    config = ModelConfig.for_data(64, (8, 8), "vanilla", latent_dim)
+    assert config.completeness == {32: "undercomplete", 64: "complete", 100: "overcomplete"}[latent_dim]
+    assert build_model(config)(torch.rand(2, 64)).shape == (2, 64)
+
+
+def test_hidden_activations_are_listed_per_layer():
+    """An MLP 784-128-64-[2] exposes hidden1 (128), hidden2 (64) and code (2)."""
+    model = build_model(ModelConfig.for_data(784, (28, 28), "mlp", 2, hidden=(128, 64)))
+    widths = {k: v.shape[1] for k, v in model.activations(torch.rand(4, 784)).items()}
+    assert widths == {"hidden1": 128, "hidden2": 64, "code": 2}
+
+
+def test_vanilla_is_the_lectures_784_64_784():
+    """The vanilla family has one hidden layer, the ReLU code, and a sigmoid output."""
+    model = build_model(ModelConfig.for_data(784, (28, 28), "vanilla", 64))
+    shapes = [tuple(p.shape) for p in model.parameters()]
+    assert shapes == [(64, 784), (64,), (784, 64), (784,)]
+    assert model.encode(torch.randn(10, 784)).min() >= 0
+
+
+def test_conv_family_uses_16_8_8_filters():
+    model = build_model(ModelConfig.for_data(784, (28, 28), "conv", 2))
+    convs = [m.out_channels for m in model.encoder if isinstance(m, torch.nn.Conv2d)]
+    assert convs == [16, 8, 8]
+
+
+def test_same_seed_same_weights_and_global_rng_untouched():
+    """build_model with one seed twice gives equal weights and does not move torch's global RNG."""
+    config = ModelConfig.for_data(64, (8, 8), "mlp", 2)
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    a, b = build_model(config, seed=5), build_model(config, seed=5)
+    assert torch.rand(1) == before
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+    c = build_model(config, seed=6)
+    assert not torch.equal(next(a.parameters()), next(c.parameters()))
+
+
+def test_config_round_trips_through_json_dict():
+    config = ModelConfig.for_data(784, (28, 28), "conv", 3)
+    assert ModelConfig.from_dict(config.to_dict()) == config
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"arch": "gan"}, "unknown family"),
+        ({"latent_dim": 0}, "latent size"),
+        ({"arch": "conv", "image_shape": None}, "needs image data"),
+        ({"image_shape": (5, 5)}, "does not hold"),
+    ],
+)
+def test_bad_config_is_refused(kwargs, message):
+    with pytest.raises(AevizError, match=message):
+        ModelConfig(**{"n_features": 64, "image_shape": (8, 8), **kwargs})
+
+
+def test_unknown_keys_in_saved_config():
+    with pytest.raises(AevizError, match="unknown model settings: colour"):
+        ModelConfig.from_dict({"colour": "red"})

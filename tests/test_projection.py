@@ -1,0 +1,60 @@
+"""aeviz.projection: PCA/UMAP/t-SNE projections, trustworthiness, k-NN accuracy, Procrustes alignment."""
+
+import numpy as np
+import pytest
+
+from aeviz import AevizError
+from aeviz.projection import align, knn_accuracy, project, trustworthiness_score
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    rng = np.random.default_rng(0)
+    centers = rng.normal(scale=6, size=(3, 10))
+    y = np.repeat(np.arange(3), 60)
+    return (centers[y] + rng.normal(size=(180, 10))).astype(np.float32), y
+
+
+@pytest.mark.parametrize("method", ["pca", "tsne", pytest.param("umap", marks=pytest.mark.slow)])
+@pytest.mark.parametrize("n_components", [2, 3])
+def test_projection_shapes_and_faithfulness(blobs, method, n_components):
+    """Every method maps (n, 10) to (n, k) and keeps well-separated blobs trustworthy."""
+    X, _ = blobs
+    Y = project(X, method, n_components, seed=0)
+    assert Y.shape == (len(X), n_components) and np.isfinite(Y).all()
+    assert trustworthiness_score(X, Y) > 0.8
+
+
+def test_projection_is_seeded(blobs):
+    X, _ = blobs
+    assert np.array_equal(project(X, "tsne", seed=3), project(X, "tsne", seed=3))
+
+
+def test_two_d_codes_are_shown_as_they_are():
+    Z = np.random.default_rng(0).normal(size=(20, 2)).astype(np.float32)
+    assert np.array_equal(project(Z, "umap"), Z)
+
+
+def test_unknown_method():
+    with pytest.raises(AevizError, match="unknown projection"):
+        project(np.zeros((10, 4)), "lle")
+
+
+def test_knn_accuracy_separates_blobs(blobs):
+    X, y = blobs
+    assert knn_accuracy(X[::2], y[::2], X[1::2], y[1::2]) == 1.0
+
+
+def test_align_undoes_a_rotation_and_reflection():
+    """Procrustes maps a rotated, reflected, shifted copy back onto the reference."""
+    rng = np.random.default_rng(0)
+    reference = rng.normal(size=(50, 2))
+    theta = 0.7
+    rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]]) @ np.diag([1, -1])
+    moved = reference @ rotation + np.array([3.0, -2.0])
+    assert np.allclose(align(moved, reference), reference, atol=1e-5)
+
+
+def test_trustworthiness_subsamples_large_inputs():
+    X = np.random.default_rng(0).normal(size=(2500, 5))
+    assert 0 < trustworthiness_score(X, X[:, :2]) <= 1

@@ -1,0 +1,96 @@
+"""aeviz.training: the loss falls, runs are reproducible, λ silences units, denoising denoises, NaN stops cleanly."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+
+from aeviz import TrainingError
+from aeviz.latent import encode_dataset, reconstruct
+from aeviz.models import ModelConfig, build_model
+from aeviz.training import EpochMetrics, TrainConfig, corrupt, evaluate, train
+
+
+def _run(data, arch="mlp", latent=2, seed=0, **train_kwargs):
+    model = build_model(ModelConfig.for_data(data.n_features, data.image_shape, arch, latent), seed=seed)
+    history = list(train(model, data, TrainConfig(seed=seed, **train_kwargs)))
+    return model, history
+
+
+def test_yields_metrics_after_every_epoch(small_digits):
+    _, history = _run(small_digits, epochs=3)
+    assert [m.epoch for m in history] == [1, 2, 3]
+    assert all(isinstance(m, EpochMetrics) and m.seconds > 0 for m in history)
+
+
+@pytest.mark.parametrize("arch", ["vanilla", "mlp", "conv", "vae"])
+def test_the_loss_falls(small_digits, arch):
+    """Validation reconstruction error after 15 epochs is clearly lower than the untrained model's."""
+    config = TrainConfig(epochs=15, batch_size=32, lr=3e-3)
+    model = build_model(ModelConfig.for_data(64, (8, 8), arch, 8))
+    _, untrained, _ = evaluate(model, small_digits.X_val, config)
+    history = list(train(model, small_digits, config))
+    assert history[-1].val_recon < 0.7 * untrained
+
+
+def test_two_identical_runs_give_identical_parameters(small_digits):
+    a, _ = _run(small_digits, epochs=2, noise_std=0.1)
+    b, _ = _run(small_digits, epochs=2, noise_std=0.1)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+
+
+def test_model_is_usable_at_every_yield(small_digits):
+    """A caller can encode between epochs (e.g. to draw), and stopping early keeps the trained weights."""
+    model = build_model(ModelConfig.for_data(64, (8, 8), "mlp", 2))
+    first = None
+    for metrics in train(model, small_digits, TrainConfig(epochs=5)):
+        Z = encode_dataset(model, small_digits.X_val)
+        assert Z.shape == (len(small_digits.X_val), 2)
+        if metrics.epoch == 2:
+            first = [p.clone() for p in model.parameters()]
+            break
+    assert all(torch.equal(p, q) for p, q in zip(first, model.parameters(), strict=True))
+
+
+def test_larger_l1_gives_lower_active_fraction(mnist):
+    """Same seed, λ > 0 against λ = 0: fewer code units are active on validation."""
+    subset = replace(mnist, X_train=mnist.X_train[:1500], X_val=mnist.X_val[:300])
+    _, dense = _run(subset, arch="vanilla", latent=64, epochs=8, l1=0.0)
+    _, sparse = _run(subset, arch="vanilla", latent=64, epochs=8, l1=3e-4)
+    assert sparse[-1].active_fraction < 0.8 * dense[-1].active_fraction
+    assert sparse[-1].penalty > 0 and dense[-1].penalty == 0
+
+
+def test_denoiser_output_is_closer_to_clean_than_its_noisy_input(mnist):
+    subset = replace(mnist, X_train=mnist.X_train[:2000], X_val=mnist.X_val[:200])
+    model, _ = _run(subset, arch="mlp", latent=32, epochs=10, noise_std=0.5)
+    clean = subset.X_val
+    noisy = corrupt(torch.from_numpy(clean), 0.5, 0.0, torch.Generator().manual_seed(1)).numpy()
+    denoised = reconstruct(model, noisy)
+    assert np.mean((denoised - clean) ** 2) < 0.5 * np.mean((noisy - clean) ** 2)
+
+
+def test_masking_zeroes_about_the_given_fraction():
+    x = torch.ones(200, 100)
+    masked = corrupt(x, 0.0, 0.3, torch.Generator().manual_seed(0))
+    assert 0.27 < (masked == 0).float().mean() < 0.33
+
+
+def test_nan_loss_stops_with_advice_and_keeps_finite_weights(small_digits):
+    """A loss that becomes NaN raises TrainingError suggesting a smaller rate; weights stay those of the last good epoch."""
+    bad = small_digits.X_train.copy()
+    bad[5, 3] = np.nan
+    data = replace(small_digits, X_train=bad)
+    model = build_model(ModelConfig.for_data(64, (8, 8), "mlp", 2))
+    before = [p.clone() for p in model.parameters()]
+    with pytest.raises(TrainingError, match="smaller learning rate"):
+        list(train(model, data, TrainConfig(epochs=3)))
+    assert all(torch.equal(p, q) for p, q in zip(before, model.parameters(), strict=True))
+
+
+def test_bad_hyper_parameters_are_refused():
+    with pytest.raises(ValueError, match="learning rate"):
+        TrainConfig(lr=0)
+    with pytest.raises(ValueError, match="masking"):
+        TrainConfig(mask_prob=1.5)
