@@ -20,7 +20,7 @@ MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 
 def _scatter_traces(coords: np.ndarray, labels, label_kind: str, class_names: Sequence[str], label_name: str, size):
     three_d = coords.shape[1] == 3
-    Trace = go.Scatter3d if three_d else go.Scattergl
+    Trace = go.Scatter3d if three_d else go.Scatter  # SVG: at most ~1,000 points are shown, and clicks pick reliably
     rows = np.arange(len(coords))
     hover = f"row %{{customdata}}<br>{label_name} %{{text}}<extra></extra>"
 

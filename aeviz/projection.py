@@ -114,3 +114,28 @@ def warm_up_umap(seed: int = 0) -> None:
     """Import umap-learn and compile its numba code on a small random set, so the first real fit is quick."""
     Z = np.random.default_rng(seed).normal(size=(300, 8)).astype(np.float32)
     _umap(Z, 2, seed)
+
+
+def live_view(Z: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+    """A 2-D view of codes for drawing while training: the code itself when it is 1- or 2-D, else its PCA.
+
+    With a `reference` (the previous epoch's view of the same rows) the view is Procrustes-aligned to it, so the picture
+    does not flip or spin from one epoch to the next.
+    """
+    coords = project(Z, "pca", 2) if Z.shape[1] > 2 else np.pad(Z, ((0, 0), (0, 2 - Z.shape[1]))).astype(np.float32)
+    if reference is not None and Z.shape[1] > 2:
+        coords = align(coords, reference)
+    return coords
+
+
+def coordinates_csv(model_coords: np.ndarray, input_coords: np.ndarray, labels: np.ndarray | None) -> str:
+    """Both views' coordinates as CSV text: row, label, model_1.., pca_1.."""
+    columns = [np.arange(len(model_coords))[:, None], model_coords, input_coords]
+    names = ["row"] + [f"model_{i + 1}" for i in range(model_coords.shape[1])]
+    names += [f"pca_{i + 1}" for i in range(input_coords.shape[1])]
+    if labels is not None:
+        columns.insert(1, np.asarray(labels)[:, None])
+        names.insert(1, "label")
+    table = np.hstack([np.asarray(c, dtype=np.float64) for c in columns])
+    lines = [",".join(names)] + [",".join(f"{v:.6g}" for v in row) for row in table]
+    return "\n".join(lines) + "\n"

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from aeviz import DataError
-from aeviz import datafiles
+from aeviz import DataError, datafiles
 from aeviz.data import list_datasets, load_dataset, load_upload
 from aeviz.datafiles import read_bytes, read_file
 

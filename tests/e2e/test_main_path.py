@@ -1,0 +1,80 @@
+"""The main path in a real browser: open, train a model, see it beside PCA, click a point, walk a slider."""
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def wait_idle(page, timeout=90_000):
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def goto(page, url):
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60_000)
+    wait_idle(page)
+
+
+def nav(page, title):
+    """Switch page through the sidebar, within the same session (a fresh page.goto would start a new session)."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    wait_idle(page)
+
+
+def shot(page, name):
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / f"{name}.png"), full_page=True)
+
+
+def test_main_path(server, page):
+    goto(page, server)
+    assert page.get_by_text("What does an autoencoder learn?").is_visible()
+    shot(page, "home")
+
+    nav(page, "Train")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_selector("text=Trained 15 epochs", timeout=120_000)
+    wait_idle(page)
+    assert page.get_by_text("Latent space of your model").count() > 0
+    picker = page.locator('[data-testid="stSidebar"] input[aria-label="Active model"]')
+    assert picker.input_value() == "trained in this session"
+    shot(page, "train")
+
+    page.reload()  # a reload starts a new session: the trained model must come back from the URL
+    wait_idle(page)
+    assert page.get_by_text("Your model", exact=True).count() == 1
+    nav(page, "Latent space")
+    assert page.get_by_text("trustworthiness", exact=True).count() == 2
+    point = page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace .points path').nth(40)
+    point.click(force=True)
+    wait_idle(page)
+    page.wait_for_selector("text=reconstruction r = g(f(x))", timeout=30_000)
+    assert page.get_by_text("Page not found").count() == 0
+    shot(page, "latent_space")
+
+    nav(page, "Latent walk")
+    assert page.get_by_text("Starting at the point you clicked").count() == 1
+    image = page.locator('[data-testid="stImage"] img').first
+    before = image.get_attribute("src")
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    slider.focus()
+    for _ in range(15):
+        slider.press("ArrowRight")
+    wait_idle(page)
+    page.wait_for_function(
+        "before => document.querySelector('[data-testid=\"stImage\"] img').getAttribute('src') !== before",
+        arg=before,
+        timeout=20_000,
+    )
+    shot(page, "latent_walk")
+
+    nav(page, "Sparsity")
+    assert page.get_by_text("of code activations are non-zero").count() == 1
+    shot(page, "sparsity")
