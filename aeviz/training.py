@@ -113,8 +113,8 @@ def _reconstruction(x_hat: torch.Tensor, x: torch.Tensor, kind: str) -> torch.Te
 
 def batch_loss(
     model: Autoencoder, x_in: torch.Tensor, x: torch.Tensor, config: TrainConfig, generator: torch.Generator | None
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """(total, reconstruction, penalty) for one batch; `generator` draws the VAE sample (None: use the mean)."""
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(total, reconstruction, penalty, code) for one batch; `generator` draws the VAE sample (None: use the mean)."""
     if model.is_variational:
         mean, log_var = model.encode_stats(x_in)
         z = mean
@@ -122,12 +122,11 @@ def batch_loss(
             z = mean + torch.exp(0.5 * log_var) * torch.randn(mean.shape, generator=generator, device=mean.device)
         recon = _reconstruction(model.decode(z), x, config.loss)
         kl = -0.5 * torch.sum(1 + log_var - mean.pow(2) - log_var.exp(), dim=1).mean() / x.shape[1]
-        penalty = config.beta * kl
-    else:
-        code = model.encode(x_in)
-        recon = _reconstruction(model.decode(code), x, config.loss)
-        penalty = config.l1 * code.abs().sum(dim=1).mean() if config.l1 > 0 else recon.new_zeros(())
-    return recon + penalty, recon, penalty
+        return recon + config.beta * kl, recon, config.beta * kl, mean
+    code = model.encode(x_in)
+    recon = _reconstruction(model.decode(code), x, config.loss)
+    penalty = config.l1 * code.abs().sum(dim=1).mean() if config.l1 > 0 else recon.new_zeros(())
+    return recon + penalty, recon, penalty, code
 
 
 @torch.inference_mode()
@@ -135,15 +134,13 @@ def evaluate(model: Autoencoder, X: np.ndarray, config: TrainConfig) -> tuple[fl
     """(loss, reconstruction error, active fraction) on clean data X of shape (n_samples, n_features)."""
     model.eval()
     device = next(model.parameters()).device
-    total = recon = active = 0.0
+    sums = torch.zeros(3, dtype=torch.float64, device=device)
     for start in range(0, len(X), EVAL_BATCH):
         x = torch.from_numpy(X[start : start + EVAL_BATCH]).to(device)
-        loss, rec, _ = batch_loss(model, x, x, config, generator=None)
-        code = model.encode(x)
-        total += loss.item() * len(x)
-        recon += rec.item() * len(x)
-        active += (code.abs() > ACTIVE_THRESHOLD).float().mean().item() * len(x)
-    return total / len(X), recon / len(X), active / len(X)
+        loss, recon, _, code = batch_loss(model, x, x, config, generator=None)
+        active = (code.abs() > ACTIVE_THRESHOLD).float().mean()
+        sums += torch.stack([loss, recon, active]).double() * len(x)
+    return tuple((sums / len(X)).tolist())
 
 
 def train(model: Autoencoder, data: Dataset, config: TrainConfig) -> Iterator[EpochMetrics]:
@@ -170,7 +167,7 @@ def train(model: Autoencoder, data: Dataset, config: TrainConfig) -> Iterator[Ep
         for idx in torch.randperm(len(X), generator=generator, device=device).split(config.batch_size):
             x = X[idx]
             x_in = corrupt(x, config.noise_std, config.mask_prob, generator) if denoising else x
-            loss, recon, penalty = batch_loss(model, x_in, x, config, generator)
+            loss, recon, penalty, _ = batch_loss(model, x_in, x, config, generator)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
