@@ -6,9 +6,11 @@ them. A model trained live belongs to its session (`st.session_state`), and is k
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from pathlib import Path
@@ -23,7 +25,13 @@ from aeviz.latent import encode_dataset, slider_ranges
 from aeviz.pca import TeachingPCA
 from aeviz.projection import knn_accuracy, project, trustworthiness_score, warm_up_umap
 
+# Streamlit runs a full gc.collect(2) after every script run (runner.postScriptGC). With torch and scikit-learn loaded
+# that walk over their millions of long-lived objects cost ~100 ms per slider step here; freezing them out of the
+# collector's view brought a step from ~150 ms to ~30 ms (bench/bench_app.py), and new objects are still collected.
+gc.freeze()
+
 DEFAULT_MODEL = "mnist-mlp-2d"
+WARM_UP_DELAY = 5.0  # seconds after the first page view before UMAP is compiled in the background
 VIEW_SAMPLES = 1_000  # points shown in latent scatters (the validation split, capped)
 
 
@@ -45,10 +53,21 @@ def _stored_checkpoint(folder: str, name: str, mtime: float) -> Checkpoint:
     return load_checkpoint(name, folder)
 
 
+def _warm_up() -> None:
+    time.sleep(WARM_UP_DELAY)  # let the first page draw before importing umap competes for the CPU and the GIL
+    warm_up_umap()
+    gc.freeze()  # numba and umap's objects live as long as the server: keep them out of the per-run collection
+
+
 @st.cache_resource
-def start_umap_warm_up() -> threading.Thread:
-    """Compile UMAP once per server in a background thread, so the first UMAP a class asks for is quick."""
-    thread = threading.Thread(target=warm_up_umap, name="umap-warm-up", daemon=True)
+def start_umap_warm_up() -> threading.Thread | None:
+    """Compile UMAP once per server in a background thread, so the first UMAP a class asks for is quick.
+
+    AEVIZ_UMAP_WARMUP=0 turns it off (the tests do, to keep their CPU to themselves).
+    """
+    if os.environ.get("AEVIZ_UMAP_WARMUP", "1") == "0":
+        return None
+    thread = threading.Thread(target=_warm_up, name="umap-warm-up", daemon=True)
     thread.start()
     return thread
 
@@ -125,7 +144,8 @@ def set_session_model(checkpoint: Checkpoint) -> None:
     else:
         state["active_name"] = state.get("session_name", state["active_name"])
     state["session_name"] = state["active_name"]
-    st.query_params["model"] = state["active_name"]
+    if st.query_params.get("model") != state["active_name"]:
+        st.query_params["model"] = state["active_name"]
 
 
 def active_checkpoint() -> tuple[Checkpoint, str]:
@@ -212,7 +232,8 @@ def sidebar() -> tuple[Checkpoint, str]:
         cols = st.columns(2)
         cols[0].metric("latent size", checkpoint.config.latent_dim)
         cols[1].metric("val. MSE" if "val_mse" in checkpoint.metrics else "val. loss", f"{val:.4f}" if val else "–")
-    st.query_params["model"] = state["active_name"]
+    if st.query_params.get("model") != state["active_name"]:
+        st.query_params["model"] = state["active_name"]
     return checkpoint, key
 
 

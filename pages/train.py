@@ -1,5 +1,7 @@
 """Train: choose data, family and hyper-parameters, then watch the losses and the latent space learn epoch by epoch."""
 
+import time
+
 import streamlit as st
 
 from aeviz import AevizError, ui
@@ -13,6 +15,7 @@ from aeviz.projection import live_view
 from aeviz.training import TrainConfig, default_loss
 
 UPLOAD = "upload a file…"
+REDRAW_SECONDS = 0.5  # redraw the live plots at most this often: drawing every fast epoch would slow training down
 FAMILIES = {"vanilla": "vanilla (one hidden layer)", "mlp": "multilayer", "conv": "convolutional", "vae": "variational"}
 
 ui.sidebar()
@@ -109,7 +112,7 @@ if start:
     plots = st.columns(2)
     loss_slot, scatter_slot = plots[0].empty(), plots[1].empty()
     X_view, y_view = ui.view_rows(data), ui.view_labels(data)
-    coords = None
+    coords, last_draw = None, 0.0
     try:
         for metrics, checkpoint in fit(data, model_config, train_config, data_seed=int(seed)):
             ui.set_session_model(checkpoint)
@@ -119,6 +122,9 @@ if start:
                 text=f"epoch {metrics.epoch}/{epochs} — training loss {metrics.train_loss:.4f}, "
                 f"validation loss {metrics.val_loss:.4f}, active units {metrics.active_fraction:.0%}",
             )
+            if time.monotonic() - last_draw < REDRAW_SECONDS and metrics.epoch < epochs:
+                continue
+            last_draw = time.monotonic()
             loss_slot.plotly_chart(loss_curves_fig(checkpoint.history, epochs), config={"displaylogo": False})
             coords = live_view(encode_dataset(checkpoint.model, X_view), coords)
             title = f"Latent space after epoch {metrics.epoch}" + (" (PCA of the code)" if latent > 2 else "")

@@ -1,0 +1,191 @@
+"""The dashboard's three speed figures, each against a baseline measured in the same run, in headless Chromium.
+
+1. start-up: `streamlit run app.py` until the first page is drawn, against a one-line Streamlit app;
+2. slider: a step of a Latent walk slider until the new decoded image is shown (p50 of 20 steps), against a minimal app
+   with one slider and one image;
+3. train: click Train with the default settings until the latent scatter of the finished model is shown, against the
+   pure training time of the same configuration (aeviz.pretrain.fit, no drawing) in this process.
+
+    python bench/bench_app.py [--rounds 3]
+
+Needs Debian's chromium (/usr/bin/chromium) and the playwright package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+ONE_LINE = 'import streamlit as st\nst.write("hello")\n'
+MINIMAL_SLIDER = textwrap.dedent(
+    """
+    import numpy as np
+    import streamlit as st
+
+    value = st.slider("z0", -3.0, 3.0, 0.0, step=0.06)
+    img = np.full((140, 140), int((value + 3) / 6 * 255), dtype=np.uint8)
+    st.image(img, caption="decoded g(h)", output_format="PNG")
+    """
+)
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(script: Path, log: Path) -> tuple[subprocess.Popen, str, float]:
+    """Start streamlit on a free port; returns the process, its URL and the start time."""
+    port = _port()
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    started = time.perf_counter()
+    with open(log, "w") as out:
+        process = subprocess.Popen(command, cwd=script.parent, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return process, url, started
+        except OSError:
+            time.sleep(0.05)
+
+
+def first_render(browser, script: Path, text: str, log: Path) -> float:
+    """Seconds from `streamlit run` to `text` drawn and the script idle."""
+    process, url, started = start_server(script, log)
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        page.wait_for_selector(f"text={text}", timeout=120_000)
+        page.wait_for_selector(IDLE, timeout=120_000)
+        return time.perf_counter() - started
+    finally:
+        page.close()
+        process.terminate()
+        process.wait()
+
+
+def slider_steps(browser, url: str, steps: int = 20) -> list[float]:
+    """Seconds from one ArrowRight on the first slider until the 'decoded g(h)' image changes, per step."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    page.wait_for_selector("text=decoded g(h)", timeout=120_000)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    page.wait_for_timeout(500)
+    find = (
+        "() => [...document.querySelectorAll('[data-testid=\"stImage\"]')]"
+        ".find(e => e.innerText.includes('decoded g(h)')).querySelector('img').src"
+    )
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    slider.focus()
+    times = []
+    for _ in range(steps):
+        before = page.evaluate(find)
+        start = time.perf_counter()
+        slider.press("ArrowRight")
+        page.wait_for_function(f"before => ({find})() !== before", arg=before, timeout=30_000)
+        times.append(time.perf_counter() - start)
+        page.wait_for_timeout(150)
+    page.close()
+    return times
+
+
+def train_click(browser, url: str) -> float:
+    """Seconds from clicking Train (default settings) until the finished model's latent scatter is drawn."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{url}/train")
+    page.wait_for_selector("text=Train an autoencoder", timeout=120_000)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    start = time.perf_counter()
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_selector("text=Latent space of your model", timeout=300_000)
+    page.wait_for_selector('[data-testid="stPlotlyChart"] .scatterlayer .points path', timeout=60_000)
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
+def pure_training_seconds() -> float:
+    """The Train page's default configuration, trained without drawing."""
+    sys.path.insert(0, str(ROOT))
+    from aeviz.data import load_dataset
+    from aeviz.models import ModelConfig
+    from aeviz.pretrain import fit
+    from aeviz.training import TrainConfig
+
+    data = load_dataset("mnist")
+    config = ModelConfig.for_data(data.n_features, data.image_shape, "mlp", 2, hidden=(256, 128))
+    start = time.perf_counter()
+    for _ in fit(data, config, TrainConfig(epochs=15, batch_size=128, lr=3e-3)):
+        pass
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="aeviz-bench-"))
+    (tmp / "one_line.py").write_text(ONE_LINE)
+    (tmp / "minimal_slider.py").write_text(MINIMAL_SLIDER)
+    os.environ.setdefault("AEVIZ_USER_CHECKPOINTS", str(tmp / "user_checkpoints"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        startup = {"one-line app": [], "aeviz": []}
+        for _ in range(args.rounds):
+            startup["one-line app"].append(first_render(browser, tmp / "one_line.py", "hello", tmp / "a.log"))
+            startup["aeviz"].append(first_render(browser, ROOT / "app.py", "What does an autoencoder learn?", tmp / "b.log"))
+        minimal, minimal_url, _ = start_server(tmp / "minimal_slider.py", tmp / "c.log")
+        app, app_url, _ = start_server(ROOT / "app.py", tmp / "d.log")
+        try:
+            slider_minimal = slider_steps(browser, minimal_url)
+            slider_aeviz = slider_steps(browser, f"{app_url}/latent_walk")
+            clicks = [train_click(browser, app_url) for _ in range(args.rounds)]
+        finally:
+            minimal.terminate()
+            app.terminate()
+        browser.close()
+    pure = [pure_training_seconds() for _ in range(args.rounds)]
+
+    def report(name, ours, base, unit="s", target=None):
+        a, b = statistics.median(ours), statistics.median(base)
+        goal = f"  (goal ≤ {target})" if target else ""
+        print(f"{name}: aeviz {a * 1000:.0f} ms, baseline {b * 1000:.0f} ms, ratio {a / b:.2f}{goal}")
+
+    print(f"medians of {args.rounds} rounds; slider: p50 of 20 steps")
+    report("start-up to first page", startup["aeviz"], startup["one-line app"], target=1.5)
+    report("slider step to new image", slider_aeviz, slider_minimal, target=1.1)
+    report("Train click to latent scatter vs pure training", clicks, pure, target=1.5)
+
+
+if __name__ == "__main__":
+    main()
