@@ -16,16 +16,16 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import torch
-from safetensors import SafetensorError
-from safetensors.torch import load as load_safetensors
-from safetensors.torch import save as save_safetensors
+from typing import TYPE_CHECKING
 
 import aeviz
+from aeviz.configs import ModelConfig, TrainConfig
 from aeviz.errors import AevizError, CheckpointError
-from aeviz.models import Autoencoder, ModelConfig
-from aeviz.training import TrainConfig
+
+if TYPE_CHECKING:  # torch is imported only when weights are read or written, so listing checkpoints starts fast
+    import torch
+
+    from aeviz.models import Autoencoder
 
 WEIGHTS = "model.safetensors"
 META = "meta.json"
@@ -50,6 +50,18 @@ class Checkpoint:
     @property
     def config(self) -> ModelConfig:
         return self.model.config
+
+
+@dataclass(frozen=True)
+class CheckpointInfo:
+    """What meta.json says about a checkpoint, read without loading torch or the weights."""
+
+    name: str
+    config: ModelConfig
+    train_config: TrainConfig | None
+    dataset: str
+    data_seed: int
+    metrics: dict
 
 
 def default_root() -> Path:
@@ -85,6 +97,8 @@ def _meta(checkpoint: Checkpoint) -> dict:
 
 def weights_bytes(model: Autoencoder) -> bytes:
     """The model's weights in safetensors format (contiguous CPU copies)."""
+    from safetensors.torch import save as save_safetensors
+
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     return save_safetensors(tensors, metadata={"format": FORMAT})
 
@@ -125,13 +139,23 @@ def _read_meta(raw: bytes, where: str) -> dict:
     return meta
 
 
-def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
-    """Rebuild the model from its config and check every tensor against it before loading."""
+def _configs(meta: dict, where: str) -> tuple[ModelConfig, TrainConfig | None]:
     try:
         config = ModelConfig.from_dict(meta["model"])
         train_config = TrainConfig.from_dict(meta["train"]) if meta.get("train") else None
     except (AevizError, KeyError, TypeError) as exc:
         raise CheckpointError(f"{where}: the saved configuration is invalid ({exc})") from None
+    return config, train_config
+
+
+def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
+    """Rebuild the model from its config and check every tensor against it before loading."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load as load_safetensors
+
+    from aeviz.models import Autoencoder
+
+    config, train_config = _configs(meta, where)
     try:
         tensors = load_safetensors(weights)
     except (SafetensorError, ValueError, RuntimeError, OSError) as exc:
@@ -190,6 +214,20 @@ def read_meta(name: str, root: str | Path | None = None) -> dict:
     """A checkpoint's meta.json without loading its weights (for listings)."""
     path = checkpoint_path(Path(root) if root is not None else default_root(), name)
     return _read_meta((path / META).read_bytes(), name)
+
+
+def read_info(name: str, root: str | Path | None = None) -> CheckpointInfo:
+    """A checkpoint's configs, dataset and metrics from its meta.json alone."""
+    meta = read_meta(name, root)
+    config, train_config = _configs(meta, name)
+    return CheckpointInfo(
+        name,
+        config,
+        train_config,
+        str(meta.get("dataset", "")),
+        int(meta.get("data_seed", 0)),
+        dict(meta.get("metrics") or {}),
+    )
 
 
 def to_zip(checkpoint: Checkpoint) -> bytes:

@@ -11,77 +11,13 @@ Inputs are always flat rows of shape (n_samples, n_features); the conv family re
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, fields
 
 import torch
 from torch import nn
 
-from aeviz.errors import AevizError
+from aeviz.configs import ARCHS, ModelConfig
 
-ARCHS = ("vanilla", "mlp", "conv", "vae")
-MAX_LATENT = 4_096
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    """The shape of an autoencoder; saved as JSON next to the weights and rebuilt with `ModelConfig.from_dict`."""
-
-    arch: str = "mlp"  # vanilla | mlp | conv | vae
-    n_features: int = 784  # input size (pixels or columns)
-    latent_dim: int = 2  # code units: < n_features undercomplete, = complete, > overcomplete
-    hidden: tuple[int, ...] = (128, 64)  # encoder widths before the code (mlp, vae); the decoder mirrors them
-    image_shape: tuple[int, int] | None = None  # (height, width); required by conv
-    conv_channels: tuple[int, ...] = (16, 8, 8)  # conv filters per stage, each followed by 2×2 max-pooling
-    code_activation: str = "linear"  # relu | linear; the lecture's vanilla and sparse models use relu
-    output_activation: str = "sigmoid"  # sigmoid for images in [0, 1], linear for standardised tables
-
-    def __post_init__(self) -> None:
-        if self.arch not in ARCHS:
-            raise AevizError(f"unknown family {self.arch!r}: choose one of {', '.join(ARCHS)}")
-        if not 1 <= self.latent_dim <= MAX_LATENT:
-            raise AevizError(f"latent size must be between 1 and {MAX_LATENT}, got {self.latent_dim}")
-        if self.n_features < 2:
-            raise AevizError("an autoencoder needs at least two input features")
-        if any(w < 1 for w in self.hidden) or any(c < 1 for c in self.conv_channels):
-            raise AevizError("hidden widths and channel counts must be positive")
-        if self.arch == "conv" and self.image_shape is None:
-            raise AevizError("the convolutional family needs image data (choose mnist, digits or an image file)")
-        if self.image_shape is not None and self.image_shape[0] * self.image_shape[1] != self.n_features:
-            raise AevizError(f"image shape {self.image_shape} does not hold {self.n_features} features")
-        if self.code_activation not in _ACTIVATIONS or self.output_activation not in _ACTIVATIONS:
-            raise AevizError(f"activations must be one of {', '.join(_ACTIVATIONS)}")
-
-    @classmethod
-    def for_data(
-        cls, n_features: int, image_shape: tuple[int, int] | None, arch: str = "mlp", latent_dim: int = 2, **kwargs
-    ) -> ModelConfig:
-        """A config that fits the data: sigmoid output for images in [0, 1], linear for standardised tables; a ReLU
-        code for the vanilla family (as in the lecture), a linear code otherwise."""
-        kwargs.setdefault("output_activation", "sigmoid" if image_shape else "linear")
-        kwargs.setdefault("code_activation", "relu" if arch == "vanilla" else "linear")
-        shape = tuple(image_shape) if image_shape else None
-        return cls(arch=arch, n_features=n_features, latent_dim=latent_dim, image_shape=shape, **kwargs)
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, meta: dict) -> ModelConfig:
-        """Rebuild from JSON; unknown keys are an error, lists become tuples."""
-        known = {f.name for f in fields(cls)}
-        unknown = set(meta) - known
-        if unknown:
-            raise AevizError(f"unknown model settings: {', '.join(sorted(unknown))}")
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in meta.items()}
-        return cls(**values)
-
-    @property
-    def completeness(self) -> str:
-        """'undercomplete', 'complete' or 'overcomplete': the code size against the input size."""
-        if self.latent_dim < self.n_features:
-            return "undercomplete"
-        return "complete" if self.latent_dim == self.n_features else "overcomplete"
-
+__all__ = ["ARCHS", "Autoencoder", "ModelConfig", "build_model", "count_parameters", "default_device"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "linear": nn.Identity, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
 

@@ -14,21 +14,19 @@ import time
 import uuid
 from collections import OrderedDict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
 from aeviz import AevizError
-from aeviz.checkpoints import SHIPPED_DIR, Checkpoint, list_checkpoints, load_checkpoint, read_meta
-from aeviz.data import BUILTIN_DATASETS, Dataset, load_dataset, load_upload
-from aeviz.latent import encode_dataset, slider_ranges
-from aeviz.pca import TeachingPCA
-from aeviz.projection import knn_accuracy, project, trustworthiness_score, warm_up_umap
+from aeviz.checkpoints import SHIPPED_DIR, Checkpoint, CheckpointInfo, list_checkpoints, load_checkpoint, read_info
 
-# Streamlit runs a full gc.collect(2) after every script run (runner.postScriptGC). With torch and scikit-learn loaded
-# that walk over their millions of long-lived objects cost ~100 ms per slider step here; freezing them out of the
-# collector's view brought a step from ~150 ms to ~30 ms (bench/bench_app.py), and new objects are still collected.
-gc.freeze()
+if TYPE_CHECKING:
+    from aeviz.data import Dataset
+
+# torch, scikit-learn and umap are imported inside the functions that need them: the home page and the sidebar read
+# checkpoint metadata only, so the first page of `streamlit run app.py` appears without paying for those imports.
 
 DEFAULT_MODEL = "mnist-mlp-2d"
 WARM_UP_DELAY = 5.0  # seconds after the first page view before UMAP is compiled in the background
@@ -43,20 +41,49 @@ def user_dir() -> Path:
 # --- cached, shared resources ---------------------------------------------------------------------------------------
 
 
+def _after_heavy_load() -> None:
+    """torch and scikit-learn are in memory now: give torch its thread count and freeze long-lived objects.
+
+    - One torch thread per training (AEVIZ_TORCH_THREADS overrides): the server is shared by many sessions and, on the
+      teacher's laptop, by the browser. With two threads on two busy cores each parallel step waited for the slower
+      thread, and a default Train click took ~6 s instead of ~3 s here (bench/bench_app.py).
+    - Streamlit runs a full gc.collect(2) after every script run (runner.postScriptGC). With torch and scikit-learn
+      loaded, that walk over millions of long-lived objects cost ~100 ms per slider step; frozen out of the collector's
+      view, a walk-page step went from ~150-230 ms to ~50 ms. Objects created later are still collected as usual.
+    """
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("AEVIZ_TORCH_THREADS", "1")))
+    gc.freeze()
+
+
 @st.cache_resource(show_spinner="Loading the dataset…")
 def builtin_dataset(name: str, seed: int = 0) -> Dataset:
-    return load_dataset(name, seed=seed)
+    from aeviz.data import load_dataset
+
+    data = load_dataset(name, seed=seed)
+    _after_heavy_load()
+    return data
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=64)
 def _stored_checkpoint(folder: str, name: str, mtime: float) -> Checkpoint:
-    return load_checkpoint(name, folder)
+    checkpoint = load_checkpoint(name, folder)
+    _after_heavy_load()
+    return checkpoint
+
+
+@st.cache_resource(max_entries=256)
+def _stored_info(folder: str, name: str, mtime: float) -> CheckpointInfo:
+    return read_info(name, folder)
 
 
 def _warm_up() -> None:
+    from aeviz.projection import warm_up_umap
+
     time.sleep(WARM_UP_DELAY)  # let the first page draw before importing umap competes for the CPU and the GIL
     warm_up_umap()
-    gc.freeze()  # numba and umap's objects live as long as the server: keep them out of the per-run collection
+    _after_heavy_load()
 
 
 @st.cache_resource
@@ -90,6 +117,18 @@ def _stored_key(name: str) -> tuple[str, str, float]:
 def stored_checkpoint(name: str) -> Checkpoint:
     """A shipped or saved checkpoint, loaded once per server (shared: never train it)."""
     return _stored_checkpoint(*_stored_key(name))
+
+
+def active_info() -> Checkpoint | CheckpointInfo:
+    """What the sidebar shows of the active model (configs, dataset, metrics) without loading stored weights."""
+    _init_state()
+    state = st.session_state
+    name = state["active_name"]
+    if name.startswith(LIVE_PREFIX) and state.get("session_model") is not None:
+        return state["session_model"]
+    if name not in model_sources():
+        name = state["active_name"] = DEFAULT_MODEL
+    return _stored_info(*_stored_key(name))
 
 
 # --- the active model -------------------------------------------------------------------------------------------------
@@ -165,7 +204,7 @@ def set_active(name: str) -> None:
     st.session_state["active_name"] = name
 
 
-def describe(checkpoint: Checkpoint) -> str:
+def describe(checkpoint: Checkpoint | CheckpointInfo) -> str:
     c, t = checkpoint.config, checkpoint.train_config
     extras = []
     if t and t.l1:
@@ -177,6 +216,8 @@ def describe(checkpoint: Checkpoint) -> str:
 
 def dataset_for(checkpoint: Checkpoint) -> Dataset | None:
     """The dataset the model was trained on: a built-in one, or this session's upload of that name."""
+    from aeviz.data import BUILTIN_DATASETS
+
     if checkpoint.dataset in BUILTIN_DATASETS:
         return builtin_dataset(checkpoint.dataset, checkpoint.data_seed)
     upload = st.session_state.get("uploaded_data")
@@ -187,11 +228,14 @@ def dataset_for(checkpoint: Checkpoint) -> Dataset | None:
 
 def uploaded_dataset(file) -> tuple[str, Dataset]:
     """Read a Streamlit UploadedFile once per content; raises AevizError with a readable message."""
+    from aeviz.data import load_upload
+
     payload = file.getvalue()
     key = hashlib.sha1(payload).hexdigest()
     cached = st.session_state.get("uploaded_data")
     if cached is None or cached[0] != key:
         st.session_state["uploaded_data"] = (key, load_upload(file.name, payload))
+        _after_heavy_load()
     return st.session_state["uploaded_data"]
 
 
@@ -206,8 +250,8 @@ def _label(name: str) -> str:
     return "trained in this session" if name.startswith(LIVE_PREFIX) else name
 
 
-def sidebar() -> tuple[Checkpoint, str]:
-    """The compact 'active model' panel on every page; returns the active model and its cache key."""
+def sidebar() -> Checkpoint | CheckpointInfo:
+    """The compact 'active model' panel on every page; returns what is known of the active model (no weights)."""
     _init_state()
     state = st.session_state
     live = [state["session_name"]] if state.get("session_name") else []
@@ -226,7 +270,7 @@ def sidebar() -> tuple[Checkpoint, str]:
             on_change=lambda: set_active(st.session_state["model_picker"]),
             help="Shipped and saved checkpoints, or the model you trained in this session.",
         )
-        checkpoint, key = active_checkpoint()
+        checkpoint = active_info()
         st.caption(describe(checkpoint))
         val = checkpoint.metrics.get("val_mse", checkpoint.metrics.get("val_loss"))
         cols = st.columns(2)
@@ -234,7 +278,7 @@ def sidebar() -> tuple[Checkpoint, str]:
         cols[1].metric("val. MSE" if "val_mse" in checkpoint.metrics else "val. loss", f"{val:.4f}" if val else "–")
     if st.query_params.get("model") != state["active_name"]:
         st.query_params["model"] = state["active_name"]
-    return checkpoint, key
+    return checkpoint
 
 
 # --- cached computations per model ------------------------------------------------------------------------------------
@@ -252,22 +296,30 @@ def view_labels(data: Dataset) -> np.ndarray | None:
 @st.cache_data(max_entries=32, show_spinner=False)
 def codes(model_key: str, _checkpoint: Checkpoint, _X: np.ndarray) -> np.ndarray:
     """Codes of the shown validation rows, computed once per model."""
+    from aeviz.latent import encode_dataset
+
     return encode_dataset(_checkpoint.model, _X)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def train_codes(model_key: str, _checkpoint: Checkpoint, _X: np.ndarray) -> np.ndarray:
+    from aeviz.latent import encode_dataset
+
     return encode_dataset(_checkpoint.model, _X)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def ranges(model_key: str, _Z: np.ndarray) -> np.ndarray:
+    from aeviz.latent import slider_ranges
+
     return slider_ranges(_Z)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def view(key: str, method: str, n_components: int, _Z: np.ndarray, _X: np.ndarray, _y) -> dict:
-    """A 2-D/3-D view of Z with its trustworthiness against the inputs X and its 5-NN accuracy (5-fold)."""
+    """A 2-D/3-D view of Z, its trustworthiness against the inputs X, and 5-NN accuracy (fit on half, score on half)."""
+    from aeviz.projection import knn_accuracy, project, trustworthiness_score
+
     coords = project(_Z, method, n_components)
     result = {"coords": coords, "trust": trustworthiness_score(_X, coords)}
     if _y is not None and _y.dtype.kind in "iu":
@@ -279,6 +331,8 @@ def view(key: str, method: str, n_components: int, _Z: np.ndarray, _X: np.ndarra
 @st.cache_data(max_entries=16, show_spinner=False)
 def raw_pca(data_key: str, n_components: int, _X_train: np.ndarray, _X: np.ndarray) -> np.ndarray:
     """The shown rows recast onto the first n_components principal components of the training split."""
+    from aeviz.pca import TeachingPCA
+
     pca = TeachingPCA(min(n_components, _X_train.shape[1]), standardize=False).fit(_X_train)
     return pca.transform(_X).astype(np.float32)
 
@@ -297,7 +351,3 @@ def check_dataset(checkpoint: Checkpoint) -> Dataset:
         )
         st.stop()
     return data
-
-
-def saved_meta(name: str) -> dict:
-    return read_meta(name, model_sources()[name])

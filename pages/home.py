@@ -3,9 +3,9 @@
 import streamlit as st
 
 from aeviz import ui
-from aeviz.plots import architecture_fig
+from aeviz.plots import architecture_svg
 
-checkpoint, _ = ui.sidebar()
+checkpoint = ui.sidebar()
 ui.start_umap_warm_up()
 
 st.title("What does an autoencoder learn?")
@@ -13,7 +13,12 @@ st.markdown(
     "An autoencoder squeezes its input **x** through a narrow **latent layer** and rebuilds it: "
     "**h = f(x)**, **r = g(h) ≈ x**. What it keeps in **h** is what it learned about the data."
 )
-st.plotly_chart(architecture_fig(checkpoint.config), config={"displayModeBar": False}, key="architecture")
+config = checkpoint.config
+st.image(architecture_svg(config))
+st.caption(
+    f"The active model: a {config.arch} autoencoder with a {config.latent_dim}-unit code for {config.n_features} inputs — "
+    f"{config.completeness}."
+)
 
 left, right = st.columns(2)
 with left:

@@ -8,7 +8,8 @@ from aeviz.latent import reconstruct
 from aeviz.plots import latent_scatter_fig, selected_row
 from aeviz.projection import coordinates_csv
 
-checkpoint, model_key = ui.sidebar()
+ui.sidebar()
+checkpoint, model_key = ui.active_checkpoint()
 ui.start_umap_warm_up()
 data = ui.check_dataset(checkpoint)
 latent = checkpoint.config.latent_dim

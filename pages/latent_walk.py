@@ -9,7 +9,8 @@ from aeviz.plots import points_3d_fig
 
 MAX_SLIDERS = 16
 
-checkpoint, model_key = ui.sidebar()
+ui.sidebar()
+checkpoint, model_key = ui.active_checkpoint()
 data = ui.check_dataset(checkpoint)
 model, latent = checkpoint.model, checkpoint.config.latent_dim
 

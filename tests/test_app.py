@@ -12,6 +12,7 @@ PAGES = ["pages/home.py", "pages/train.py", "pages/latent_space.py", "pages/late
 @pytest.fixture
 def app(tmp_path, monkeypatch):
     monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
+    monkeypatch.setenv("AEVIZ_UMAP_WARMUP", "0")  # no background compile competing with the tests for the CPU
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception
