@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from aeviz import AevizError
-from aeviz.projection import align, knn_accuracy, project, trustworthiness_score
+from aeviz.projection import align, coordinates_csv, knn_accuracy, live_view, project, trustworthiness_score
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +58,18 @@ def test_align_undoes_a_rotation_and_reflection():
 def test_trustworthiness_subsamples_large_inputs():
     X = np.random.default_rng(0).normal(size=(2500, 5))
     assert 0 < trustworthiness_score(X, X[:, :2]) <= 1
+
+
+def test_live_view_keeps_two_d_codes_and_aligns_wider_ones():
+    rng = np.random.default_rng(0)
+    Z2 = rng.normal(size=(50, 2)).astype(np.float32)
+    assert np.array_equal(live_view(Z2), Z2)
+    Z8 = rng.normal(size=(50, 8)).astype(np.float32)
+    first = live_view(Z8)
+    assert np.allclose(live_view(-Z8, first), first, atol=1e-4)  # a flipped code is turned back
+
+
+def test_coordinates_csv_has_a_header_and_a_row_per_point():
+    text = coordinates_csv(np.zeros((3, 2)), np.ones((3, 2)), np.array([4, 5, 6]))
+    lines = text.strip().split("\n")
+    assert lines[0] == "row,label,model_1,model_2,pca_1,pca_2" and lines[3] == "2,6,0,0,1,1"

@@ -1,0 +1,30 @@
+"""aeviz.images: montages are one crisp uint8 picture."""
+
+import numpy as np
+import pytest
+
+from aeviz import AevizError
+from aeviz.images import display_scale, montage, to_image
+
+
+def test_to_image_scales_with_nearest_neighbour():
+    img = to_image(np.array([0.0, 1.0, 0.5, 2.0]), (2, 2), scale=3)
+    assert img.shape == (6, 6) and img.dtype == np.uint8
+    assert img[0, 0] == 0 and img[0, 5] == 255 and img[5, 5] == 255 and img[3, 0] == 128
+    assert len(np.unique(img[:3, :3])) == 1
+
+
+def test_montage_tiles_rows_with_padding():
+    X = np.stack([np.full(4, v) for v in (0.0, 0.5, 1.0)])
+    canvas = montage(X, (2, 2), n_cols=2, scale=1, pad=1)
+    assert canvas.shape == (2 * 3 + 1, 2 * 3 + 1)
+    assert canvas[1, 1] == 0 and canvas[1, 4] == 128 and canvas[4, 1] == 255
+
+
+def test_montage_refuses_rows_of_the_wrong_size():
+    with pytest.raises(AevizError, match="cannot tile"):
+        montage(np.zeros((2, 5)), (2, 2), 2)
+
+
+def test_display_scale():
+    assert display_scale((28, 28)) == 5 and display_scale((8, 8)) == 18

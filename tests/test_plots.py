@@ -1,0 +1,80 @@
+"""aeviz.plots: figures carry what the pages need (row indices, one trace per class) and selections map back to rows."""
+
+import numpy as np
+import pytest
+
+from aeviz.configs import ModelConfig
+from aeviz.plots import (
+    architecture_svg,
+    histogram_fig,
+    lambda_sweep_fig,
+    latent_scatter_fig,
+    loss_curves_fig,
+    points_3d_fig,
+    selected_row,
+    unit_means_fig,
+)
+
+
+def test_class_scatter_has_a_trace_per_class_carrying_row_indices():
+    coords = np.arange(20, dtype=np.float32).reshape(10, 2)
+    labels = np.array([0, 1, 2, 0, 1, 2, 0, 1, 2, 0])
+    fig = latent_scatter_fig(coords, labels, label_kind="class", class_names=("a", "b", "c"))
+    assert [t.name for t in fig.data] == ["a", "b", "c"]
+    rows = np.concatenate([t.customdata for t in fig.data])
+    assert sorted(rows.tolist()) == list(range(10))
+    first = fig.data[1]
+    assert np.array_equal(first.x, coords[first.customdata, 0])
+
+
+def test_continuous_colour_is_one_trace_with_a_colour_bar():
+    fig = latent_scatter_fig(np.zeros((5, 3)), np.linspace(0, 1, 5), label_kind="continuous", label_name="t")
+    assert len(fig.data) == 1 and fig.data[0].type == "scatter3d"
+    assert fig.data[0].marker.colorbar.title.text == "t"
+
+
+def test_highlight_adds_a_ring_around_the_selected_point():
+    fig = latent_scatter_fig(np.eye(3, 2), None, highlight=2)
+    assert fig.data[-1].name == "selected" and fig.data[-1].x[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("event", "row"),
+    [
+        ({"selection": {"points": [{"customdata": {"0": 1993}}]}}, 1993),  # Streamlit 1.67's shape
+        ({"selection": {"points": [{"customdata": [7]}]}}, 7),
+        ({"selection": {"points": [{"customdata": 4}]}}, 4),
+        ({"selection": {"points": []}}, None),
+        (None, None),
+        ({}, None),
+    ],
+)
+def test_selected_row(event, row):
+    assert selected_row(event) == row
+
+
+def test_loss_curves_show_training_and_validation():
+    history = [{"epoch": e, "train_loss": 1 / e, "val_loss": 1.1 / e} for e in (1, 2, 3)]
+    fig = loss_curves_fig(history, total_epochs=10)
+    assert [t.name for t in fig.data] == ["training", "validation"]
+    assert list(fig.data[1].y) == pytest.approx([1.1, 0.55, 1.1 / 3])
+    assert tuple(fig.layout.xaxis.range) == (0.5, 10.5)
+
+
+def test_architecture_svg_draws_a_bar_per_layer():
+    """784-256-128-[2]-128-256-784 has seven layers; the code's width is written under it."""
+    svg = architecture_svg(ModelConfig.for_data(784, (28, 28), "mlp", 2, hidden=(256, 128)))
+    assert svg.startswith("<svg") and svg.count("<rect") == 7
+    assert ">code h</text>" in svg and ">2</text>" in svg
+
+
+def test_sparsity_figures():
+    assert histogram_fig(np.random.default_rng(0).random((10, 4)), "h").data[0].x.shape == (40,)
+    assert list(unit_means_fig(np.array([0.1, 0.5, 0.2]), "m").data[0].y) == [0.5, 0.2, 0.1]
+    fig = lambda_sweep_fig([0, 1e-4], [0.7, 0.3], [0.01, 0.02])
+    assert len(fig.data) == 2 and fig.data[1].yaxis == "y2"
+
+
+def test_points_3d_marks_decoded_points():
+    fig = points_3d_fig(np.zeros((10, 3)), None, marked=np.ones(3))
+    assert len(fig.data) == 2 and list(fig.data[1].x) == [1.0]
