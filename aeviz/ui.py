@@ -337,6 +337,11 @@ def raw_pca(data_key: str, n_components: int, _X_train: np.ndarray, _X: np.ndarr
     return pca.transform(_X).astype(np.float32)
 
 
+def show_image(image: np.ndarray, caption: str) -> None:
+    """A uint8 montage at its own pixel size (a long caption must not stretch it), as PNG so pixels stay crisp."""
+    st.image(image, caption=caption, width=int(image.shape[1]), output_format="PNG")
+
+
 def show_error(exc: Exception) -> None:
     st.error(str(exc), icon=":material/error:")
 

@@ -89,7 +89,7 @@ if picked is not None and picked < len(X):
             display_scale(data.image_shape),
             pad=4,
         )
-        st.image(pair, caption="input x  |  reconstruction r = g(f(x))", output_format="PNG")
+        ui.show_image(pair, "input x  |  reconstruction r = g(f(x))")
     else:
         st.write(
             {

@@ -44,9 +44,7 @@ scale = display_scale(data.image_shape) if data.is_image else 1
 
 def show_output(outputs, caption, columns=None):
     if data.is_image:
-        st.image(
-            montage(outputs, data.image_shape, columns or len(outputs), scale, pad=4), caption=caption, output_format="PNG"
-        )
+        ui.show_image(montage(outputs, data.image_shape, columns or len(outputs), scale, pad=4), caption)
     else:
         original = data.scaler.inverse_transform(data.X_train[:1500])
         st.plotly_chart(
@@ -90,10 +88,9 @@ else:
     else:
         grid = latent_grid(model, Z[row], (dim_x, dim_y), bounds, steps)
         if data.is_image:
-            st.image(
+            ui.show_image(
                 montage(grid.reshape(steps * steps, -1), data.image_shape, steps, max(1, scale // 3), pad=1),
-                caption=f"z{dim_x} grows to the right, z{dim_y} grows upward; other dimensions as at sample {row}",
-                output_format="PNG",
+                f"z{dim_x} grows to the right, z{dim_y} grows upward; other dimensions as at sample {row}",
             )
         else:
             show_output(grid.reshape(steps * steps, -1), "decoded grid")

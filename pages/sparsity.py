@@ -77,11 +77,7 @@ for column, checkpoint, report, value in zip(columns, (dense, sparse), reports, 
         st.plotly_chart(histogram_fig(report.activations, "Code activations (validation set)"), key=f"hist_{value}")
         st.plotly_chart(unit_means_fig(report.unit_means, "Mean activation per unit, sorted"), key=f"means_{value}")
         features = one_hot_features(checkpoint.model, scale=float(max(report.unit_means.max(), 1e-3)) * 3)
-        st.image(
-            montage(features, data.image_shape, 8, 2, pad=1),
-            caption="What each unit draws alone: g(c·eᵢ) for the 64 units",
-            output_format="PNG",
-        )
+        ui.show_image(montage(features, data.image_shape, 8, 2, pad=1), "What each unit draws alone: g(c·eᵢ), 64 units")
 
 st.divider()
 st.subheader("λ sweep")
