@@ -13,6 +13,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from aeviz.checkpoints import checkpoint_path, load_checkpoint, save_checkpoint
+from aeviz.configs import parse_widths
 from aeviz.data import list_datasets, load_dataset
 from aeviz.errors import AevizError
 from aeviz.evaluation import evaluate_model
@@ -28,12 +29,9 @@ L1_HELP = (
 
 def _widths(text: str) -> tuple[int, ...]:
     try:
-        widths = tuple(int(w) for w in text.split(",") if w.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"hidden widths must be integers separated by commas, got {text!r}") from None
-    if not widths or min(widths) < 1:
-        raise argparse.ArgumentTypeError("hidden widths must be positive integers, e.g. 128,64")
-    return widths
+        return parse_widths(text)
+    except AevizError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -15,6 +15,17 @@ ARCHS = ("vanilla", "mlp", "conv", "vae")
 MAX_LATENT = 4_096
 
 
+def parse_widths(text: str) -> tuple[int, ...]:
+    """Hidden-layer widths from text such as "256,128"."""
+    try:
+        widths = tuple(int(w) for w in text.replace(" ", "").split(",") if w)
+    except ValueError:
+        raise AevizError(f"hidden widths must be whole numbers separated by commas, e.g. 256,128 (got {text!r})") from None
+    if not widths or min(widths) < 1:
+        raise AevizError(f"hidden widths must be positive whole numbers, e.g. 256,128 (got {text!r})")
+    return widths
+
+
 @dataclass(frozen=True)
 class ModelConfig:
     """The shape of an autoencoder; saved as JSON next to the weights and rebuilt with `ModelConfig.from_dict`."""

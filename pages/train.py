@@ -6,6 +6,7 @@ import streamlit as st
 
 from aeviz import AevizError, ui
 from aeviz.checkpoints import SHIPPED_DIR, from_zip, list_checkpoints, save_checkpoint, to_zip
+from aeviz.configs import parse_widths
 from aeviz.data import list_datasets
 from aeviz.latent import encode_dataset
 from aeviz.models import ARCHS, ModelConfig
@@ -85,7 +86,7 @@ def load_data():
 
 
 def configs(data):
-    hidden = tuple(int(w) for w in hidden_text.replace(" ", "").split(",") if w) if arch in ("mlp", "vae") else ()
+    hidden = parse_widths(hidden_text) if arch in ("mlp", "vae") else ()
     model_config = ModelConfig.for_data(data.n_features, data.image_shape, arch, int(latent), hidden=hidden or (128,))
     train_config = TrainConfig(
         epochs=epochs, batch_size=batch_size, lr=lr, l1=l1, noise_std=noise, loss=default_loss(arch), seed=int(seed)
@@ -104,7 +105,7 @@ if start:
     try:
         data = load_data()
         model_config, train_config = configs(data)
-    except (AevizError, ValueError) as exc:
+    except AevizError as exc:
         ui.show_error(exc)
         st.stop()
     st.session_state["train_run"] = run = {"done": 0, "total": epochs}

@@ -52,7 +52,7 @@ def test_bad_hidden_widths_show_a_message(app):
     at = _open(app, "pages/train.py")
     at.text_input(key="train_hidden").set_value("12,x")
     at.button(key="train").click().run()
-    assert not at.exception and at.error
+    assert not at.exception and "whole numbers separated by commas" in at.error[0].value
 
 
 def test_save_with_an_invalid_name_is_refused(app, tmp_path):

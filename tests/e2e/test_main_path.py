@@ -38,7 +38,23 @@ def test_main_path(server, page):
     assert page.get_by_text("What does an autoencoder learn?").is_visible()
     shot(page, "home")
 
-    nav(page, "Train")
+    nav(page, "Train")  # Stop ends a long training between epochs and keeps the model trained so far
+    epochs = page.locator('[data-testid="stSlider"]').filter(has_text="Epochs").locator('input[type="range"]')
+    epochs.focus()
+    for _ in range(85):  # 15 -> 100 epochs
+        epochs.press("ArrowRight")
+    wait_idle(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_selector("text=/epoch [3-9]\\/100/", timeout=60_000)
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.wait_for_selector("text=Training stopped after epoch", timeout=60_000)
+    wait_idle(page)
+    assert page.get_by_text("Your model", exact=True).count() == 1
+    epochs.focus()
+    for _ in range(85):  # back to the default 15, so the next training is short
+        epochs.press("ArrowLeft")
+    wait_idle(page)
+
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_selector("text=Trained 15 epochs", timeout=120_000)
     wait_idle(page)
