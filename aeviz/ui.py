@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib.resources
 import os
 import threading
 import time
@@ -335,6 +336,62 @@ def raw_pca(data_key: str, n_components: int, _X_train: np.ndarray, _X: np.ndarr
 
     pca = TeachingPCA(min(n_components, _X_train.shape[1]), standardize=False).fit(_X_train)
     return pca.transform(_X).astype(np.float32)
+
+
+# --- the in-browser decoder ------------------------------------------------------------------------------------------
+
+
+@st.cache_resource
+def _decoder_component():
+    """Register the latent decoder component once per server (its JS and CSS are package files in aeviz/static)."""
+    static = importlib.resources.files("aeviz") / "static"
+    return st.components.v2.component(
+        "aeviz.latent_decoder", js=(static / "decoder.js").read_text(), css=(static / "decoder.css").read_text()
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def exported_decoder(model_key: str, _checkpoint: Checkpoint) -> dict:
+    """The active model's decoder as plain data for the browser, built once per model."""
+    from aeviz.export import export_decoder
+
+    return export_decoder(_checkpoint.model)
+
+
+def browser_decoder(
+    checkpoint: Checkpoint,
+    model_key: str,
+    code: np.ndarray,
+    dims: list[int],
+    ranges: np.ndarray,
+    pad: tuple[int, int] | None,
+    Z: np.ndarray,
+    labels: np.ndarray | None,
+    scale: int,
+    key: str,
+) -> np.ndarray:
+    """Sliders for `dims` and a latent pad over `pad` (two dimensions, drawn over the codes Z) that decode in the browser.
+
+    Returns the code the user last released (the starting `code` until then), shape (latent_dim,).
+    """
+    data = {
+        "model_key": model_key,
+        "decoder": exported_decoder(model_key, checkpoint),
+        "code": [float(v) for v in code],
+        "dims": [int(d) for d in dims],
+        "ranges": ranges.tolist(),
+        "scale": int(scale),
+        "pad": None,
+    }
+    if pad is not None:
+        data["pad"] = {
+            "dims": list(pad),
+            "points": np.round(Z[:, list(pad)], 4).tolist(),
+            "labels": labels.astype(int).tolist() if labels is not None and labels.dtype.kind in "iu" else None,
+        }
+    result = _decoder_component()(data=data, key=key, default={"code": data["code"]}, on_code_change=lambda: None)
+    final = result.get("code") if isinstance(result, dict) else getattr(result, "code", None)
+    return np.asarray(final if final is not None else code, dtype=np.float32)
 
 
 def show_image(image: np.ndarray, caption: str) -> None:

@@ -94,11 +94,22 @@ def first_render(browser, script: Path, text: str, log: Path) -> float:
         process.wait()
 
 
+def server_decoding(page) -> None:
+    """On the Latent walk page, switch from the in-browser decoder to the server-side sliders."""
+    page.wait_for_selector(IDLE, timeout=120_000)
+    toggle = page.get_by_role("switch", name="Decode in the browser")
+    if toggle.count() and toggle.is_checked():
+        page.locator('[data-testid="stCheckbox"]').filter(has_text="Decode in the browser").locator("label").click()
+        page.wait_for_selector(IDLE, timeout=120_000)
+        page.wait_for_selector('[data-testid="stImage"]:has-text("decoded g(h)")', timeout=120_000)
+
+
 def slider_steps(browser, url: str, steps: int = 20) -> list[float]:
     """Seconds from one ArrowRight on the first slider until the 'decoded g(h)' image changes, per step."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
     page.wait_for_selector("text=decoded g(h)", timeout=120_000)
+    server_decoding(page)
     page.wait_for_selector(IDLE, timeout=120_000)
     page.wait_for_timeout(500)
     find = (

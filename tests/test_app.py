@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/home.py", "pages/train.py", "pages/latent_space.py", "pages/latent_walk.py", "pages/sparsity.py"]
+PAGES = ["views/home.py", "views/train.py", "views/latent_space.py", "views/latent_walk.py", "views/sparsity.py"]
 
 
 @pytest.fixture
@@ -36,27 +36,27 @@ def test_page_opens_with_a_shipped_model(app, page):
 
 def test_train_one_epoch_then_switch_page_keeps_the_model(app):
     """Train a tiny model for one epoch; it becomes active and survives a page switch."""
-    at = _open(app, "pages/train.py")
+    at = _open(app, "views/train.py")
     at.selectbox(key="train_dataset").set_value("digits")
     at.slider(key="train_epochs").set_value(1)
     at.button(key="train").click().run()
     assert not at.exception and not at.error
     assert "Trained 1 epochs" in at.success[0].value
     assert at.selectbox(key="model_picker").value.startswith("live:")
-    at = _open(at, "pages/latent_walk.py")
+    at = _open(at, "views/latent_walk.py")
     assert at.selectbox(key="model_picker").value.startswith("live:")
     assert "digits" in at.sidebar.caption[0].value
 
 
 def test_bad_hidden_widths_show_a_message(app):
-    at = _open(app, "pages/train.py")
+    at = _open(app, "views/train.py")
     at.text_input(key="train_hidden").set_value("12,x")
     at.button(key="train").click().run()
     assert not at.exception and "whole numbers separated by commas" in at.error[0].value
 
 
 def test_save_with_an_invalid_name_is_refused(app, tmp_path):
-    at = _open(app, "pages/train.py")
+    at = _open(app, "views/train.py")
     at.selectbox(key="train_dataset").set_value("digits")
     at.slider(key="train_epochs").set_value(1)
     at.button(key="train").click().run()
@@ -69,7 +69,9 @@ def test_save_with_an_invalid_name_is_refused(app, tmp_path):
 
 
 def test_moving_a_walk_slider_changes_the_decoded_image(app):
-    at = _open(app, "pages/latent_walk.py")
+    """The server-side fallback (the in-browser decoder is driven by the browser tests)."""
+    at = _open(app, "views/latent_walk.py")
+    at.toggle(key="walk_browser").set_value(False).run()
     slider = next(s for s in at.slider if s.label == "z0")
     decoded = lambda: next(i.proto.imgs[0] for i in at.get("image") if i.proto.imgs[0].caption == "decoded g(h)")  # noqa: E731
     before = decoded().url
@@ -79,7 +81,7 @@ def test_moving_a_walk_slider_changes_the_decoded_image(app):
 
 
 def test_switching_model_in_the_sidebar(app):
-    at = _open(app, "pages/latent_space.py")
+    at = _open(app, "views/latent_space.py")
     at.selectbox(key="model_picker").set_value("mnist-conv").run()
     assert not at.exception
     assert at.radio(key="space_method").value == "pca"  # a 16-D code gets a projection choice
@@ -88,7 +90,7 @@ def test_switching_model_in_the_sidebar(app):
 
 def test_sparsity_toggle_and_sweep(app):
     """The shipped twins compare at once; training a pair with a chosen λ works too."""
-    at = _open(app, "pages/sparsity.py")
+    at = _open(app, "views/sparsity.py")
     assert "non-zero against" in at.success[0].value
     at.radio(key="sparsity_source").set_value("train").run()
     at.slider(key="sparsity_epochs").set_value(5)

@@ -16,6 +16,6 @@ def test_only_the_ui_module_imports_streamlit():
 
 
 def test_pages_do_not_import_torch_or_numpy():
-    files = [*ROOT.joinpath("pages").glob("*.py"), ROOT / "app.py"]
+    files = [*ROOT.joinpath("views").glob("*.py"), ROOT / "app.py"]
     offenders = [p.name for p in files if re.search(r"^\s*(import|from) (torch|numpy)", p.read_text(), re.M)]
     assert files and offenders == []

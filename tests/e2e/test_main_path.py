@@ -77,7 +77,37 @@ def test_main_path(server, page):
 
     nav(page, "Latent walk")
     assert page.get_by_text("Starting at the point you clicked").count() == 1
-    image = page.locator('[data-testid="stImage"] img').first
+    page.wait_for_selector('canvas[aria-label="latent pad"]', timeout=30_000)
+    # the component lives in a shadow root: reach its canvas through the handle decoder.js registers
+    pixels = (
+        "() => Array.from(Object.values(window.aevizDecoders)[0].canvas"
+        ".getContext('2d').getImageData(0, 0, 28, 28).data).join(',')"
+    )
+    pad = page.locator('canvas[aria-label="latent pad"]').bounding_box()
+    before = page.evaluate(pixels)
+    nearest = page.get_by_text("to the code you released").inner_text()
+    page.mouse.move(pad["x"] + 40, pad["y"] + 300)
+    page.mouse.down()
+    page.mouse.move(pad["x"] + 300, pad["y"] + 60, steps=20)
+    page.wait_for_timeout(100)
+    dragged = page.evaluate(pixels)
+    assert dragged != before  # the digit morphed in the browser, while dragging
+    page.mouse.up()
+    wait_idle(page)
+    page.wait_for_selector('canvas[aria-label="decoded image"]')
+    assert page.evaluate(pixels) == dragged  # the rerun that the release triggers keeps the released code
+    page.wait_for_function(
+        "old => [...document.querySelectorAll('[data-testid=\"stImage\"]')]"
+        ".some(e => e.innerText.includes('to the code you released') && e.innerText !== old)",
+        arg=nearest,
+        timeout=20_000,
+    )  # and Python received it: the nearest training sample follows
+    shot(page, "latent_walk")
+
+    # The server-side sliders stay as the fallback.
+    page.locator('[data-testid="stCheckbox"]').filter(has_text="Decode in the browser").locator("label").click()
+    wait_idle(page)
+    image = page.locator('[data-testid="stImage"]').filter(has_text="decoded g(h)").locator("img")
     before = image.get_attribute("src")
     slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
     slider.focus()
@@ -85,11 +115,11 @@ def test_main_path(server, page):
         slider.press("ArrowRight")
     wait_idle(page)
     page.wait_for_function(
-        "before => document.querySelector('[data-testid=\"stImage\"] img').getAttribute('src') !== before",
+        "before => [...document.querySelectorAll('[data-testid=\"stImage\"]')]"
+        ".find(e => e.innerText.includes('decoded g(h)')).querySelector('img').getAttribute('src') !== before",
         arg=before,
         timeout=20_000,
     )
-    shot(page, "latent_walk")
 
     nav(page, "Sparsity")
     assert page.get_by_text("of code activations are non-zero").count() == 1

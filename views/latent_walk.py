@@ -40,6 +40,12 @@ if latent > MAX_SLIDERS:
         key=f"walk_dims_{model_key}",
     )
 scale = display_scale(data.image_shape) if data.is_image else 1
+in_browser = data.is_image and st.toggle(
+    "Decode in the browser",
+    value=True,
+    key="walk_browser",
+    help="The decoder runs in your browser, so dragging redraws at screen rate. Off: every step asks the server.",
+)
 
 
 def show_output(outputs, caption, columns=None):
@@ -72,7 +78,20 @@ def walk():
         show_output(data.X_train[nearest : nearest + 1], f"nearest training sample ({nearest})")
 
 
-walk()
+def browser_walk():
+    pad = (dims[0], dims[1]) if len(dims) >= 2 else None
+    code = ui.browser_decoder(
+        checkpoint, model_key, Z[row], dims, bounds, pad, Z, y, scale, key=f"decoder_{model_key}_{row}"
+    )
+    nearest = nearest_index(Z_train, code)
+    st.caption("Drag the cross-hair or a slider: the digit is decoded in your browser as you move. On release:")
+    show_output(data.X_train[nearest : nearest + 1], f"nearest training sample ({nearest}) to the code you released")
+
+
+if in_browser:
+    browser_walk()
+else:
+    walk()
 
 st.divider()
 st.subheader("The decoded grid (the latent 'manifold')")

@@ -98,7 +98,7 @@ if picked is not None and picked < len(X):
             }
         )
     st.caption(f"Code h = {Z[picked].round(3).tolist()[:16]} — it is now the starting point of the Latent walk page.")
-    st.page_link("pages/latent_walk.py", label="Walk from this point", icon=":material/tune:")
+    st.page_link("views/latent_walk.py", label="Walk from this point", icon=":material/tune:")
 else:
     st.caption("Click a point to see its input and reconstruction, and to start the latent walk from it.")
 

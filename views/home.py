@@ -34,8 +34,8 @@ with left:
     )
 with right:
     st.subheader("Explore")
-    st.page_link("pages/train.py", label="Train an autoencoder live and watch its losses", icon=":material/model_training:")
-    st.page_link("pages/latent_space.py", label="Latent space next to PCA", icon=":material/scatter_plot:")
-    st.page_link("pages/latent_walk.py", label="Walk the latent space through the decoder", icon=":material/tune:")
-    st.page_link("pages/sparsity.py", label="How λ silences code units", icon=":material/filter_alt:")
+    st.page_link("views/train.py", label="Train an autoencoder live and watch its losses", icon=":material/model_training:")
+    st.page_link("views/latent_space.py", label="Latent space next to PCA", icon=":material/scatter_plot:")
+    st.page_link("views/latent_walk.py", label="Walk the latent space through the decoder", icon=":material/tune:")
+    st.page_link("views/sparsity.py", label="How λ silences code units", icon=":material/filter_alt:")
     st.caption(f"Active model: {ui.describe(checkpoint)} — switch it in the sidebar.")

@@ -1,0 +1,287 @@
+// aeviz latent decoder: runs an autoencoder's decoder in the browser, so sliders and the latent pad redraw on every
+// input event instead of waiting for a server round trip. The decoder arrives as plain data (aeviz/export.py): a list
+// of layers with base64 float32 weights. Nothing from the data is ever inserted as HTML (labels use textContent).
+
+const decoded = new Map(); // model key -> layers with Float32Array weights, so a rerun does not decode base64 again
+
+function floats(b64) {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  return new Float32Array(bytes.buffer);
+}
+
+function prepare(decoder) {
+  return decoder.layers.map((layer) =>
+    layer.weight ? { ...layer, w: floats(layer.weight), b: floats(layer.bias), weight: undefined, bias: undefined } : layer,
+  );
+}
+
+// --- the forward pass: Linear, Conv2d (stride 1), nearest Upsample to a size, reshape/flatten, activations -----------
+// Tensors are {data: Float32Array, shape: [c, h, w] or [n]}; sums run in float64 and are stored as float32, like torch.
+
+function linear(layer, x) {
+  const out = new Float32Array(layer.out);
+  const n = layer.in;
+  for (let o = 0; o < layer.out; o++) {
+    let s = layer.b[o];
+    const row = o * n;
+    for (let i = 0; i < n; i++) s += layer.w[row + i] * x.data[i];
+    out[o] = s;
+  }
+  return { data: out, shape: [layer.out] };
+}
+
+function conv2d(layer, x) {
+  const [cin, h, w] = x.shape;
+  const [kh, kw] = layer.kernel;
+  const [ph, pw] = layer.padding;
+  const oh = h + 2 * ph - kh + 1;
+  const ow = w + 2 * pw - kw + 1;
+  const out = new Float32Array(layer.out * oh * ow);
+  for (let co = 0; co < layer.out; co++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xo = 0; xo < ow; xo++) {
+        let s = layer.b[co];
+        for (let ci = 0; ci < cin; ci++) {
+          const wBase = ((co * cin + ci) * kh) * kw;
+          const iBase = ci * h * w;
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = y + ky - ph;
+            if (iy < 0 || iy >= h) continue;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = xo + kx - pw;
+              if (ix < 0 || ix >= w) continue;
+              s += layer.w[wBase + ky * kw + kx] * x.data[iBase + iy * w + ix];
+            }
+          }
+        }
+        out[(co * oh + y) * ow + xo] = s;
+      }
+    }
+  }
+  return { data: out, shape: [layer.out, oh, ow] };
+}
+
+function upsample(layer, x) {
+  // torch's "nearest": source index = floor(destination * in / out)
+  const [c, h, w] = x.shape;
+  const [oh, ow] = layer.size;
+  const out = new Float32Array(c * oh * ow);
+  for (let ch = 0; ch < c; ch++) {
+    for (let y = 0; y < oh; y++) {
+      const sy = Math.min(Math.floor((y * h) / oh), h - 1);
+      for (let xo = 0; xo < ow; xo++) {
+        const sx = Math.min(Math.floor((xo * w) / ow), w - 1);
+        out[(ch * oh + y) * ow + xo] = x.data[(ch * h + sy) * w + sx];
+      }
+    }
+  }
+  return { data: out, shape: [c, oh, ow] };
+}
+
+function pointwise(x, f) {
+  const out = new Float32Array(x.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = f(x.data[i]);
+  return { data: out, shape: x.shape };
+}
+
+const ACTIVATIONS = {
+  relu: () => (v) => (v > 0 ? v : 0),
+  sigmoid: () => (v) => 1 / (1 + Math.exp(-v)),
+  tanh: () => Math.tanh,
+  identity: () => (v) => v,
+  leaky_relu: (layer) => (v) => (v > 0 ? v : v * layer.slope),
+};
+
+export function decode(layers, code) {
+  let x = { data: Float32Array.from(code), shape: [code.length] };
+  for (const layer of layers) {
+    if (layer.type === "linear") x = linear(layer, x);
+    else if (layer.type === "conv2d") x = conv2d(layer, x);
+    else if (layer.type === "upsample") x = upsample(layer, x);
+    else if (layer.type === "reshape") x = { data: x.data, shape: layer.shape };
+    else if (layer.type === "flatten") x = { data: x.data, shape: [x.data.length] };
+    else if (ACTIVATIONS[layer.type]) x = pointwise(x, ACTIVATIONS[layer.type](layer));
+    else throw new Error(`unknown layer ${layer.type}`);
+  }
+  return x.data;
+}
+
+// --- drawing -------------------------------------------------------------------------------------------------------
+
+const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+function drawImage(canvas, pixels, shape) {
+  const [h, w] = shape;
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(w, h);
+  for (let i = 0; i < h * w; i++) {
+    const v = Math.round(Math.min(Math.max(pixels[i], 0), 1) * 255);
+    image.data[4 * i] = v;
+    image.data[4 * i + 1] = v;
+    image.data[4 * i + 2] = v;
+    image.data[4 * i + 3] = 255;
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+function el(tag, attrs = {}, parent = null) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") node.textContent = v;
+    else node.setAttribute(k, v);
+  }
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  if (!decoded.has(data.model_key)) decoded.set(data.model_key, prepare(data.decoder));
+  const layers = decoded.get(data.model_key);
+  // A rerun (e.g. the one our own release triggers) mounts us again with the same start code: keep where the user is.
+  const start = `${data.model_key}|${data.code.join(",")}`;
+  const kept = parentElement.__aevizState;
+  const code = kept && kept.start === start ? kept.code : Float32Array.from(data.code);
+  parentElement.__aevizState = { start, code };
+  const shape = data.decoder.image_shape;
+  const ranges = data.ranges;
+
+  parentElement.querySelector(".aeviz-decoder")?.remove();
+  const root = el("div", { class: "aeviz-decoder" }, parentElement);
+  const left = el("div", { class: "controls" }, root);
+  const right = el("div", { class: "output" }, root);
+
+  // the latent pad: the codes of the shown samples over two dimensions, with a cross-hair to drag
+  const pad = data.pad;
+  const padCanvas = el("canvas", { class: "pad", width: 360, height: 360, "aria-label": "latent pad" }, left);
+  const padCtx = padCanvas.getContext("2d");
+  const [dx, dy] = pad ? pad.dims : [0, 0];
+  const toPad = (v, d, size) => ((v - ranges[d][0]) / (ranges[d][1] - ranges[d][0])) * size;
+  const fromPad = (p, d, size) => ranges[d][0] + (p / size) * (ranges[d][1] - ranges[d][0]);
+  let background = null;
+
+  function drawPad() {
+    if (!pad) return;
+    const W = padCanvas.width;
+    const H = padCanvas.height;
+    if (!background) {
+      padCtx.fillStyle = "#fafafa";
+      padCtx.fillRect(0, 0, W, H);
+      for (let i = 0; i < pad.points.length; i++) {
+        const [px, py] = pad.points[i];
+        padCtx.fillStyle = pad.labels ? PALETTE[pad.labels[i] % PALETTE.length] : "#4C78A8";
+        padCtx.globalAlpha = 0.55;
+        padCtx.fillRect(toPad(px, dx, W) - 1.5, H - toPad(py, dy, H) - 1.5, 3, 3);
+      }
+      padCtx.globalAlpha = 1;
+      background = padCtx.getImageData(0, 0, W, H);
+    } else {
+      padCtx.putImageData(background, 0, 0);
+    }
+    const cx = toPad(code[dx], dx, W);
+    const cy = H - toPad(code[dy], dy, H);
+    padCtx.strokeStyle = "#222";
+    padCtx.lineWidth = 1.5;
+    padCtx.beginPath();
+    padCtx.moveTo(cx, 0);
+    padCtx.lineTo(cx, H);
+    padCtx.moveTo(0, cy);
+    padCtx.lineTo(W, cy);
+    padCtx.stroke();
+    padCtx.beginPath();
+    padCtx.arc(cx, cy, 6, 0, 2 * Math.PI);
+    padCtx.stroke();
+  }
+  if (pad) {
+    el("div", { class: "caption", text: `drag: z${dx} → right, z${dy} → up` }, left);
+  } else {
+    padCanvas.remove();
+  }
+
+  // one slider per chosen dimension
+  const sliders = new Map();
+  for (const d of data.dims) {
+    const row = el("label", { class: "slider" }, left);
+    el("span", { class: "name", text: `z${d}` }, row);
+    const input = el("input", { type: "range", min: ranges[d][0], max: ranges[d][1], step: (ranges[d][1] - ranges[d][0]) / 200 }, row);
+    input.value = code[d];
+    input.dataset.dim = d;
+    const value = el("span", { class: "value", text: code[d].toFixed(2) }, row);
+    sliders.set(d, { input, value });
+  }
+
+  const scale = data.scale;
+  const out = el("canvas", { class: "image", width: shape[1], height: shape[0], "aria-label": "decoded image" }, right);
+  out.style.width = `${shape[1] * scale}px`;
+  out.style.height = `${shape[0] * scale}px`;
+  el("div", { class: "caption", text: "decoded g(h), in your browser" }, right);
+  const timing = el("div", { class: "caption timing" }, right);
+
+  const stats = { frames: 0, decodeMs: 0, last: null };
+  function render() {
+    const t0 = performance.now();
+    const pixels = decode(layers, code);
+    const t1 = performance.now();
+    drawImage(out, pixels, shape);
+    drawPad();
+    for (const [d, s] of sliders) {
+      s.input.value = code[d];
+      s.value.textContent = code[d].toFixed(2);
+    }
+    stats.frames += 1;
+    stats.decodeMs += t1 - t0;
+    stats.last = pixels;
+    timing.textContent = `decode ${(t1 - t0).toFixed(2)} ms`;
+  }
+
+  let pending = false;
+  function schedule() {
+    // one decode per animation frame, however fast the events come
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      render();
+    });
+  }
+  const commit = () => setStateValue("code", Array.from(code));
+
+  for (const [d, s] of sliders) {
+    s.input.addEventListener("input", () => {
+      code[d] = parseFloat(s.input.value);
+      schedule();
+    });
+    s.input.addEventListener("change", commit);
+  }
+  if (pad) {
+    const move = (event) => {
+      const rect = padCanvas.getBoundingClientRect();
+      const px = Math.min(Math.max(event.clientX - rect.left, 0), rect.width);
+      const py = Math.min(Math.max(event.clientY - rect.top, 0), rect.height);
+      code[dx] = fromPad(px, dx, rect.width);
+      code[dy] = fromPad(rect.height - py, dy, rect.height);
+      schedule();
+    };
+    padCanvas.addEventListener("pointerdown", (event) => {
+      padCanvas.setPointerCapture(event.pointerId);
+      move(event);
+    });
+    padCanvas.addEventListener("pointermove", (event) => {
+      if (event.buttons) move(event);
+    });
+    padCanvas.addEventListener("pointerup", commit);
+  }
+
+  render();
+  // for the browser tests and the benchmark: decode any code, and read the frame statistics
+  window.aevizDecoders = window.aevizDecoders || {};
+  window.aevizDecoders[data.model_key] = {
+    decode: (z) => Array.from(decode(layers, z)),
+    code: () => Array.from(code),
+    stats,
+    canvas: out,
+  };
+  return () => {
+    delete window.aevizDecoders[data.model_key];
+  };
+}
