@@ -1,0 +1,74 @@
+"""What pages draw through aeviz: the in-browser latent decoder component, crisp montages, readable errors."""
+
+from __future__ import annotations
+
+import importlib.resources
+
+import numpy as np
+import streamlit as st
+
+from aeviz.checkpoints import Checkpoint
+
+# --- the in-browser decoder ------------------------------------------------------------------------------------------
+
+
+@st.cache_resource
+def _decoder_component():
+    """Register the latent decoder component once per server (its JS and CSS are package files in aeviz/static)."""
+    static = importlib.resources.files("aeviz") / "static"
+    return st.components.v2.component(
+        "aeviz.latent_decoder", js=(static / "decoder.js").read_text(), css=(static / "decoder.css").read_text()
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def exported_decoder(model_key: str, _checkpoint: Checkpoint) -> dict:
+    """The active model's decoder as plain data for the browser, built once per model."""
+    from aeviz.export import export_decoder
+
+    return export_decoder(_checkpoint.model)
+
+
+def browser_decoder(
+    checkpoint: Checkpoint,
+    model_key: str,
+    code: np.ndarray,
+    dims: list[int],
+    ranges: np.ndarray,
+    pad: tuple[int, int] | None,
+    Z: np.ndarray,
+    labels: np.ndarray | None,
+    scale: int,
+    key: str,
+) -> np.ndarray:
+    """Sliders for `dims` and a latent pad over `pad` (two dimensions, drawn over the codes Z) that decode in the browser.
+
+    Returns the code the user last released (the starting `code` until then), shape (latent_dim,).
+    """
+    data = {
+        "model_key": model_key,
+        "decoder": exported_decoder(model_key, checkpoint),
+        "code": [float(v) for v in code],
+        "dims": [int(d) for d in dims],
+        "ranges": ranges.tolist(),
+        "scale": int(scale),
+        "pad": None,
+    }
+    if pad is not None:
+        data["pad"] = {
+            "dims": list(pad),
+            "points": np.round(Z[:, list(pad)], 4).tolist(),
+            "labels": labels.astype(int).tolist() if labels is not None and labels.dtype.kind in "iu" else None,
+        }
+    result = _decoder_component()(data=data, key=key, default={"code": data["code"]}, on_code_change=lambda: None)
+    final = result.get("code") if isinstance(result, dict) else getattr(result, "code", None)
+    return np.asarray(final if final is not None else code, dtype=np.float32)
+
+
+def show_image(image: np.ndarray, caption: str) -> None:
+    """A uint8 montage at its own pixel size (a long caption must not stretch it), as PNG so pixels stay crisp."""
+    st.image(image, caption=caption, width=int(image.shape[1]), output_format="PNG")
+
+
+def show_error(exc: Exception) -> None:
+    st.error(str(exc), icon=":material/error:")
