@@ -53,7 +53,7 @@ seed = left.number_input("Seed", 0, 2**31 - 1, 0, key="train_seed")
 latent = middle.number_input("Latent size", 1, 4096, int(query.get("latent", 2)), key="train_latent")
 hidden_text = middle.text_input(
     "Hidden widths",
-    "128,64",
+    "256,128",
     key="train_hidden",
     disabled=arch in ("vanilla", "conv"),
     help="Encoder layers before the code, e.g. 128,64; the decoder mirrors them.",

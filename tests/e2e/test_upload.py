@@ -1,0 +1,38 @@
+"""A student's own file on the Train page: a bad file gives a clear message, a good one trains."""
+
+import numpy as np
+import pytest
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def _choose_upload_and_train(page, path):
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=120_000)
+
+
+def test_bad_then_good_upload(server, page, tmp_path):
+    page.goto(f"{server}/train")
+    page.wait_for_selector(IDLE, timeout=90_000)
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
+    page.get_by_role("option", name="upload a file…").click()
+    page.wait_for_selector(IDLE, timeout=60_000)
+
+    bad = tmp_path / "ragged.csv"
+    bad.write_text("a,b,c\n1,2,3\n4,5\n")
+    _choose_upload_and_train(page, bad)
+    assert page.get_by_text("ragged.csv, row 3: 2 values, expected 3").count() == 1
+
+    rng = np.random.default_rng(0)
+    rows = "\n".join(",".join(f"{v:.3f}" for v in rng.normal(size=6)) + f",{i % 3}" for i in range(120))
+    good = tmp_path / "blobs.csv"
+    good.write_text("f1,f2,f3,f4,f5,f6,label\n" + rows + "\n")
+    _choose_upload_and_train(page, good)
+    page.wait_for_selector("text=Trained 15 epochs", timeout=60_000)
+    assert page.get_by_text("blobs.csv · mlp · 2-D code").count() >= 1
