@@ -15,6 +15,14 @@ ARCHS = ("vanilla", "mlp", "conv", "vae")
 MAX_LATENT = 4_096
 
 
+def _known_fields(cls, meta: dict, what: str) -> dict:
+    """meta's values for the dataclass `cls`, lists as tuples; a key `cls` does not know is an error."""
+    unknown = set(meta) - {f.name for f in fields(cls)}
+    if unknown:
+        raise AevizError(f"unknown {what} settings: {', '.join(sorted(unknown))}")
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in meta.items()}
+
+
 def parse_widths(text: str) -> tuple[int, ...]:
     """Hidden-layer widths from text such as "256,128"."""
     try:
@@ -72,12 +80,7 @@ class ModelConfig:
     @classmethod
     def from_dict(cls, meta: dict) -> ModelConfig:
         """Rebuild from JSON; unknown keys are an error, lists become tuples."""
-        known = {f.name for f in fields(cls)}
-        unknown = set(meta) - known
-        if unknown:
-            raise AevizError(f"unknown model settings: {', '.join(sorted(unknown))}")
-        values = {k: tuple(v) if isinstance(v, list) else v for k, v in meta.items()}
-        return cls(**values)
+        return cls(**_known_fields(cls, meta, "model"))
 
     @property
     def completeness(self) -> str:
@@ -118,11 +121,8 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, meta: dict) -> TrainConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = set(meta) - known
-        if unknown:
-            raise AevizError(f"unknown training settings: {', '.join(sorted(unknown))}")
-        return cls(**meta)
+        """Rebuild from JSON; unknown keys are an error."""
+        return cls(**_known_fields(cls, meta, "training"))
 
 
 def default_loss(arch: str) -> str:

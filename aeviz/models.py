@@ -17,7 +17,7 @@ from torch import nn
 
 from aeviz.configs import ARCHS, ModelConfig
 
-__all__ = ["ARCHS", "Autoencoder", "ModelConfig", "build_model", "count_parameters", "default_device"]
+__all__ = ["ARCHS", "Autoencoder", "ModelConfig", "build_model", "default_device"]
 
 _ACTIVATIONS = {"relu": nn.ReLU, "linear": nn.Identity, "sigmoid": nn.Sigmoid, "tanh": nn.Tanh}
 
@@ -137,7 +137,3 @@ def default_device() -> torch.device:
     if wanted:
         return torch.device(wanted)
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
