@@ -104,3 +104,16 @@ def test_query_parameters_open_the_same_view(tmp_path, monkeypatch):
     at.query_params["model"] = "digits-2d"
     at.run()
     assert at.selectbox(key="model_picker").value == "digits-2d"
+
+
+@pytest.mark.parametrize("page", ["views/latent_space.py", "views/latent_walk.py"])
+def test_tabular_model_pages(tmp_path, monkeypatch, page):
+    """The swiss roll (no images) draws decoded points in 3-D instead of pictures."""
+    monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
+    monkeypatch.setenv("AEVIZ_UMAP_WARMUP", "0")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model"] = "swiss-roll-2d"
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception and not at.error
+    assert at.get("plotly_chart")

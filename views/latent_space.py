@@ -36,7 +36,7 @@ else:
 n_components = controls[1].radio("View", [2, 3], horizontal=True, format_func=lambda d: f"{d}-D", key="space_dims")
 
 X, y = ui.view_rows(data), ui.view_labels(data)
-Z = ui.codes(model_key, checkpoint, X)
+Z = ui.codes(model_key, "shown", checkpoint, X)
 data_key = f"{data.name}:{checkpoint.data_seed}:{id(data)}"
 pca_inputs = ui.raw_pca(data_key, latent, data.X_train, X)
 slow = method in ("umap", "tsne")
@@ -104,7 +104,7 @@ else:
 
 st.download_button(
     "Coordinates as CSV",
-    coordinates_csv(model_view["coords"], input_view["coords"], y),
+    lambda: coordinates_csv(model_view["coords"], input_view["coords"], y),  # built only when clicked
     file_name="latent_views.csv",
     mime="text/csv",
     key="space_csv",

@@ -21,8 +21,8 @@ st.markdown(
 )
 
 X, y = ui.view_rows(data), ui.view_labels(data)
-Z = ui.codes(model_key, checkpoint, X)
-Z_train = ui.train_codes(model_key, checkpoint, data.X_train)
+Z = ui.codes(model_key, "shown", checkpoint, X)
+Z_train = ui.codes(model_key, "train", checkpoint, data.X_train)
 bounds = ui.ranges(model_key, Z)
 start = st.session_state.get("walk_start")
 start_row = start["row"] if start and start["model"] == model_key and start["row"] < len(X) else 0
@@ -48,11 +48,14 @@ in_browser = data.is_image and st.toggle(
 )
 
 
+# tabular data (a swiss roll) is shown as points in its original units, the training rows once for every plot below
+original = None if data.is_image else data.scaler.inverse_transform(data.X_train[:1500])
+
+
 def show_output(outputs, caption, columns=None):
     if data.is_image:
         ui.show_image(montage(outputs, data.image_shape, columns or len(outputs), scale, pad=4), caption)
     else:
-        original = data.scaler.inverse_transform(data.X_train[:1500])
         st.plotly_chart(
             points_3d_fig(original, data.y_train[:1500], data.scaler.inverse_transform(outputs), title=caption),
             key=f"points_{caption}",

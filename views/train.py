@@ -162,7 +162,7 @@ if session_model is not None:
         plots[0].plotly_chart(loss_curves_fig(session_model.history), key="final_losses", config={"displaylogo": False})
         if data is not None:
             X_view = ui.view_rows(data)
-            coords = live_view(ui.codes(session_key, session_model, X_view))
+            coords = live_view(ui.codes(session_key, "shown", session_model, X_view))
             plots[1].plotly_chart(
                 latent_scatter_fig(
                     coords,
@@ -195,7 +195,7 @@ if session_model is not None:
             ui.show_error(exc)
     save_cols[2].download_button(
         "Download .zip",
-        to_zip(session_model),
+        lambda: to_zip(session_model),  # serialised only when clicked, not on every rerun
         file_name=f"{name or 'aeviz-model'}.zip",
         mime="application/zip",
         key="download",

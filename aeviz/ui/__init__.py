@@ -4,7 +4,7 @@ Pages call these as `ui.<name>`; the modules split what would otherwise be one l
 resources (shared caches), state (the active model, the sidebar), caches (per-model computations), display (drawing).
 """
 
-from aeviz.ui.caches import VIEW_SAMPLES, codes, ranges, raw_pca, train_codes, view, view_labels, view_rows
+from aeviz.ui.caches import VIEW_SAMPLES, codes, ranges, raw_pca, view, view_labels, view_rows
 from aeviz.ui.display import browser_decoder, show_error, show_image
 from aeviz.ui.resources import builtin_dataset, model_sources, start_umap_warm_up, stored_checkpoint, user_dir
 from aeviz.ui.state import (
@@ -41,7 +41,6 @@ __all__ = [
     "sidebar",
     "start_umap_warm_up",
     "stored_checkpoint",
-    "train_codes",
     "uploaded_dataset",
     "user_dir",
     "view",

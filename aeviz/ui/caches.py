@@ -24,16 +24,9 @@ def view_labels(data: Dataset) -> np.ndarray | None:
     return None if data.y_val is None else data.y_val[:VIEW_SAMPLES]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def codes(model_key: str, _checkpoint: Checkpoint, _X: np.ndarray) -> np.ndarray:
-    """Codes of the shown validation rows, computed once per model."""
-    from aeviz.latent import encode_dataset
-
-    return encode_dataset(_checkpoint.model, _X)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def train_codes(model_key: str, _checkpoint: Checkpoint, _X: np.ndarray) -> np.ndarray:
+@st.cache_data(max_entries=64, show_spinner=False)
+def codes(model_key: str, split: str, _checkpoint: Checkpoint, _X: np.ndarray) -> np.ndarray:
+    """Codes of the rows X of one split ("shown" validation rows or "train"), computed once per model and split."""
     from aeviz.latent import encode_dataset
 
     return encode_dataset(_checkpoint.model, _X)

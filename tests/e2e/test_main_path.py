@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from aeviz.checkpoints import from_zip
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -62,6 +64,9 @@ def test_main_path(server, page):
     picker = page.locator('[data-testid="stSidebar"] input[aria-label="Active model"]')
     assert picker.input_value() == "trained in this session"
     shot(page, "train")
+    with page.expect_download() as download:  # the zip is built only on click; it must load back
+        page.get_by_role("button", name="Download .zip").click()
+    assert from_zip(Path(download.value.path()).read_bytes()).config.latent_dim == 2
 
     page.reload()  # a reload starts a new session: the trained model must come back from the URL
     wait_idle(page)
@@ -74,6 +79,10 @@ def test_main_path(server, page):
     page.wait_for_selector("text=reconstruction r = g(f(x))", timeout=30_000)
     assert page.get_by_text("Page not found").count() == 0
     shot(page, "latent_space")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Coordinates as CSV").click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0] == "row,label,model_1,model_2,pca_1,pca_2" and len(lines) == 1001
 
     nav(page, "Latent walk")
     assert page.get_by_text("Starting at the point you clicked").count() == 1
