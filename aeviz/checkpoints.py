@@ -62,6 +62,7 @@ class CheckpointInfo:
     dataset: str
     data_seed: int
     metrics: dict
+    history: list[dict] = field(default_factory=list)  # one dict of losses per epoch, as Checkpoint.history
 
 
 def default_root() -> Path:
@@ -148,6 +149,35 @@ def _configs(meta: dict, where: str) -> tuple[ModelConfig, TrainConfig | None]:
     return config, train_config
 
 
+def _record(meta: dict, where: str) -> tuple[str, int, dict, list[dict]]:
+    """What a checkpoint records beside its configs: dataset name, data seed, metrics, history, each checked."""
+    dataset, seed = meta.get("dataset", ""), meta.get("data_seed", 0)
+    if not isinstance(dataset, str) or not isinstance(seed, int) or isinstance(seed, bool):
+        raise CheckpointError(f"{where}: the saved dataset name or data seed is invalid")
+    return dataset, seed, _metrics(meta, where), _history(meta, where)
+
+
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _metrics(meta: dict, where: str) -> dict:
+    metrics = meta.get("metrics") or {}
+    if not isinstance(metrics, dict) or not all(isinstance(k, str) and _number(v) for k, v in metrics.items()):
+        raise CheckpointError(f"{where}: the saved metrics are not a table of numbers")
+    return dict(metrics)
+
+
+def _history(meta: dict, where: str) -> list[dict]:
+    history = meta.get("history") or []
+    needed = ("epoch", "train_loss", "val_loss")
+    if not isinstance(history, list) or not all(
+        isinstance(row, dict) and all(_number(row.get(k)) for k in needed) for row in history
+    ):
+        raise CheckpointError(f"{where}: the saved training history is damaged (each epoch needs {', '.join(needed)})")
+    return [dict(row) for row in history]
+
+
 def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
     """Rebuild the model from its config and check every tensor against it before loading."""
     from safetensors import SafetensorError
@@ -178,10 +208,7 @@ def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
     return Checkpoint(
         model,
         train_config,
-        str(meta.get("dataset", "")),
-        int(meta.get("data_seed", 0)),
-        dict(meta.get("metrics") or {}),
-        list(meta.get("history") or []),
+        *_record(meta, where),
     )
 
 
@@ -224,9 +251,7 @@ def read_info(name: str, root: str | Path | None = None) -> CheckpointInfo:
         name,
         config,
         train_config,
-        str(meta.get("dataset", "")),
-        int(meta.get("data_seed", 0)),
-        dict(meta.get("metrics") or {}),
+        *_record(meta, name),
     )
 
 

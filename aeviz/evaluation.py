@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from sklearn.decomposition import PCA
 
@@ -35,3 +37,26 @@ def evaluate_model(model: Autoencoder, data: Dataset) -> dict[str, float]:
         result["knn_accuracy"] = knn_accuracy(Z_train, data.y_train, Z_val, data.y_val)
         result["pca_knn_accuracy"] = knn_accuracy(pca.transform(data.X_train), data.y_train, pca_val, data.y_val)
     return result
+
+
+SMALL_GAP, MEMORISING_GAP = 0.05, 0.25  # relative gaps read as "a small gap" and as memorising
+
+
+def generalisation_gap(history: Sequence[dict]) -> float:
+    """(validation − training) / training reconstruction error at the last epoch; > 0 means seen data fits better.
+
+    Uses the reconstruction parts of the losses (a penalty is not an error) when the history has them.
+    """
+    last = history[-1]
+    train, val = last.get("recon_loss", last["train_loss"]), last.get("val_recon", last["val_loss"])
+    return float((val - train) / train) if train > 0 else 0.0
+
+
+def describe_gap(history: Sequence[dict]) -> str:
+    """One sentence on the last epoch's gap between training and validation error, for the lecture's overfitting idea."""
+    gap = generalisation_gap(history)
+    if gap > MEMORISING_GAP:
+        return f"Validation error ends {gap:.0%} above training error: the model has begun to memorise its training data."
+    if gap > SMALL_GAP:
+        return f"Validation error ends {gap:.0%} above training error: a small gap, seen data fit a little better."
+    return f"Validation error ends {gap:+.0%} against training error: no gap, so no sign of memorising."

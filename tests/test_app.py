@@ -34,6 +34,14 @@ def test_page_opens_with_a_shipped_model(app, page):
     assert at.selectbox(key="model_picker").value == "mnist-mlp-2d"
 
 
+def test_train_page_first_shows_how_the_active_model_learned(app):
+    """Before anything is trained, the Train page shows the shipped model's stored losses and what its gap means."""
+    at = _open(app, "views/train.py")
+    assert [h.value for h in at.subheader] == ["How the active model learned"]
+    assert "Validation error ends 10% above training error" in at.caption[0].value
+    assert at.metric[0].label == "validation MSE"
+
+
 def test_train_one_epoch_then_switch_page_keeps_the_model(app):
     """Train a tiny model for one epoch; it becomes active and survives a page switch."""
     at = _open(app, "views/train.py")
@@ -41,7 +49,7 @@ def test_train_one_epoch_then_switch_page_keeps_the_model(app):
     at.slider(key="train_epochs").set_value(1)
     at.button(key="train").click().run()
     assert not at.exception and not at.error
-    assert "Trained 1 epochs" in at.success[0].value
+    assert "Trained 1 epoch." in at.success[0].value
     assert at.selectbox(key="model_picker").value.startswith("live:")
     at = _open(at, "views/latent_walk.py")
     assert at.selectbox(key="model_picker").value.startswith("live:")

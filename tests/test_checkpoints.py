@@ -20,6 +20,7 @@ from aeviz.checkpoints import (
     from_zip,
     list_checkpoints,
     load_checkpoint,
+    read_info,
     read_meta,
     save_checkpoint,
     to_zip,
@@ -28,11 +29,13 @@ from aeviz.latent import decode
 from aeviz.models import ModelConfig, build_model
 from aeviz.training import TrainConfig
 
+HISTORY = [{"epoch": 1, "train_loss": 0.2, "val_loss": 0.25}]
+
 
 @pytest.fixture
 def checkpoint():
     model = build_model(ModelConfig.for_data(64, (8, 8), "conv", 2), seed=3)
-    return Checkpoint(model, TrainConfig(epochs=1, l1=0.01), "digits", 0, {"val_loss": 0.1}, [{"epoch": 1}])
+    return Checkpoint(model, TrainConfig(epochs=1, l1=0.01), "digits", 0, {"val_loss": 0.1}, HISTORY)
 
 
 def test_save_then_load_decodes_identically(tmp_path, checkpoint):
@@ -41,7 +44,7 @@ def test_save_then_load_decodes_identically(tmp_path, checkpoint):
     codes = np.random.default_rng(0).normal(size=(10, 2)).astype(np.float32)
     assert np.array_equal(decode(loaded.model, codes), decode(checkpoint.model, codes))
     assert loaded.config == checkpoint.config and loaded.train_config == checkpoint.train_config
-    assert loaded.dataset == "digits" and loaded.history == [{"epoch": 1}] and loaded.name == "tiny"
+    assert loaded.dataset == "digits" and loaded.history == HISTORY and loaded.name == "tiny"
 
 
 def test_save_replaces_and_leaves_no_temporary_files(tmp_path, checkpoint):
@@ -107,6 +110,34 @@ def test_meta_that_is_not_ours_is_refused(tmp_path, checkpoint):
     (path / META).write_text("{not json")
     with pytest.raises(CheckpointError, match="not valid JSON"):
         load_checkpoint("meta", tmp_path)
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("history", [{"epoch": 1}], "training history is damaged"),
+        ("history", "many epochs", "training history is damaged"),
+        ("metrics", {"val_mse": "0.1"}, "metrics are not a table of numbers"),
+        ("metrics", [1, 2], "metrics are not a table of numbers"),
+        ("data_seed", "zero", "dataset name or data seed is invalid"),
+    ],
+)
+def test_a_damaged_record_in_an_uploaded_zip_is_refused(checkpoint, field, value, message):
+    """A zip whose meta.json carries odd history, metrics or seed gets a message, not a crash in a page."""
+    with zipfile.ZipFile(io.BytesIO(to_zip(checkpoint))) as archive:
+        weights, meta = archive.read(WEIGHTS), json.loads(archive.read(META))
+    meta[field] = value
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(WEIGHTS, weights)
+        archive.writestr(META, json.dumps(meta))
+    with pytest.raises(CheckpointError, match=message):
+        from_zip(buffer.getvalue())
+
+
+def test_read_info_carries_the_history_without_torch_weights(tmp_path, checkpoint):
+    save_checkpoint(checkpoint, "info", tmp_path)
+    assert read_info("info", tmp_path).history == HISTORY
 
 
 def test_missing_checkpoint(tmp_path):

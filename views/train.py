@@ -8,6 +8,7 @@ from aeviz import AevizError, ui
 from aeviz.checkpoints import SHIPPED_DIR, from_zip, list_checkpoints, save_checkpoint, to_zip
 from aeviz.configs import parse_widths
 from aeviz.data import list_datasets
+from aeviz.evaluation import describe_gap
 from aeviz.latent import encode_dataset
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.plots import latent_scatter_fig, loss_curves_fig
@@ -16,10 +17,9 @@ from aeviz.projection import live_view
 from aeviz.training import TrainConfig, default_loss
 
 UPLOAD = "upload a file…"
-REDRAW_SECONDS = 0.5  # redraw the live plots at most this often: drawing every fast epoch would slow training down
+REDRAW_SECONDS = 0.2  # redraw the live monitor at most this often: tiny datasets train many epochs a second
 FAMILIES = {"vanilla": "vanilla (one hidden layer)", "mlp": "multilayer", "conv": "convolutional", "vae": "variational"}
 
-ui.sidebar()
 st.title("Train an autoencoder")
 st.markdown(
     "The lecture's loop: the encoder maps **x** to a code **h**, the decoder rebuilds **r ≈ x**, and Adam lowers "
@@ -77,6 +77,13 @@ if dataset_name != UPLOAD:
     query.update(dataset=dataset_name, arch=arch, latent=str(latent), l1=f"{l1:g}")
 
 
+def view_axes(latent_dim: int) -> tuple[str, str]:
+    """Axis titles of the 2-D view of a code: the code itself up to two units, else its first two principal components."""
+    if latent_dim <= 2:
+        return ("z₀", "z₁") if latent_dim == 2 else ("z₀", "(a one-unit code has no second axis)")
+    return ("PC 1 of the code", "PC 2 of the code")
+
+
 def load_data():
     if dataset_name != UPLOAD:
         return ui.builtin_dataset(dataset_name, int(seed))
@@ -94,31 +101,24 @@ def configs(data):
     return model_config, train_config
 
 
-buttons = st.columns([1, 1, 6])
-start = buttons[0].button("Train", type="primary", key="train")
-buttons[1].button("Stop", key="stop", help="Ends training after the current epoch and keeps the model trained so far.")
-run = st.session_state.get("train_run")
-if not start and run and run["done"] < run["total"] and not run.get("failed"):
-    st.info(f"Training stopped after epoch {run['done']} of {run['total']}; the model trained so far is kept.")
-
-if start:
+def train_live(status, live) -> None:
+    """Train with the chosen settings: progress in `status`, the live monitor in `live`; the result becomes active."""
     try:
         data = load_data()
         model_config, train_config = configs(data)
     except AevizError as exc:
-        ui.show_error(exc)
-        st.stop()
+        with status:
+            ui.show_error(exc)
+        return
     st.session_state["train_run"] = run = {"done": 0, "total": epochs}
-    progress = st.progress(0.0, text="starting…")
-    plots = st.columns(2)
-    loss_slot, scatter_slot = plots[0].empty(), plots[1].empty()
+    status.progress(0.0, text="starting…")
     X_view, y_view = ui.view_rows(data), ui.view_labels(data)
     coords, last_draw = None, 0.0
     try:
         for metrics, checkpoint in fit(data, model_config, train_config, data_seed=int(seed)):
             ui.set_session_model(checkpoint)
             run["done"] = metrics.epoch
-            progress.progress(
+            status.progress(
                 metrics.epoch / epochs,
                 text=f"epoch {metrics.epoch}/{epochs} — training loss {metrics.train_loss:.4f}, "
                 f"validation loss {metrics.val_loss:.4f}, active units {metrics.active_fraction:.0%}",
@@ -126,63 +126,75 @@ if start:
             if time.monotonic() - last_draw < REDRAW_SECONDS and metrics.epoch < epochs:
                 continue
             last_draw = time.monotonic()
-            loss_slot.plotly_chart(loss_curves_fig(checkpoint.history, epochs), config={"displaylogo": False})
             coords = live_view(encode_dataset(checkpoint.model, X_view), coords)
-            title = f"Latent space after epoch {metrics.epoch}" + (" (PCA of the code)" if latent > 2 else "")
-            scatter_slot.plotly_chart(
-                latent_scatter_fig(
+            with live:
+                ui.training_monitor(
+                    checkpoint.history,
+                    epochs,
                     coords,
                     y_view,
                     label_kind=data.label_kind,
                     class_names=data.class_names,
-                    label_name=data.label_name,
-                    title=title,
-                ),
-                config={"displaylogo": False},
-            )
-        ui.set_session_model(checkpoint)
-        st.session_state["train_flash"] = f"Trained {epochs} epochs. Explore it on the Latent space and Latent walk pages."
-        st.rerun()  # redraw the sidebar and the summary below with the finished model
+                    title=f"Latent space after epoch {metrics.epoch}" + (" (PCA of the code)" if latent > 2 else ""),
+                    axis_titles=view_axes(latent),
+                )
     except AevizError as exc:
         run["failed"] = True
-        ui.show_error(exc)
+        with status:
+            ui.show_error(exc)
+        return
+    live.empty()  # the finished model's interactive figures follow under "Your model", in this same run
+    status.success(f"Trained {epochs} epoch{'s' * (epochs != 1)}. Explore it on the Latent space and Latent walk pages.")
 
-flash = st.session_state.pop("train_flash", None)
-if flash:
-    st.success(flash)
 
-session_model, session_key = ui.session_model()
-if session_model is not None:
+buttons = st.columns([1, 1, 6])
+start = buttons[0].button("Train", type="primary", key="train")
+buttons[1].button("Stop", key="stop", help="Ends training after the current epoch and keeps the model trained so far.")
+run = st.session_state.get("train_run")
+if not start and run and run["done"] < run["total"] and not run.get("failed"):
+    st.info(f"Training stopped after epoch {run['done']} of {run['total']}; the model trained so far is kept.")
+status, live = st.empty(), st.empty()
+if start:
+    train_live(status, live)
+
+
+def show_metrics(metrics: dict) -> None:
+    """The evaluation figures a finished model carries: its reconstruction and 5-NN accuracy next to PCA's."""
+    if "pca_val_mse" not in metrics:
+        return
+    cols = st.columns(4)
+    cols[0].metric("validation MSE", f"{metrics['val_mse']:.4f}")
+    cols[1].metric("PCA, same size", f"{metrics['pca_val_mse']:.4f}")
+    if "knn_accuracy" in metrics:
+        cols[2].metric("5-NN accuracy on codes", f"{metrics['knn_accuracy']:.1%}")
+        cols[3].metric("… on PCA", f"{metrics['pca_knn_accuracy']:.1%}")
+
+
+def your_model(session_model, session_key: str) -> None:
+    """The model trained (or loaded) in this session: its losses, latent space and figures; save or download it."""
     st.divider()
     st.subheader("Your model")
-    st.caption(ui.describe(session_model) + f" — {len(session_model.history)} epochs")
-    if not start:
-        data = ui.dataset_for(session_model)
-        plots = st.columns(2)
-        plots[0].plotly_chart(loss_curves_fig(session_model.history), key="final_losses", config={"displaylogo": False})
-        if data is not None:
-            X_view = ui.view_rows(data)
-            coords = live_view(ui.codes(session_key, "shown", session_model, X_view))
-            plots[1].plotly_chart(
-                latent_scatter_fig(
-                    coords,
-                    ui.view_labels(data),
-                    label_kind=data.label_kind,
-                    class_names=data.class_names,
-                    label_name=data.label_name,
-                    title="Latent space of your model",
-                ),
-                key="final_scatter",
-                config={"displaylogo": False},
-            )
-    metrics = session_model.metrics
-    if "pca_val_mse" in metrics:
-        cols = st.columns(4)
-        cols[0].metric("validation MSE", f"{metrics['val_mse']:.4f}")
-        cols[1].metric("PCA, same size", f"{metrics['pca_val_mse']:.4f}")
-        if "knn_accuracy" in metrics:
-            cols[2].metric("5-NN accuracy on codes", f"{metrics['knn_accuracy']:.1%}")
-            cols[3].metric("… on PCA", f"{metrics['pca_knn_accuracy']:.1%}")
+    st.caption(f"{ui.describe(session_model)} — {len(session_model.history)} epochs. {describe_gap(session_model.history)}")
+    data = ui.dataset_for(session_model)
+    plots = st.columns(2)
+    plots[0].plotly_chart(loss_curves_fig(session_model.history), key="final_losses", config={"displaylogo": False})
+    if data is not None:
+        X_view = ui.view_rows(data)
+        coords = live_view(ui.codes(session_key, "shown", session_model, X_view))
+        plots[1].plotly_chart(
+            latent_scatter_fig(
+                coords,
+                ui.view_labels(data),
+                label_kind=data.label_kind,
+                class_names=data.class_names,
+                label_name=data.label_name,
+                title="Latent space of your model",
+                axis_titles=view_axes(session_model.config.latent_dim),
+            ),
+            key="final_scatter",
+            config={"displaylogo": False},
+        )
+    show_metrics(session_model.metrics)
     save_cols = st.columns([3, 1, 1])
     name = save_cols[0].text_input("Save as", placeholder="e.g. anna-mnist-2d", key="save_name")
     if save_cols[1].button("Save checkpoint", key="save"):
@@ -201,6 +213,27 @@ if session_model is not None:
         key="download",
     )
 
+
+def active_model_history() -> None:
+    """Before anything is trained here: how the active (shipped or saved) model learned, from its stored history."""
+    info = ui.active_info()
+    if not info.history:
+        return
+    st.divider()
+    st.subheader("How the active model learned")
+    st.caption(f"{ui.describe(info)} — {len(info.history)} epochs. {describe_gap(info.history)} Train your own above.")
+    cols = st.columns(2)
+    cols[0].plotly_chart(loss_curves_fig(info.history), key="active_losses", config={"displaylogo": False})
+    with cols[1]:
+        show_metrics(info.metrics)
+
+
+session_model, session_key = ui.session_model()
+if session_model is not None:
+    your_model(session_model, session_key)
+else:
+    active_model_history()
+
 with st.expander("Load a checkpoint (.zip downloaded from aeviz)"):
     archive = st.file_uploader("Checkpoint zip", type=["zip"], key="load_zip")
     if archive is not None and st.button("Load", key="load"):
@@ -209,3 +242,7 @@ with st.expander("Load a checkpoint (.zip downloaded from aeviz)"):
             st.success("Loaded; it is now the active model.")
         except AevizError as exc:
             ui.show_error(exc)
+
+# Drawn last, so that after training it already shows the new model: no second run of the page (and no second drawing
+# of its figures) is needed. Where a function is called does not move the sidebar.
+ui.sidebar()

@@ -62,7 +62,7 @@ def _init_state() -> None:
     wanted = st.query_params.get("model", DEFAULT_MODEL)
     live = _recall(wanted.removeprefix(LIVE_PREFIX)) if wanted.startswith(LIVE_PREFIX) else None
     if live is not None:
-        state["session_model"], state["active_name"] = live, wanted
+        state["session_model"], state["active_name"], state["session_name"] = live, wanted, wanted
     else:
         state["active_name"] = wanted if wanted in model_sources() else DEFAULT_MODEL
 
@@ -136,6 +136,7 @@ def uploaded_dataset(file) -> tuple[str, Dataset]:
 
 def session_model() -> tuple[Checkpoint | None, str]:
     """The model trained (or loaded) in this session, if any, and its cache key."""
+    _init_state()  # a reload finds the live model of its URL here
     checkpoint = st.session_state.get("session_model")
     key = f"{st.session_state.get('session_name')}:{len(checkpoint.history)}" if checkpoint is not None else ""
     return checkpoint, key

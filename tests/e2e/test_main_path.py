@@ -10,6 +10,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+COLOURED_PIXELS = """c => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && !(d[i] === d[i + 1] && d[i + 1] === d[i + 2])) n++;
+    return n;
+}"""
 
 
 def wait_idle(page, timeout=90_000):
@@ -48,6 +54,13 @@ def test_main_path(server, page):
     wait_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_selector("text=/epoch [3-9]\\/100/", timeout=60_000)
+    # the live monitor redraws its canvases as the model learns: coloured points, and a newer epoch each time
+    scatter = page.locator('canvas[aria-label="latent space"]')
+    page.wait_for_function("() => window.aevizMonitor && window.aevizMonitor.epoch >= 2", timeout=30_000)
+    assert scatter.evaluate(COLOURED_PIXELS) > 500
+    drawn = page.evaluate("() => window.aevizMonitor.epoch")
+    page.wait_for_function("e => window.aevizMonitor.epoch > e", arg=drawn, timeout=30_000)
+    shot(page, "train_live")
     page.get_by_role("button", name="Stop", exact=True).click()
     page.wait_for_selector("text=Training stopped after epoch", timeout=60_000)
     wait_idle(page)
@@ -61,6 +74,7 @@ def test_main_path(server, page):
     page.wait_for_selector("text=Trained 15 epochs", timeout=120_000)
     wait_idle(page)
     assert page.get_by_text("Latent space of your model").count() > 0
+    assert page.locator('canvas[aria-label="latent space"]').count() == 0  # the finished model gets Plotly figures
     picker = page.locator('[data-testid="stSidebar"] input[aria-label="Active model"]')
     assert picker.input_value() == "trained in this session"
     shot(page, "train")
