@@ -216,6 +216,7 @@ def main() -> None:
     report("slider step to new image", slider_aeviz, slider_minimal, target=1.1)
     report("Train click to latent scatter vs pure training, 1 thread (as the app)", clicks, pure_one, target=1.5)
     report(f"Train click to latent scatter vs pure training, {os.cpu_count()} threads", clicks, pure_all)
+    print("Train click per round (s):", " ".join(f"{c:.2f}/{q:.2f}" for c, q in zip(clicks, pure_one, strict=True)))
 
 
 if __name__ == "__main__":
