@@ -4,9 +4,14 @@ The page files live in views/, not pages/: with a pages/ folder, Streamlit 1.67 
 server (e.g. a shared /latent_walk URL) in the legacy folder mode, without this file's navigation and page config.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="aeviz — autoencoder latent spaces", page_icon=":material/hub:", layout="wide")
+# The favicon is a file of the package: a Material icon as page_icon is fetched from fonts.gstatic.com, and nothing may
+# download at run time (a classroom may be offline).
+ICON = str(Path(__file__).resolve().parent / "aeviz" / "static" / "favicon.png")
+st.set_page_config(page_title="aeviz — autoencoder latent spaces", page_icon=ICON, layout="wide")
 
 pages = {
     "Start": [st.Page("views/home.py", title="Home", icon=":material/home:", default=True)],

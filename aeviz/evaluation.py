@@ -59,4 +59,6 @@ def describe_gap(history: Sequence[dict]) -> str:
         return f"Validation error ends {gap:.0%} above training error: the model has begun to memorise its training data."
     if gap > SMALL_GAP:
         return f"Validation error ends {gap:.0%} above training error: a small gap, seen data fit a little better."
-    return f"Validation error ends {gap:+.0%} against training error: no gap, so no sign of memorising."
+    if gap < -SMALL_GAP:  # a denoiser's training error is on noisy inputs; an epoch's mean lags the improving model
+        return f"Validation error ends {-gap:.0%} below training error: no sign of memorising."
+    return f"Validation error ends within {abs(gap):.0%} of training error: no gap, so no sign of memorising."

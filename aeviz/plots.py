@@ -98,6 +98,15 @@ def selected_row(event) -> int | None:
     return None
 
 
+LOG_SCALE_SPAN = 10  # losses spanning more than this factor get a log axis, or the later epochs would lie flat on 0
+
+
+def loss_log_scale(history: Sequence[dict]) -> bool:
+    """Whether the losses are best read on a log axis: all positive and spanning more than LOG_SCALE_SPAN."""
+    values = [v for h in history for v in (h["train_loss"], h["val_loss"]) if np.isfinite(v)]
+    return bool(values) and min(values) > 0 and max(values) / min(values) > LOG_SCALE_SPAN
+
+
 def loss_curves_fig(history: Sequence[dict], total_epochs: int | None = None) -> go.Figure:
     """Training and validation loss per epoch; a gap between them is overfitting."""
     epochs = [h["epoch"] for h in history]
@@ -117,6 +126,8 @@ def loss_curves_fig(history: Sequence[dict], total_epochs: int | None = None) ->
     )
     if total_epochs:
         fig.update_xaxes(range=[0.5, total_epochs + 0.5])
+    if loss_log_scale(history):
+        fig.update_yaxes(type="log", title="loss per feature (log scale)")
     return fig
 
 

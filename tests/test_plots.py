@@ -61,6 +61,14 @@ def test_loss_curves_show_training_and_validation():
     assert tuple(fig.layout.xaxis.range) == (0.5, 10.5)
 
 
+def test_losses_spanning_decades_get_a_log_axis():
+    """A swiss-roll run falls from 0.4 to 1e-4: on a linear axis every later epoch would lie on zero."""
+    falling = [{"epoch": e, "train_loss": 0.4 / 10**e, "val_loss": 0.5 / 10**e} for e in (0, 1, 2, 3)]
+    gentle = [{"epoch": e, "train_loss": 0.1 / e, "val_loss": 0.1 / e} for e in (1, 2, 3)]
+    assert loss_curves_fig(falling).layout.yaxis.type == "log"
+    assert loss_curves_fig(gentle).layout.yaxis.type is None
+
+
 def test_architecture_svg_draws_a_bar_per_layer():
     """784-256-128-[2]-128-256-784 has seven layers; the code's width is written under it."""
     svg = architecture_svg(ModelConfig.for_data(784, (28, 28), "mlp", 2, hidden=(256, 128)))

@@ -111,6 +111,7 @@ def train_live(status, live) -> None:
             ui.show_error(exc)
         return
     st.session_state["train_run"] = run = {"done": 0, "total": epochs}
+    st.session_state["train_view"] = None
     status.progress(0.0, text="starting…")
     X_view, y_view = ui.view_rows(data), ui.view_labels(data)
     coords, last_draw = None, 0.0
@@ -120,8 +121,8 @@ def train_live(status, live) -> None:
             run["done"] = metrics.epoch
             status.progress(
                 metrics.epoch / epochs,
-                text=f"epoch {metrics.epoch}/{epochs} — training loss {metrics.train_loss:.4f}, "
-                f"validation loss {metrics.val_loss:.4f}, active units {metrics.active_fraction:.0%}",
+                text=f"epoch {metrics.epoch}/{epochs} — training loss {metrics.train_loss:.3g}, "
+                f"validation loss {metrics.val_loss:.3g}, active units {metrics.active_fraction:.0%}",
             )
             if time.monotonic() - last_draw < REDRAW_SECONDS and metrics.epoch < epochs:
                 continue
@@ -143,6 +144,7 @@ def train_live(status, live) -> None:
         with status:
             ui.show_error(exc)
         return
+    st.session_state["train_view"] = coords  # the finished figure keeps the live view's orientation
     live.empty()  # the finished model's interactive figures follow under "Your model", in this same run
     status.success(f"Trained {epochs} epoch{'s' * (epochs != 1)}. Explore it on the Latent space and Latent walk pages.")
 
@@ -180,7 +182,9 @@ def your_model(session_model, session_key: str) -> None:
     plots[0].plotly_chart(loss_curves_fig(session_model.history), key="final_losses", config={"displaylogo": False})
     if data is not None:
         X_view = ui.view_rows(data)
-        coords = live_view(ui.codes(session_key, "shown", session_model, X_view))
+        Z = ui.codes(session_key, "shown", session_model, X_view)
+        reference = st.session_state.get("train_view")
+        coords = live_view(Z, reference if reference is not None and len(reference) == len(Z) else None)
         plots[1].plotly_chart(
             latent_scatter_fig(
                 coords,

@@ -59,10 +59,12 @@ function fit(canvas, height) {
   return { ctx, width, height };
 }
 
-// Axes with ticks and titles over the plot box; returns functions that map data to canvas coordinates.
-function axes(ctx, box, xr, yr, xTitle, yTitle) {
+// Axes with ticks and titles over the plot box; returns functions that map data to canvas coordinates. With `logY`
+// the y range is in log10 units, ticks sit at powers of ten and values are mapped through log10.
+function axes(ctx, box, xr, yr, xTitle, yTitle, logY = false) {
   const sx = (v) => box.x + ((v - xr[0]) / (xr[1] - xr[0])) * box.w;
-  const sy = (v) => box.y + box.h - ((v - yr[0]) / (yr[1] - yr[0])) * box.h;
+  const ly = (v) => box.y + box.h - ((v - yr[0]) / (yr[1] - yr[0])) * box.h;
+  const sy = logY ? (v) => ly(Math.log10(v)) : ly;
   ctx.font = FONT;
   ctx.lineWidth = 1;
   ctx.strokeStyle = "#e6e6e6";
@@ -78,12 +80,13 @@ function axes(ctx, box, xr, yr, xTitle, yTitle) {
   }
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  for (const t of ticks(yr[0], yr[1])) {
+  const yTicks = logY ? ticks(yr[0], yr[1]).filter(Number.isInteger) : ticks(yr[0], yr[1]);
+  for (const t of yTicks) {
     ctx.beginPath();
-    ctx.moveTo(box.x, sy(t));
-    ctx.lineTo(box.x + box.w, sy(t));
+    ctx.moveTo(box.x, ly(t));
+    ctx.lineTo(box.x + box.w, ly(t));
     ctx.stroke();
-    ctx.fillText(String(t), box.x - 6, sy(t));
+    ctx.fillText(logY ? `1e${t}` : String(t), box.x - 6, ly(t));
   }
   ctx.strokeStyle = "#999";
   ctx.strokeRect(box.x, box.y, box.w, box.h);
@@ -100,11 +103,13 @@ function axes(ctx, box, xr, yr, xTitle, yTitle) {
   return { sx, sy };
 }
 
-function drawLosses(canvas, history, total) {
+function drawLosses(canvas, history, total, logY) {
   const { ctx, width, height } = fit(canvas, 320);
   const box = { x: PAD.left, y: PAD.top + 18, w: width - PAD.left - PAD.right, h: height - PAD.top - 18 - PAD.bottom };
-  const yr = extent(history.flatMap(([, train, val]) => [train, val]));
-  const { sx, sy } = axes(ctx, box, [0.5, total + 0.5], yr, "epoch", "loss per feature");
+  const values = history.flatMap(([, train, val]) => [train, val]).filter((v) => Number.isFinite(v));
+  const yr = extent(logY ? values.map(Math.log10) : values);
+  const title = logY ? "loss per feature (log scale)" : "loss per feature";
+  const { sx, sy } = axes(ctx, box, [0.5, total + 0.5], yr, "epoch", title, logY);
   const series = [
     [1, TRAIN, "training"],
     [2, VALIDATION, "validation"],
@@ -195,7 +200,7 @@ export default function ({ data, parentElement }) {
   const [losses, scatter] = root.querySelectorAll(".panel");
   losses.querySelector(".title").textContent = "Loss per epoch";
   scatter.querySelector(".title").textContent = data.scatter.title;
-  drawLosses(losses.querySelector("canvas"), data.history, data.total);
+  drawLosses(losses.querySelector("canvas"), data.history, data.total, data.log_losses);
   drawScatter(scatter.querySelector("canvas"), data.scatter);
   // for the browser tests: what was drawn last
   window.aevizMonitor = { epoch: data.history.length, points: data.scatter.points.length };

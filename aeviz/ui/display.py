@@ -98,9 +98,12 @@ def training_monitor(
     Plotly rebuilds a chart on each update (~0.2 s of browser CPU apiece, taken from the training on a small server);
     the finished model gets the interactive Plotly figures.
     """
+    from aeviz.plots import loss_log_scale  # plotly is imported only where a page draws figures
+
     data = {
         "history": [[h["epoch"], _finite(h["train_loss"]), _finite(h["val_loss"])] for h in history],
         "total": int(total_epochs),
+        "log_losses": loss_log_scale(history),  # the same axis the finished model's Plotly figure will have
         "scatter": {
             "title": title,
             "points": np.round(np.nan_to_num(coords[:, :2]), 4).tolist(),

@@ -1,6 +1,7 @@
 """The main path in a real browser: open, train a model, see it beside PCA, click a point, walk a slider."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -10,6 +11,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+LOCAL = {"127.0.0.1", "localhost", None}  # None: data: and blob: URLs
 COLOURED_PIXELS = """c => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;
@@ -42,6 +44,8 @@ def shot(page, name):
 
 
 def test_main_path(server, page):
+    outside = []  # nothing downloads at run time: every request of the whole path stays on this server
+    page.on("request", lambda r: outside.append(r.url) if urlsplit(r.url).hostname not in LOCAL else None)
     goto(page, server)
     assert page.get_by_text("What does an autoencoder learn?").is_visible()
     shot(page, "home")
@@ -147,3 +151,4 @@ def test_main_path(server, page):
     nav(page, "Sparsity")
     assert page.get_by_text("of code activations are non-zero").count() == 1
     shot(page, "sparsity")
+    assert outside == []

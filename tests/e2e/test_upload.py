@@ -10,6 +10,8 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 
 def _choose_upload_and_train(page, path):
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
+    # the upload's own rerun must be over before Train is clicked, or the click can race the file
+    page.wait_for_selector(f'[data-testid="stFileChipName"]:has-text("{path.name}")', timeout=60_000)
     page.wait_for_timeout(300)
     page.wait_for_selector(IDLE, timeout=60_000)
     page.get_by_role("button", name="Train", exact=True).click()
@@ -22,6 +24,8 @@ def test_bad_then_good_upload(server, page, tmp_path):
     page.wait_for_selector(IDLE, timeout=90_000)
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
     page.get_by_role("option", name="upload a file…").click()
+    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
+    page.wait_for_timeout(300)
     page.wait_for_selector(IDLE, timeout=60_000)
 
     bad = tmp_path / "ragged.csv"
