@@ -106,9 +106,7 @@ export function decode(layers, code) {
   return x.data;
 }
 
-// --- drawing -------------------------------------------------------------------------------------------------------
-
-const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+// --- drawing (PALETTE and el come from common.js) -------------------------------------------------------------------
 
 function drawImage(canvas, pixels, shape) {
   const [h, w] = shape;
@@ -122,16 +120,6 @@ function drawImage(canvas, pixels, shape) {
     image.data[4 * i + 3] = 255;
   }
   ctx.putImageData(image, 0, 0);
-}
-
-function el(tag, attrs = {}, parent = null) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v);
-  }
-  if (parent) parent.appendChild(node);
-  return node;
 }
 
 export default function (component) {

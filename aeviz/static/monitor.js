@@ -1,25 +1,14 @@
 // aeviz training monitor: the loss curves and the latent scatter, redrawn on two canvases after every epoch while a
-// model trains. A Plotly chart is rebuilt from scratch on each update (about 0.2 s of browser CPU per chart on a
-// 2-core machine, whatever its size), and that CPU was taken from the training it showed; a canvas redraw takes about a
-// millisecond. The finished model gets the interactive Plotly figures. Text is drawn with fillText or set as
-// textContent: nothing from the data is inserted as HTML.
+// model trains. A Plotly chart is rebuilt from scratch on each update (0.2-0.36 s of browser CPU per chart on a 2-core
+// machine, whatever its size), and that CPU was taken from the training it showed; an update of this monitor costs
+// about 0.04 s (BENCHMARKS.md). The finished model gets the interactive Plotly figures. Text is drawn with fillText or
+// set as textContent: nothing from the data is inserted as HTML. PALETTE and el come from common.js.
 
-const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 const VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
 const TRAIN = "#0068c9"; // the colours Streamlit's Plotly theme gives the finished loss figure
 const VALIDATION = "#83c9ff";
 const FONT = "12px sans-serif";
 const PAD = { left: 56, right: 12, top: 12, bottom: 40 };
-
-function el(tag, attrs = {}, parent = null) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") node.textContent = v;
-    else node.setAttribute(k, v);
-  }
-  if (parent) parent.appendChild(node);
-  return node;
-}
 
 // "Nice" tick values (steps of 1, 2 or 5 times a power of ten) covering [lo, hi].
 function ticks(lo, hi, count = 5) {

@@ -11,16 +11,18 @@ import streamlit as st
 
 from aeviz.checkpoints import Checkpoint
 
-# --- the in-browser decoder ------------------------------------------------------------------------------------------
+# --- the browser components -------------------------------------------------------------------------------------------
 
 
 @st.cache_resource
-def _decoder_component():
-    """Register the latent decoder component once per server (its JS and CSS are package files in aeviz/static)."""
+def _component(name: str, script: str):
+    """Register a component once per server from aeviz/static: common.js, then `script`.js, with `script`.css."""
     static = importlib.resources.files("aeviz") / "static"
-    return st.components.v2.component(
-        "aeviz.latent_decoder", js=(static / "decoder.js").read_text(), css=(static / "decoder.css").read_text()
-    )
+    js = (static / "common.js").read_text() + "\n" + (static / f"{script}.js").read_text()
+    return st.components.v2.component(f"aeviz.{name}", js=js, css=(static / f"{script}.css").read_text())
+
+
+# --- the in-browser decoder ------------------------------------------------------------------------------------------
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -62,20 +64,13 @@ def browser_decoder(
             "points": np.round(Z[:, list(pad)], 4).tolist(),
             "labels": labels.astype(int).tolist() if labels is not None and labels.dtype.kind in "iu" else None,
         }
-    result = _decoder_component()(data=data, key=key, default={"code": data["code"]}, on_code_change=lambda: None)
+    decoder = _component("latent_decoder", "decoder")
+    result = decoder(data=data, key=key, default={"code": data["code"]}, on_code_change=lambda: None)
     final = result.get("code") if isinstance(result, dict) else getattr(result, "code", None)
     return np.asarray(final if final is not None else code, dtype=np.float32)
 
 
 # --- the live training monitor ---------------------------------------------------------------------------------------
-
-
-@st.cache_resource
-def _monitor_component():
-    static = importlib.resources.files("aeviz") / "static"
-    return st.components.v2.component(
-        "aeviz.training_monitor", js=(static / "monitor.js").read_text(), css=(static / "monitor.css").read_text()
-    )
 
 
 def _finite(value: float) -> float | None:
@@ -113,7 +108,7 @@ def training_monitor(
             "axis_titles": list(axis_titles),
         },
     }
-    _monitor_component()(data=data)
+    _component("training_monitor", "monitor")(data=data)
 
 
 def show_image(image: np.ndarray, caption: str) -> None:
