@@ -53,7 +53,12 @@ def generalisation_gap(history: Sequence[dict]) -> float:
 
 
 def describe_gap(history: Sequence[dict]) -> str:
-    """One sentence on the last epoch's gap between training and validation error, for the lecture's overfitting idea."""
+    """One sentence on the last epoch's gap between training and validation error, for the lecture's overfitting idea.
+
+    Empty when there is no history (a checkpoint may carry none).
+    """
+    if not history:
+        return ""
     gap = generalisation_gap(history)
     if gap > MEMORISING_GAP:
         return f"Validation error ends {gap:.0%} above training error: the model has begun to memorise its training data."

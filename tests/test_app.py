@@ -56,6 +56,21 @@ def test_train_one_epoch_then_switch_page_keeps_the_model(app):
     assert "digits" in at.sidebar.caption[0].value
 
 
+def test_a_new_session_with_the_link_gets_the_live_model_and_its_own_cache_key(app, monkeypatch):
+    """Opening ?model=live:KEY in a fresh session (a reload) finds the model, keyed by its own name (was 'None:1')."""
+    at = _open(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits")
+    at.slider(key="train_epochs").set_value(1)
+    at.button(key="train").click().run()
+    link = at.query_params["model"]
+    fresh = AppTest.from_file(APP, default_timeout=120)
+    fresh.query_params["model"] = link
+    fresh.run()
+    fresh = _open(fresh, "views/train.py")
+    assert [h.value for h in fresh.subheader] == ["Your model"]
+    assert fresh.session_state["session_name"] == link and link.startswith("live:")
+
+
 def test_bad_hidden_widths_show_a_message(app):
     at = _open(app, "views/train.py")
     at.text_input(key="train_hidden").set_value("12,x")

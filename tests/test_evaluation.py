@@ -33,4 +33,5 @@ def test_gap_reads_memorising_only_when_validation_error_is_clearly_higher():
     assert "no sign of memorising" in describe_gap(fitting)
     assert "50% above training error: the model has begun to memorise" in describe_gap(memorising)
     assert "40% below training error" in describe_gap([{"epoch": 9, "train_loss": 0.1, "val_loss": 0.06}])
+    assert describe_gap([]) == ""
     assert "a small gap" in describe_gap([{"epoch": 3, "train_loss": 0.1, "val_loss": 0.11}])
