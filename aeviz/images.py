@@ -38,3 +38,20 @@ def montage(X: np.ndarray, shape: tuple[int, int], n_cols: int, scale: int = 1, 
 def display_scale(shape: tuple[int, int], target: int = 140) -> int:
     """An integer upscaling factor that shows a (height, width) image about `target` pixels tall."""
     return max(1, round(target / shape[0]))
+
+
+SPRITE_COLUMNS = 40
+
+
+def sprite_png(X: np.ndarray, shape: tuple[int, int], n_cols: int = SPRITE_COLUMNS) -> bytes:
+    """Rows of pixels X (n_images, n_features) as one PNG, cell i at (i // n_cols, i % n_cols), no padding.
+
+    The browser cuts single images out of it (hover previews): one small file instead of one request per image.
+    """
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(montage(X, shape, n_cols, pad=0)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()

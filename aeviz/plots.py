@@ -54,8 +54,12 @@ def latent_scatter_fig(
     title: str = "",
     axis_titles: tuple[str, ...] = ("z₀", "z₁", "z₂"),
     highlight: int | None = None,
+    meta: str | None = None,
 ) -> go.Figure:
-    """Scatter of coords (n_samples, 2 or 3), coloured by class or by a continuous value, row index in customdata."""
+    """Scatter of coords (n_samples, 2 or 3), coloured by class or by a continuous value, row index in customdata.
+
+    `meta` goes to layout.meta, where the browser's hover-image component finds the charts it should follow.
+    """
     size = 6 if coords.shape[1] == 2 else 3
     fig = go.Figure(_scatter_traces(coords, labels, label_kind, class_names, label_name, size))
     if highlight is not None and coords.shape[1] == 2:
@@ -71,7 +75,9 @@ def latent_scatter_fig(
                 marker={"size": 16, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "black"}},
             )
         )
-    fig.update_layout(title=title, margin=MARGIN, height=460, legend={"itemsizing": "constant", "title": label_name})
+    fig.update_layout(
+        title=title, margin=MARGIN, height=460, legend={"itemsizing": "constant", "title": label_name}, meta=meta
+    )
     if coords.shape[1] == 3:
         fig.update_layout(
             scene={"xaxis_title": axis_titles[0], "yaxis_title": axis_titles[1], "zaxis_title": axis_titles[2]}

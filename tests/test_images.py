@@ -1,10 +1,13 @@
 """aeviz.images: montages are one crisp uint8 picture."""
 
+import io
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from aeviz import AevizError
-from aeviz.images import display_scale, montage, to_image
+from aeviz.images import display_scale, montage, sprite_png, to_image
 
 
 def test_to_image_scales_with_nearest_neighbour():
@@ -28,3 +31,13 @@ def test_montage_refuses_rows_of_the_wrong_size():
 
 def test_display_scale():
     assert display_scale((28, 28)) == 5 and display_scale((8, 8)) == 18
+
+
+def test_sprite_cell_i_is_image_i():
+    """The browser cuts row i out at (i // n_cols, i % n_cols): the PNG must hold exactly that image there."""
+    X = np.random.default_rng(0).random((7, 12))
+    sheet = np.asarray(Image.open(io.BytesIO(sprite_png(X, (3, 4), n_cols=3))))
+    assert sheet.shape == (3 * 3, 3 * 4)
+    for i in range(7):
+        r, c = divmod(i, 3)
+        assert np.array_equal(sheet[r * 3 : r * 3 + 3, c * 4 : c * 4 + 4], to_image(X[i], (3, 4)))

@@ -38,6 +38,12 @@ def test_highlight_adds_a_ring_around_the_selected_point():
     assert fig.data[-1].name == "selected" and fig.data[-1].x[0] == 0.0
 
 
+def test_meta_marks_the_charts_that_show_images_on_hover():
+    """The hover-image component follows only charts whose layout.meta it was given."""
+    assert latent_scatter_fig(np.eye(3, 2), None, meta="aeviz-latent-space").layout.meta == "aeviz-latent-space"
+    assert latent_scatter_fig(np.eye(3, 2), None).layout.meta is None
+
+
 @pytest.mark.parametrize(
     ("event", "row"),
     [

@@ -51,6 +51,7 @@ with st.spinner(f"Computing {method.upper()} of {len(Z)} codes…"):
     input_view = ui.view(data_key + f":pca{latent}", method, n_components, pca_inputs, X, y)
 
 label_args = {"label_kind": data.label_kind, "class_names": data.class_names, "label_name": data.label_name}
+HOVER = "aeviz-latent-space" if data.is_image else None  # charts whose points show their image on hover
 picked = st.session_state.get("picked_row")
 panels = st.columns(2)
 for panel, result, name, key in (
@@ -68,7 +69,7 @@ for panel, result, name, key in (
     ),
 ):
     with panel:
-        fig = latent_scatter_fig(result["coords"], y, title=name, highlight=picked, **label_args)
+        fig = latent_scatter_fig(result["coords"], y, title=name, highlight=picked, meta=HOVER, **label_args)
         event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config={"displaylogo": False})
         row = selected_row(event)
         if row is not None and row != picked:
@@ -109,3 +110,5 @@ st.download_button(
     mime="text/csv",
     key="space_csv",
 )
+if HOVER:  # last, so it adds no gap above the figures; it finds them by their layout.meta
+    ui.hover_images(HOVER, data_key, X, data.image_shape, display_scale(data.image_shape, target=84))

@@ -5,7 +5,7 @@ resources (shared caches), state (the active model, the sidebar), caches (per-mo
 """
 
 from aeviz.ui.caches import VIEW_SAMPLES, codes, ranges, raw_pca, view, view_labels, view_rows
-from aeviz.ui.display import browser_decoder, show_error, show_image, training_monitor
+from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
 from aeviz.ui.resources import builtin_dataset, model_sources, start_umap_warm_up, stored_checkpoint, user_dir
 from aeviz.ui.state import (
     DEFAULT_MODEL,
@@ -30,6 +30,7 @@ __all__ = [
     "check_dataset",
     "codes",
     "dataset_for",
+    "hover_images",
     "describe",
     "model_sources",
     "ranges",

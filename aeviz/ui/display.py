@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib.resources
 import math
 from collections.abc import Sequence
@@ -109,6 +110,32 @@ def training_monitor(
         },
     }
     _component("training_monitor", "monitor")(data=data)
+
+
+# --- images beside hovered points ------------------------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _sprite(data_key: str, _X: np.ndarray, shape: tuple[int, int]) -> str:
+    from aeviz.images import sprite_png
+
+    return base64.b64encode(sprite_png(_X, shape)).decode("ascii")
+
+
+def hover_images(meta: str, data_key: str, X: np.ndarray, shape: tuple[int, int], scale: int) -> None:
+    """Show the image of row i of X (n_samples, n_features) beside the cursor over any point whose customdata is i,
+    in the Plotly charts of this page whose layout.meta is `meta` (Plotly hover labels hold text only)."""
+    from aeviz.images import SPRITE_COLUMNS
+
+    data = {
+        "meta": meta,
+        "sprite": _sprite(data_key, X, tuple(shape)),
+        "cols": SPRITE_COLUMNS,
+        "cell": list(shape),
+        "n": len(X),
+        "scale": int(scale),
+    }
+    _component("hover_images", "hover")(data=data, key=f"hover:{meta}")
 
 
 def show_image(image: np.ndarray, caption: str) -> None:

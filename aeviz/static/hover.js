@@ -1,0 +1,68 @@
+// aeviz hover images: hovering a point of a Plotly scatter shows that sample's image beside the cursor. Plotly's own
+// hover labels hold text only, so this component listens to the charts' `plotly_hover` events (public Plotly.js API on
+// the chart element) and draws the image from one sprite sheet (aeviz.images.sprite_png; customdata is the row).
+// Only charts whose layout.meta equals data.meta are followed. el comes from common.js.
+
+function attach(gd, show, hide) {
+  gd.on("plotly_hover", (event) => {
+    const point = event.points && event.points[0];
+    if (point && Number.isInteger(point.customdata)) show(point.customdata, event.event);
+  });
+  gd.on("plotly_unhover", hide);
+}
+
+export default function ({ data, parentElement }) {
+  const { meta, cols, n, scale } = data;
+  const [h, w] = data.cell;
+  parentElement.querySelector(".aeviz-hover")?.remove();
+  const tip = el("div", { class: "aeviz-hover", role: "tooltip" }, parentElement);
+  const canvas = el("canvas", { width: w, height: h, "aria-label": "hovered sample" }, tip);
+  canvas.style.width = `${w * scale}px`;
+  canvas.style.height = `${h * scale}px`;
+  const caption = el("div", { class: "caption" }, tip);
+  const ctx = canvas.getContext("2d");
+  const sprite = new Image();
+  sprite.src = `data:image/png;base64,${data.sprite}`;
+
+  const shown = { row: null };
+  function show(row, mouse) {
+    if (row < 0 || row >= n || !sprite.complete) return;
+    ctx.clearRect(0, 0, w, h);
+    ctx.drawImage(sprite, (row % cols) * w, Math.floor(row / cols) * h, w, h, 0, 0, w, h);
+    caption.textContent = `row ${row}`;
+    tip.style.display = "block";
+    if (mouse) {
+      // above and left of the cursor (Plotly puts its text label to the right of the point), inside the window
+      const left = mouse.clientX - w * scale - 24;
+      const top = mouse.clientY - h * scale - 40;
+      const x = left >= 0 ? left : mouse.clientX + 18;
+      const y = top >= 0 ? top : mouse.clientY + 18;
+      tip.style.left = `${x}px`;
+      tip.style.top = `${y}px`;
+    }
+    shown.row = row;
+  }
+  function hide() {
+    tip.style.display = "none";
+    shown.row = null;
+  }
+
+  // Charts are drawn (and redrawn on reruns) after this component: look for new ones twice a second.
+  const followed = new WeakSet();
+  function scan() {
+    for (const gd of document.querySelectorAll(".js-plotly-plot")) {
+      if (!followed.has(gd) && typeof gd.on === "function" && gd.layout && gd.layout.meta === meta) {
+        attach(gd, show, hide);
+        followed.add(gd);
+      }
+    }
+  }
+  scan();
+  const timer = setInterval(scan, 500);
+  // for the browser tests: which row is shown, and how many charts are followed
+  window.aevizHover = { shown, charts: () => [...document.querySelectorAll(".js-plotly-plot")].filter((g) => followed.has(g)).length };
+  return () => {
+    clearInterval(timer);
+    tip.remove();
+  };
+}
