@@ -1,0 +1,128 @@
+"""Readers for image data: a zip or a folder of PNG/JPEG files, and MNIST-format IDX files.
+
+Each returns a `RawData` of flattened grayscale images in [0, 1], or raises `DataError` naming the file (and the member
+of the zip) at fault. Images are decoded by Pillow, checked for format and size before they are resized.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from aeviz.errors import DataError
+from aeviz.rawdata import (
+    MAX_BYTES,
+    MAX_FEATURES,
+    MAX_IMAGE_PIXELS,
+    MAX_ROWS,
+    RawData,
+    array_to_raw,
+    decompress,
+    encode_labels,
+)
+
+# --- IDX (MNIST format) ----------------------------------------------------------------------------------------------
+
+_IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def parse_idx(payload: bytes, filename: str = "the IDX file") -> np.ndarray:
+    """Decode one IDX file (optionally gzip-compressed) into an array of its declared shape."""
+    payload = decompress(payload)
+    magic = payload[:4]
+    if len(magic) < 4 or magic[:2] != b"\0\0" or magic[2] not in _IDX_TYPES or not 1 <= magic[3] <= 4:
+        raise DataError(
+            f"{filename} is not an IDX file: wrong magic number 0x{magic.hex():0>8} (expected 0x00000803 for images, "
+            "0x00000801 for labels)"
+        )
+    ndim = magic[3]
+    if len(payload) < 4 + 4 * ndim:
+        raise DataError(f"{filename} is truncated: its header is incomplete")
+    shape = tuple(int.from_bytes(payload[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    dtype = np.dtype(_IDX_TYPES[magic[2]])
+    body = payload[4 + 4 * ndim :]
+    expected = int(np.prod(shape)) * dtype.itemsize
+    if len(body) != expected:
+        raise DataError(f"{filename} declares shape {shape} ({expected} bytes of data) but holds {len(body)} bytes")
+    return np.frombuffer(body, dtype=dtype).reshape(shape)
+
+
+def read_idx(payload: bytes, labels: bytes | None = None, filename: str = "the IDX file") -> RawData:
+    """Images (or rows) from an IDX file, with labels from a second IDX file when given."""
+    X = parse_idx(payload, filename)
+    y = parse_idx(labels, "the labels file") if labels is not None else None
+    if X.ndim == 1:
+        raise DataError(f"{filename} holds labels, not images; choose the images file (e.g. train-images-idx3-ubyte)")
+    return array_to_raw(X, y, filename)
+
+
+def idx_labels_beside(path: Path) -> bytes | None:
+    """MNIST's label file next to an images file: train-images-idx3-ubyte -> train-labels-idx1-ubyte."""
+    if "images" not in path.name or "idx3" not in path.name:
+        return None
+    twin = path.with_name(path.name.replace("images", "labels").replace("idx3", "idx1"))
+    return twin.read_bytes() if twin.is_file() else None
+
+
+# --- zips and folders of PNG/JPEG ------------------------------------------------------------------------------------
+
+
+def zip_images(payload: bytes, filename: str) -> list[tuple[str, bytes]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(payload))
+    except zipfile.BadZipFile:
+        raise DataError(f"{filename} is not a valid zip file") from None
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and not _is_hidden(m.filename)]
+        if len(members) > MAX_ROWS:
+            raise DataError(f"{filename} holds {len(members)} files, more than the limit of {MAX_ROWS}")
+        if sum(m.file_size for m in members) > MAX_BYTES:
+            raise DataError(f"{filename} unpacks to more than the limit of {MAX_BYTES // 2**20} MB")
+        try:
+            return [(m.filename, archive.read(m)) for m in sorted(members, key=lambda m: m.filename)]
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise DataError(f"{filename} is damaged ({exc})") from None
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith("__MACOSX/") or any(part.startswith(".") for part in name.split("/"))
+
+
+def folder_images(folder: Path) -> list[tuple[str, bytes]]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not _is_hidden(p.relative_to(folder).as_posix()))
+    if len(files) > MAX_ROWS:
+        raise DataError(f"folder {folder.name} holds {len(files)} files, more than the limit of {MAX_ROWS}")
+    return [(p.relative_to(folder).as_posix(), p.read_bytes()) for p in files]
+
+
+def _decode_image(name: str, data: bytes, size: int, where: str) -> np.ndarray:
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            if img.format not in ("PNG", "JPEG"):
+                raise DataError(f"{name} in {where} is {img.format}, not a PNG or JPEG image")
+            if img.width * img.height > MAX_IMAGE_PIXELS:
+                raise DataError(f"{name} in {where} is {img.width}×{img.height} pixels, too large")
+            gray = img.convert("L").resize((size, size), Image.Resampling.BILINEAR)
+            return np.asarray(gray, dtype=np.float32).reshape(-1) / 255.0
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        raise DataError(f"{name} in {where} is not an image (PNG or JPEG)") from None
+
+
+def images_to_raw(files: list[tuple[str, bytes]], size: int, where: str) -> RawData:
+    """Grayscale images resized to size×size; labelled by their folder when they sit in two or more folders."""
+    if not files:
+        raise DataError(f"{where} holds no images")
+    if not 2 <= size <= int(MAX_FEATURES**0.5):
+        raise DataError(f"image size {size} must be between 2 and {int(MAX_FEATURES**0.5)}")
+    X = np.stack([_decode_image(name, data, size, where) for name, data in files])
+    folders = [name.rsplit("/", 2)[-2] if "/" in name else "" for name, _ in files]
+    if "" in folders or len(set(folders)) < 2:
+        return RawData(X, None, (size, size))
+    y, _, names = encode_labels(folders)
+    return RawData(X, y, (size, size), "class", "folder", names)
