@@ -123,8 +123,11 @@ def _sprite(data_key: str, _X: np.ndarray, shape: tuple[int, int]) -> str:
 
 
 def hover_images(meta: str, data_key: str, X: np.ndarray, shape: tuple[int, int], scale: int) -> None:
-    """Show the image of row i of X (n_samples, n_features) beside the cursor over any point whose customdata is i,
-    in the Plotly charts of this page whose layout.meta is `meta` (Plotly hover labels hold text only)."""
+    """Hovered points show their image beside the cursor, in this page's Plotly charts whose layout.meta is `meta`.
+
+    A point whose customdata is i shows row i of X (n_samples, n_features) as a `shape` image, `scale` times enlarged.
+    Plotly's own hover labels hold text only.
+    """
     from aeviz.images import SPRITE_COLUMNS
 
     data = {
