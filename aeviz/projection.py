@@ -116,16 +116,30 @@ def warm_up_umap(seed: int = 0) -> None:
     _umap(Z, 2, seed)
 
 
-def live_view(Z: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
-    """A 2-D view of codes for drawing while training: the code itself when it is 1- or 2-D, else its PCA.
+def live_view(Z: np.ndarray, reference: np.ndarray | None = None, labels: np.ndarray | None = None) -> np.ndarray:
+    """A 2-D view of codes for drawing while training: the code itself when it is 2-D, else its PCA.
 
-    With a `reference` (the previous epoch's view of the same rows) the view is Procrustes-aligned to it, so the picture
-    does not flip or spin from one epoch to the next.
+    A 1-D code is drawn against its `labels` (n_samples,) when given: a class per row (with a fixed jitter, so the points
+    of a class do not hide each other) or the continuous value itself, e.g. the position along a swiss roll; without
+    labels, against 0. With a `reference` (the previous epoch's view of the same rows) a PCA view is Procrustes-aligned
+    to it, so the picture does not flip or spin from one epoch to the next.
     """
-    coords = project(Z, "pca", 2) if Z.shape[1] > 2 else np.pad(Z, ((0, 0), (0, 2 - Z.shape[1]))).astype(np.float32)
+    if Z.shape[1] == 1:
+        return np.column_stack([Z[:, 0], _strip(labels, len(Z))]).astype(np.float32)
+    coords = project(Z, "pca", 2) if Z.shape[1] > 2 else np.asarray(Z, dtype=np.float32)
     if reference is not None and Z.shape[1] > 2:
         coords = align(coords, reference)
     return coords
+
+
+def _strip(labels: np.ndarray | None, n: int) -> np.ndarray:
+    """The second coordinate of a 1-D code's view: the label (classes jittered by ±0.3, seeded), or 0."""
+    if labels is None:
+        return np.zeros(n)
+    labels = np.asarray(labels)
+    if labels.dtype.kind in "iu":
+        return labels + np.random.default_rng(0).uniform(-0.3, 0.3, n)
+    return labels.astype(np.float64)
 
 
 def coordinates_csv(model_coords: np.ndarray, input_coords: np.ndarray, labels: np.ndarray | None) -> str:

@@ -60,6 +60,16 @@ def test_trustworthiness_subsamples_large_inputs():
     assert 0 < trustworthiness_score(X, X[:, :2]) <= 1
 
 
+def test_a_one_unit_code_is_drawn_against_its_labels():
+    """Classes get a row each (jittered within ±0.3), a continuous label is the height itself, no label gives 0."""
+    z = np.linspace(-1, 1, 6, dtype=np.float32)[:, None]
+    classes = live_view(z, labels=np.array([0, 0, 1, 1, 2, 2]))
+    assert np.array_equal(classes[:, 0], z[:, 0])
+    assert np.all(np.abs(classes[:, 1] - [0, 0, 1, 1, 2, 2]) <= 0.3)
+    assert np.allclose(live_view(z, labels=np.arange(6) / 10.0)[:, 1], np.arange(6) / 10.0)
+    assert np.array_equal(live_view(z)[:, 1], np.zeros(6))
+
+
 def test_live_view_keeps_two_d_codes_and_aligns_wider_ones():
     rng = np.random.default_rng(0)
     Z2 = rng.normal(size=(50, 2)).astype(np.float32)

@@ -77,11 +77,12 @@ if dataset_name != UPLOAD:
     query.update(dataset=dataset_name, arch=arch, latent=str(latent), l1=f"{l1:g}")
 
 
-def view_axes(latent_dim: int) -> tuple[str, str]:
-    """Axis titles of the 2-D view of a code: the code itself up to two units, else its first two principal components."""
-    if latent_dim <= 2:
-        return ("z₀", "z₁") if latent_dim == 2 else ("z₀", "(a one-unit code has no second axis)")
-    return ("PC 1 of the code", "PC 2 of the code")
+def view_axes(latent_dim: int, data) -> tuple[str, str]:
+    """Axis titles of the 2-D view of a code (projection.live_view): a 1-D code against its label, a 2-D code as it is,
+    a wider one by its first two principal components."""
+    if latent_dim == 1:
+        return ("z₀", data.label_name if data.label_kind != "none" else "")
+    return ("z₀", "z₁") if latent_dim == 2 else ("PC 1 of the code", "PC 2 of the code")
 
 
 def load_data():
@@ -127,7 +128,7 @@ def train_live(status, live) -> None:
             if time.monotonic() - last_draw < REDRAW_SECONDS and metrics.epoch < epochs:
                 continue
             last_draw = time.monotonic()
-            coords = live_view(encode_dataset(checkpoint.model, X_view), coords)
+            coords = live_view(encode_dataset(checkpoint.model, X_view), coords, y_view)
             with live:
                 ui.training_monitor(
                     checkpoint.history,
@@ -137,7 +138,7 @@ def train_live(status, live) -> None:
                     label_kind=data.label_kind,
                     class_names=data.class_names,
                     title=f"Latent space after epoch {metrics.epoch}" + (" (PCA of the code)" if latent > 2 else ""),
-                    axis_titles=view_axes(latent),
+                    axis_titles=view_axes(latent, data),
                 )
     except AevizError as exc:
         run["failed"] = True
@@ -184,7 +185,8 @@ def your_model(session_model, session_key: str) -> None:
         X_view = ui.view_rows(data)
         Z = ui.codes(session_key, "shown", session_model, X_view)
         reference = st.session_state.get("train_view")
-        coords = live_view(Z, reference if reference is not None and len(reference) == len(Z) else None)
+        reference = reference if reference is not None and len(reference) == len(Z) else None
+        coords = live_view(Z, reference, ui.view_labels(data))
         plots[1].plotly_chart(
             latent_scatter_fig(
                 coords,
@@ -193,7 +195,7 @@ def your_model(session_model, session_key: str) -> None:
                 class_names=data.class_names,
                 label_name=data.label_name,
                 title="Latent space of your model",
-                axis_titles=view_axes(session_model.config.latent_dim),
+                axis_titles=view_axes(session_model.config.latent_dim, data),
             ),
             key="final_scatter",
             config={"displaylogo": False},
