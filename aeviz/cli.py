@@ -13,13 +13,15 @@ from pathlib import Path
 from tqdm import tqdm
 
 from aeviz.checkpoints import checkpoint_path, load_checkpoint, save_checkpoint
-from aeviz.configs import parse_widths
+from aeviz.configs import DEFAULT_DATASET, parse_widths
 from aeviz.data import list_datasets, load_dataset
 from aeviz.errors import AevizError
 from aeviz.evaluation import evaluate_model
 from aeviz.models import ARCHS, ModelConfig
-from aeviz.pretrain import RECIPES, fit, pretrain
-from aeviz.training import TrainConfig, default_loss
+from aeviz.pretrain import RECIPES, pretrain
+from aeviz.training import TrainConfig, default_loss, fit, run_to_end
+
+MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults, shared with the Train page (aeviz/configs.py)
 
 L1_HELP = (
     "λ of the L1 activity penalty: loss = MSE per feature + λ · Σ_i |a_i| summed over code units, averaged over the "
@@ -39,19 +41,19 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     t = commands.add_parser("train", help="train an autoencoder and save it as a checkpoint")
-    t.add_argument("--dataset", default="mnist", help=f"one of {', '.join(list_datasets())}, or a file path")
-    t.add_argument("--arch", choices=ARCHS, default="mlp", help="model family")
-    t.add_argument("--latent", type=int, default=2, help="code size (units in the latent layer)")
-    t.add_argument("--hidden", type=_widths, default=(128, 64), help="encoder widths, e.g. 128,64 (mlp, vae)")
-    t.add_argument("--l1", type=float, default=0.0, help=L1_HELP)
-    t.add_argument("--noise", type=float, default=0.0, help="denoising: std of Gaussian noise on the input")
-    t.add_argument("--mask", type=float, default=0.0, help="denoising: probability of zeroing an input feature")
-    t.add_argument("--beta", type=float, default=1.0, help="VAE: weight of the KL term")
+    t.add_argument("--dataset", default=DEFAULT_DATASET, help=f"one of {', '.join(list_datasets())}, or a file path")
+    t.add_argument("--arch", choices=ARCHS, default=MODEL.arch, help="model family")
+    t.add_argument("--latent", type=int, default=MODEL.latent_dim, help="code size (units in the latent layer)")
+    t.add_argument("--hidden", type=_widths, default=MODEL.hidden, help="encoder widths, e.g. 256,128 (mlp, vae)")
+    t.add_argument("--l1", type=float, default=TRAIN.l1, help=L1_HELP)
+    t.add_argument("--noise", type=float, default=TRAIN.noise_std, help="denoising: std of Gaussian noise on the input")
+    t.add_argument("--mask", type=float, default=TRAIN.mask_prob, help="denoising: probability of zeroing an input feature")
+    t.add_argument("--beta", type=float, default=TRAIN.beta, help="VAE: weight of the KL term")
     t.add_argument("--loss", choices=("mse", "bce"), help="reconstruction loss (default: bce for conv, mse otherwise)")
-    t.add_argument("--epochs", type=int, default=20)
-    t.add_argument("--batch-size", type=int, default=128)
-    t.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--epochs", type=int, default=TRAIN.epochs)
+    t.add_argument("--batch-size", type=int, default=TRAIN.batch_size)
+    t.add_argument("--lr", type=float, default=TRAIN.lr, help="Adam's learning rate")
+    t.add_argument("--seed", type=int, default=TRAIN.seed)
     t.add_argument("--out", required=True, help="checkpoint folder to write, e.g. checkpoints/my-model")
 
     e = commands.add_parser("eval", help="validation figures of a checkpoint, next to PCA")
@@ -68,6 +70,16 @@ def _split_dir(text: str) -> tuple[Path, str]:
     path = Path(text)
     checkpoint_path(path.parent, path.name)  # validates the name
     return path.parent, path.name
+
+
+def _progress(steps, bar: tqdm):
+    """Pass `fit`'s (metrics, checkpoint) steps through, showing each epoch's losses on the progress bar."""
+    for metrics, checkpoint in steps:
+        bar.set_postfix(
+            train=f"{metrics.train_loss:.4f}", val=f"{metrics.val_loss:.4f}", active=f"{metrics.active_fraction:.2f}"
+        )
+        bar.update()
+        yield metrics, checkpoint
 
 
 def _train(args: argparse.Namespace) -> None:
@@ -87,13 +99,8 @@ def _train(args: argparse.Namespace) -> None:
     )
     print(f"{data.name}: {len(data.X_train)} training and {len(data.X_val)} validation rows, {data.n_features} features")
     print(f"{args.arch} autoencoder, code of {args.latent} units ({model_config.completeness})")
-    checkpoint = None
     with tqdm(total=args.epochs, unit="epoch", file=sys.stdout) as bar:
-        for metrics, checkpoint in fit(data, model_config, train_config, data_seed=args.seed):  # noqa: B007 - keep the last
-            bar.set_postfix(
-                train=f"{metrics.train_loss:.4f}", val=f"{metrics.val_loss:.4f}", active=f"{metrics.active_fraction:.2f}"
-            )
-            bar.update()
+        _, checkpoint = run_to_end(_progress(fit(data, model_config, train_config, data_seed=args.seed), bar))
     checkpoint.dataset = str(args.dataset)  # a path, so that `aeviz eval` finds the user's file again
     path = save_checkpoint(checkpoint, name, root)
     print(f"saved {path}  val_mse {checkpoint.metrics['val_mse']:.4f}  (PCA: {checkpoint.metrics['pca_val_mse']:.4f})")

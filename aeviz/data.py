@@ -7,6 +7,7 @@ their shape known; tabular data are standardised with a scaler fitted on the tra
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.resources
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +46,19 @@ class Dataset:
     @property
     def n_features(self) -> int:
         return int(self.X_train.shape[1])
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """A key for caches, from content: the name and a hash of the arrays (two uploads named alike differ).
+
+        Hashed once per object (~15 ms for MNIST's 12 MB); never derived from object identity.
+        """
+        digest = hashlib.blake2b(self.name.encode(), digest_size=16)
+        for array in (self.X_train, self.X_val, self.y_train, self.y_val):
+            if array is not None:
+                digest.update(f"{array.dtype}{array.shape}".encode())
+                digest.update(np.ascontiguousarray(array).data)
+        return f"{self.name}:{digest.hexdigest()}"
 
     @property
     def is_image(self) -> bool:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.decomposition import PCA
 
+from aeviz.configs import ACTIVE_THRESHOLD
 from aeviz.data import Dataset
 from aeviz.latent import encode_dataset, reconstruct
 from aeviz.models import Autoencoder
 from aeviz.projection import knn_accuracy
-from aeviz.training import ACTIVE_THRESHOLD
 
 
 def evaluate_model(model: Autoencoder, data: Dataset) -> dict[str, float]:

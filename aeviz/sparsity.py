@@ -7,10 +7,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from aeviz.checkpoints import Checkpoint
+from aeviz.configs import ACTIVE_THRESHOLD
 from aeviz.data import Dataset
 from aeviz.latent import decode, encode_dataset
 from aeviz.models import Autoencoder, ModelConfig, build_model
-from aeviz.training import ACTIVE_THRESHOLD, TrainConfig, train
+from aeviz.training import EpochMetrics, TrainConfig, fit, run_to_end, train
 
 
 @dataclass(frozen=True)
@@ -43,12 +45,23 @@ def compare_sentence(dense: SparsityReport, sparse: SparsityReport, lam: float) 
     )
 
 
+def train_twins(
+    data: Dataset, config: ModelConfig, train_config: TrainConfig, lam: float
+) -> Iterator[tuple[float, EpochMetrics, Checkpoint]]:
+    """Train the same model twice, with λ = 0 and with λ = lam (same seed, data and everything else).
+
+    Yields (λ, metrics, checkpoint so far) after every epoch of each; the last checkpoint of each λ is its finished twin.
+    """
+    for value in (0.0, float(lam)):
+        for metrics, checkpoint in fit(data, config, replace(train_config, l1=value)):
+            yield value, metrics, checkpoint
+
+
 def lambda_sweep(
     data: Dataset, config: ModelConfig, lambdas: Sequence[float], train_config: TrainConfig
 ) -> Iterator[tuple[float, SparsityReport]]:
     """Train one model per λ (same seed, same everything else) and yield (λ, its report on the validation split)."""
     for lam in lambdas:
         model = build_model(config, seed=train_config.seed)
-        for _ in train(model, data, replace(train_config, l1=float(lam))):
-            pass
+        run_to_end(train(model, data, replace(train_config, l1=float(lam))))
         yield float(lam), sparsity_report(model, data.X_val)

@@ -15,22 +15,36 @@ from __future__ import annotations
 import copy
 import math
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
+from typing import TypeVar
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from aeviz.configs import TrainConfig, default_loss
+from aeviz.checkpoints import Checkpoint
+from aeviz.configs import ACTIVE_THRESHOLD, ModelConfig, TrainConfig, default_loss
 from aeviz.data import Dataset
 from aeviz.errors import AevizError, TrainingError
-from aeviz.models import Autoencoder
+from aeviz.evaluation import evaluate_model
+from aeviz.models import Autoencoder, build_model, default_device
 
-__all__ = ["ACTIVE_THRESHOLD", "EpochMetrics", "TrainConfig", "corrupt", "default_loss", "evaluate", "train"]
+__all__ = [
+    "ACTIVE_THRESHOLD",
+    "EpochMetrics",
+    "TrainConfig",
+    "clean_losses",
+    "corrupt",
+    "default_loss",
+    "fit",
+    "run_to_end",
+    "train",
+]
 
-ACTIVE_THRESHOLD = 1e-3  # a code unit counts as active for a sample when |a| exceeds this
 EVAL_BATCH = 2_048
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,8 +99,11 @@ def batch_loss(
 
 
 @torch.inference_mode()
-def evaluate(model: Autoencoder, X: np.ndarray, config: TrainConfig) -> tuple[float, float, float]:
-    """(loss, reconstruction error, active fraction) on clean data X of shape (n_samples, n_features)."""
+def clean_losses(model: Autoencoder, X: np.ndarray, config: TrainConfig) -> tuple[float, float, float]:
+    """(loss, reconstruction error, active fraction) on clean data X of shape (n_samples, n_features).
+
+    The per-epoch figures of `train`; `aeviz.evaluation.evaluate_model` gives a finished model's figures next to PCA.
+    """
     model.eval()
     device = next(model.parameters()).device
     sums = torch.zeros(3, dtype=torch.float64, device=device)
@@ -129,7 +146,7 @@ def train(model: Autoencoder, data: Dataset, config: TrainConfig) -> Iterator[Ep
             sums += torch.stack([loss.detach(), recon.detach(), penalty.detach()]).double()
             n_batches += 1
         train_loss, recon_loss, penalty = (sums / n_batches).tolist()
-        val_loss, val_recon, active = evaluate(model, data.X_val, config)
+        val_loss, val_recon, active = clean_losses(model, data.X_val, config)
         if not all(map(math.isfinite, (train_loss, val_loss))):
             model.load_state_dict(last_good)
             raise TrainingError(
@@ -138,3 +155,28 @@ def train(model: Autoencoder, data: Dataset, config: TrainConfig) -> Iterator[Ep
             )
         seconds = time.perf_counter() - start
         yield EpochMetrics(epoch, train_loss, val_loss, recon_loss, penalty, val_recon, active, seconds)
+
+
+def fit(
+    data: Dataset, model_config: ModelConfig, train_config: TrainConfig, data_seed: int = 0
+) -> Iterator[tuple[EpochMetrics, Checkpoint]]:
+    """Build a model and train it, yielding (metrics, checkpoint so far) after each epoch.
+
+    The checkpoint is the same object at every yield, its model trained in place; after the last epoch (when the
+    generator is driven to its end) it also carries the evaluation figures next to PCA (`evaluate_model`).
+    """
+    model = build_model(model_config, seed=train_config.seed).to(default_device())
+    checkpoint = Checkpoint(model, train_config, data.name, data_seed)
+    for metrics in train(model, data, train_config):
+        checkpoint.history.append(metrics.to_dict())
+        checkpoint.metrics = {"val_loss": metrics.val_loss, "active_fraction": metrics.active_fraction}
+        yield metrics, checkpoint
+    checkpoint.metrics.update(evaluate_model(model, data))
+
+
+def run_to_end(steps: Iterable[T]) -> T:
+    """Drive a generator (e.g. `fit` or `train`) to its end and return the last thing it yielded."""
+    last = deque(steps, maxlen=1)
+    if not last:
+        raise AevizError("nothing to run: the generator yielded nothing")
+    return last[0]

@@ -156,19 +156,19 @@ def pure_training_seconds(threads: int) -> float:
     sys.path.insert(0, str(ROOT))
     import torch
 
+    from aeviz.configs import DEFAULT_DATASET
     from aeviz.data import load_dataset
     from aeviz.models import ModelConfig
-    from aeviz.pretrain import fit
-    from aeviz.training import TrainConfig
+    from aeviz.training import TrainConfig, fit, run_to_end
 
-    data = load_dataset("mnist")
-    config = ModelConfig.for_data(data.n_features, data.image_shape, "mlp", 2, hidden=(256, 128))
+    data = load_dataset(DEFAULT_DATASET)
+    page = ModelConfig()  # the Train page's defaults (aeviz/configs.py)
+    config = ModelConfig.for_data(data.n_features, data.image_shape, page.arch, page.latent_dim, hidden=page.hidden)
     before = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
         start = time.perf_counter()
-        for _ in fit(data, config, TrainConfig(epochs=15, batch_size=128, lr=3e-3)):
-            pass
+        run_to_end(fit(data, config, TrainConfig()))
         return time.perf_counter() - start
     finally:
         torch.set_num_threads(before)

@@ -1,9 +1,13 @@
 """Every page under AppTest: opens without exception from a shipped checkpoint, and the key interactions work."""
 
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from aeviz.checkpoints import SHIPPED_DIR, read_info
+from aeviz.evaluation import describe_gap
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["views/home.py", "views/train.py", "views/latent_space.py", "views/latent_walk.py", "views/sparsity.py"]
@@ -34,12 +38,19 @@ def test_page_opens_with_a_shipped_model(app, page):
     assert at.selectbox(key="model_picker").value == "mnist-mlp-2d"
 
 
-def test_train_page_first_shows_how_the_active_model_learned(app):
-    """Before anything is trained, the Train page shows the shipped model's stored losses and what its gap means."""
-    at = _open(app, "views/train.py")
+@pytest.mark.parametrize("name", ["mnist-mlp-2d", "digits-2d"])
+def test_train_page_first_shows_how_the_active_model_learned(tmp_path, monkeypatch, name):
+    """Before anything is trained, the Train page shows the active model's own stored losses and what its gap means
+    (a page that showed the default model's, or none, fails for one of the two)."""
+    monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model"] = name
+    at.run()
+    at = _open(at, "views/train.py")
+    info = read_info(name, SHIPPED_DIR)
     assert [h.value for h in at.subheader] == ["How the active model learned"]
-    assert "Validation error ends 10% above training error" in at.caption[0].value
-    assert at.metric[0].label == "validation MSE"
+    assert f"{len(info.history)} epochs. {describe_gap(info.history)}" in at.caption[0].value
+    assert at.metric[0].value == f"{info.metrics['val_mse']:.4f}"
 
 
 def test_train_one_epoch_then_switch_page_keeps_the_model(app):
@@ -68,7 +79,9 @@ def test_a_new_session_with_the_link_gets_the_live_model_and_its_own_cache_key(a
     fresh.run()
     fresh = _open(fresh, "views/train.py")
     assert [h.value for h in fresh.subheader] == ["Your model"]
-    assert fresh.session_state["session_name"] == link and link.startswith("live:")
+    assert fresh.session_state["aeviz"].live_name == link and link.startswith("live:")
+    # the cache key is the content of the weights: equal in both sessions, different from every shipped model's
+    assert fresh.session_state["aeviz"].live.fingerprint() == at.session_state["aeviz"].live.fingerprint()
 
 
 def test_bad_hidden_widths_show_a_message(app):
@@ -111,14 +124,25 @@ def test_switching_model_in_the_sidebar(app):
     assert at.query_params["model"] in ("mnist-conv", ["mnist-conv"])
 
 
-def test_sparsity_toggle_and_sweep(app):
-    """The shipped twins compare at once; training a pair with a chosen λ works too."""
+def test_sparsity_twins_pair_and_sweep(app):
+    """The shipped twins compare at once; a pair trained here with λ > 0 is sparser than its λ = 0 twin; the sweep's
+    chart has one point per λ and its active fraction falls from λ = 0 to the largest λ."""
     at = _open(app, "views/sparsity.py")
     assert "non-zero against" in at.success[0].value
     at.radio(key="sparsity_source").set_value("train").run()
     at.slider(key="sparsity_epochs").set_value(5)
     at.button(key="sparsity_train").click().run()
     assert not at.exception and len(at.success) == 1
+    pair = at.session_state["aeviz"].sparsity_pair
+    assert pair.lam == 3e-4 and pair.sparse.train_config.l1 == 3e-4 and pair.dense.train_config.l1 == 0
+    assert pair.sparse.metrics["active_fraction"] < pair.dense.metrics["active_fraction"]
+    at.button(key="sparsity_sweep").click().run()
+    assert not at.exception
+    sweep = at.session_state["aeviz"].sparsity_sweep
+    assert [lam for lam, _, _ in sweep] == [0.0, 1e-4, 3e-4, 1e-3, 3e-3]
+    assert sweep[-1][1] < 0.5 * sweep[0][1]
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    assert any([len(trace["x"]) for trace in f["data"]] == [5, 5] for f in figures)  # active fraction and error
 
 
 def test_query_parameters_open_the_same_view(tmp_path, monkeypatch):
@@ -140,3 +164,58 @@ def test_tabular_model_pages(tmp_path, monkeypatch, page):
     at.switch_page(page).run()
     assert not at.exception and not at.error
     assert at.get("plotly_chart")
+
+
+HOSTILE_QUERIES = {  # grouped so that each page meets every value in a few runs
+    "old names": {"latent": "abc", "l1": "x", "dataset": "nope", "arch": "x"},  # no longer read
+    "old names, out of range": {"latent": "0", "l1": "5"},
+    "not numbers": {
+        "train_latent": "abc",
+        "train_l1": "x",
+        "train_epochs": "-3",
+        "train_lr": "nan",
+        "sparsity_lambda": "1e9",
+        "sparsity_epochs": "x",
+        "space_dims": "7",
+        "model": "../../etc",
+    },
+    "out of range": {"train_latent": "0", "train_l1": "5", "train_seed": "-1", "train_batch": "7", "model": ""},
+    "markup and paths": {
+        "train_latent": "99999999",
+        "train_dataset": "../../etc/passwd",
+        "train_arch": "<script>alert(1)</script>",
+        "space_method": "umap'; drop",
+        "model": "live:not-a-key",
+    },
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("query", HOSTILE_QUERIES.values(), ids=HOSTILE_QUERIES.keys())
+def test_hostile_query_values_fall_back_to_defaults(tmp_path, monkeypatch, page, query):
+    """A bad value in the URL never crashes a page: bound widgets fall back to their default, `model` to the default
+    model, and no error is shown."""
+    monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
+    monkeypatch.setenv("AEVIZ_UMAP_WARMUP", "0")
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at = _open(at, page)
+    assert at.title and not at.error
+    assert at.selectbox(key="model_picker").value == "mnist-mlp-2d"
+    if page == "views/train.py":
+        assert at.number_input(key="train_latent").value == 2 and at.number_input(key="train_l1").value == 0.0
+        assert at.selectbox(key="train_dataset").value == "mnist" and at.slider(key="train_epochs").value == 15
+
+
+def test_each_page_reads_its_own_query_parameters(tmp_path, monkeypatch):
+    """Good values in the URL set the Train page's widgets (the link a teacher shares), under the page's own names."""
+    monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in {"train_latent": "16", "train_l1": "0.0003", "train_dataset": "digits", "l1": "0.5"}.items():
+        at.query_params[key] = value
+    at.run()
+    at = _open(at, "views/train.py")
+    assert at.number_input(key="train_latent").value == 16 and at.number_input(key="train_l1").value == 0.0003
+    assert at.selectbox(key="train_dataset").value == "digits"

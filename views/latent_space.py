@@ -1,114 +1,130 @@
 """Latent space: the model's embedding beside PCA of the raw inputs, with how faithful and how separable each view is."""
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from aeviz import ui
-from aeviz.images import display_scale, montage
+from aeviz.data import Dataset
 from aeviz.latent import reconstruct
+from aeviz.montages import display_scale, montage
 from aeviz.plots import latent_scatter_fig, selected_row
 from aeviz.projection import coordinates_csv
 
-ui.sidebar()
-checkpoint, model_key = ui.active_checkpoint()
-ui.start_umap_warm_up()
-data = ui.check_dataset(checkpoint)
-latent = checkpoint.config.latent_dim
+HOVER = "aeviz-latent-space"  # the layout.meta of charts whose points show their image on hover
+METHODS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
+SLOW = ("umap", "tsne")
 
+
+@dataclass(frozen=True)
+class ViewSettings:
+    method: str  # how the code is projected: pca | umap | tsne (codes of 1-2 units are drawn as they are)
+    dims: int  # 2 or 3
+
+
+def view_form(latent: int) -> ViewSettings:
+    controls = st.columns([2, 1, 2])
+    if latent > 2:
+        method = controls[0].radio(
+            "Projection of the code", list(METHODS), horizontal=True, key="space_method", format_func=METHODS.get,
+            bind="query-params",
+        )  # fmt: skip
+    else:
+        method = "pca"
+        controls[0].caption(f"The code has {latent} dimension(s): it is drawn as it is, no projection needed.")
+    dims = controls[1].radio(
+        "View", [2, 3], horizontal=True, format_func=lambda d: f"{d}-D", key="space_dims", bind="query-params"
+    )
+    if method in SLOW and not asked_for(method, dims, controls[2]):
+        method = "pca"
+    return ViewSettings(method, dims)
+
+
+def asked_for(method: str, dims: int, place) -> bool:
+    """UMAP and t-SNE take seconds: they run when the student asks for this model; PCA is shown until then."""
+    state, model = ui.session(), ui.active_model()
+    wanted = (model.key, method, dims)
+    if wanted in state.projections_asked:
+        return True
+    if place.button(f"Compute {METHODS[method]}", type="primary", key="space_compute"):
+        state.projections_asked.add(wanted)
+        return True
+    place.caption("UMAP and t-SNE take a few seconds; PCA is shown until then.")
+    return False
+
+
+def scatter_panel(panel, result: dict, title: str, key: str, data: Dataset, picked: int | None) -> int | None:
+    """One view with its scores; returns the row the student clicked in it, if any."""
+    with panel:
+        labels = ui.view_labels(data)
+        label_args = {"label_kind": data.label_kind, "class_names": data.class_names, "label_name": data.label_name}
+        meta = HOVER if data.is_image else None
+        fig = latent_scatter_fig(result["coords"], labels, title=title, highlight=picked, meta=meta, **label_args)
+        event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config={"displaylogo": False})
+        cols = st.columns(2)
+        cols[0].metric("trustworthiness", f"{result['trust']:.3f}")
+        if "knn" in result:
+            cols[1].metric("5-NN accuracy", f"{result['knn']:.1%}", help="fitted on half the points, scored on the rest")
+    return selected_row(event)
+
+
+def point_panel(model: ui.ActiveModel, data: Dataset, row: int) -> None:
+    """The clicked point: its input beside its reconstruction, its code, and a link to walk from it."""
+    X, y, Z = ui.view_rows(data), ui.view_labels(data), ui.codes(model, data)
+    st.subheader(f"Point {row}" + (f" — {data.label_name} {data.class_names[y[row]]}" if data.has_classes else ""))
+    output = reconstruct(model.checkpoint.model, X[row : row + 1])[0]
+    if data.is_image:
+        pair = montage([X[row], output], data.image_shape, 2, display_scale(data.image_shape), pad=4)
+        ui.show_image(pair, "input x  |  reconstruction r = g(f(x))")
+    else:
+        st.write({"input x": X[row].round(3).tolist(), "reconstruction r": output.round(3).tolist()})
+    st.caption(f"Code h = {Z[row].round(3).tolist()[:16]} — it is now the starting point of the Latent walk page.")
+    st.page_link("views/latent_walk.py", label="Walk from this point", icon=":material/tune:")
+
+
+def latent_space(model: ui.ActiveModel, data: Dataset, settings: ViewSettings) -> None:
+    """The two views side by side; a click on either picks a point for the point panel and the Latent walk."""
+    latent = model.checkpoint.config.latent_dim
+    name = METHODS[settings.method]
+    with st.spinner(f"Computing {name} of {ui.VIEW_SAMPLES} codes…"):
+        model_view = ui.code_view(model, data, settings.method, settings.dims)
+        input_view = ui.pca_view(data, latent, settings.method, settings.dims)
+    state = ui.session()
+    picked = state.picked.row if state.picked is not None and state.picked.model_key == model.key else None
+    panels = st.columns(2)
+    titles = (
+        f"Autoencoder code ({name} view)" if latent > 2 else "Autoencoder code",
+        f"PCA of the inputs, {latent} component(s)" + (f", {name} view" if latent > 2 else ""),
+    )
+    for panel, result, title, key in zip(
+        panels, (model_view, input_view), titles, ("space_model", "space_pca"), strict=True
+    ):
+        row = scatter_panel(panel, result, title, key, data, picked)
+        if row is not None and row != picked:
+            state.picked, picked = ui.PickedPoint(model.key, row), row
+    if picked is not None and picked < len(ui.view_rows(data)):
+        point_panel(model, data, picked)
+    else:
+        st.caption("Click a point to see its input and reconstruction, and to start the latent walk from it.")
+    st.download_button(
+        "Coordinates as CSV",
+        lambda: coordinates_csv(model_view["coords"], input_view["coords"], ui.view_labels(data)),  # built on click
+        file_name="latent_views.csv",
+        mime="text/csv",
+        key="space_csv",
+    )
+    if data.is_image:  # last, so it adds no gap above the figures; it finds them by their layout.meta
+        ui.hover_images(HOVER, data, display_scale(data.image_shape, target=84))
+
+
+ui.sidebar()
+active = ui.active_model()
+ui.start_umap_warm_up()
+dataset = ui.require_dataset(active.checkpoint)
 st.title("Latent space next to PCA")
 st.markdown(
     "PCA finds the best flat hyperplane; an autoencoder can bend its code around a curved manifold. Left: the codes "
     "**h = f(x)** of the validation set; right: PCA of the raw inputs with the same number of components. "
     "Trustworthiness tells how well each 2-D view keeps the inputs' neighbours; 5-NN accuracy how well it separates labels."
 )
-
-controls = st.columns([2, 1, 2])
-if latent > 2:
-    method = controls[0].radio(
-        "Projection of the code",
-        ["pca", "umap", "tsne"],
-        horizontal=True,
-        key="space_method",
-        format_func={"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}.get,
-    )
-else:
-    method = "pca"
-    controls[0].caption(f"The code has {latent} dimension(s): it is drawn as it is, no projection needed.")
-n_components = controls[1].radio("View", [2, 3], horizontal=True, format_func=lambda d: f"{d}-D", key="space_dims")
-
-X, y = ui.view_rows(data), ui.view_labels(data)
-Z = ui.codes(model_key, "shown", checkpoint, X)
-data_key = f"{data.name}:{checkpoint.data_seed}:{id(data)}"
-pca_inputs = ui.raw_pca(data_key, latent, data.X_train, X)
-slow = method in ("umap", "tsne")
-if slow and not st.session_state.get(f"asked:{model_key}:{method}:{n_components}"):
-    if controls[2].button(f"Compute {method.upper()}", type="primary", key="space_compute"):
-        st.session_state[f"asked:{model_key}:{method}:{n_components}"] = True
-        st.rerun()
-    controls[2].caption("UMAP and t-SNE take a few seconds; PCA is shown until then.")
-    method = "pca"
-with st.spinner(f"Computing {method.upper()} of {len(Z)} codes…"):
-    model_view = ui.view(model_key, method, n_components, Z, X, y)
-    input_view = ui.view(data_key + f":pca{latent}", method, n_components, pca_inputs, X, y)
-
-label_args = {"label_kind": data.label_kind, "class_names": data.class_names, "label_name": data.label_name}
-HOVER = "aeviz-latent-space" if data.is_image else None  # charts whose points show their image on hover
-picked = st.session_state.get("picked_row")
-panels = st.columns(2)
-for panel, result, name, key in (
-    (
-        panels[0],
-        model_view,
-        f"Autoencoder code ({method.upper()} view)" if latent > 2 else "Autoencoder code",
-        "space_model",
-    ),
-    (
-        panels[1],
-        input_view,
-        f"PCA of the inputs, {latent} component(s)" + (f", {method.upper()} view" if latent > 2 else ""),
-        "space_pca",
-    ),
-):
-    with panel:
-        fig = latent_scatter_fig(result["coords"], y, title=name, highlight=picked, meta=HOVER, **label_args)
-        event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config={"displaylogo": False})
-        row = selected_row(event)
-        if row is not None and row != picked:
-            st.session_state["picked_row"] = picked = row
-            st.session_state["walk_start"] = {"model": model_key, "row": row}
-        cols = st.columns(2)
-        cols[0].metric("trustworthiness", f"{result['trust']:.3f}")
-        if "knn" in result:
-            cols[1].metric("5-NN accuracy", f"{result['knn']:.1%}", help="fitted on half the points, scored on the rest")
-
-if picked is not None and picked < len(X):
-    st.subheader(f"Point {picked}" + (f" — {data.label_name} {data.class_names[y[picked]]}" if data.has_classes else ""))
-    if data.is_image:
-        pair = montage(
-            [X[picked], reconstruct(checkpoint.model, X[picked : picked + 1])[0]],
-            data.image_shape,
-            2,
-            display_scale(data.image_shape),
-            pad=4,
-        )
-        ui.show_image(pair, "input x  |  reconstruction r = g(f(x))")
-    else:
-        st.write(
-            {
-                "input x": X[picked].round(3).tolist(),
-                "reconstruction r": reconstruct(checkpoint.model, X[picked : picked + 1])[0].round(3).tolist(),
-            }
-        )
-    st.caption(f"Code h = {Z[picked].round(3).tolist()[:16]} — it is now the starting point of the Latent walk page.")
-    st.page_link("views/latent_walk.py", label="Walk from this point", icon=":material/tune:")
-else:
-    st.caption("Click a point to see its input and reconstruction, and to start the latent walk from it.")
-
-st.download_button(
-    "Coordinates as CSV",
-    lambda: coordinates_csv(model_view["coords"], input_view["coords"], y),  # built only when clicked
-    file_name="latent_views.csv",
-    mime="text/csv",
-    key="space_csv",
-)
-if HOVER:  # last, so it adds no gap above the figures; it finds them by their layout.meta
-    ui.hover_images(HOVER, data_key, X, data.image_shape, display_scale(data.image_shape, target=84))
+latent_space(active, dataset, view_form(active.checkpoint.config.latent_dim))

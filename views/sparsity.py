@@ -1,18 +1,125 @@
 """Sparsity: λ = 0 against λ > 0 on the same model, and a λ sweep — how the L1 penalty silences code units."""
 
+from dataclasses import dataclass, replace
+
 import streamlit as st
 
 from aeviz import AevizError, ui
-from aeviz.images import montage
+from aeviz.checkpoints import Checkpoint
+from aeviz.data import Dataset
 from aeviz.latent import one_hot_features
 from aeviz.models import ModelConfig
+from aeviz.montages import montage
 from aeviz.plots import histogram_fig, lambda_sweep_fig, unit_means_fig
-from aeviz.pretrain import fit
-from aeviz.sparsity import compare_sentence, lambda_sweep, sparsity_report
-from aeviz.training import TrainConfig
+from aeviz.pretrain import recipe
+from aeviz.sparsity import SparsityReport, compare_sentence, lambda_sweep, sparsity_report, train_twins
 
 SHIPPED_PAIR = ("mnist-sparse-l0", "mnist-sparse-l1")
 LAMBDAS = [1e-4, 3e-4, 1e-3, 3e-3]
+SWEEP_EPOCHS = 15
+TWIN_RECIPE = recipe(SHIPPED_PAIR[0])  # pairs trained here are trained as the shipped twins were (784-64-784, lr 0.001)
+
+
+@dataclass(frozen=True)
+class PairSettings:
+    source: str  # "shipped" twins, or "train" a pair now
+    lam: float  # λ of the pair to train
+    epochs: int
+
+
+def pair_form() -> PairSettings:
+    source = st.radio(
+        "Models to compare",
+        ["shipped", "train"],
+        horizontal=True,
+        key="sparsity_source",
+        format_func={"shipped": "shipped twins (λ = 0.0003 and 0)", "train": "train a pair now with my λ"}.get,
+    )
+    if source == "shipped":
+        return PairSettings(source, 0.0, 0)
+    cols = st.columns([2, 1, 1])
+    lam = cols[0].select_slider(
+        "λ", LAMBDAS, 3e-4, format_func=lambda v: f"{v:g}", key="sparsity_lambda", bind="query-params"
+    )
+    epochs = cols[1].slider("Epochs", 5, 60, 30, key="sparsity_epochs", bind="query-params")
+    return PairSettings(source, lam, epochs)
+
+
+def twin_config(data: Dataset) -> ModelConfig:
+    return ModelConfig.for_data(data.n_features, data.image_shape, TWIN_RECIPE.arch, TWIN_RECIPE.latent_dim)
+
+
+def train_pair(settings: PairSettings, data: Dataset) -> ui.SparsityPair:
+    """Train the λ = 0 and λ > 0 twins with a progress bar."""
+    bar = st.progress(0.0, text="training λ = 0…")
+    train_config = replace(TWIN_RECIPE.train, epochs=settings.epochs)
+    finished = {}
+    for i, (value, metrics, checkpoint) in enumerate(train_twins(data, twin_config(data), train_config, settings.lam)):
+        bar.progress((i + 1) / (2 * settings.epochs), text=f"training λ = {value:g}: epoch {metrics.epoch}")
+        finished[value] = checkpoint
+    bar.empty()
+    return ui.SparsityPair(settings.lam, finished[0.0], finished[settings.lam])
+
+
+def chosen_pair(settings: PairSettings, data: Dataset) -> ui.SparsityPair | None:
+    """The shipped twins, or the pair this session trained (a button trains one)."""
+    if settings.source == "shipped":
+        dense, sparse = (ui.stored_checkpoint(name) for name in SHIPPED_PAIR)
+        return ui.SparsityPair(sparse.train_config.l1, dense, sparse)
+    state = ui.session()
+    if st.button("Train the pair", type="primary", key="sparsity_train"):
+        state.sparsity_pair = train_pair(settings, data)
+    if state.sparsity_pair is None:
+        st.info("Choose λ and press *Train the pair* (a few seconds), or look at the shipped twins.")
+    return state.sparsity_pair
+
+
+def twin_panel(checkpoint: Checkpoint, report: SparsityReport, lam: float, data: Dataset) -> None:
+    st.subheader(f"λ = {lam:g}")
+    metrics = st.columns(3)
+    metrics[0].metric("active fraction", f"{report.active_fraction:.1%}")
+    metrics[1].metric("silent units", f"{report.dead_units} / {len(report.unit_means)}")
+    metrics[2].metric("reconstruction MSE", f"{report.reconstruction_mse:.4f}")
+    st.plotly_chart(histogram_fig(report.activations, "Code activations (validation set)"), key=f"hist_{lam}")
+    st.plotly_chart(unit_means_fig(report.unit_means, "Mean activation per unit, sorted"), key=f"means_{lam}")
+    features = one_hot_features(checkpoint.model, scale=float(max(report.unit_means.max(), 1e-3)) * 3)
+    n_units = len(report.unit_means)
+    ui.show_image(montage(features, data.image_shape, 8, 2, pad=1), f"What each unit draws alone: g(c·eᵢ), {n_units} units")
+
+
+def comparison(pair: ui.SparsityPair, data: Dataset) -> None:
+    reports = [sparsity_report(m.model, data.X_val) for m in (pair.dense, pair.sparse)]
+    st.success(compare_sentence(reports[0], reports[1], pair.lam))
+    for column, checkpoint, report, lam in zip(
+        st.columns(2), (pair.dense, pair.sparse), reports, (0.0, pair.lam), strict=True
+    ):
+        with column:
+            twin_panel(checkpoint, report, lam, data)
+
+
+def sweep_panel(data: Dataset) -> None:
+    st.subheader("λ sweep")
+    st.caption(
+        f"One short training per λ (same seed, {SWEEP_EPOCHS} epochs): the active fraction falls as λ grows, "
+        "the error rises."
+    )
+    state = ui.session()
+    if st.button("Run the sweep", key="sparsity_sweep"):
+        bar = st.progress(0.0, text="sweeping λ…")
+        lambdas, results = [0.0, *LAMBDAS], []
+        try:
+            sweep = lambda_sweep(data, twin_config(data), lambdas, replace(TWIN_RECIPE.train, epochs=SWEEP_EPOCHS))
+            for i, (value, report) in enumerate(sweep):
+                results.append((value, report.active_fraction, report.reconstruction_mse))
+                bar.progress((i + 1) / len(lambdas), text=f"λ = {value:g} done")
+        except AevizError as exc:
+            ui.show_error(exc)
+        state.sparsity_sweep = results
+        bar.empty()
+    if state.sparsity_sweep:
+        values, active, errors = zip(*state.sparsity_sweep, strict=True)
+        st.plotly_chart(lambda_sweep_fig(values, active, errors), key="sweep_fig")
+
 
 ui.sidebar()
 st.title("Sparse autoencoders: what λ does")
@@ -21,80 +128,9 @@ st.markdown(
     "input is described by a few active units: less memorising, features kept. Below, the same 784-64-784 ReLU "
     "autoencoder trained with λ = 0 and with λ > 0 (same seed, same data)."
 )
-
-source = st.radio(
-    "Models to compare",
-    ["shipped", "train"],
-    horizontal=True,
-    key="sparsity_source",
-    format_func={"shipped": "shipped twins (λ = 0.0003 and 0)", "train": "train a pair now with my λ"}.get,
-)
-data = ui.builtin_dataset("mnist")
-config = ModelConfig.for_data(data.n_features, data.image_shape, "vanilla", 64)
-if source == "shipped":
-    dense, sparse = (ui.stored_checkpoint(name) for name in SHIPPED_PAIR)
-    lam = sparse.train_config.l1
-else:
-    cols = st.columns([2, 1, 1])
-    lam = cols[0].select_slider(
-        "λ",
-        LAMBDAS,
-        float(st.query_params.get("l1", 3e-4)) if st.query_params.get("l1") in map(str, LAMBDAS) else 3e-4,
-        format_func=lambda v: f"{v:g}",
-        key="sparsity_lambda",
-    )
-    epochs = cols[1].slider("Epochs", 5, 60, 30, key="sparsity_epochs")
-    st.query_params["l1"] = f"{lam:g}"
-    if cols[2].button("Train the pair", type="primary", key="sparsity_train"):
-        bar = st.progress(0.0, text="training λ = 0…")
-        pair = []
-        for i, value in enumerate((0.0, lam)):
-            for metrics, checkpoint in fit(data, config, TrainConfig(epochs=epochs, l1=value)):  # noqa: B007
-                bar.progress(
-                    (i * epochs + metrics.epoch) / (2 * epochs), text=f"training λ = {value:g}: epoch {metrics.epoch}"
-                )
-            pair.append(checkpoint)
-        st.session_state["sparsity_pair"] = (lam, pair)
-        bar.empty()
-    trained = st.session_state.get("sparsity_pair")
-    if trained is None:
-        st.info("Choose λ and press *Train the pair* (a few seconds), or look at the shipped twins.")
-        st.stop()
-    lam, (dense, sparse) = trained
-
-X = data.X_val
-reports = [sparsity_report(m.model, X) for m in (dense, sparse)]
-st.success(compare_sentence(reports[0], reports[1], lam))
-
-columns = st.columns(2)
-for column, checkpoint, report, value in zip(columns, (dense, sparse), reports, (0.0, lam), strict=True):
-    with column:
-        st.subheader(f"λ = {value:g}")
-        metrics = st.columns(3)
-        metrics[0].metric("active fraction", f"{report.active_fraction:.1%}")
-        metrics[1].metric("silent units", f"{report.dead_units} / {len(report.unit_means)}")
-        metrics[2].metric("reconstruction MSE", f"{report.reconstruction_mse:.4f}")
-        st.plotly_chart(histogram_fig(report.activations, "Code activations (validation set)"), key=f"hist_{value}")
-        st.plotly_chart(unit_means_fig(report.unit_means, "Mean activation per unit, sorted"), key=f"means_{value}")
-        features = one_hot_features(checkpoint.model, scale=float(max(report.unit_means.max(), 1e-3)) * 3)
-        ui.show_image(montage(features, data.image_shape, 8, 2, pad=1), "What each unit draws alone: g(c·eᵢ), 64 units")
-
+mnist = ui.builtin_dataset(TWIN_RECIPE.dataset)
+chosen = chosen_pair(pair_form(), mnist)
+if chosen is not None:
+    comparison(chosen, mnist)
 st.divider()
-st.subheader("λ sweep")
-st.caption("One short training per λ (same seed, 15 epochs): the active fraction falls as λ grows, the error rises.")
-if st.button("Run the sweep", key="sparsity_sweep"):
-    bar = st.progress(0.0, text="sweeping λ…")
-    results = []
-    lambdas = [0.0, *LAMBDAS]
-    try:
-        for i, (value, report) in enumerate(lambda_sweep(data, config, lambdas, TrainConfig(epochs=15))):
-            results.append((value, report.active_fraction, report.reconstruction_mse))
-            bar.progress((i + 1) / len(lambdas), text=f"λ = {value:g} done")
-    except AevizError as exc:
-        ui.show_error(exc)
-    st.session_state["sparsity_sweep_result"] = results
-    bar.empty()
-sweep = st.session_state.get("sparsity_sweep_result")
-if sweep:
-    values, active, errors = zip(*sweep, strict=True)
-    st.plotly_chart(lambda_sweep_fig(values, active, errors), key="sweep_fig")
+sweep_panel(mnist)

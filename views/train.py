@@ -1,83 +1,100 @@
-"""Train: choose data, family and hyper-parameters, then watch the losses and the latent space learn epoch by epoch."""
+"""Train: choose data, family and hyper-parameters, then watch the losses and the latent space learn epoch by epoch.
+
+A form returns the settings, an action trains with them, panels draw what they are given (the hello-app pattern).
+"""
 
 import time
+from dataclasses import dataclass
 
 import streamlit as st
 
 from aeviz import AevizError, ui
-from aeviz.checkpoints import SHIPPED_DIR, from_zip, list_checkpoints, save_checkpoint, to_zip
-from aeviz.configs import parse_widths
-from aeviz.data import list_datasets
+from aeviz.checkpoints import SHIPPED_DIR, Checkpoint, CheckpointInfo, from_zip, list_checkpoints, save_checkpoint, to_zip
+from aeviz.configs import DEFAULT_DATASET, parse_widths
+from aeviz.data import Dataset, list_datasets
 from aeviz.evaluation import describe_gap
 from aeviz.latent import encode_dataset
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.plots import latent_scatter_fig, loss_curves_fig
-from aeviz.pretrain import fit
 from aeviz.projection import live_view
-from aeviz.training import TrainConfig, default_loss
+from aeviz.training import TrainConfig, default_loss, fit
 
 UPLOAD = "upload a file…"
 REDRAW_SECONDS = 0.2  # redraw the live monitor at most this often: tiny datasets train many epochs a second
 FAMILIES = {"vanilla": "vanilla (one hidden layer)", "mlp": "multilayer", "conv": "convolutional", "vae": "variational"}
+MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults, shared with `aeviz train` (aeviz/configs.py)
+BOUND = "query-params"  # these widgets live in the URL under their keys (train_*); a bad value falls back to the default
 
-st.title("Train an autoencoder")
-st.markdown(
-    "The lecture's loop: the encoder maps **x** to a code **h**, the decoder rebuilds **r ≈ x**, and Adam lowers "
-    "L(x, r) + λ Σᵢ|aᵢ|. Watch both losses: a gap between training and validation loss is the model memorising."
-)
 
-query = st.query_params
-datasets = [*list_datasets(), UPLOAD]
-left, middle, right = st.columns(3)
-dataset_name = left.selectbox(
-    "Dataset",
-    datasets,
-    index=datasets.index(query.get("dataset", "mnist")) if query.get("dataset") in datasets else 0,
-    key="train_dataset",
-)
-upload = None
-if dataset_name == UPLOAD:
-    upload = left.file_uploader(
-        "CSV, .npy/.npz, a .zip of PNG/JPEG images, or an MNIST IDX file",
-        key="train_upload",
-        help="Numeric CSV with an optional 'label' column; images are read as grayscale and resized to 28×28.",
+@dataclass(frozen=True)
+class TrainSettings:
+    """What the form asks for; the hidden widths stay text until `configs` parses them (a typo is a message)."""
+
+    dataset: str  # a built-in name, or UPLOAD
+    upload: object | None  # Streamlit's UploadedFile when dataset is UPLOAD
+    arch: str
+    latent: int
+    hidden_text: str
+    train: TrainConfig
+
+
+def settings_form() -> TrainSettings:
+    datasets = [*list_datasets(), UPLOAD]
+    left, middle, right = st.columns(3)
+    dataset = left.selectbox("Dataset", datasets, datasets.index(DEFAULT_DATASET), key="train_dataset", bind=BOUND)
+    upload = None
+    if dataset == UPLOAD:
+        upload = left.file_uploader(
+            "CSV, .npy/.npz, a .zip of PNG/JPEG images, or an MNIST IDX file",
+            key="train_upload",
+            help="Numeric CSV with an optional 'label' column; images are read as grayscale and resized to 28×28.",
+        )
+    arch = left.selectbox("Family", ARCHS, ARCHS.index(MODEL.arch), format_func=FAMILIES.get, key="train_arch", bind=BOUND)
+    seed = left.number_input("Seed", 0, 2**31 - 1, TRAIN.seed, key="train_seed", bind=BOUND)
+    latent = middle.number_input("Latent size", 1, 4096, MODEL.latent_dim, key="train_latent", bind=BOUND)
+    hidden_text = middle.text_input(
+        "Hidden widths",
+        ",".join(map(str, MODEL.hidden)),
+        key="train_hidden",
+        disabled=arch in ("vanilla", "conv"),
+        help="Encoder layers before the code, e.g. 128,64; the decoder mirrors them.",
     )
-arch = left.selectbox(
-    "Family",
-    ARCHS,
-    index=ARCHS.index(query.get("arch", "mlp")) if query.get("arch") in ARCHS else 1,
-    format_func=FAMILIES.get,
-    key="train_arch",
-)
-seed = left.number_input("Seed", 0, 2**31 - 1, 0, key="train_seed")
-latent = middle.number_input("Latent size", 1, 4096, int(query.get("latent", 2)), key="train_latent")
-hidden_text = middle.text_input(
-    "Hidden widths",
-    "256,128",
-    key="train_hidden",
-    disabled=arch in ("vanilla", "conv"),
-    help="Encoder layers before the code, e.g. 128,64; the decoder mirrors them.",
-)
-l1 = middle.number_input(
-    "λ — L1 penalty on the code",
-    0.0,
-    1.0,
-    float(query.get("l1", 0.0)),
-    step=1e-4,
-    format="%.4f",
-    key="train_l1",
-    help="loss = MSE per feature + λ · Σᵢ|aᵢ| (sum over code units, mean over the batch). Try 0.0003 with a "
-    "64-unit vanilla code.",
-)
-noise = middle.slider("Denoising: input noise σ", 0.0, 1.0, 0.0, 0.05, key="train_noise")
-epochs = right.slider("Epochs", 1, 100, 15, key="train_epochs")
-batch_size = right.select_slider("Batch size", [32, 64, 128, 256, 512], 128, key="train_batch")
-lr = right.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], 3e-3, key="train_lr")
-if dataset_name != UPLOAD:
-    query.update(dataset=dataset_name, arch=arch, latent=str(latent), l1=f"{l1:g}")
+    l1 = middle.number_input(
+        "λ — L1 penalty on the code",
+        0.0,
+        1.0,
+        TRAIN.l1,
+        step=1e-4,
+        format="%.4f",
+        key="train_l1",
+        bind=BOUND,
+        help="loss = MSE per feature + λ · Σᵢ|aᵢ| (sum over code units, mean over the batch). Try 0.0003 with a "
+        "64-unit vanilla code.",
+    )
+    noise = middle.slider("Denoising: input noise σ", 0.0, 1.0, TRAIN.noise_std, 0.05, key="train_noise", bind=BOUND)
+    epochs = right.slider("Epochs", 1, 100, TRAIN.epochs, key="train_epochs", bind=BOUND)
+    batch_size = right.select_slider("Batch size", [32, 64, 128, 256, 512], TRAIN.batch_size, key="train_batch", bind=BOUND)
+    lr = right.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], TRAIN.lr, key="train_lr", bind=BOUND)
+    train = TrainConfig(
+        epochs=epochs, batch_size=batch_size, lr=lr, l1=l1, noise_std=noise, loss=default_loss(arch), seed=int(seed)
+    )
+    return TrainSettings(dataset, upload, arch, int(latent), hidden_text, train)
 
 
-def view_axes(latent_dim: int, data) -> tuple[str, str]:
+def load_data(settings: TrainSettings) -> Dataset:
+    if settings.dataset != UPLOAD:
+        return ui.builtin_dataset(settings.dataset, settings.train.seed)
+    if settings.upload is None:
+        raise AevizError("choose a file to upload first")
+    return ui.uploaded_dataset(settings.upload)
+
+
+def model_config(settings: TrainSettings, data: Dataset) -> ModelConfig:
+    hidden = parse_widths(settings.hidden_text) if settings.arch in ("mlp", "vae") else MODEL.hidden
+    return ModelConfig.for_data(data.n_features, data.image_shape, settings.arch, settings.latent, hidden=hidden)
+
+
+def view_axes(latent_dim: int, data: Dataset) -> tuple[str, str]:
     """Axis titles of the 2-D view of a code (projection.live_view): a 1-D code against its label, a 2-D code as it is,
     a wider one by its first two principal components."""
     if latent_dim == 1:
@@ -85,80 +102,56 @@ def view_axes(latent_dim: int, data) -> tuple[str, str]:
     return ("z₀", "z₁") if latent_dim == 2 else ("PC 1 of the code", "PC 2 of the code")
 
 
-def load_data():
-    if dataset_name != UPLOAD:
-        return ui.builtin_dataset(dataset_name, int(seed))
-    if upload is None:
-        raise AevizError("choose a file to upload first")
-    return ui.uploaded_dataset(upload)[1]
+def draw_monitor(live, checkpoint: Checkpoint, data: Dataset, run: ui.TrainRun, epoch: int) -> None:
+    """The live monitor after `epoch`: loss curves and the code of the shown rows, turned like the previous frame."""
+    y_view = ui.view_labels(data)
+    run.view = live_view(encode_dataset(checkpoint.model, ui.view_rows(data)), run.view, y_view)
+    latent = checkpoint.config.latent_dim
+    with live:
+        ui.training_monitor(
+            checkpoint.history,
+            run.total,
+            run.view,
+            y_view,
+            label_kind=data.label_kind,
+            class_names=data.class_names,
+            title=f"Latent space after epoch {epoch}" + (" (PCA of the code)" if latent > 2 else ""),
+            axis_titles=view_axes(latent, data),
+        )
 
 
-def configs(data):
-    hidden = parse_widths(hidden_text) if arch in ("mlp", "vae") else ()
-    model_config = ModelConfig.for_data(data.n_features, data.image_shape, arch, int(latent), hidden=hidden or (128,))
-    train_config = TrainConfig(
-        epochs=epochs, batch_size=batch_size, lr=lr, l1=l1, noise_std=noise, loss=default_loss(arch), seed=int(seed)
-    )
-    return model_config, train_config
-
-
-def train_live(status, live) -> None:
-    """Train with the chosen settings: progress in `status`, the live monitor in `live`; the result becomes active."""
+def train_live(settings: TrainSettings, status, live) -> None:
+    """Train with the settings: progress in `status`, the live monitor in `live`; the result becomes active."""
     try:
-        data = load_data()
-        model_config, train_config = configs(data)
+        data = load_data(settings)
+        config = model_config(settings, data)
     except AevizError as exc:
         with status:
             ui.show_error(exc)
         return
-    st.session_state["train_run"] = run = {"done": 0, "total": epochs}
-    st.session_state["train_view"] = None
+    epochs = settings.train.epochs
+    run = ui.session().train_run = ui.TrainRun(total=epochs)
     status.progress(0.0, text="starting…")
-    X_view, y_view = ui.view_rows(data), ui.view_labels(data)
-    coords, last_draw = None, 0.0
+    last_draw = 0.0
     try:
-        for metrics, checkpoint in fit(data, model_config, train_config, data_seed=int(seed)):
-            ui.set_session_model(checkpoint)
-            run["done"] = metrics.epoch
+        for metrics, checkpoint in fit(data, config, settings.train, data_seed=settings.train.seed):
+            ui.set_session_model(checkpoint)  # kept after every epoch: Stop or a closed tab loses nothing
+            run.done = metrics.epoch
             status.progress(
                 metrics.epoch / epochs,
                 text=f"epoch {metrics.epoch}/{epochs} — training loss {metrics.train_loss:.3g}, "
                 f"validation loss {metrics.val_loss:.3g}, active units {metrics.active_fraction:.0%}",
             )
-            if time.monotonic() - last_draw < REDRAW_SECONDS and metrics.epoch < epochs:
-                continue
-            last_draw = time.monotonic()
-            coords = live_view(encode_dataset(checkpoint.model, X_view), coords, y_view)
-            with live:
-                ui.training_monitor(
-                    checkpoint.history,
-                    epochs,
-                    coords,
-                    y_view,
-                    label_kind=data.label_kind,
-                    class_names=data.class_names,
-                    title=f"Latent space after epoch {metrics.epoch}" + (" (PCA of the code)" if latent > 2 else ""),
-                    axis_titles=view_axes(latent, data),
-                )
+            if time.monotonic() - last_draw >= REDRAW_SECONDS or metrics.epoch == epochs:
+                last_draw = time.monotonic()
+                draw_monitor(live, checkpoint, data, run, metrics.epoch)
     except AevizError as exc:
-        run["failed"] = True
+        run.failed = True
         with status:
             ui.show_error(exc)
         return
-    st.session_state["train_view"] = coords  # the finished figure keeps the live view's orientation
     live.empty()  # the finished model's interactive figures follow under "Your model", in this same run
     status.success(f"Trained {epochs} epoch{'s' * (epochs != 1)}. Explore it on the Latent space and Latent walk pages.")
-
-
-buttons = st.columns([1, 1, 6])
-start = buttons[0].button("Train", type="primary", key="train")
-buttons[1].button("Stop", key="stop", help="Ends training after the current epoch and keeps the model trained so far.")
-run = st.session_state.get("train_run")
-if not start and run and run["done"] < run["total"] and not run.get("failed"):
-    st.info(f"Training stopped after epoch {run['done']} of {run['total']}; the model trained so far is kept.")
-status, live = st.empty(), st.empty()
-if start:
-    train_live(status, live)
 
 
 def show_metrics(metrics: dict) -> None:
@@ -173,56 +166,62 @@ def show_metrics(metrics: dict) -> None:
         cols[3].metric("… on PCA", f"{metrics['pca_knn_accuracy']:.1%}")
 
 
-def your_model(session_model, session_key: str) -> None:
-    """The model trained (or loaded) in this session: its losses, latent space and figures; save or download it."""
-    st.divider()
-    st.subheader("Your model")
-    st.caption(f"{ui.describe(session_model)} — {len(session_model.history)} epochs. {describe_gap(session_model.history)}")
-    data = ui.dataset_for(session_model)
+def model_figures(model: ui.ActiveModel, data: Dataset | None, run: ui.TrainRun | None) -> None:
+    """Loss curves and, when its data is loaded, the latent scatter of the session's model (turned as the live view)."""
+    checkpoint = model.checkpoint
     plots = st.columns(2)
-    plots[0].plotly_chart(loss_curves_fig(session_model.history), key="final_losses", config={"displaylogo": False})
-    if data is not None:
-        X_view = ui.view_rows(data)
-        Z = ui.codes(session_key, "shown", session_model, X_view)
-        reference = st.session_state.get("train_view")
-        reference = reference if reference is not None and len(reference) == len(Z) else None
-        coords = live_view(Z, reference, ui.view_labels(data))
-        plots[1].plotly_chart(
-            latent_scatter_fig(
-                coords,
-                ui.view_labels(data),
-                label_kind=data.label_kind,
-                class_names=data.class_names,
-                label_name=data.label_name,
-                title="Latent space of your model",
-                axis_titles=view_axes(session_model.config.latent_dim, data),
-            ),
-            key="final_scatter",
-            config={"displaylogo": False},
-        )
-    show_metrics(session_model.metrics)
+    plots[0].plotly_chart(loss_curves_fig(checkpoint.history), key="final_losses", config={"displaylogo": False})
+    if data is None:
+        return
+    Z = ui.codes(model, data)
+    reference = run.view if run is not None and run.view is not None and len(run.view) == len(Z) else None
+    labels = ui.view_labels(data)
+    figure = latent_scatter_fig(
+        live_view(Z, reference, labels),
+        labels,
+        label_kind=data.label_kind,
+        class_names=data.class_names,
+        label_name=data.label_name,
+        title="Latent space of your model",
+        axis_titles=view_axes(checkpoint.config.latent_dim, data),
+    )
+    plots[1].plotly_chart(figure, key="final_scatter", config={"displaylogo": False})
+
+
+def save_panel(checkpoint: Checkpoint) -> None:
+    """Save the session's model under a name (it joins the sidebar's list), or download it as a zip."""
     save_cols = st.columns([3, 1, 1])
     name = save_cols[0].text_input("Save as", placeholder="e.g. anna-mnist-2d", key="save_name")
     if save_cols[1].button("Save checkpoint", key="save"):
         try:
             if name in list_checkpoints(SHIPPED_DIR):
                 raise AevizError(f"{name!r} is the name of a shipped model; choose another name")
-            save_checkpoint(session_model, name, ui.user_dir())
+            save_checkpoint(checkpoint, name, ui.user_dir())
             st.success(f"Saved as {name}; it is now in the model list of the sidebar.")
         except AevizError as exc:
             ui.show_error(exc)
     save_cols[2].download_button(
         "Download .zip",
-        lambda: to_zip(session_model),  # serialised only when clicked, not on every rerun
+        lambda: to_zip(checkpoint),  # serialised only when clicked, not on every rerun
         file_name=f"{name or 'aeviz-model'}.zip",
         mime="application/zip",
         key="download",
     )
 
 
-def active_model_history() -> None:
+def your_model(model: ui.ActiveModel, run: ui.TrainRun | None) -> None:
+    """The model trained (or loaded) in this session: its losses, latent space and figures; save or download it."""
+    checkpoint = model.checkpoint
+    st.divider()
+    st.subheader("Your model")
+    st.caption(f"{ui.describe(checkpoint)} — {len(checkpoint.history)} epochs. {describe_gap(checkpoint.history)}")
+    model_figures(model, ui.dataset_for(checkpoint), run)
+    show_metrics(checkpoint.metrics)
+    save_panel(checkpoint)
+
+
+def active_model_history(info: Checkpoint | CheckpointInfo) -> None:
     """Before anything is trained here: how the active (shipped or saved) model learned, from its stored history."""
-    info = ui.active_info()
     if not info.history:
         return
     st.divider()
@@ -234,21 +233,42 @@ def active_model_history() -> None:
         show_metrics(info.metrics)
 
 
-session_model, session_key = ui.session_model()
-if session_model is not None:
-    your_model(session_model, session_key)
+def load_panel() -> None:
+    with st.expander("Load a checkpoint (.zip downloaded from aeviz)"):
+        archive = st.file_uploader("Checkpoint zip", type=["zip"], key="load_zip")
+        if archive is not None and st.button("Load", key="load"):
+            try:
+                ui.set_session_model(from_zip(archive.getvalue(), archive.name))
+                st.success("Loaded; it is now the active model.")
+            except AevizError as exc:
+                ui.show_error(exc)
+
+
+def training_controls(settings: TrainSettings) -> None:
+    """Train and Stop; a Stop (a rerun that interrupts the loop) leaves the model trained so far, and says so."""
+    buttons = st.columns([1, 1, 6])
+    start = buttons[0].button("Train", type="primary", key="train")
+    buttons[1].button("Stop", key="stop", help="Ends training after the current epoch and keeps the model trained so far.")
+    run = ui.session().train_run
+    if not start and run is not None and run.stopped_early:
+        st.info(f"Training stopped after epoch {run.done} of {run.total}; the model trained so far is kept.")
+    status, live = st.empty(), st.empty()
+    if start:
+        train_live(settings, status, live)
+
+
+st.title("Train an autoencoder")
+st.markdown(
+    "The lecture's loop: the encoder maps **x** to a code **h**, the decoder rebuilds **r ≈ x**, and Adam lowers "
+    "L(x, r) + λ Σᵢ|aᵢ|. Watch both losses: a gap between training and validation loss is the model memorising."
+)
+training_controls(settings_form())
+mine = ui.session_model()
+if mine is not None:
+    your_model(mine, ui.session().train_run)
 else:
-    active_model_history()
-
-with st.expander("Load a checkpoint (.zip downloaded from aeviz)"):
-    archive = st.file_uploader("Checkpoint zip", type=["zip"], key="load_zip")
-    if archive is not None and st.button("Load", key="load"):
-        try:
-            ui.set_session_model(from_zip(archive.getvalue(), archive.name))
-            st.success("Loaded; it is now the active model.")
-        except AevizError as exc:
-            ui.show_error(exc)
-
+    active_model_history(ui.active_info())
+load_panel()
 # Drawn last, so that after training it already shows the new model: no second run of the page (and no second drawing
 # of its figures) is needed. Where a function is called does not move the sidebar.
 ui.sidebar()

@@ -1,19 +1,26 @@
 """The one part of aeviz that imports streamlit: cached loaders, session state, the sidebar, and display helpers.
 
 Pages call these as `ui.<name>`; the modules split what would otherwise be one long file:
-resources (shared caches), state (the active model, the sidebar), caches (per-model computations), display (drawing).
+resources (shared caches), state (what pages share: the session, the active model, the sidebar), caches (per-model
+computations keyed by content), display (drawing).
 """
 
-from aeviz.ui.caches import VIEW_SAMPLES, codes, ranges, raw_pca, view, view_labels, view_rows
+from aeviz.ui.caches import VIEW_SAMPLES, code_view, codes, pca_view, ranges, view_labels, view_rows
 from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
 from aeviz.ui.resources import builtin_dataset, model_sources, start_umap_warm_up, stored_checkpoint, user_dir
 from aeviz.ui.state import (
     DEFAULT_MODEL,
-    active_checkpoint,
+    ActiveModel,
+    PickedPoint,
+    Session,
+    SparsityPair,
+    TrainRun,
     active_info,
-    check_dataset,
+    active_model,
     dataset_for,
     describe,
+    require_dataset,
+    session,
     session_model,
     set_session_model,
     sidebar,
@@ -23,18 +30,25 @@ from aeviz.ui.state import (
 __all__ = [
     "DEFAULT_MODEL",
     "VIEW_SAMPLES",
-    "active_checkpoint",
+    "ActiveModel",
+    "PickedPoint",
+    "Session",
+    "SparsityPair",
+    "TrainRun",
     "active_info",
+    "active_model",
     "browser_decoder",
     "builtin_dataset",
-    "check_dataset",
+    "code_view",
     "codes",
     "dataset_for",
-    "hover_images",
     "describe",
+    "hover_images",
     "model_sources",
+    "pca_view",
     "ranges",
-    "raw_pca",
+    "require_dataset",
+    "session",
     "session_model",
     "set_session_model",
     "show_error",
@@ -45,7 +59,6 @@ __all__ = [
     "training_monitor",
     "uploaded_dataset",
     "user_dir",
-    "view",
     "view_labels",
     "view_rows",
 ]

@@ -1,4 +1,9 @@
-"""Computations cached per model (codes, slider ranges, projections with their scores), keyed by the model's cache key."""
+"""Computations cached per model and dataset (codes, slider ranges, projections with their scores).
+
+Each public function takes the `ActiveModel` and the `Dataset` and builds its cache key from their content fingerprints
+(never from object identity), so pages cannot build a key wrong and two sessions see the same figures only for the same
+model on the same data.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ from aeviz.checkpoints import Checkpoint
 
 if TYPE_CHECKING:
     from aeviz.data import Dataset
+    from aeviz.ui.state import ActiveModel
 
 VIEW_SAMPLES = 1_000  # points shown in latent scatters (the validation split, capped)
+SPLITS = ("shown", "train")  # the shown validation rows (view_rows), or the whole training split
 
 
 def view_rows(data: Dataset) -> np.ndarray:
@@ -25,23 +32,32 @@ def view_labels(data: Dataset) -> np.ndarray | None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def codes(model_key: str, split: str, _checkpoint: Checkpoint, _X: np.ndarray) -> np.ndarray:
-    """Codes of the rows X of one split ("shown" validation rows or "train"), computed once per model and split."""
+def _codes(model_key: str, data_key: str, split: str, _checkpoint: Checkpoint, _X: np.ndarray) -> np.ndarray:
     from aeviz.latent import encode_dataset
 
     return encode_dataset(_checkpoint.model, _X)
 
 
+def codes(model: ActiveModel, data: Dataset, split: str = "shown") -> np.ndarray:
+    """Codes Z (n_rows, latent_dim) of one split ("shown" validation rows or "train"), once per model and data."""
+    X = view_rows(data) if split == "shown" else data.X_train
+    return _codes(model.key, data.fingerprint, split, model.checkpoint, X)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
-def ranges(model_key: str, _Z: np.ndarray) -> np.ndarray:
+def _ranges(model_key: str, data_key: str, _Z: np.ndarray) -> np.ndarray:
     from aeviz.latent import slider_ranges
 
     return slider_ranges(_Z)
 
 
+def ranges(model: ActiveModel, data: Dataset) -> np.ndarray:
+    """Slider range (latent_dim, 2) of each code dimension over the shown rows."""
+    return _ranges(model.key, data.fingerprint, codes(model, data))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
-def view(key: str, method: str, n_components: int, _Z: np.ndarray, _X: np.ndarray, _y) -> dict:
-    """A 2-D/3-D view of Z, its trustworthiness against the inputs X, and 5-NN accuracy (fit on half, score on half)."""
+def _view(key: tuple, method: str, n_components: int, _Z: np.ndarray, _X: np.ndarray, _y) -> dict:
     from aeviz.projection import knn_accuracy, project, trustworthiness_score
 
     coords = project(_Z, method, n_components)
@@ -52,10 +68,23 @@ def view(key: str, method: str, n_components: int, _Z: np.ndarray, _X: np.ndarra
     return result
 
 
+def code_view(model: ActiveModel, data: Dataset, method: str, n_components: int) -> dict:
+    """A 2-D/3-D view of the model's codes of the shown rows, its trustworthiness against the inputs, and 5-NN accuracy
+    (fitted on half the points, scored on the rest): {"coords", "trust", "knn" (labelled data)}."""
+    X = view_rows(data)
+    return _view(("code", model.key, data.fingerprint), method, n_components, codes(model, data), X, view_labels(data))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def raw_pca(data_key: str, n_components: int, _X_train: np.ndarray, _X: np.ndarray) -> np.ndarray:
-    """The shown rows recast onto the first n_components principal components of the training split."""
+def _raw_pca(data_key: str, n_components: int, _X_train: np.ndarray, _X: np.ndarray) -> np.ndarray:
     from aeviz.pca import TeachingPCA
 
     pca = TeachingPCA(min(n_components, _X_train.shape[1]), standardize=False).fit(_X_train)
     return pca.transform(_X).astype(np.float32)
+
+
+def pca_view(data: Dataset, n_components: int, method: str, dims: int) -> dict:
+    """The same view of the shown rows recast onto the first n_components principal components of the training split."""
+    X = view_rows(data)
+    Z = _raw_pca(data.fingerprint, n_components, data.X_train, X)
+    return _view(("pca", n_components, data.fingerprint), method, dims, Z, X, view_labels(data))

@@ -6,11 +6,16 @@ import base64
 import importlib.resources
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
 
 from aeviz.checkpoints import Checkpoint
+
+if TYPE_CHECKING:
+    from aeviz.data import Dataset
+    from aeviz.ui.state import ActiveModel
 
 # --- the browser components -------------------------------------------------------------------------------------------
 
@@ -35,8 +40,7 @@ def exported_decoder(model_key: str, _checkpoint: Checkpoint) -> dict:
 
 
 def browser_decoder(
-    checkpoint: Checkpoint,
-    model_key: str,
+    model: ActiveModel,
     code: np.ndarray,
     dims: list[int],
     ranges: np.ndarray,
@@ -51,8 +55,8 @@ def browser_decoder(
     Returns the code the user last released (the starting `code` until then), shape (latent_dim,).
     """
     data = {
-        "model_key": model_key,
-        "decoder": exported_decoder(model_key, checkpoint),
+        "model_key": model.key,
+        "decoder": exported_decoder(model.key, model.checkpoint),
         "code": [float(v) for v in code],
         "dims": [int(d) for d in dims],
         "ranges": ranges.tolist(),
@@ -117,28 +121,30 @@ def training_monitor(
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _sprite(data_key: str, _X: np.ndarray, shape: tuple[int, int]) -> str:
-    from aeviz.images import sprite_png
+    from aeviz.montages import sprite_png
 
     return base64.b64encode(sprite_png(_X, shape)).decode("ascii")
 
 
-def hover_images(meta: str, data_key: str, X: np.ndarray, shape: tuple[int, int], scale: int) -> None:
+def hover_images(meta: str, data: Dataset, scale: int) -> None:
     """Hovered points show their image beside the cursor, in this page's Plotly charts whose layout.meta is `meta`.
 
-    A point whose customdata is i shows row i of X (n_samples, n_features) as a `shape` image, `scale` times enlarged.
+    A point whose customdata is i shows row i of the shown validation rows as an image, `scale` times enlarged.
     Plotly's own hover labels hold text only.
     """
-    from aeviz.images import SPRITE_COLUMNS
+    from aeviz.montages import SPRITE_COLUMNS
+    from aeviz.ui.caches import view_rows
 
-    data = {
+    X = view_rows(data)
+    payload = {
         "meta": meta,
-        "sprite": _sprite(data_key, X, tuple(shape)),
+        "sprite": _sprite(data.fingerprint, X, tuple(data.image_shape)),
         "cols": SPRITE_COLUMNS,
-        "cell": list(shape),
+        "cell": list(data.image_shape),
         "n": len(X),
         "scale": int(scale),
     }
-    _component("hover_images", "hover")(data=data, key=f"hover:{meta}")
+    _component("hover_images", "hover")(data=payload, key=f"hover:{meta}")
 
 
 def show_image(image: np.ndarray, caption: str) -> None:

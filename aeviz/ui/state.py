@@ -1,6 +1,9 @@
-"""The active model in session state, the live-model store that survives reloads, and the shared sidebar.
+"""What pages share, in one typed place: the session's state, the active model, the live-model store, the sidebar.
 
-A model trained live belongs to its session (`st.session_state`) and is kept there after every epoch.
+Pages never touch `st.session_state` with raw keys: they call `session()` (one `Session` per browser session) and the
+functions below. Cache keys come from content (`Checkpoint.fingerprint()`, `Dataset.fingerprint`), never from `id()`.
+A model trained live belongs to its session and is kept after every epoch; it is also put in a small server-side store
+under an unguessable key that goes into the URL (?model=live:KEY), so a reload or the link on the projector finds it.
 """
 
 from __future__ import annotations
@@ -9,30 +12,92 @@ import hashlib
 import threading
 import uuid
 from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from aeviz.checkpoints import Checkpoint, CheckpointInfo
-from aeviz.ui.resources import (
-    after_heavy_load,
-    builtin_dataset,
-    model_sources,
-    stored_checkpoint,
-    stored_info,
-    stored_key,
-)
+from aeviz.ui.resources import after_heavy_load, builtin_dataset, model_sources, stored_checkpoint, stored_info, stored_key
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from aeviz.data import Dataset
 
 DEFAULT_MODEL = "mnist-mlp-2d"
-
-# A model trained (or uploaded) live is kept in a small server-side store under an unguessable key that also goes into
-# the URL (?model=live:KEY), so that reloading the page, or opening the link on the projector, finds it again.
-
 LIVE_PREFIX = "live:"
 LIVE_CAPACITY = 64  # live models kept per server (oldest dropped first); each is at most a few MB
+MODEL_PARAM = "model"  # the URL parameter naming the active model (pages bind their own widgets under their own names)
+_SESSION = "aeviz"  # the one st.session_state key aeviz owns; widget keys are Streamlit's own
+
+
+# --- what pages hand each other ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveModel:
+    """The model the pages show, with a key for caches that changes whenever its weights do."""
+
+    checkpoint: Checkpoint
+    key: str  # Checkpoint.fingerprint(): content, not identity
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file read on the Train page: its bytes' hash (read once per content) and the dataset it gave."""
+
+    digest: str
+    dataset: Dataset
+
+
+@dataclass
+class TrainRun:
+    """The Train page's last training: how far it got, and the last live view (the finished figure keeps its turn)."""
+
+    total: int  # epochs asked for
+    done: int = 0  # epochs finished
+    failed: bool = False
+    view: np.ndarray | None = None  # (n_shown, 2) coordinates of the last live scatter
+
+    @property
+    def stopped_early(self) -> bool:
+        return self.total > 0 and self.done < self.total and not self.failed
+
+
+@dataclass(frozen=True)
+class PickedPoint:
+    """A point clicked on the Latent space page: a validation row of one model; the Latent walk starts from it."""
+
+    model_key: str
+    row: int
+
+
+@dataclass(frozen=True)
+class SparsityPair:
+    """Two models trained alike but for λ (the Sparsity page's "train a pair")."""
+
+    lam: float
+    dense: Checkpoint  # λ = 0
+    sparse: Checkpoint  # λ = lam
+
+
+@dataclass
+class Session:
+    """Everything aeviz keeps for one browser session."""
+
+    active_name: str  # a stored checkpoint's name, or LIVE_PREFIX + key of the live model
+    live: Checkpoint | None = None  # the model trained or loaded in this session
+    live_name: str = ""  # its LIVE_PREFIX + key
+    upload: Upload | None = None
+    train_run: TrainRun | None = None
+    picked: PickedPoint | None = None
+    projections_asked: set[tuple[str, str, int]] = field(default_factory=set)  # (model key, method, dims) to compute
+    sparsity_pair: SparsityPair | None = None
+    sparsity_sweep: list[tuple[float, float, float]] = field(default_factory=list)  # (λ, active fraction, error)
+
+
+# --- the live-model store ---------------------------------------------------------------------------------------------
 
 
 @st.cache_resource
@@ -55,48 +120,109 @@ def _recall(key: str) -> Checkpoint | None:
         return store.get(key)
 
 
-def _init_state() -> None:
-    state = st.session_state
-    if "active_name" in state:
-        return
-    wanted = st.query_params.get("model", DEFAULT_MODEL)
-    live = _recall(wanted.removeprefix(LIVE_PREFIX)) if wanted.startswith(LIVE_PREFIX) else None
-    if live is not None:
-        state["session_model"], state["active_name"], state["session_name"] = live, wanted, wanted
-    else:
-        state["active_name"] = wanted if wanted in model_sources() else DEFAULT_MODEL
+# --- the session ------------------------------------------------------------------------------------------------------
+
+
+def session() -> Session:
+    """This browser session's state, created on first use from the URL (?model=NAME or ?model=live:KEY)."""
+    state = st.session_state.get(_SESSION)
+    if state is None:
+        wanted = st.query_params.get(MODEL_PARAM, DEFAULT_MODEL)
+        live = _recall(wanted.removeprefix(LIVE_PREFIX)) if wanted.startswith(LIVE_PREFIX) else None
+        if live is not None:
+            state = Session(active_name=wanted, live=live, live_name=wanted)
+        else:
+            state = Session(active_name=wanted if wanted in model_sources() else DEFAULT_MODEL)
+        st.session_state[_SESSION] = state
+    return state
+
+
+def _write_url(name: str) -> None:
+    if st.query_params.get(MODEL_PARAM) != name:
+        st.query_params[MODEL_PARAM] = name
 
 
 def set_session_model(checkpoint: Checkpoint) -> None:
     """Make a model trained (or uploaded) in this session the active one, and keep it across reloads."""
-    state = st.session_state
-    if state.get("session_model") is not checkpoint:
+    state = session()
+    if state.live is not checkpoint:
         key = uuid.uuid4().hex
         _remember(key, checkpoint)
-        state["session_model"] = checkpoint
-        state["active_name"] = LIVE_PREFIX + key
-    else:
-        state["active_name"] = state.get("session_name", state["active_name"])
-    state["session_name"] = state["active_name"]
-    if st.query_params.get("model") != state["active_name"]:
-        st.query_params["model"] = state["active_name"]
+        state.live, state.live_name = checkpoint, LIVE_PREFIX + key
+    state.active_name = state.live_name
+    _write_url(state.active_name)
 
 
-def active_checkpoint() -> tuple[Checkpoint, str]:
-    """The active model and a key that changes whenever the model does (for caches)."""
-    _init_state()
-    state = st.session_state
-    name = state["active_name"]
-    if name.startswith(LIVE_PREFIX) and state.get("session_model") is not None:
-        checkpoint = state["session_model"]
-        return checkpoint, f"{name}:{len(checkpoint.history)}"  # grows every epoch while training
-    if name not in model_sources():
-        name = state["active_name"] = DEFAULT_MODEL
-    return stored_checkpoint(name), "stored:{}:{}:{}".format(*stored_key(name))
+def _active_is_live(state: Session) -> bool:
+    return state.active_name.startswith(LIVE_PREFIX) and state.live is not None
 
 
-def set_active(name: str) -> None:
-    st.session_state["active_name"] = name
+def _stored_name(state: Session) -> str:
+    if state.active_name not in model_sources():
+        state.active_name = DEFAULT_MODEL  # e.g. a saved model deleted by its owner
+    return state.active_name
+
+
+def active_model() -> ActiveModel:
+    """The active model, with weights, and its content key."""
+    state = session()
+    checkpoint = state.live if _active_is_live(state) else stored_checkpoint(_stored_name(state))
+    return ActiveModel(checkpoint, checkpoint.fingerprint())
+
+
+def active_info() -> Checkpoint | CheckpointInfo:
+    """What the sidebar shows of the active model (configs, dataset, metrics) without loading stored weights."""
+    state = session()
+    return state.live if _active_is_live(state) else stored_info(*stored_key(_stored_name(state)))
+
+
+def session_model() -> ActiveModel | None:
+    """The model trained (or loaded) in this session, if any."""
+    live = session().live
+    return None if live is None else ActiveModel(live, live.fingerprint())
+
+
+# --- datasets ---------------------------------------------------------------------------------------------------------
+
+
+def dataset_for(checkpoint: Checkpoint) -> Dataset | None:
+    """The dataset the model was trained on: a built-in one, or this session's upload of that name."""
+    from aeviz.data import BUILTIN_DATASETS
+
+    if checkpoint.dataset in BUILTIN_DATASETS:
+        return builtin_dataset(checkpoint.dataset, checkpoint.data_seed)
+    upload = session().upload
+    if upload is not None and upload.dataset.name == checkpoint.dataset:
+        return upload.dataset
+    return None
+
+
+def require_dataset(checkpoint: Checkpoint) -> Dataset:
+    """The active model's dataset, or stop the page with a message when it is not available in this session."""
+    data = dataset_for(checkpoint)
+    if data is None:
+        st.warning(
+            f"This model was trained on the uploaded file {checkpoint.dataset!r}, which is not loaded in this session. "
+            "Upload it again on the Train page, or pick another model in the sidebar."
+        )
+        st.stop()
+    return data
+
+
+def uploaded_dataset(file) -> Dataset:
+    """Read a Streamlit UploadedFile once per content; raises AevizError with a readable message."""
+    from aeviz.data import load_upload
+
+    payload = file.getvalue()
+    digest = hashlib.sha1(payload).hexdigest()
+    state = session()
+    if state.upload is None or state.upload.digest != digest:
+        state.upload = Upload(digest, load_upload(file.name, payload))
+        after_heavy_load()
+    return state.upload.dataset
+
+
+# --- the sidebar ------------------------------------------------------------------------------------------------------
 
 
 def describe(checkpoint: Checkpoint | CheckpointInfo) -> str:
@@ -109,61 +235,29 @@ def describe(checkpoint: Checkpoint | CheckpointInfo) -> str:
     return " · ".join([checkpoint.dataset, c.arch, f"{c.latent_dim}-D code", *extras])
 
 
-def dataset_for(checkpoint: Checkpoint) -> Dataset | None:
-    """The dataset the model was trained on: a built-in one, or this session's upload of that name."""
-    from aeviz.data import BUILTIN_DATASETS
-
-    if checkpoint.dataset in BUILTIN_DATASETS:
-        return builtin_dataset(checkpoint.dataset, checkpoint.data_seed)
-    upload = st.session_state.get("uploaded_data")
-    if upload is not None and upload[1].name == checkpoint.dataset:
-        return upload[1]
-    return None
-
-
-def uploaded_dataset(file) -> tuple[str, Dataset]:
-    """Read a Streamlit UploadedFile once per content; raises AevizError with a readable message."""
-    from aeviz.data import load_upload
-
-    payload = file.getvalue()
-    key = hashlib.sha1(payload).hexdigest()
-    cached = st.session_state.get("uploaded_data")
-    if cached is None or cached[0] != key:
-        st.session_state["uploaded_data"] = (key, load_upload(file.name, payload))
-        after_heavy_load()
-    return st.session_state["uploaded_data"]
-
-
-def session_model() -> tuple[Checkpoint | None, str]:
-    """The model trained (or loaded) in this session, if any, and its cache key."""
-    _init_state()  # a reload finds the live model of its URL here
-    checkpoint = st.session_state.get("session_model")
-    key = f"{st.session_state.get('session_name')}:{len(checkpoint.history)}" if checkpoint is not None else ""
-    return checkpoint, key
-
-
 def _label(name: str) -> str:
     return "trained in this session" if name.startswith(LIVE_PREFIX) else name
 
 
+def _picked_model() -> None:
+    session().active_name = st.session_state["model_picker"]
+
+
 def sidebar() -> Checkpoint | CheckpointInfo:
     """The compact 'active model' panel on every page; returns what is known of the active model (no weights)."""
-    _init_state()
-    state = st.session_state
-    live = [state["session_name"]] if state.get("session_name") else []
-    if not live and state["active_name"].startswith(LIVE_PREFIX):
-        live = [state["active_name"]]
+    state = session()
+    live = [state.live_name] if state.live is not None else []
     options = live + list(model_sources())
-    if state["active_name"] not in options:
-        state["active_name"] = DEFAULT_MODEL
-    state["model_picker"] = state["active_name"]  # the picker follows a model made active elsewhere (e.g. by training)
+    if state.active_name not in options:
+        state.active_name = DEFAULT_MODEL
+    st.session_state["model_picker"] = state.active_name  # the picker follows a model made active elsewhere
     with st.sidebar:
         st.selectbox(
             "Active model",
             options,
             format_func=_label,
             key="model_picker",
-            on_change=lambda: set_active(st.session_state["model_picker"]),
+            on_change=_picked_model,
             help="Shipped and saved checkpoints, or the model you trained in this session.",
         )
         checkpoint = active_info()
@@ -172,30 +266,5 @@ def sidebar() -> Checkpoint | CheckpointInfo:
         cols = st.columns(2)
         cols[0].metric("latent size", checkpoint.config.latent_dim)
         cols[1].metric("val. MSE" if "val_mse" in checkpoint.metrics else "val. loss", f"{val:.4f}" if val else "–")
-    if st.query_params.get("model") != state["active_name"]:
-        st.query_params["model"] = state["active_name"]
+    _write_url(state.active_name)
     return checkpoint
-
-
-def active_info() -> Checkpoint | CheckpointInfo:
-    """What the sidebar shows of the active model (configs, dataset, metrics) without loading stored weights."""
-    _init_state()
-    state = st.session_state
-    name = state["active_name"]
-    if name.startswith(LIVE_PREFIX) and state.get("session_model") is not None:
-        return state["session_model"]
-    if name not in model_sources():
-        name = state["active_name"] = DEFAULT_MODEL
-    return stored_info(*stored_key(name))
-
-
-def check_dataset(checkpoint: Checkpoint) -> Dataset:
-    """The active model's dataset, or stop the page with a message when it is not available in this session."""
-    data = dataset_for(checkpoint)
-    if data is None:
-        st.warning(
-            f"This model was trained on the uploaded file {checkpoint.dataset!r}, which is not loaded in this session. "
-            "Upload it again on the Train page, or pick another model in the sidebar."
-        )
-        st.stop()
-    return data

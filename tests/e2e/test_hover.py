@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from aeviz.data import load_dataset
-from aeviz.images import to_image
+from aeviz.montages import to_image
 from aeviz.ui.caches import VIEW_SAMPLES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -1,4 +1,4 @@
-"""aeviz.images: montages are one crisp uint8 picture."""
+"""aeviz.montages: montages are one crisp uint8 picture."""
 
 import io
 
@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from aeviz import AevizError
-from aeviz.images import display_scale, montage, sprite_png, to_image
+from aeviz.montages import display_scale, montage, sprite_png, to_image
 
 
 def test_to_image_scales_with_nearest_neighbour():
