@@ -34,9 +34,9 @@ def drag(browser, url: str, name: str) -> tuple[float, float]:
     page.goto(f"{url}/latent_walk?model={name}")
     page.wait_for_selector('canvas[aria-label="latent pad"]', timeout=120_000)
     page.wait_for_selector(IDLE, timeout=120_000)
-    page.wait_for_function("() => window.aevizDecoders && Object.keys(window.aevizDecoders).length > 0")
+    page.wait_for_function("() => window.aeviz && window.aeviz.decoders && Object.keys(window.aeviz.decoders).length > 0")
     box = page.locator('canvas[aria-label="latent pad"]').bounding_box()
-    stats = "() => { const s = Object.values(window.aevizDecoders)[0].stats; return [s.frames, s.decodeMs]; }"
+    stats = "() => { const s = Object.values(window.aeviz.decoders)[0].stats; return [s.frames, s.decodeMs]; }"
     frames0, ms0 = page.evaluate(stats)
     page.mouse.move(box["x"] + 5, box["y"] + 5)
     page.mouse.down()

@@ -69,20 +69,23 @@ def test_save_refuses_a_traversal_name(tmp_path, checkpoint):
 
 
 class _Exploit:
+    """Unpickling this runs `touch MARKER`: the marker file exists afterwards only if the payload ran."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
     def __reduce__(self):
-        return (os.system, ("touch /tmp/aeviz_pwned_ckpt",))
+        return (os.system, (f"touch {self.marker}",))
 
 
 def test_pickle_payload_is_refused_without_running(tmp_path, checkpoint):
     """A weights file holding a pickle (as torch.save writes) is refused, and its code never runs."""
-    marker = "/tmp/aeviz_pwned_ckpt"
-    if os.path.exists(marker):
-        os.remove(marker)
+    marker = tmp_path / "payload-ran"  # per test run: concurrent runs cannot see each other's marker
     path = save_checkpoint(checkpoint, "evil", tmp_path)
-    (path / WEIGHTS).write_bytes(pickle.dumps({"w": _Exploit()}))
+    (path / WEIGHTS).write_bytes(pickle.dumps({"w": _Exploit(marker)}))
     with pytest.raises(CheckpointError, match="damaged or not a safetensors"):
         load_checkpoint("evil", tmp_path)
-    assert not os.path.exists(marker)
+    assert not marker.exists()
 
 
 def test_truncated_weights_are_refused(tmp_path, checkpoint):

@@ -41,3 +41,15 @@ def test_python_dash_m_and_argument_errors():
     """`python -m aeviz` runs; argparse errors exit 2 without a traceback."""
     done = subprocess.run([sys.executable, "-m", "aeviz", "train", "--hidden", "a,b"], capture_output=True, text=True)
     assert done.returncode == 2 and "Traceback" not in done.stderr and "hidden widths" in done.stderr
+
+
+def test_the_default_run_makes_the_lecture_point(tmp_path, capsys):
+    """`aeviz train` with every default (the Train page's too) gives a 2-D code that separates the digits clearly better
+    than PCA with 2 components (5-NN accuracy), the first thing a class sees. The old CLI defaults tied with PCA."""
+    out = tmp_path / "defaults"
+    assert main(["train", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["eval", str(out), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["latent_dim"] == 2
+    assert result["knn_accuracy"] > result["pca_knn_accuracy"] + 0.1, result

@@ -142,19 +142,22 @@ def test_damaged_npz_is_a_message():
 
 
 class _Exploit:
+    """Unpickling this runs `touch MARKER`: the marker file exists afterwards only if the payload ran."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
     def __reduce__(self):
-        return (os.system, ("touch /tmp/aeviz_pwned_npy",))
+        return (os.system, (f"touch {self.marker}",))
 
 
 def test_npy_pickle_payload_is_refused_without_running(tmp_path):
     """An object array (a pickle) is refused with a clear message, and its payload never runs."""
-    marker = "/tmp/aeviz_pwned_npy"
-    if os.path.exists(marker):
-        os.remove(marker)
-    payload = _npy(np.array([_Exploit()], dtype=object), allow_pickle=True)
+    marker = tmp_path / "payload-ran"  # per test run: concurrent runs cannot see each other's marker
+    payload = _npy(np.array([_Exploit(marker)], dtype=object), allow_pickle=True)
     with pytest.raises(DataError, match="pickle"):
         read_bytes("evil.npy", payload)
-    assert not os.path.exists(marker)
+    assert not marker.exists()
 
 
 def test_npy_nan_is_located():

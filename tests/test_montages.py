@@ -29,8 +29,16 @@ def test_montage_refuses_rows_of_the_wrong_size():
         montage(np.zeros((2, 5)), (2, 2), 2)
 
 
-def test_display_scale():
-    assert display_scale((28, 28)) == 5 and display_scale((8, 8)) == 18
+@pytest.mark.parametrize("height", [1, 8, 25, 28, 64, 140, 300, 1000])
+def test_display_scale_shows_images_about_the_target_size(height):
+    """The shown height is the integer multiple nearest the target (never below 1×, so a large image is not shrunk
+    to nothing): an 8-pixel digit as 144, a 28-pixel one as 140."""
+    scale = display_scale((height, height), target=140)
+    assert scale >= 1 and isinstance(scale, int)
+    if height <= 140:
+        assert abs(scale * height - 140) <= height / 2
+    else:
+        assert scale == 1
 
 
 def test_sprite_cell_i_is_image_i():

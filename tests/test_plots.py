@@ -82,13 +82,25 @@ def test_architecture_svg_draws_a_bar_per_layer():
     assert ">code h</text>" in svg and ">2</text>" in svg
 
 
-def test_sparsity_figures():
-    assert histogram_fig(np.random.default_rng(0).random((10, 4)), "h").data[0].x.shape == (40,)
+def test_unit_means_are_sorted_busiest_first():
     assert list(unit_means_fig(np.array([0.1, 0.5, 0.2]), "m").data[0].y) == [0.5, 0.2, 0.1]
+
+
+def test_histogram_counts_every_activation_of_every_unit():
+    """A (samples, units) array is one histogram of all its values, not of the first unit or the first sample."""
+    assert histogram_fig(np.random.default_rng(0).random((10, 4)), "h").data[0].x.shape == (40,)
+
+
+def test_lambda_sweep_puts_the_error_on_its_own_axis():
+    """Active fraction (0-1) and MSE (~0.01) differ 100-fold: on one axis the error would be a flat line at zero."""
     fig = lambda_sweep_fig([0, 1e-4], [0.7, 0.3], [0.01, 0.02])
-    assert len(fig.data) == 2 and fig.data[1].yaxis == "y2"
+    active, error = fig.data
+    assert active.name == "active fraction" and list(active.y) == [0.7, 0.3] and active.yaxis in (None, "y")
+    assert error.name == "reconstruction MSE" and error.yaxis == "y2" and fig.layout.yaxis2.overlaying == "y"
 
 
-def test_points_3d_marks_decoded_points():
+def test_points_3d_marks_decoded_points_apart_from_the_data():
+    """Decoded points are their own trace, drawn larger than the data, so one decoded point is visible on the roll."""
     fig = points_3d_fig(np.zeros((10, 3)), None, marked=np.ones(3))
-    assert len(fig.data) == 2 and list(fig.data[1].x) == [1.0]
+    data, marked = fig.data
+    assert list(marked.x) == [1.0] and marked.marker.size > data.marker.size

@@ -55,9 +55,20 @@ def test_align_undoes_a_rotation_and_reflection():
     assert np.allclose(align(moved, reference), reference, atol=1e-5)
 
 
-def test_trustworthiness_subsamples_large_inputs():
-    X = np.random.default_rng(0).normal(size=(2500, 5))
-    assert 0 < trustworthiness_score(X, X[:, :2]) <= 1
+def test_trustworthiness_of_large_inputs_tells_good_views_from_bad():
+    """Above TRUST_SAMPLES rows the score is computed on a subsample: it must still be that subsample's true score,
+    1 for a view that keeps the data's two dimensions, far lower for a view that shuffles the rows."""
+    from sklearn.manifold import trustworthiness
+
+    from aeviz.projection import TRUST_SAMPLES
+
+    rng = np.random.default_rng(0)
+    X = np.hstack([rng.normal(size=(TRUST_SAMPLES + 500, 2)), np.zeros((TRUST_SAMPLES + 500, 3))])
+    shuffled = X[rng.permutation(len(X)), :2]
+    assert trustworthiness_score(X, X[:, :2]) == pytest.approx(1.0)
+    assert trustworthiness_score(X, shuffled) < 0.7
+    rows = np.random.default_rng(0).choice(len(X), TRUST_SAMPLES, replace=False)  # the documented subsample, seed 0
+    assert trustworthiness_score(X, shuffled) == pytest.approx(trustworthiness(X[rows], shuffled[rows], n_neighbors=5))
 
 
 def test_a_one_unit_code_is_drawn_against_its_labels():

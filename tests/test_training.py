@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from aeviz import TrainingError
-from aeviz.latent import encode_dataset, reconstruct
+from aeviz.latent import reconstruct
 from aeviz.models import ModelConfig, build_model
 from aeviz.training import EpochMetrics, TrainConfig, clean_losses, corrupt, train
 
@@ -40,17 +40,25 @@ def test_two_identical_runs_give_identical_parameters(small_digits):
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
 
 
-def test_model_is_usable_at_every_yield(small_digits):
-    """A caller can encode between epochs (e.g. to draw), and stopping early keeps the trained weights."""
-    model = build_model(ModelConfig.for_data(64, (8, 8), "mlp", 2))
-    first = None
-    for metrics in train(model, small_digits, TrainConfig(epochs=5)):
-        Z = encode_dataset(model, small_digits.X_val)
-        assert Z.shape == (len(small_digits.X_val), 2)
+@pytest.mark.parametrize("arch", ["mlp", "vae"])
+def test_model_is_the_one_the_metrics_describe_at_every_yield(small_digits, arch):
+    """At each yield the model is in eval mode and its validation error is the one reported for that epoch (a yield
+    before the epoch's last step, or a model left in training mode — a VAE would sample — fails this)."""
+    model = build_model(ModelConfig.for_data(64, (8, 8), arch, 2))
+    for metrics in train(model, small_digits, TrainConfig(epochs=3, lr=3e-3)):
+        assert not model.training
+        error = float(np.mean((reconstruct(model, small_digits.X_val) - small_digits.X_val) ** 2))
+        assert error == pytest.approx(metrics.val_recon, rel=1e-4)
+
+
+def test_stopping_early_keeps_exactly_the_epochs_trained(small_digits):
+    """Leaving the loop after epoch 2 of 5 (the Stop button) leaves the same weights as a 2-epoch run."""
+    stopped = build_model(ModelConfig.for_data(64, (8, 8), "mlp", 2))
+    for metrics in train(stopped, small_digits, TrainConfig(epochs=5)):
         if metrics.epoch == 2:
-            first = [p.clone() for p in model.parameters()]
             break
-    assert all(torch.equal(p, q) for p, q in zip(first, model.parameters(), strict=True))
+    two, _ = _run(small_digits, epochs=2)
+    assert all(torch.equal(p, q) for p, q in zip(stopped.parameters(), two.parameters(), strict=True))
 
 
 def test_larger_l1_gives_lower_active_fraction(mnist):

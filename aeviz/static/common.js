@@ -1,11 +1,15 @@
-// Shared by aeviz's browser components: aeviz/ui/display.py puts this file in front of each component's own script
-// (a component's script is sent as one text, so it cannot import a sibling file).
+// Shared by aeviz's browser components. aeviz/ui/display.py sends this file in front of each component's own script
+// (a component's script is sent as one text, so it cannot import a sibling file); everything shared goes through the
+// one namespace below, `aeviz`, which is also window.aeviz: the components put their handles for the browser tests and
+// the benchmarks there (aeviz.decoders, aeviz.monitor, aeviz.hover), and nothing else on window.
+
+const aeviz = (window.aeviz = window.aeviz || {});
 
 // Plotly's D3 palette, as aeviz.plots.CLASS_COLORS: a class has the same colour in every view.
-const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+aeviz.PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
 // An element with attributes; "text" is set as textContent, so nothing from the data is ever parsed as HTML.
-function el(tag, attrs = {}, parent = null) {
+aeviz.el = function el(tag, attrs = {}, parent = null) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === "text") node.textContent = v;
@@ -13,4 +17,4 @@ function el(tag, attrs = {}, parent = null) {
   }
   if (parent) parent.appendChild(node);
   return node;
-}
+};

@@ -16,7 +16,9 @@ function prepare(decoder) {
 }
 
 // --- the forward pass: Linear, Conv2d (stride 1), nearest Upsample to a size, reshape/flatten, activations -----------
-// Tensors are {data: Float32Array, shape: [c, h, w] or [n]}; sums run in float64 and are stored as float32, like torch.
+// Tensors are {data: Float32Array, shape: [c, h, w] or [n]}. A JavaScript number is a float64, so each sum here runs in
+// float64 and is stored as float32; torch sums in float32 (and in its own order). The two differ by rounding only, far
+// below the 1e-4 per pixel that tests/e2e/test_browser_decoder.py allows.
 
 function linear(layer, x) {
   const out = new Float32Array(layer.out);
@@ -106,7 +108,7 @@ export function decode(layers, code) {
   return x.data;
 }
 
-// --- drawing (PALETTE and el come from common.js) -------------------------------------------------------------------
+// --- drawing and the controls (`aeviz`: PALETTE, el, comes from common.js) -----------------------------------------
 
 function drawImage(canvas, pixels, shape) {
   const [h, w] = shape;
@@ -122,96 +124,142 @@ function drawImage(canvas, pixels, shape) {
   ctx.putImageData(image, 0, 0);
 }
 
-export default function (component) {
-  const { data, parentElement, setStateValue } = component;
-  if (!decoded.has(data.model_key)) decoded.set(data.model_key, prepare(data.decoder));
-  const layers = decoded.get(data.model_key);
-  // A rerun (e.g. the one our own release triggers) mounts us again with the same start code: keep where the user is.
+// The code being walked. A rerun (e.g. the one our own release triggers) mounts the component again with the same
+// start code: then the user's current code is kept.
+function currentCode(parentElement, data) {
   const start = `${data.model_key}|${data.code.join(",")}`;
   const kept = parentElement.__aevizState;
   const code = kept && kept.start === start ? kept.code : Float32Array.from(data.code);
   parentElement.__aevizState = { start, code };
-  const shape = data.decoder.image_shape;
-  const ranges = data.ranges;
+  return code;
+}
 
-  parentElement.querySelector(".aeviz-decoder")?.remove();
-  const root = el("div", { class: "aeviz-decoder" }, parentElement);
-  const left = el("div", { class: "controls" }, root);
-  const right = el("div", { class: "output" }, root);
-
-  // the latent pad: the codes of the shown samples over two dimensions, with a cross-hair to drag
-  const pad = data.pad;
-  const padCanvas = el("canvas", { class: "pad", width: 360, height: 360, "aria-label": "latent pad" }, left);
-  const padCtx = padCanvas.getContext("2d");
-  const [dx, dy] = pad ? pad.dims : [0, 0];
+// The latent pad: the codes of the shown samples over two dimensions, with a cross-hair to drag. Returns
+// {canvas, draw(), codeAt(event)} or null when the code has fewer than two slider dimensions.
+function latentPad(parent, pad, ranges, code) {
+  if (!pad) return null;
+  const canvas = aeviz.el("canvas", { class: "pad", width: 360, height: 360, "aria-label": "latent pad" }, parent);
+  const ctx = canvas.getContext("2d");
+  const [dx, dy] = pad.dims;
   const toPad = (v, d, size) => ((v - ranges[d][0]) / (ranges[d][1] - ranges[d][0])) * size;
   const fromPad = (p, d, size) => ranges[d][0] + (p / size) * (ranges[d][1] - ranges[d][0]);
-  let background = null;
+  aeviz.el("div", { class: "caption", text: `drag: z${dx} → right, z${dy} → up` }, parent);
+  let background = null; // the scattered codes, drawn once
 
-  function drawPad() {
-    if (!pad) return;
-    const W = padCanvas.width;
-    const H = padCanvas.height;
-    if (!background) {
-      padCtx.fillStyle = "#fafafa";
-      padCtx.fillRect(0, 0, W, H);
-      for (let i = 0; i < pad.points.length; i++) {
-        const [px, py] = pad.points[i];
-        padCtx.fillStyle = pad.labels ? PALETTE[pad.labels[i] % PALETTE.length] : "#4C78A8";
-        padCtx.globalAlpha = 0.55;
-        padCtx.fillRect(toPad(px, dx, W) - 1.5, H - toPad(py, dy, H) - 1.5, 3, 3);
-      }
-      padCtx.globalAlpha = 1;
-      background = padCtx.getImageData(0, 0, W, H);
-    } else {
-      padCtx.putImageData(background, 0, 0);
+  function drawPoints(W, H) {
+    ctx.fillStyle = "#fafafa";
+    ctx.fillRect(0, 0, W, H);
+    for (let i = 0; i < pad.points.length; i++) {
+      const [px, py] = pad.points[i];
+      ctx.fillStyle = pad.labels ? aeviz.PALETTE[pad.labels[i] % aeviz.PALETTE.length] : "#4C78A8";
+      ctx.globalAlpha = 0.55;
+      ctx.fillRect(toPad(px, dx, W) - 1.5, H - toPad(py, dy, H) - 1.5, 3, 3);
     }
+    ctx.globalAlpha = 1;
+    return ctx.getImageData(0, 0, W, H);
+  }
+
+  function draw() {
+    const W = canvas.width;
+    const H = canvas.height;
+    if (background) ctx.putImageData(background, 0, 0);
+    else background = drawPoints(W, H);
     const cx = toPad(code[dx], dx, W);
     const cy = H - toPad(code[dy], dy, H);
-    padCtx.strokeStyle = "#222";
-    padCtx.lineWidth = 1.5;
-    padCtx.beginPath();
-    padCtx.moveTo(cx, 0);
-    padCtx.lineTo(cx, H);
-    padCtx.moveTo(0, cy);
-    padCtx.lineTo(W, cy);
-    padCtx.stroke();
-    padCtx.beginPath();
-    padCtx.arc(cx, cy, 6, 0, 2 * Math.PI);
-    padCtx.stroke();
-  }
-  if (pad) {
-    el("div", { class: "caption", text: `drag: z${dx} → right, z${dy} → up` }, left);
-  } else {
-    padCanvas.remove();
+    ctx.strokeStyle = "#222";
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.moveTo(cx, 0);
+    ctx.lineTo(cx, H);
+    ctx.moveTo(0, cy);
+    ctx.lineTo(W, cy);
+    ctx.stroke();
+    ctx.beginPath();
+    ctx.arc(cx, cy, 6, 0, 2 * Math.PI);
+    ctx.stroke();
   }
 
-  // one slider per chosen dimension
+  // a pointer position on the pad sets the two dimensions of the code
+  function moveTo(event) {
+    const rect = canvas.getBoundingClientRect();
+    const px = Math.min(Math.max(event.clientX - rect.left, 0), rect.width);
+    const py = Math.min(Math.max(event.clientY - rect.top, 0), rect.height);
+    code[dx] = fromPad(px, dx, rect.width);
+    code[dy] = fromPad(rect.height - py, dy, rect.height);
+  }
+  return { canvas, draw, moveTo };
+}
+
+// One range input per chosen dimension; returns Map(dimension -> {input, value}).
+function codeSliders(parent, dims, ranges, code) {
   const sliders = new Map();
-  for (const d of data.dims) {
-    const row = el("label", { class: "slider" }, left);
-    el("span", { class: "name", text: `z${d}` }, row);
-    const input = el("input", { type: "range", min: ranges[d][0], max: ranges[d][1], step: (ranges[d][1] - ranges[d][0]) / 200 }, row);
+  for (const d of dims) {
+    const row = aeviz.el("label", { class: "slider" }, parent);
+    aeviz.el("span", { class: "name", text: `z${d}` }, row);
+    const [lo, hi] = ranges[d];
+    const input = aeviz.el("input", { type: "range", min: lo, max: hi, step: (hi - lo) / 200 }, row);
     input.value = code[d];
     input.dataset.dim = d;
-    const value = el("span", { class: "value", text: code[d].toFixed(2) }, row);
+    const value = aeviz.el("span", { class: "value", text: code[d].toFixed(2) }, row);
     sliders.set(d, { input, value });
   }
+  return sliders;
+}
 
-  const scale = data.scale;
-  const out = el("canvas", { class: "image", width: shape[1], height: shape[0], "aria-label": "decoded image" }, right);
-  out.style.width = `${shape[1] * scale}px`;
-  out.style.height = `${shape[0] * scale}px`;
-  el("div", { class: "caption", text: "decoded g(h), in your browser" }, right);
-  const timing = el("div", { class: "caption timing" }, right);
+// The decoded image, `scale` times enlarged with crisp pixels, and a line that tells how long a decode took.
+function outputCanvas(parent, shape, scale) {
+  const canvas = aeviz.el("canvas", { class: "image", width: shape[1], height: shape[0], "aria-label": "decoded image" }, parent);
+  canvas.style.width = `${shape[1] * scale}px`;
+  canvas.style.height = `${shape[0] * scale}px`;
+  aeviz.el("div", { class: "caption", text: "decoded g(h), in your browser" }, parent);
+  const timing = aeviz.el("div", { class: "caption timing" }, parent);
+  return { canvas, timing };
+}
+
+// Input events change the code and ask for a frame; a release sends the code to Python.
+function listen(sliders, pad, code, schedule, commit) {
+  for (const [d, s] of sliders) {
+    s.input.addEventListener("input", () => {
+      code[d] = parseFloat(s.input.value);
+      schedule();
+    });
+    s.input.addEventListener("change", commit);
+  }
+  if (!pad) return;
+  pad.canvas.addEventListener("pointerdown", (event) => {
+    pad.canvas.setPointerCapture(event.pointerId);
+    pad.moveTo(event);
+    schedule();
+  });
+  pad.canvas.addEventListener("pointermove", (event) => {
+    if (!event.buttons) return;
+    pad.moveTo(event);
+    schedule();
+  });
+  pad.canvas.addEventListener("pointerup", commit);
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  if (!decoded.has(data.model_key)) decoded.set(data.model_key, prepare(data.decoder));
+  const layers = decoded.get(data.model_key);
+  const code = currentCode(parentElement, data);
+  const shape = data.decoder.image_shape;
+
+  parentElement.querySelector(".aeviz-decoder")?.remove();
+  const root = aeviz.el("div", { class: "aeviz-decoder" }, parentElement);
+  const left = aeviz.el("div", { class: "controls" }, root);
+  const pad = latentPad(left, data.pad, data.ranges, code);
+  const sliders = codeSliders(left, data.dims, data.ranges, code);
+  const out = outputCanvas(aeviz.el("div", { class: "output" }, root), shape, data.scale);
 
   const stats = { frames: 0, decodeMs: 0, last: null };
   function render() {
     const t0 = performance.now();
     const pixels = decode(layers, code);
     const t1 = performance.now();
-    drawImage(out, pixels, shape);
-    drawPad();
+    drawImage(out.canvas, pixels, shape);
+    pad?.draw();
     for (const [d, s] of sliders) {
       s.input.value = code[d];
       s.value.textContent = code[d].toFixed(2);
@@ -219,9 +267,8 @@ export default function (component) {
     stats.frames += 1;
     stats.decodeMs += t1 - t0;
     stats.last = pixels;
-    timing.textContent = `decode ${(t1 - t0).toFixed(2)} ms`;
+    out.timing.textContent = `decode ${(t1 - t0).toFixed(2)} ms`;
   }
-
   let pending = false;
   function schedule() {
     // one decode per animation frame, however fast the events come
@@ -232,44 +279,18 @@ export default function (component) {
       render();
     });
   }
-  const commit = () => setStateValue("code", Array.from(code));
-
-  for (const [d, s] of sliders) {
-    s.input.addEventListener("input", () => {
-      code[d] = parseFloat(s.input.value);
-      schedule();
-    });
-    s.input.addEventListener("change", commit);
-  }
-  if (pad) {
-    const move = (event) => {
-      const rect = padCanvas.getBoundingClientRect();
-      const px = Math.min(Math.max(event.clientX - rect.left, 0), rect.width);
-      const py = Math.min(Math.max(event.clientY - rect.top, 0), rect.height);
-      code[dx] = fromPad(px, dx, rect.width);
-      code[dy] = fromPad(rect.height - py, dy, rect.height);
-      schedule();
-    };
-    padCanvas.addEventListener("pointerdown", (event) => {
-      padCanvas.setPointerCapture(event.pointerId);
-      move(event);
-    });
-    padCanvas.addEventListener("pointermove", (event) => {
-      if (event.buttons) move(event);
-    });
-    padCanvas.addEventListener("pointerup", commit);
-  }
-
+  listen(sliders, pad, code, schedule, () => setStateValue("code", Array.from(code)));
   render();
+
   // for the browser tests and the benchmark: decode any code, and read the frame statistics
-  window.aevizDecoders = window.aevizDecoders || {};
-  window.aevizDecoders[data.model_key] = {
+  aeviz.decoders = aeviz.decoders || {};
+  aeviz.decoders[data.model_key] = {
     decode: (z) => Array.from(decode(layers, z)),
     code: () => Array.from(code),
     stats,
-    canvas: out,
+    canvas: out.canvas,
   };
   return () => {
-    delete window.aevizDecoders[data.model_key];
+    delete aeviz.decoders[data.model_key];
   };
 }

@@ -1,7 +1,7 @@
 // aeviz hover images: hovering a point of a Plotly scatter shows that sample's image beside the cursor. Plotly's own
 // hover labels hold text only, so this component listens to the charts' `plotly_hover` events (public Plotly.js API on
-// the chart element) and draws the image from one sprite sheet (aeviz.images.sprite_png; customdata is the row).
-// Only charts whose layout.meta equals data.meta are followed. el comes from common.js.
+// the chart element) and draws the image from one sprite sheet (aeviz.montages.sprite_png; customdata is the row).
+// Only charts whose layout.meta equals data.meta are followed. `aeviz` (el) comes from common.js.
 
 function attach(gd, show, hide) {
   gd.on("plotly_hover", (event) => {
@@ -15,11 +15,11 @@ export default function ({ data, parentElement }) {
   const { meta, cols, n, scale } = data;
   const [h, w] = data.cell;
   parentElement.querySelector(".aeviz-hover")?.remove();
-  const tip = el("div", { class: "aeviz-hover", role: "tooltip" }, parentElement);
-  const canvas = el("canvas", { width: w, height: h, "aria-label": "hovered sample" }, tip);
+  const tip = aeviz.el("div", { class: "aeviz-hover", role: "tooltip" }, parentElement);
+  const canvas = aeviz.el("canvas", { width: w, height: h, "aria-label": "hovered sample" }, tip);
   canvas.style.width = `${w * scale}px`;
   canvas.style.height = `${h * scale}px`;
-  const caption = el("div", { class: "caption" }, tip);
+  const caption = aeviz.el("div", { class: "caption" }, tip);
   const ctx = canvas.getContext("2d");
   const sprite = new Image();
   sprite.src = `data:image/png;base64,${data.sprite}`;
@@ -47,7 +47,8 @@ export default function ({ data, parentElement }) {
     shown.row = null;
   }
 
-  // Charts are drawn (and redrawn on reruns) after this component: look for new ones twice a second.
+  // Charts are drawn (and redrawn on reruns) after this component: an observer of the page finds new ones as they
+  // appear (Plotly adds the "js-plotly-plot" class once the chart is drawn and has its `on` method and layout).
   const followed = new WeakSet();
   function scan() {
     for (const gd of document.querySelectorAll(".js-plotly-plot")) {
@@ -57,12 +58,21 @@ export default function ({ data, parentElement }) {
       }
     }
   }
+  let queued = false;
+  const observer = new MutationObserver(() => {
+    if (queued) return; // one scan per frame, however many nodes a rerun adds
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      scan();
+    });
+  });
+  observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["class"] });
   scan();
-  const timer = setInterval(scan, 500);
   // for the browser tests: which row is shown, and how many charts are followed
-  window.aevizHover = { shown, charts: () => [...document.querySelectorAll(".js-plotly-plot")].filter((g) => followed.has(g)).length };
+  aeviz.hover = { shown, charts: () => [...document.querySelectorAll(".js-plotly-plot")].filter((g) => followed.has(g)).length };
   return () => {
-    clearInterval(timer);
+    observer.disconnect();
     tip.remove();
   };
 }

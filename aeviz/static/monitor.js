@@ -2,7 +2,7 @@
 // model trains. A Plotly chart is rebuilt from scratch on each update (0.2-0.36 s of browser CPU per chart on a 2-core
 // machine, whatever its size), and that CPU was taken from the training it showed; an update of this monitor costs
 // about 0.04 s (BENCHMARKS.md). The finished model gets the interactive Plotly figures. Text is drawn with fillText or
-// set as textContent: nothing from the data is inserted as HTML. PALETTE and el come from common.js.
+// set as textContent: nothing from the data is inserted as HTML. `aeviz` (PALETTE, el) comes from common.js.
 
 const VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
 const TRAIN = "#0068c9"; // the colours Streamlit's Plotly theme gives the finished loss figure
@@ -150,9 +150,9 @@ function drawScatter(canvas, scatter) {
   const lr = kind === "continuous" ? extent(labels) : null;
   ctx.globalAlpha = 0.8;
   points.forEach(([x, y], i) => {
-    if (kind === "class") ctx.fillStyle = PALETTE[labels[i] % PALETTE.length];
+    if (kind === "class") ctx.fillStyle = aeviz.PALETTE[labels[i] % aeviz.PALETTE.length];
     else if (kind === "continuous") ctx.fillStyle = viridis((labels[i] - lr[0]) / (lr[1] - lr[0]));
-    else ctx.fillStyle = PALETTE[0];
+    else ctx.fillStyle = aeviz.PALETTE[0];
     ctx.beginPath();
     ctx.arc(sx(x), sy(y), 3, 0, 2 * Math.PI);
     ctx.fill();
@@ -165,7 +165,7 @@ function drawScatter(canvas, scatter) {
     ctx.textBaseline = "middle";
     shown.forEach((k, row) => {
       const y = PAD.top + 8 + row * 18;
-      ctx.fillStyle = PALETTE[k % PALETTE.length];
+      ctx.fillStyle = aeviz.PALETTE[k % aeviz.PALETTE.length];
       ctx.beginPath();
       ctx.arc(width - legend + 6, y, 4, 0, 2 * Math.PI);
       ctx.fill();
@@ -179,11 +179,11 @@ export default function ({ data, parentElement }) {
   // One root per mount; each epoch's update redraws into it.
   let root = parentElement.querySelector(".aeviz-monitor");
   if (!root) {
-    root = el("div", { class: "aeviz-monitor" }, parentElement);
+    root = aeviz.el("div", { class: "aeviz-monitor" }, parentElement);
     for (const name of ["losses", "scatter"]) {
-      const panel = el("div", { class: `panel ${name}` }, root);
-      el("div", { class: "title" }, panel);
-      el("canvas", { class: name, "aria-label": name === "losses" ? "loss per epoch" : "latent space" }, panel);
+      const panel = aeviz.el("div", { class: `panel ${name}` }, root);
+      aeviz.el("div", { class: "title" }, panel);
+      aeviz.el("canvas", { class: name, "aria-label": name === "losses" ? "loss per epoch" : "latent space" }, panel);
     }
   }
   const [losses, scatter] = root.querySelectorAll(".panel");
@@ -192,5 +192,5 @@ export default function ({ data, parentElement }) {
   drawLosses(losses.querySelector("canvas"), data.history, data.total, data.log_losses);
   drawScatter(scatter.querySelector("canvas"), data.scatter);
   // for the browser tests: what was drawn last
-  window.aevizMonitor = { epoch: data.history.length, points: data.scatter.points.length };
+  aeviz.monitor = { epoch: data.history.length, points: data.scatter.points.length };
 }

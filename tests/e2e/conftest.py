@@ -1,4 +1,10 @@
-"""A real `streamlit run app.py` on a free port, and headless Debian Chromium driven by Playwright."""
+"""A real `streamlit run app.py` on a free port, headless Debian Chromium driven by Playwright, a fresh page per test,
+and screenshots. The functions every browser test shares (wait for a script run, open a URL, switch pages) are in
+tests/e2e/helpers.py, beside this file.
+
+Screenshots go to a temporary folder, or to $AEVIZ_SCREENSHOTS (e.g. `AEVIZ_SCREENSHOTS=docs pytest tests/e2e` to
+refresh README's pictures), so a test run does not modify tracked files.
+"""
 
 import os
 import shutil
@@ -10,6 +16,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.helpers import new_page
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -82,7 +90,20 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1200})
-    page = context.new_page()
+    context, page = new_page(browser)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def shot(tmp_path_factory):
+    """shot(page, name): a full-page screenshot into $AEVIZ_SCREENSHOTS or a temporary folder; returns its path."""
+    folder = Path(os.environ.get("AEVIZ_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -3,30 +3,24 @@
 import numpy as np
 import pytest
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+from tests.e2e.helpers import goto, rerun
 
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def _choose_upload_and_train(page, path):
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
     # the upload's own rerun must be over before Train is clicked, or the click can race the file
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
+    rerun(page, lambda: uploader.set_input_files(str(path)))
     page.wait_for_selector(f'[data-testid="stFileChipName"]:has-text("{path.name}")', timeout=60_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.get_by_role("button", name="Train", exact=True).click()
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=120_000)
+    rerun(page, page.get_by_role("button", name="Train", exact=True).click, timeout=120_000)
 
 
 def test_bad_then_good_upload(server, page, tmp_path):
-    page.goto(f"{server}/train")
-    page.wait_for_selector(IDLE, timeout=90_000)
+    goto(page, f"{server}/train")
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
-    page.get_by_role("option", name="upload a file…").click()
+    rerun(page, page.get_by_role("option", name="upload a file…").click)
     page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=60_000)
 
     bad = tmp_path / "ragged.csv"
     bad.write_text("a,b,c\n1,2,3\n4,5\n")
@@ -38,5 +32,5 @@ def test_bad_then_good_upload(server, page, tmp_path):
     good = tmp_path / "blobs.csv"
     good.write_text("f1,f2,f3,f4,f5,f6,label\n" + rows + "\n")
     _choose_upload_and_train(page, good)
-    page.wait_for_selector("text=Trained 15 epochs", timeout=60_000)
+    assert page.get_by_text("Trained 15 epochs").count() == 1
     assert page.get_by_text("blobs.csv · mlp · 2-D code").count() >= 1
