@@ -161,3 +161,19 @@ def test_zip_with_extra_files_is_refused(checkpoint):
         archive.writestr("../../evil.sh", b"rm -rf /")
     with pytest.raises(CheckpointError, match="must hold exactly"):
         from_zip(buffer.getvalue())
+
+
+def test_fingerprint_follows_the_weights_not_the_object(tmp_path, checkpoint):
+    """Cache keys: a saved-and-loaded copy has the same fingerprint; one more epoch of training gives a new one."""
+    from dataclasses import replace
+
+    from aeviz.data import load_dataset
+    from aeviz.training import train
+
+    copy = load_checkpoint("tiny", save_checkpoint(checkpoint, "tiny", tmp_path).parent)
+    assert copy is not checkpoint and copy.fingerprint() == checkpoint.fingerprint()
+    before = checkpoint.fingerprint()
+    digits = load_dataset("digits")
+    metrics = next(train(checkpoint.model, replace(digits, X_train=digits.X_train[:200]), TrainConfig(epochs=1)))
+    checkpoint.history.append(metrics.to_dict())
+    assert checkpoint.fingerprint() != before

@@ -176,3 +176,12 @@ def test_upload_gives_a_split_dataset():
 def test_unknown_suffix():
     with pytest.raises(DataError, match="unknown file type"):
         read_bytes("model.pkl", b"\x80\x04")
+
+
+def test_fingerprint_tells_apart_two_files_of_the_same_name(digits):
+    """Two students' uploads called data.csv are different data: their cache keys differ; equal data, equal keys."""
+    from dataclasses import replace
+
+    other = replace(digits, X_val=digits.X_val[::-1].copy())
+    assert other.name == digits.name and other.fingerprint != digits.fingerprint
+    assert replace(digits).fingerprint == digits.fingerprint

@@ -11,26 +11,36 @@ from aeviz.sparsity import SparsityReport, compare_sentence, lambda_sweep, spars
 from aeviz.training import TrainConfig
 
 
-def _model_with_known_code(n_dead: int, n_units: int = 16):
-    """A vanilla 64-16-64 model whose first `n_dead` ReLU units never fire (bias −1, no weights) and whose others are
-    always 1 (bias +1); the decoder outputs sigmoid(0) = 0.5 everywhere."""
+PIXEL = 36  # a pixel near the middle of an 8×8 digit: bright in some digits, dark in others
+
+
+def _model_with_known_code(n_units: int = 16):
+    """A vanilla 64-16-64 model with a code known by construction: ReLU units 0-3 never fire (bias −1, no weights),
+    unit 4 fires only where x[PIXEL] > 0.5 (weight 1, bias −0.5), units 5-15 are always 1 (bias +1); the decoder
+    outputs sigmoid(0) = 0.5 everywhere."""
     model = build_model(ModelConfig.for_data(64, (8, 8), "vanilla", n_units))
     with torch.no_grad():
         for p in model.parameters():
             p.zero_()
-        model.encoder[0].bias[:n_dead] = -1.0
-        model.encoder[0].bias[n_dead:] = 1.0
+        model.encoder[0].bias[:4] = -1.0
+        model.encoder[0].weight[4, PIXEL] = 1.0
+        model.encoder[0].bias[4] = -0.5
+        model.encoder[0].bias[5:] = 1.0
     return model
 
 
 def test_report_counts_active_and_silent_units(small_digits):
-    """4 of 16 units silenced by construction: active fraction 12/16, 4 dead units, means 0 and 1, MSE of a flat 0.5."""
+    """4 dead units, one that fires for some digits only, 11 always on: the fraction, the count of units that never
+    fire (not of those that sometimes rest), each unit's mean, and the MSE of a flat 0.5 follow from the construction."""
     X = small_digits.X_val
-    report = sparsity_report(_model_with_known_code(n_dead=4), X)
+    fires = X[:, PIXEL] - 0.5 > 1e-3
+    assert 0 < fires.mean() < 1  # the data really has both kinds of digit
+    report = sparsity_report(_model_with_known_code(), X)
     assert report.activations.shape == (len(X), 16)
-    assert report.active_fraction == pytest.approx(0.75)
+    assert report.active_fraction == pytest.approx((11 + fires.mean()) / 16)
     assert report.dead_units == 4
-    assert np.allclose(report.unit_means, [0.0] * 4 + [1.0] * 12)
+    assert np.allclose(report.unit_means[:4], 0) and np.allclose(report.unit_means[5:], 1)
+    assert report.unit_means[4] == pytest.approx(np.mean(np.maximum(X[:, PIXEL] - 0.5, 0)), rel=1e-5)
     assert report.reconstruction_mse == pytest.approx(float(np.mean((X - 0.5) ** 2)), rel=1e-5)
 
 
