@@ -10,7 +10,6 @@ from aeviz.models import ModelConfig, build_model
 from aeviz.sparsity import SparsityReport, compare_sentence, lambda_sweep, sparsity_report
 from aeviz.training import TrainConfig
 
-
 PIXEL = 36  # a pixel near the middle of an 8×8 digit: bright in some digits, dark in others
 
 
