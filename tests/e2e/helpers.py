@@ -2,18 +2,24 @@
 has finished (a condition, never a fixed sleep), switch pages within a session, find a slider."""
 
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-# Counts finished script runs (full or fragment) in window.__aevizRuns: Streamlit sets data-test-script-state to
+# Counts script runs (full or fragment) as they start and as they finish: Streamlit sets data-test-script-state to
 # "running" and back, and each change is one mutation record, so no run is missed however short it is.
 COUNT_RUNS = """
+window.__aevizStarts = 0;
 window.__aevizRuns = 0;
 new MutationObserver((records) => {
-  for (const r of records) if (r.oldValue === "running") window.__aevizRuns += 1;
+  for (const r of records) {
+    if (r.oldValue === "running") window.__aevizRuns += 1;
+    else window.__aevizStarts += 1;
+  }
 }).observe(document, {
   subtree: true, attributes: true, attributeFilter: ["data-test-script-state"], attributeOldValue: true,
 });
 """
-FINISHED = """n => window.__aevizRuns > n &&
-  document.querySelector('[data-testid="stApp"]')?.getAttribute('data-test-script-state') === 'notRunning'"""
+NOT_RUNNING = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"
+FIRST_RUN_DONE = f"() => window.__aevizRuns > 0 && {NOT_RUNNING}"
+# a run that started after the action has finished (a run still going when the action came is not mistaken for it)
+STARTED_AND_DONE = f"n => window.__aevizStarts > n && {NOT_RUNNING}"
 
 
 def new_page(browser):
@@ -22,27 +28,29 @@ def new_page(browser):
     return context, context.new_page()
 
 
-def runs(page) -> int:
-    return page.evaluate("() => window.__aevizRuns")
-
-
 def rerun(page, action, timeout=90_000) -> None:
     """Do `action` (a click, key presses, a file choice) and wait until the script run it starts has finished."""
-    before = runs(page)
+    before = page.evaluate("() => window.__aevizStarts")
     action()
-    page.wait_for_function(FINISHED, arg=before, timeout=timeout)
+    page.wait_for_function(STARTED_AND_DONE, arg=before, timeout=timeout)
+
+
+def settle(page, timeout=90_000) -> None:
+    """Wait until no script runs. For an action that interrupts a running script (Stop during training), where the
+    state goes from one run straight into the next and no new start can be seen."""
+    page.wait_for_function(f"() => {NOT_RUNNING}", timeout=timeout)
 
 
 def goto(page, url, timeout=90_000) -> None:
     """Open `url` (a new session) and wait for its first script run to finish."""
     page.goto(url)
-    page.wait_for_function(FINISHED, arg=0, timeout=timeout)
+    page.wait_for_function(FIRST_RUN_DONE, timeout=timeout)
 
 
 def reload(page, timeout=90_000) -> None:
     """Reload (a new session; the run counter starts again at 0) and wait for the first script run to finish."""
     page.reload()
-    page.wait_for_function(FINISHED, arg=0, timeout=timeout)
+    page.wait_for_function(FIRST_RUN_DONE, timeout=timeout)
 
 
 def nav(page, title: str) -> None:

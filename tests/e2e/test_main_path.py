@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aeviz.checkpoints import from_zip
-from tests.e2e.helpers import goto, nav, new_page, reload, rerun, slider
+from tests.e2e.helpers import goto, nav, new_page, reload, rerun, settle, slider
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -55,8 +55,9 @@ def test_stop_keeps_the_model_trained_so_far(session, server, shot):
     drawn = page.evaluate("() => window.aeviz.monitor.epoch")
     page.wait_for_function("e => window.aeviz.monitor.epoch > e", arg=drawn, timeout=30_000)
     shot(page, "train_live")
-    rerun(page, page.get_by_role("button", name="Stop", exact=True).click)
+    page.get_by_role("button", name="Stop", exact=True).click()
     page.wait_for_selector("text=Training stopped after epoch", timeout=60_000)
+    settle(page)
     assert page.get_by_text("Your model", exact=True).count() == 1
 
 
