@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import aeviz
-from aeviz.configs import ModelConfig, TrainConfig
-from aeviz.errors import AevizError, CheckpointError
+from aeviz.configs import MAX_EPOCHS, ModelConfig, TrainConfig
+from aeviz.errors import CheckpointError
 
 if TYPE_CHECKING:  # torch is imported only when weights are read or written, so listing checkpoints starts fast
     import torch
@@ -33,6 +33,11 @@ META = "meta.json"
 FORMAT = "aeviz-checkpoint/1"
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 MAX_WEIGHTS_BYTES = 64 * 2**20
+MAX_META_BYTES = 4 * 2**20  # a 1,000-epoch history is ~0.3 MB
+HISTORY_KEYS = frozenset(  # EpochMetrics' fields: a row with other keys is refused (padding can cost gigabytes)
+    ("epoch", "train_loss", "val_loss", "recon_loss", "penalty", "val_recon", "active_fraction", "seconds")
+)
+DTYPES = {"F32": "torch.float32"}  # what the safetensors header may say, and the torch dtype the model needs
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 
 
@@ -150,10 +155,14 @@ def save_checkpoint(checkpoint: Checkpoint, name: str, root: str | Path | None =
 
 
 def _read_meta(raw: bytes, where: str) -> dict:
+    if len(raw) > MAX_META_BYTES:
+        raise CheckpointError(f"{where}: {META} is larger than {MAX_META_BYTES // 2**20} MB")
     try:
         meta = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CheckpointError(f"{where}: {META} is not valid JSON ({exc})") from None
+    except RecursionError:
+        raise CheckpointError(f"{where}: {META} is nested too deeply to be an aeviz checkpoint") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise CheckpointError(f"{where}: {META} is not an aeviz checkpoint (expected format {FORMAT})")
     return meta
@@ -163,7 +172,7 @@ def _configs(meta: dict, where: str) -> tuple[ModelConfig, TrainConfig | None]:
     try:
         config = ModelConfig.from_dict(meta["model"])
         train_config = TrainConfig.from_dict(meta["train"]) if meta.get("train") else None
-    except (AevizError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AevizError is a ValueError
         raise CheckpointError(f"{where}: the saved configuration is invalid ({exc})") from None
     return config, train_config
 
@@ -190,11 +199,54 @@ def _metrics(meta: dict, where: str) -> dict:
 def _history(meta: dict, where: str) -> list[dict]:
     history = meta.get("history") or []
     needed = ("epoch", "train_loss", "val_loss")
-    if not isinstance(history, list) or not all(
-        isinstance(row, dict) and all(_number(row.get(k)) for k in needed) for row in history
-    ):
-        raise CheckpointError(f"{where}: the saved training history is damaged (each epoch needs {', '.join(needed)})")
+    if not isinstance(history, list) or len(history) > MAX_EPOCHS:
+        raise CheckpointError(f"{where}: the saved training history is damaged (a list of at most {MAX_EPOCHS} epochs)")
+    for row in history:
+        if not isinstance(row, dict) or not all(_number(row.get(k)) for k in needed):
+            raise CheckpointError(f"{where}: the saved training history is damaged (each epoch needs {', '.join(needed)})")
+        if not set(row) <= HISTORY_KEYS or not all(_number(v) for v in row.values()):
+            raise CheckpointError(
+                f"{where}: the saved training history has unknown entries: {sorted(set(row) - HISTORY_KEYS)[:3]}"
+            )
     return [dict(row) for row in history]
+
+
+def _header_shapes(weights: bytes, where: str) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """{tensor name: (dtype, shape)} from a safetensors file's header (8-byte length, then JSON), read before loading."""
+    damaged = f"{where}: {WEIGHTS} is damaged or not a safetensors file"
+    if len(weights) < 8:
+        raise CheckpointError(damaged)
+    length = int.from_bytes(weights[:8], "little")
+    if length > min(len(weights) - 8, MAX_META_BYTES):
+        raise CheckpointError(damaged)
+    try:
+        header = json.loads(weights[8 : 8 + length])
+        return {k: (v["dtype"], tuple(v["shape"])) for k, v in header.items() if k != "__metadata__"}
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        raise CheckpointError(damaged) from None
+
+
+def _check_weights_fit(config: ModelConfig, weights: bytes, where: str) -> None:
+    """Compare the weight file's header with the tensors the config needs, before anything is allocated (the model is
+    laid out on torch's meta device, which holds shapes only)."""
+    import torch
+
+    from aeviz.models import Autoencoder
+
+    with torch.device("meta"):
+        expected = {k: (str(v.dtype), tuple(v.shape)) for k, v in Autoencoder(config).state_dict().items()}
+    found = _header_shapes(weights, where)
+    missing, unexpected = set(expected) - set(found), set(found) - set(expected)
+    if missing or unexpected:
+        raise CheckpointError(
+            f"{where}: the weights do not fit the config "
+            f"(missing {sorted(missing)[:3]}, unexpected {sorted(unexpected)[:3]})"
+        )
+    for key, (dtype, shape) in found.items():
+        if shape != expected[key][1]:
+            raise CheckpointError(f"{where}: tensor {key} has shape {shape}, the config needs {expected[key][1]}")
+        if DTYPES.get(dtype) != expected[key][0]:
+            raise CheckpointError(f"{where}: tensor {key} is stored as {dtype}, the model needs F32 (float32)")
 
 
 def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
@@ -204,31 +256,17 @@ def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
 
     from aeviz.models import Autoencoder
 
-    config, train_config = _configs(meta, where)
+    config, train_config = _configs(meta, where)  # sizes checked against the parameter budget here
+    record = _record(meta, where)
+    _check_weights_fit(config, weights, where)
     try:
         tensors = load_safetensors(weights)
     except (SafetensorError, ValueError, RuntimeError, OSError) as exc:
         raise CheckpointError(f"{where}: {WEIGHTS} is damaged or not a safetensors file ({exc})") from None
     model = Autoencoder(config)
-    expected = model.state_dict()
-    missing, unexpected = set(expected) - set(tensors), set(tensors) - set(expected)
-    if missing or unexpected:
-        raise CheckpointError(
-            f"{where}: the weights do not fit the config "
-            f"(missing {sorted(missing)[:3]}, unexpected {sorted(unexpected)[:3]})"
-        )
-    for key, tensor in tensors.items():
-        if tensor.shape != expected[key].shape or tensor.dtype != expected[key].dtype:
-            raise CheckpointError(
-                f"{where}: tensor {key} has shape {tuple(tensor.shape)}, the config needs {tuple(expected[key].shape)}"
-            )
     model.load_state_dict(tensors)
     model.eval()
-    return Checkpoint(
-        model,
-        train_config,
-        *_record(meta, where),
-    )
+    return Checkpoint(model, train_config, *record)
 
 
 def load_checkpoint(name: str, root: str | Path | None = None, device: torch.device | None = None) -> Checkpoint:

@@ -6,6 +6,7 @@ Kept free of torch so that listing and describing checkpoints (the sidebar, the 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import asdict, dataclass, fields
 
 from aeviz.errors import AevizError
@@ -13,6 +14,17 @@ from aeviz.errors import AevizError
 ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh")
 ARCHS = ("vanilla", "mlp", "conv", "vae")
 MAX_LATENT = 4_096
+# Limits that protect a shared server: every model is checked against them before a tensor is allocated (a page's
+# hidden widths, a CLI flag, a checkpoint's meta.json). 8 M parameters is 32 MB of float32; the largest shipped model
+# has 1.3 M. AEVIZ_MAX_PARAMETERS raises it on a machine of one's own.
+MAX_FEATURES = 4_096  # inputs per row (64 x 64 pixels)
+MAX_WIDTH = 4_096  # units in one hidden layer
+MAX_LAYERS = 8  # hidden layers before the code
+MAX_CHANNELS = 256  # filters in one conv stage
+MAX_CONV_STAGES = 4
+MAX_PARAMETERS = int(os.environ.get("AEVIZ_MAX_PARAMETERS", 8_000_000))
+MAX_EPOCHS = 1_000
+MAX_BATCH = 65_536
 ACTIVE_THRESHOLD = 1e-3  # a code unit counts as active for a sample when |a| exceeds this
 
 # The one home of the defaults: the Train page, `aeviz train` and bench/bench_app.py all start from DEFAULT_DATASET,
@@ -21,6 +33,19 @@ ACTIVE_THRESHOLD = 1e-3  # a code unit counts as active for a sample when |a| ex
 # (5-NN accuracy 0.63 against 0.42; with 128,64 and lr 0.001 for 20 epochs it was 0.414 against 0.415, no lesson).
 # tests/test_cli.py keeps that margin.
 DEFAULT_DATASET = "mnist"
+
+
+def _whole(name: str, value, low: int, high: int) -> None:
+    """`value` must be a whole number (not a bool or a float) in [low, high]."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise AevizError(f"{name} must be a whole number, got {value!r}")
+    if not low <= value <= high:
+        raise AevizError(f"{name} must be between {low} and {high:,}, got {value:,}")
+
+
+def _finite(name: str, value, low: float = 0.0) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < low:
+        raise AevizError(f"{name} must be a finite number of at least {low:g}, got {value!r}")
 
 
 def _known_fields(cls, meta: dict, what: str) -> dict:
@@ -56,20 +81,67 @@ class ModelConfig:
     output_activation: str = "sigmoid"  # sigmoid for images in [0, 1], linear for standardised tables
 
     def __post_init__(self) -> None:
+        """Types and sizes are checked here, before any tensor exists: a config from a page, a flag or a checkpoint's
+        meta.json that would not fit the server's limits is refused with a message (never a 40 GB allocation)."""
         if self.arch not in ARCHS:
             raise AevizError(f"unknown family {self.arch!r}: choose one of {', '.join(ARCHS)}")
-        if not 1 <= self.latent_dim <= MAX_LATENT:
-            raise AevizError(f"latent size must be between 1 and {MAX_LATENT}, got {self.latent_dim}")
-        if self.n_features < 2:
-            raise AevizError("an autoencoder needs at least two input features")
-        if any(w < 1 for w in self.hidden) or any(c < 1 for c in self.conv_channels):
-            raise AevizError("hidden widths and channel counts must be positive")
+        _whole("the latent size", self.latent_dim, 1, MAX_LATENT)
+        _whole("the number of input features", self.n_features, 2, MAX_FEATURES)
+        for name, values, high, most in (
+            ("hidden widths", self.hidden, MAX_WIDTH, MAX_LAYERS),
+            ("conv channels", self.conv_channels, MAX_CHANNELS, MAX_CONV_STAGES),
+        ):
+            if not isinstance(values, tuple) or len(values) > most:
+                raise AevizError(f"{name} must be a list of at most {most} numbers, got {values!r}")
+            for value in values:
+                _whole(name, value, 1, high)
+        if not self.conv_channels:
+            raise AevizError("the conv family needs at least one channel count")
         if self.arch == "conv" and self.image_shape is None:
             raise AevizError("the convolutional family needs image data (choose mnist, digits or an image file)")
-        if self.image_shape is not None and self.image_shape[0] * self.image_shape[1] != self.n_features:
-            raise AevizError(f"image shape {self.image_shape} does not hold {self.n_features} features")
+        if self.image_shape is not None:
+            if not isinstance(self.image_shape, tuple) or len(self.image_shape) != 2:
+                raise AevizError(f"the image shape must be (height, width), got {self.image_shape!r}")
+            for side in self.image_shape:
+                _whole("an image side", side, 1, MAX_FEATURES)
+            if self.image_shape[0] * self.image_shape[1] != self.n_features:
+                raise AevizError(f"image shape {self.image_shape} does not hold {self.n_features} features")
         if self.code_activation not in ACTIVATIONS or self.output_activation not in ACTIVATIONS:
             raise AevizError(f"activations must be one of {', '.join(ACTIVATIONS)}")
+        if self.n_parameters > MAX_PARAMETERS:
+            raise AevizError(
+                f"this model would have {self.n_parameters:,} parameters, more than this server's limit of "
+                f"{MAX_PARAMETERS:,}: choose smaller hidden widths or a smaller code"
+            )
+
+    @property
+    def n_parameters(self) -> int:
+        """How many weights and biases `aeviz.models.Autoencoder(self)` has, counted without building it."""
+        dense = lambda a, b: a * b + b  # noqa: E731 - a Linear layer's weights and biases
+        conv = lambda a, b: a * b * 9 + b  # noqa: E731 - a 3×3 Conv2d's
+        if self.arch == "conv":
+            channels = [1, *self.conv_channels]
+            height, width = self.image_shape
+            for _ in self.conv_channels:  # 2×2 max-pooling with ceil mode
+                height, width = -(-height // 2), -(-width // 2)
+            flat = channels[-1] * height * width
+            back = list(self.conv_channels[::-1])
+            encoder = sum(conv(a, b) for a, b in zip(channels, channels[1:], strict=False)) + dense(flat, self.latent_dim)
+            decoder = dense(self.latent_dim, flat) + sum(
+                conv(a, b) for a, b in zip([back[0], *back[:-1]], back, strict=True)
+            )
+            return encoder + decoder + conv(back[-1], 1)
+        hidden = [] if self.arch == "vanilla" else list(self.hidden)
+        if self.arch == "vae":
+            widths = [self.n_features, *hidden]
+            encoder = sum(dense(a, b) for a, b in zip(widths, widths[1:], strict=False)) + dense(
+                widths[-1], 2 * self.latent_dim
+            )
+        else:
+            widths = [self.n_features, *hidden, self.latent_dim]
+            encoder = sum(dense(a, b) for a, b in zip(widths, widths[1:], strict=False))
+        back = [self.latent_dim, *hidden[::-1], self.n_features]
+        return encoder + sum(dense(a, b) for a, b in zip(back, back[1:], strict=False))
 
     @classmethod
     def for_data(
@@ -113,14 +185,16 @@ class TrainConfig:
     seed: int = 0  # shuffling, noise and VAE sampling
 
     def __post_init__(self) -> None:
-        if self.epochs < 1 or self.batch_size < 1:
-            raise AevizError("epochs and batch size must be at least 1")
-        if not (self.lr > 0 and math.isfinite(self.lr)):
-            raise AevizError(f"the learning rate must be a positive number, got {self.lr}")
-        if self.l1 < 0 or self.noise_std < 0 or self.beta < 0:
-            raise AevizError("λ, noise and β cannot be negative")
-        if not 0 <= self.mask_prob < 1:
-            raise AevizError(f"the masking probability must be in [0, 1), got {self.mask_prob}")
+        _whole("the number of epochs", self.epochs, 1, MAX_EPOCHS)
+        _whole("the batch size", self.batch_size, 1, MAX_BATCH)
+        _whole("the seed", self.seed, 0, 2**63 - 1)
+        if isinstance(self.lr, bool) or not isinstance(self.lr, (int, float)) or not (0 < self.lr <= 10):
+            raise AevizError(f"the learning rate must be a positive number up to 10, got {self.lr!r}")
+        _finite("λ (the L1 penalty)", self.l1)
+        _finite("the noise σ", self.noise_std)
+        _finite("β", self.beta)
+        if isinstance(self.mask_prob, bool) or not isinstance(self.mask_prob, (int, float)) or not 0 <= self.mask_prob < 1:
+            raise AevizError(f"the masking probability must be in [0, 1), got {self.mask_prob!r}")
         if self.loss not in ("mse", "bce"):
             raise AevizError(f"unknown loss {self.loss!r}: use mse or bce")
 

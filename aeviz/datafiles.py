@@ -10,18 +10,34 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import zipfile
+import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
 from aeviz.errors import DataError
 from aeviz.imagefiles import folder_images, idx_labels_beside, images_to_raw, read_idx, zip_images
-from aeviz.rawdata import MAX_BYTES, MAX_FEATURES, MAX_ROWS, RawData, array_to_raw, decompress, encode_labels, is_number
+from aeviz.rawdata import (
+    MAX_BYTES,
+    MAX_FEATURES,
+    MAX_ROWS,
+    MAX_VALUES,
+    RawData,
+    array_to_raw,
+    check_size,
+    decompress,
+    encode_labels,
+    is_number,
+    read_some,
+)
 
 __all__ = ["RawData", "read_bytes", "read_csv", "read_file"]
 
 LABEL_COLUMN_NAMES = ("label", "labels", "target", "class", "y", "digit")
+NPY_HEADER_BYTES = 10_000  # NumPy's own default bound on a .npy header
 
 
 def read_file(path: str | Path, *, image_size: int = 28, label_column: str | int | None = None) -> RawData:
@@ -55,9 +71,9 @@ def read_bytes(
         raise DataError(f"{filename} is larger than the limit of {MAX_BYTES // 2**20} MB")
     name = filename.lower().removesuffix(".gz")
     if name.endswith((".csv", ".txt")):
-        return read_csv(decompress(payload), filename, label_column=label_column)
+        return read_csv(decompress(payload, filename), filename, label_column=label_column)
     if name.endswith(".npy"):
-        return array_to_raw(_load_npy(payload, filename), None, filename)
+        return array_to_raw(read_npy(io.BytesIO(payload), filename), None, filename)
     if name.endswith(".npz"):
         return _read_npz(payload, filename)
     if name.endswith(".zip"):
@@ -74,47 +90,57 @@ def read_csv(payload: bytes, filename: str = "the CSV file", *, label_column: st
     """Parse a numeric CSV with an optional header and an optional label column.
 
     The label column is `label_column` (a header name or a 0-based index), else a header named like `label`/`target`.
+    Rows are parsed as they are read, and the row and value limits apply as they stream (a 50-million-row file stops
+    at row 70,001, not after it has been held in memory).
     """
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(payload), encoding="utf-8-sig", newline=""))
     try:
-        text = payload.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{filename} is not UTF-8 text (byte {exc.start} cannot be decoded)") from None
-    rows = [(n, row) for n, row in enumerate(csv.reader(io.StringIO(text)), start=1) if any(c.strip() for c in row)]
-    if not rows:
+        return _parse_csv(reader, filename, label_column)
+    except UnicodeDecodeError:
+        raise DataError(f"{filename} is not UTF-8 text (near row {reader.line_num + 1})") from None
+    except csv.Error as exc:
+        problem = f"a value longer than {csv.field_size_limit():,} characters" if "field limit" in str(exc) else str(exc)
+        raise DataError(f"{filename}, row {reader.line_num}: {problem}") from None
+
+
+def _parse_csv(reader, filename: str, label_column: str | int | None) -> RawData:
+    rows = ((reader.line_num, row) for row in reader if any(c.strip() for c in row))
+    first = next(rows, None)
+    if first is None:
         raise DataError(f"{filename} is empty")
-    header = None
-    if any(not is_number(cell) for cell in rows[0][1]):
-        header = [c.strip() for c in rows[0][1]]
-        rows = rows[1:]
-        if not rows:
-            raise DataError(f"{filename} has a header but no data rows")
-    n_columns = len(header) if header else len(rows[0][1])
+    header = [c.strip() for c in first[1]] if any(not is_number(cell) for cell in first[1]) else None
+    n_columns = len(first[1])
+    if n_columns == 1 and ";" in first[1][0]:
+        raise DataError(f"{filename} is separated by ';', not by commas: save it as comma-separated values")
     label_index = _label_index(header, n_columns, label_column, filename)
-    if len(rows) > MAX_ROWS:
-        raise DataError(f"{filename} has {len(rows)} rows, more than the limit of {MAX_ROWS}")
-    if n_columns - (label_index is not None) < 2:
+    n_features = n_columns - (label_index is not None)
+    if n_features < 2:
         raise DataError(f"{filename} has only one column of features: an autoencoder needs at least two")
-    if n_columns - (label_index is not None) > MAX_FEATURES:
-        raise DataError(f"{filename} has {n_columns} columns, more than the limit of {MAX_FEATURES}")
+    if n_features > MAX_FEATURES:
+        raise DataError(f"{filename} has {n_columns:,} columns, more than the limit of {MAX_FEATURES:,}")
     names = header or [str(j + 1) for j in range(n_columns)]
-    X = np.empty((len(rows), n_columns - (label_index is not None)), dtype=np.float32)
-    raw_labels = []
-    for i, (line, row) in enumerate(rows):
+    X, raw_labels = [], []
+    for line, row in rows if header else _chain(first, rows):
+        if len(X) == MAX_ROWS:  # stop reading here: the rest of the file is never parsed
+            raise DataError(f"{filename} has more than {MAX_ROWS:,} rows, the limit")
+        if (len(X) + 1) * n_features > MAX_VALUES:
+            raise DataError(f"{filename} has more than {MAX_VALUES:,} values (rows × features), the limit")
         if len(row) != n_columns:
             raise DataError(f"{filename}, row {line}: {len(row)} values, expected {n_columns}")
         if label_index is not None:
             raw_labels.append(row[label_index].strip())
             row = row[:label_index] + row[label_index + 1 :]
-        try:
-            X[i] = row
-        except ValueError:
-            X[i] = _parse_row(row, line, names, label_index, filename)
-        if not np.isfinite(X[i]).all():
-            j = int(np.flatnonzero(~np.isfinite(X[i]))[0])
-            raise DataError(f"{filename}, row {line}: NaN or inf in column {_column_name(names, j, label_index)}")
+        X.append(_parse_row(row, line, names, label_index, filename))
+    if not X:
+        raise DataError(f"{filename} has a header but no data rows")
     y, kind, class_names = encode_labels(raw_labels) if label_index is not None else (None, "none", ())
     label_name = names[label_index] if header and label_index is not None else "label"
-    return RawData(X, y, None, kind, label_name, class_names)
+    return RawData(np.stack(X), y, None, kind, label_name, class_names)
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
 
 
 def _label_index(header: list[str] | None, n_columns: int, label_column: str | int | None, filename: str) -> int | None:
@@ -138,46 +164,79 @@ def _column_name(names: list[str], j: int, label_index: int | None) -> str:
     return repr(names[j])
 
 
-def _parse_row(row: list[str], line: int, names: list[str], label_index: int | None, filename: str) -> list[float]:
-    values = []
-    for j, cell in enumerate(row):
-        try:
-            values.append(float(cell))
-        except ValueError:
-            column = _column_name(names, j, label_index)
-            raise DataError(f"{filename}, row {line}, column {column}: {cell.strip()[:20]!r} is not a number") from None
+def _parse_row(row: list[str], line: int, names: list[str], label_index: int | None, filename: str) -> np.ndarray:
+    """One row of features as float32, or a message naming the row and the column of the first bad value."""
+    try:
+        values = np.asarray(row, dtype=np.float32)
+    except ValueError:
+        for j, cell in enumerate(row):
+            if not is_number(cell):
+                column = _column_name(names, j, label_index)
+                raise DataError(f"{filename}, row {line}, column {column}: {cell.strip()[:20]!r} is not a number") from None
+        raise
+    if not np.isfinite(values).all():
+        j = int(np.flatnonzero(~np.isfinite(values))[0])
+        raise DataError(f"{filename}, row {line}: NaN or inf in column {_column_name(names, j, label_index)}")
     return values
 
 
 # --- NumPy files ---------------------------------------------------------------------------------------------------
 
 
-def _load_npy(payload: bytes, filename: str) -> np.ndarray:
+def _npy_header(stream: BinaryIO, where: str) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """(shape, fortran order, dtype) from a .npy header, read with NumPy's format helpers before any data."""
+    fmt = np.lib.format
     try:
-        return np.load(io.BytesIO(payload), allow_pickle=False)
-    except ValueError as exc:
-        if "pickle" in str(exc).lower():
-            raise DataError(f"{filename} holds Python objects (a pickle); aeviz only reads numeric arrays") from None
-        raise DataError(f"{filename} is not a valid .npy file ({exc})") from None
-    except (OSError, EOFError) as exc:
-        raise DataError(f"{filename} is not a valid .npy file ({exc})") from None
+        version = fmt.read_magic(stream)
+        if version == (1, 0):
+            return fmt.read_array_header_1_0(stream, max_header_size=NPY_HEADER_BYTES)
+        if version == (2, 0):
+            return fmt.read_array_header_2_0(stream, max_header_size=NPY_HEADER_BYTES)
+    except (ValueError, OSError, EOFError, SyntaxError) as exc:
+        raise DataError(f"{where} is not a valid .npy file ({str(exc)[:120]})") from None
+    raise DataError(f"{where} uses .npy format version {version[0]}.{version[1]}, which aeviz does not read")
+
+
+def read_npy(stream: BinaryIO, where: str, labels: bool = False) -> np.ndarray:
+    """One array from a .npy stream. Its header is checked against the limits (and for Python objects, which would be a
+    pickle) before the data are read, so a tiny file that declares 20 billion values is refused at once.
+
+    labels: a 1-D array of one label per row is expected instead of (rows, features) or (rows, height, width).
+    """
+    shape, fortran, dtype = _npy_header(stream, where)
+    if dtype.hasobject:
+        raise DataError(f"{where} holds Python objects (a pickle); aeviz only reads numeric arrays")
+    if dtype.kind not in "biuf" or dtype.itemsize > 8:
+        raise DataError(f"{where} has dtype {dtype}; aeviz needs numbers")
+    if labels:
+        if len(shape) != 1 or not 0 < shape[0] <= MAX_ROWS:
+            raise DataError(f"{where} has shape {shape}; expected one label per row (at most {MAX_ROWS:,})")
+    elif len(shape) not in (2, 3):
+        raise DataError(f"{where} has shape {shape}; expected (samples, features) or (samples, height, width)")
+    else:
+        check_size(shape[0], math.prod(shape[1:]), where)
+    n_bytes = math.prod(shape) * dtype.itemsize
+    data = read_some(stream, n_bytes, where)
+    if len(data) != n_bytes:
+        raise DataError(f"{where} is truncated: its header declares {n_bytes:,} bytes of data, it holds {len(data):,}")
+    return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
 
 
 def _read_npz(payload: bytes, filename: str) -> RawData:
+    """X (and y) from a .npz: each member's header is checked before it is inflated; pickled members are refused."""
     try:
-        archive = np.load(io.BytesIO(payload), allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            arrays = {i.filename.removesuffix(".npy"): i for i in archive.infolist() if i.filename.endswith(".npy")}
+            x_key = next((k for k in ("X", "x", "data", "images", "features") if k in arrays), next(iter(arrays), None))
+            y_key = next((k for k in ("y", "labels", "label", "target", "targets") if k in arrays), None)
+            if x_key is None:
+                raise DataError(f"{filename} holds no arrays")
+            with archive.open(arrays[x_key]) as stream:
+                X = read_npy(stream, f"{filename}[{x_key}]")
+            y = None
+            if y_key is not None and y_key != x_key:
+                with archive.open(arrays[y_key]) as stream:
+                    y = read_npy(stream, f"{filename}[{y_key}]", labels=True)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
         raise DataError(f"{filename} is not a valid .npz file ({exc})") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise DataError(f"{filename} is a .npy file, not .npz; rename it")
-    with archive:
-        keys = list(archive.files)
-        x_key = next((k for k in ("X", "x", "data", "images", "features") if k in keys), keys[0] if keys else None)
-        y_key = next((k for k in ("y", "labels", "label", "target", "targets") if k in keys), None)
-        if x_key is None:
-            raise DataError(f"{filename} holds no arrays")
-        try:
-            X, y = archive[x_key], archive[y_key] if y_key else None
-        except ValueError:
-            raise DataError(f"{filename} holds Python objects (a pickle); aeviz only reads numeric arrays") from None
     return array_to_raw(X, y, f"{filename}[{x_key}]")

@@ -7,6 +7,7 @@ of the zip) at fault. Images are decoded by Pillow, checked for format and size 
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from pathlib import Path
 
@@ -21,40 +22,55 @@ from aeviz.rawdata import (
     MAX_ROWS,
     RawData,
     array_to_raw,
-    decompress,
+    check_size,
     encode_labels,
+    open_stream,
+    read_some,
 )
+
+# Pillow's own guard against decompression bombs, set to aeviz's limit: a larger image is refused from its header.
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 # --- IDX (MNIST format) ----------------------------------------------------------------------------------------------
 
 _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
-def parse_idx(payload: bytes, filename: str = "the IDX file") -> np.ndarray:
-    """Decode one IDX file (optionally gzip-compressed) into an array of its declared shape."""
-    payload = decompress(payload)
-    magic = payload[:4]
-    if len(magic) < 4 or magic[:2] != b"\0\0" or magic[2] not in _IDX_TYPES or not 1 <= magic[3] <= 4:
-        raise DataError(
-            f"{filename} is not an IDX file: wrong magic number 0x{magic.hex():0>8} (expected 0x00000803 for images, "
-            "0x00000801 for labels)"
-        )
-    ndim = magic[3]
-    if len(payload) < 4 + 4 * ndim:
-        raise DataError(f"{filename} is truncated: its header is incomplete")
-    shape = tuple(int.from_bytes(payload[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    dtype = np.dtype(_IDX_TYPES[magic[2]])
-    body = payload[4 + 4 * ndim :]
-    expected = int(np.prod(shape)) * dtype.itemsize
-    if len(body) != expected:
-        raise DataError(f"{filename} declares shape {shape} ({expected} bytes of data) but holds {len(body)} bytes")
+def parse_idx(payload: bytes, filename: str = "the IDX file", labels: bool = False) -> np.ndarray:
+    """Decode one IDX file (optionally gzip-compressed) into an array of its declared shape.
+
+    The header is read and checked against the limits first; only then is the body inflated, and never more of it than
+    the header declares (a small gzip that inflates to gigabytes stops there).
+    """
+    with open_stream(payload) as stream:
+        head = read_some(stream, 4, filename)
+        if len(head) < 4 or head[:2] != b"\0\0" or head[2] not in _IDX_TYPES or not 1 <= head[3] <= 4:
+            raise DataError(
+                f"{filename} is not an IDX file: wrong magic number 0x{head.hex():0>8} (expected 0x00000803 for "
+                "images, 0x00000801 for labels)"
+            )
+        ndim = head[3]
+        dims = read_some(stream, 4 * ndim, filename)
+        if len(dims) < 4 * ndim:
+            raise DataError(f"{filename} is truncated: its header is incomplete")
+        shape = tuple(int.from_bytes(dims[4 * i : 4 * i + 4], "big") for i in range(ndim))
+        if labels or ndim == 1:
+            if not 0 < shape[0] <= MAX_ROWS:
+                raise DataError(f"{filename} declares {shape[0]:,} labels; the limit is {MAX_ROWS:,}")
+        else:
+            check_size(shape[0], math.prod(shape[1:]), filename)
+        dtype = np.dtype(_IDX_TYPES[head[2]])
+        expected = math.prod(shape) * dtype.itemsize
+        body = read_some(stream, expected, filename)
+        if len(body) != expected or read_some(stream, 1, filename):
+            raise DataError(f"{filename} declares shape {shape} ({expected:,} bytes of data) but holds a different amount")
     return np.frombuffer(body, dtype=dtype).reshape(shape)
 
 
 def read_idx(payload: bytes, labels: bytes | None = None, filename: str = "the IDX file") -> RawData:
     """Images (or rows) from an IDX file, with labels from a second IDX file when given."""
     X = parse_idx(payload, filename)
-    y = parse_idx(labels, "the labels file") if labels is not None else None
+    y = parse_idx(labels, "the labels file", labels=True) if labels is not None else None
     if X.ndim == 1:
         raise DataError(f"{filename} holds labels, not images; choose the images file (e.g. train-images-idx3-ubyte)")
     return array_to_raw(X, y, filename)

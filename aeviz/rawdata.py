@@ -7,16 +7,21 @@ MNIST-format IDX), which both build on it.
 from __future__ import annotations
 
 import gzip
+import io
+import zlib
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 
+from aeviz.configs import MAX_FEATURES
 from aeviz.errors import DataError
 
-MAX_BYTES = 200 * 2**20  # largest file (or unpacked zip) read; the full MNIST training IDX is 47 MB
+MAX_BYTES = 200 * 2**20  # largest file read, counted after decompression; the full MNIST training IDX is 47 MB
 MAX_ROWS = 70_000  # the full MNIST (60,000 + 10,000) fits
-MAX_FEATURES = 4_096  # 64 x 64 pixels
+MAX_VALUES = 60_000_000  # rows × features (240 MB as float32): the full MNIST's 70,000 × 784 fits
 MAX_IMAGE_PIXELS = 4_000 * 4_000  # one image in a zip, before resizing
+MAX_UPLOAD_PIXELS = 250_000_000  # all images of one zip or folder together, counted from their headers before decoding
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,13 +40,35 @@ class RawData:
     class_names: tuple[str, ...] = ()  # display name of each class index
 
 
-def decompress(payload: bytes) -> bytes:
-    if payload[:2] == b"\x1f\x8b":
-        try:
-            return gzip.decompress(payload)
-        except (OSError, EOFError) as exc:
-            raise DataError(f"the gzip file is damaged ({exc})") from None
-    return payload
+def open_stream(payload: bytes) -> BinaryIO:
+    """The payload as a stream, decompressed as it is read when it is gzip (nothing is inflated up front)."""
+    stream = io.BytesIO(payload)
+    return gzip.GzipFile(fileobj=stream) if payload[:2] == b"\x1f\x8b" else stream
+
+
+def read_some(stream: BinaryIO, n_bytes: int, where: str) -> bytes:
+    """The next `n_bytes` of the stream (fewer at its end); damaged compressed data is a DataError."""
+    try:
+        return stream.read(n_bytes)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DataError(f"{where}: the compressed data is damaged ({exc})") from None
+
+
+def read_limited(stream: BinaryIO, where: str, limit: int = MAX_BYTES) -> bytes:
+    """The rest of the stream, if it holds at most `limit` bytes; otherwise refused after reading limit + 1 bytes."""
+    data = read_some(stream, limit + 1, where)
+    if len(data) > limit:
+        raise DataError(f"{where} unpacks to more than the limit of {limit // 2**20} MB")
+    return data
+
+
+def decompress(payload: bytes, where: str) -> bytes:
+    """The payload, inflated when it is gzip, within MAX_BYTES counted after decompression (a small "gzip bomb" stops
+    at the limit instead of filling the server's memory)."""
+    if payload[:2] != b"\x1f\x8b":
+        return payload
+    with open_stream(payload) as stream:
+        return read_limited(stream, where)
 
 
 def is_number(cell: str) -> bool:
@@ -92,14 +119,19 @@ def array_to_raw(X: np.ndarray, y: np.ndarray | None, where: str) -> RawData:
 
 
 def check_size(n_samples: int, n_features: int, where: str) -> None:
+    """Rows and features within the limits; readers call it from a file's header, before they allocate."""
     if n_samples == 0:
         raise DataError(f"{where} is empty")
     if n_samples > MAX_ROWS:
-        raise DataError(f"{where} has {n_samples} rows, more than the limit of {MAX_ROWS}")
+        raise DataError(f"{where} has {n_samples:,} rows, more than the limit of {MAX_ROWS:,}")
     if n_features < 2:
         raise DataError(f"{where} has only one feature: an autoencoder needs at least two")
     if n_features > MAX_FEATURES:
-        raise DataError(f"{where} has {n_features} features, more than the limit of {MAX_FEATURES}")
+        raise DataError(f"{where} has {n_features:,} features, more than the limit of {MAX_FEATURES:,}")
+    if n_samples * n_features > MAX_VALUES:
+        raise DataError(
+            f"{where} has {n_samples:,} rows of {n_features:,} values, more than the limit of {MAX_VALUES:,} values"
+        )
 
 
 def _to_unit_range(flat: np.ndarray, dtype: np.dtype, where: str) -> np.ndarray:
