@@ -128,22 +128,43 @@ def weights_bytes(model: Autoencoder) -> bytes:
     return save_safetensors(tensors, metadata={"format": FORMAT})
 
 
-def save_checkpoint(checkpoint: Checkpoint, name: str, root: str | Path | None = None) -> Path:
-    """Write the checkpoint to root/name, replacing an older one of that name, and return the folder.
+def is_checkpoint(path: Path) -> bool:
+    """A folder holding exactly an aeviz checkpoint's two files, its meta.json in our format (safe to replace)."""
+    if path.is_symlink() or not path.is_dir():
+        return False
+    if sorted(p.name for p in path.iterdir()) != sorted((META, WEIGHTS)):
+        return False
+    try:
+        _read_meta((path / META).read_bytes(), path.name)
+    except (CheckpointError, OSError):
+        return False
+    return True
 
+
+def save_checkpoint(checkpoint: Checkpoint, name: str, root: str | Path | None = None, overwrite: bool = False) -> Path:
+    """Write the checkpoint to root/name and return the folder.
+
+    Nothing a user made is ever clobbered: a file, or a folder that is not an aeviz checkpoint, at root/name is refused
+    untouched; an existing checkpoint is replaced only with `overwrite` (the CLI's --force, the page's confirmation).
     Both files are written into a hidden temporary folder that is then renamed into place, so a reader never sees a
     half-written checkpoint.
     """
     root = Path(root) if root is not None else default_root()
-    root.mkdir(parents=True, exist_ok=True)
     path = checkpoint_path(root, name)
+    if path.exists() or path.is_symlink():
+        if not is_checkpoint(path):
+            kind = "a folder that is not an aeviz checkpoint" if path.is_dir() else "a file"
+            raise CheckpointError(f"{path} is {kind}; aeviz will not replace it: choose another name")
+        if not overwrite:
+            raise CheckpointError(f"a checkpoint named {name!r} exists already in {root}; replace it on purpose (--force)")
+    root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{name}.", suffix=".tmp"))
     try:
         (tmp / WEIGHTS).write_bytes(weights_bytes(checkpoint.model))
         (tmp / META).write_text(json.dumps(_meta(checkpoint), indent=1))
         if path.exists():
-            old = tmp.with_suffix(".old")
-            os.replace(path, old)
+            old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{name}.", suffix=".old"))
+            os.replace(path, old / name)
             os.replace(tmp, path)
             shutil.rmtree(old)
         else:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from aeviz.checkpoints import checkpoint_path, load_checkpoint, save_checkpoint
+from aeviz.checkpoints import checkpoint_path, is_checkpoint, load_checkpoint, save_checkpoint
 from aeviz.configs import DEFAULT_DATASET, parse_widths
 from aeviz.data import list_datasets, load_dataset
-from aeviz.errors import AevizError
+from aeviz.errors import AevizError, CheckpointError
 from aeviz.evaluation import evaluate_model
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.pretrain import RECIPES, pretrain
@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--batch-size", type=int, default=TRAIN.batch_size)
     t.add_argument("--lr", type=float, default=TRAIN.lr, help="Adam's learning rate")
     t.add_argument("--seed", type=int, default=TRAIN.seed)
-    t.add_argument("--out", required=True, help="checkpoint folder to write, e.g. checkpoints/my-model")
+    t.add_argument("--out", required=True, help="checkpoint folder to write, e.g. my-models/digits-demo")
+    t.add_argument("--force", action="store_true", help="replace an existing checkpoint of that name (never other files)")
 
     e = commands.add_parser("eval", help="validation figures of a checkpoint, next to PCA")
     e.add_argument("dir", help="checkpoint folder")
@@ -64,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("pretrain", help="regenerate the shipped checkpoints")
     p.add_argument("--out", default="checkpoints", help="folder for the checkpoints")
     return parser
+
+
+def _check_out(path: Path, force: bool) -> None:
+    """--out may name a new folder, or an existing checkpoint with --force; anything else of the user's is refused."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    if not is_checkpoint(path):
+        kind = "a folder that is not an aeviz checkpoint" if path.is_dir() else "a file"
+        raise CheckpointError(f"--out {path} is {kind}; aeviz will not replace it: choose a new folder name")
+    if not force:
+        raise CheckpointError(f"--out {path} is an existing checkpoint; add --force to replace it")
 
 
 def _split_dir(text: str) -> tuple[Path, str]:
@@ -84,6 +96,7 @@ def _progress(steps, bar: tqdm):
 
 def _train(args: argparse.Namespace) -> None:
     root, name = _split_dir(args.out)
+    _check_out(root / name, args.force)  # before training: a refusal after minutes of training would waste them
     data = load_dataset(args.dataset, seed=args.seed)
     model_config = ModelConfig.for_data(data.n_features, data.image_shape, args.arch, args.latent, hidden=args.hidden)
     train_config = TrainConfig(
@@ -102,7 +115,7 @@ def _train(args: argparse.Namespace) -> None:
     with tqdm(total=args.epochs, unit="epoch", file=sys.stdout) as bar:
         _, checkpoint = run_to_end(_progress(fit(data, model_config, train_config, data_seed=args.seed), bar))
     checkpoint.dataset = str(args.dataset)  # a path, so that `aeviz eval` finds the user's file again
-    path = save_checkpoint(checkpoint, name, root)
+    path = save_checkpoint(checkpoint, name, root, overwrite=args.force)
     print(f"saved {path}  val_mse {checkpoint.metrics['val_mse']:.4f}  (PCA: {checkpoint.metrics['pca_val_mse']:.4f})")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from aeviz.rawdata import (
     MAX_FEATURES,
     MAX_IMAGE_PIXELS,
     MAX_ROWS,
+    MAX_UPLOAD_PIXELS,
     RawData,
     array_to_raw,
     check_size,
@@ -115,28 +117,58 @@ def folder_images(folder: Path) -> list[tuple[str, bytes]]:
     return [(p.relative_to(folder).as_posix(), p.read_bytes()) for p in files]
 
 
-def _decode_image(name: str, data: bytes, size: int, where: str) -> np.ndarray:
+def _open_image(name: str, data: bytes, where: str) -> Image.Image:
+    """A PNG or JPEG opened lazily (its header only) and checked against the pixel limit before anything is decoded."""
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            if img.format not in ("PNG", "JPEG"):
-                raise DataError(f"{name} in {where} is {img.format}, not a PNG or JPEG image")
-            if img.width * img.height > MAX_IMAGE_PIXELS:
-                raise DataError(f"{name} in {where} is {img.width}×{img.height} pixels, too large")
-            gray = img.convert("L").resize((size, size), Image.Resampling.BILINEAR)
-            return np.asarray(gray, dtype=np.float32).reshape(-1) / 255.0
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        if isinstance(exc, DataError):
-            raise
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise DataError(f"{name} in {where} has more than {MAX_IMAGE_PIXELS:,} pixels, the limit per image") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise DataError(f"{name} in {where} is not an image (PNG or JPEG)") from None
+    if img.format not in ("PNG", "JPEG"):
+        raise DataError(f"{name} in {where} is {img.format}, not a PNG or JPEG image")
+    if img.width * img.height > MAX_IMAGE_PIXELS:
+        raise DataError(f"{name} in {where} is {img.width}×{img.height} pixels, more than the limit of {MAX_IMAGE_PIXELS:,}")
+    return img
+
+
+def _grayscale(img: Image.Image) -> Image.Image:
+    """One channel of floats in [0, 1] ("F" mode); 16-bit and 32-bit images keep their range (not clipped to white)."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        values = np.asarray(img, dtype=np.float32)
+        top = 65535.0 if img.mode.startswith("I;16") or values.max() <= 65535 else float(values.max())
+        return Image.fromarray(values / top, mode="F")
+    return Image.fromarray(np.asarray(img.convert("L"), dtype=np.float32) / 255.0, mode="F")
+
+
+def _decode_image(name: str, img: Image.Image, size: int, where: str) -> np.ndarray:
+    try:
+        with img:
+            if img.format == "JPEG":
+                img.draft("L", (size * 4, size * 4))  # decode a large JPEG at a reduced scale: less memory and time
+            gray = _grayscale(img).resize((size, size), Image.Resampling.BILINEAR)
+            return np.clip(np.asarray(gray, dtype=np.float32), 0.0, 1.0).reshape(-1)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise DataError(f"{name} in {where} is damaged (it could not be decoded)") from None
 
 
 def images_to_raw(files: list[tuple[str, bytes]], size: int, where: str) -> RawData:
-    """Grayscale images resized to size×size; labelled by their folder when they sit in two or more folders."""
+    """Grayscale images resized to size×size; labelled by their folder when they sit in two or more folders.
+
+    All headers are read first: the images of one upload may hold MAX_UPLOAD_PIXELS in all, so a zip of a thousand
+    huge images is refused before any is decoded.
+    """
     if not files:
         raise DataError(f"{where} holds no images")
     if not 2 <= size <= int(MAX_FEATURES**0.5):
         raise DataError(f"image size {size} must be between 2 and {int(MAX_FEATURES**0.5)}")
-    X = np.stack([_decode_image(name, data, size, where) for name, data in files])
+    images = [_open_image(name, data, where) for name, data in files]
+    pixels = sum(img.width * img.height for img in images)
+    if pixels > MAX_UPLOAD_PIXELS:
+        raise DataError(f"{where}: its images hold {pixels:,} pixels in all, more than the limit of {MAX_UPLOAD_PIXELS:,}")
+    X = np.stack([_decode_image(name, img, size, where) for (name, _), img in zip(files, images, strict=True)])
     folders = [name.rsplit("/", 2)[-2] if "/" in name else "" for name, _ in files]
     if "" in folders or len(set(folders)) < 2:
         return RawData(X, None, (size, size))

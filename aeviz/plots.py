@@ -13,28 +13,38 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from aeviz.configs import ModelConfig
+from aeviz.text import plotly_text
 
 CLASS_COLORS = qualitative.D3
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 
 
 def _scatter_traces(coords: np.ndarray, labels, label_kind: str, class_names: Sequence[str], label_name: str, size):
+    """Traces of a latent scatter. Class names and the label's name come from the user's file: they reach Plotly's
+    HTML only through `plotly_text`, and the hover label takes them as data, never inside its template."""
     three_d = coords.shape[1] == 3
     Trace = go.Scatter3d if three_d else go.Scatter  # SVG: at most ~1,000 points are shown, and clicks pick reliably
     rows = np.arange(len(coords))
-    hover = f"row %{{customdata}}<br>{label_name} %{{text}}<extra></extra>"
+    label_name = plotly_text(label_name)
+    names = [plotly_text(name) for name in class_names]
+
+    def shown(value) -> str:
+        if label_kind == "class" and int(value) < len(names):
+            return names[int(value)]
+        return f"{value:.3g}" if isinstance(value, float | np.floating) else str(value)
 
     def trace(mask, **kw):
         xyz = {"x": coords[mask, 0], "y": coords[mask, 1]}
         if three_d:
             xyz["z"] = coords[mask, 2]
-        text = [str(v) for v in (labels[mask] if labels is not None else rows[mask])]
+        text = [f"{label_name} {shown(v)}" for v in labels[mask]] if labels is not None else None
+        hover = "row %{customdata}<br>%{text}<extra></extra>" if text else "row %{customdata}<extra></extra>"
         return Trace(**xyz, mode="markers", customdata=rows[mask], text=text, hovertemplate=hover, **kw)
 
     if label_kind == "class" and labels is not None:
         traces = []
         for k in np.unique(labels):
-            name = class_names[k] if k < len(class_names) else str(k)
+            name = names[k] if k < len(names) else str(k)
             color = CLASS_COLORS[int(k) % len(CLASS_COLORS)]
             traces.append(trace(labels == k, name=name, marker={"size": size, "color": color, "opacity": 0.8}))
         return traces
@@ -61,6 +71,7 @@ def latent_scatter_fig(
     `meta` goes to layout.meta, where the browser's hover-image component finds the charts it should follow.
     """
     size = 6 if coords.shape[1] == 2 else 3
+    axis_titles = tuple(plotly_text(t) for t in axis_titles)  # a 1-D code is drawn against the label's name
     fig = go.Figure(_scatter_traces(coords, labels, label_kind, class_names, label_name, size))
     if highlight is not None and coords.shape[1] == 2:
         x, y = coords[highlight]
@@ -76,7 +87,11 @@ def latent_scatter_fig(
             )
         )
     fig.update_layout(
-        title=title, margin=MARGIN, height=460, legend={"itemsizing": "constant", "title": label_name}, meta=meta
+        title=title,
+        margin=MARGIN,
+        height=460,
+        legend={"itemsizing": "constant", "title": plotly_text(label_name)},
+        meta=meta,
     )
     if coords.shape[1] == 3:
         fig.update_layout(

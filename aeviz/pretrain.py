@@ -60,6 +60,6 @@ def pretrain(out: str | Path, report: Callable[[str], None] = lambda line: None)
     paths = []
     for recipe in RECIPES:
         checkpoint = make(recipe)
-        paths.append(save_checkpoint(checkpoint, recipe.name, out))
+        paths.append(save_checkpoint(checkpoint, recipe.name, out, overwrite=True))  # regenerating is replacing
         report(f"{recipe.name}: val_mse {checkpoint.metrics['val_mse']:.4f}")
     return paths

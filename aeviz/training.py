@@ -16,7 +16,7 @@ import copy
 import math
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import TypeVar
 
@@ -115,11 +115,20 @@ def clean_losses(model: Autoencoder, X: np.ndarray, config: TrainConfig) -> tupl
     return tuple((sums / len(X)).tolist())
 
 
-def train(model: Autoencoder, data: Dataset, config: TrainConfig) -> Iterator[EpochMetrics]:
+BatchCallback = Callable[[int, int, int], None]  # (epoch, batches done, batches per epoch)
+
+
+def train(
+    model: Autoencoder, data: Dataset, config: TrainConfig, on_batch: BatchCallback | None = None
+) -> Iterator[EpochMetrics]:
     """Train `model` in place on `data.X_train`, yielding EpochMetrics after every epoch.
 
     The model is in eval mode and usable at every yield, so a caller may draw, stop, or keep it. Same seed, same machine:
     bit-identical weights. A non-finite loss restores the last finite weights and raises TrainingError.
+
+    on_batch is called after every optimiser step. A page uses it to give Streamlit a chance to stop the run within an
+    epoch (an epoch of a big model can take many seconds); whatever it raises ends training with the weights of the
+    last finished epoch, so the model always matches its history.
     """
     if data.n_features != model.config.n_features:
         raise AevizError(f"the model expects {model.config.n_features} features but {data.name} has {data.n_features}")
@@ -136,15 +145,23 @@ def train(model: Autoencoder, data: Dataset, config: TrainConfig) -> Iterator[Ep
         model.train()
         sums = torch.zeros(3, dtype=torch.float64, device=device)
         n_batches = 0
-        for idx in torch.randperm(len(X), generator=generator, device=device).split(config.batch_size):
-            x = X[idx]
-            x_in = corrupt(x, config.noise_std, config.mask_prob, generator) if denoising else x
-            loss, recon, penalty, _ = batch_loss(model, x_in, x, config, generator)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            sums += torch.stack([loss.detach(), recon.detach(), penalty.detach()]).double()
-            n_batches += 1
+        batches = torch.randperm(len(X), generator=generator, device=device).split(config.batch_size)
+        try:
+            for idx in batches:
+                x = X[idx]
+                x_in = corrupt(x, config.noise_std, config.mask_prob, generator) if denoising else x
+                loss, recon, penalty, _ = batch_loss(model, x_in, x, config, generator)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                sums += torch.stack([loss.detach(), recon.detach(), penalty.detach()]).double()
+                n_batches += 1
+                if on_batch is not None:
+                    on_batch(epoch, n_batches, len(batches))
+        except BaseException:  # stopped within the epoch (Stop in the app, Ctrl-C): back to the last finished epoch
+            model.load_state_dict(last_good)
+            model.eval()
+            raise
         train_loss, recon_loss, penalty = (sums / n_batches).tolist()
         val_loss, val_recon, active = clean_losses(model, data.X_val, config)
         if not all(map(math.isfinite, (train_loss, val_loss))):
@@ -158,7 +175,11 @@ def train(model: Autoencoder, data: Dataset, config: TrainConfig) -> Iterator[Ep
 
 
 def fit(
-    data: Dataset, model_config: ModelConfig, train_config: TrainConfig, data_seed: int = 0
+    data: Dataset,
+    model_config: ModelConfig,
+    train_config: TrainConfig,
+    data_seed: int = 0,
+    on_batch: BatchCallback | None = None,
 ) -> Iterator[tuple[EpochMetrics, Checkpoint]]:
     """Build a model and train it, yielding (metrics, checkpoint so far) after each epoch.
 
@@ -167,7 +188,7 @@ def fit(
     """
     model = build_model(model_config, seed=train_config.seed).to(default_device())
     checkpoint = Checkpoint(model, train_config, data.name, data_seed)
-    for metrics in train(model, data, train_config):
+    for metrics in train(model, data, train_config, on_batch):
         checkpoint.history.append(metrics.to_dict())
         checkpoint.metrics = {"val_loss": metrics.val_loss, "active_fraction": metrics.active_fraction}
         yield metrics, checkpoint

@@ -91,7 +91,9 @@ def test_bad_hidden_widths_show_a_message(app):
     assert not at.exception and "whole numbers separated by commas" in at.error[0].value
 
 
-def test_save_with_an_invalid_name_is_refused(app, tmp_path):
+def test_saves_belong_to_their_session(app, tmp_path):
+    """A bad name is refused; a save goes to this session's own folder and list; another session sees neither it nor
+    can replace it; replacing one's own save needs the tick; the link to it gives it back after a reload."""
     at = _open(app, "views/train.py")
     at.selectbox(key="train_dataset").set_value("digits")
     at.slider(key="train_epochs").set_value(1)
@@ -99,9 +101,31 @@ def test_save_with_an_invalid_name_is_refused(app, tmp_path):
     at.text_input(key="save_name").set_value("../escape")
     at.button(key="save").click().run()
     assert at.error and "invalid checkpoint name" in at.error[0].value
+    at.text_input(key="save_name").set_value("mnist-mlp-2d")
+    at.button(key="save").click().run()
+    assert "shipped or shared model" in at.error[0].value
     at.text_input(key="save_name").set_value("my-digits")
     at.button(key="save").click().run()
-    assert (tmp_path / "my-digits" / "model.safetensors").is_file()
+    owner = at.session_state["aeviz"].owner
+    saved = tmp_path / "students" / owner / "my-digits"
+    assert (saved / "model.safetensors").is_file() and not (tmp_path / "my-digits").exists()
+    key = f"saved:{owner}/my-digits"
+    assert "my-digits (saved by you)" in at.selectbox(key="model_picker").options  # shown by its format_func
+    at.button(key="save").click().run()
+    assert "exists already" in at.error[0].value
+    at.checkbox(key="save_replace").check().run()
+    at.button(key="save").click().run()
+    assert not at.error
+
+    other = AppTest.from_file(APP, default_timeout=120)
+    other.run()
+    assert all("my-digits" not in o for o in other.selectbox(key="model_picker").options)
+    assert other.session_state["aeviz"].owner != owner
+
+    reloaded = AppTest.from_file(APP, default_timeout=120)
+    reloaded.query_params["model"] = key
+    reloaded.run()
+    assert reloaded.selectbox(key="model_picker").value == key
 
 
 def test_moving_a_walk_slider_changes_the_decoded_image(app):

@@ -47,9 +47,11 @@ def test_save_then_load_decodes_identically(tmp_path, checkpoint):
     assert loaded.dataset == "digits" and loaded.history == HISTORY and loaded.name == "tiny"
 
 
-def test_save_replaces_and_leaves_no_temporary_files(tmp_path, checkpoint):
+def test_save_replaces_only_on_purpose_and_leaves_no_temporary_files(tmp_path, checkpoint):
     save_checkpoint(checkpoint, "m", tmp_path)
-    save_checkpoint(checkpoint, "m", tmp_path)
+    with pytest.raises(CheckpointError, match="exists already"):
+        save_checkpoint(checkpoint, "m", tmp_path)
+    save_checkpoint(checkpoint, "m", tmp_path, overwrite=True)
     assert sorted(os.listdir(tmp_path)) == ["m"]
     assert sorted(os.listdir(tmp_path / "m")) == sorted([WEIGHTS, META])
     assert list_checkpoints(tmp_path) == ["m"]
@@ -177,3 +179,17 @@ def test_fingerprint_follows_the_weights_not_the_object(tmp_path, checkpoint):
     metrics = next(train(checkpoint.model, replace(digits, X_train=digits.X_train[:200]), TrainConfig(epochs=1)))
     checkpoint.history.append(metrics.to_dict())
     assert checkpoint.fingerprint() != before
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_users_own_folder_or_file_is_never_replaced(tmp_path, checkpoint, overwrite):
+    """A folder of the user's files (or a file) where a checkpoint would go stays as it was, byte for byte."""
+    (tmp_path / "thesis").mkdir()
+    (tmp_path / "thesis" / "thesis.txt").write_bytes(b"three years of work\n")
+    (tmp_path / "notes.txt").write_bytes(b"notes")
+    for name in ("thesis", "notes.txt"):
+        with pytest.raises(CheckpointError, match="will not replace it"):
+            save_checkpoint(checkpoint, name, tmp_path, overwrite=overwrite)
+    assert (tmp_path / "thesis" / "thesis.txt").read_bytes() == b"three years of work\n"
+    assert (tmp_path / "notes.txt").read_bytes() == b"notes"
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt", "thesis"]  # no temporary folder left behind

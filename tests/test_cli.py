@@ -53,3 +53,23 @@ def test_the_default_run_makes_the_lecture_point(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["latent_dim"] == 2
     assert result["knn_accuracy"] > result["pca_knn_accuracy"] + 0.1, result
+
+
+def test_out_never_clobbers_and_force_replaces_only_a_checkpoint(tmp_path, capsys):
+    """--out onto a folder of the user's files or onto a file is refused before training, touching nothing; an
+    existing checkpoint needs --force."""
+    folder, note = tmp_path / "thesis", tmp_path / "note.txt"
+    folder.mkdir()
+    (folder / "thesis.txt").write_bytes(b"chapter one")
+    note.write_bytes(b"keep me")
+    small = ["train", "--dataset", "digits", "--hidden", "16", "--epochs", "1"]
+    for target in (folder, note):
+        assert main([*small, "--out", str(target), "--force"]) == 2
+        assert "aeviz will not replace it" in capsys.readouterr().err
+    assert (folder / "thesis.txt").read_bytes() == b"chapter one" and note.read_bytes() == b"keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["note.txt", "thesis"]
+    out = str(tmp_path / "run")
+    assert main([*small, "--out", out]) == 0
+    assert main([*small, "--out", out]) == 2
+    assert "add --force" in capsys.readouterr().err
+    assert main([*small, "--out", out, "--force"]) == 0

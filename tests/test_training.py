@@ -102,3 +102,21 @@ def test_bad_hyper_parameters_are_refused():
         TrainConfig(lr=0)
     with pytest.raises(ValueError, match="masking"):
         TrainConfig(mask_prob=1.5)
+
+
+def test_a_stop_within_an_epoch_keeps_the_last_finished_epoch(small_digits):
+    """on_batch lets a page stop mid-epoch; whatever it raises, the model is left as after the last finished epoch
+    (so it matches its history) and in eval mode."""
+    model = build_model(ModelConfig.for_data(64, (8, 8), "mlp", 2))
+    two, _ = _run(small_digits, epochs=2, batch_size=32)
+
+    def stop_in_epoch_three(epoch, batch, batches):
+        assert batches == -(-len(small_digits.X_train) // 32)
+        if epoch == 3 and batch == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        for _ in train(model, small_digits, TrainConfig(epochs=5, batch_size=32), on_batch=stop_in_epoch_three):
+            pass
+    assert not model.training
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), two.parameters(), strict=True))

@@ -10,6 +10,7 @@ from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
 from aeviz.plots import latent_scatter_fig, selected_row
 from aeviz.projection import coordinates_csv
+from aeviz.text import markdown_text
 
 HOVER = "aeviz-latent-space"  # the layout.meta of charts whose points show their image on hover
 METHODS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
@@ -71,7 +72,8 @@ def scatter_panel(panel, result: dict, title: str, key: str, data: Dataset, pick
 def point_panel(model: ui.ActiveModel, data: Dataset, row: int) -> None:
     """The clicked point: its input beside its reconstruction, its code, and a link to walk from it."""
     X, y, Z = ui.view_rows(data), ui.view_labels(data), ui.codes(model, data)
-    st.subheader(f"Point {row}" + (f" — {data.label_name} {data.class_names[y[row]]}" if data.has_classes else ""))
+    label = f" — {markdown_text(data.label_name)} {markdown_text(data.class_names[y[row]])}" if data.has_classes else ""
+    st.subheader(f"Point {row}{label}")
     output = reconstruct(model.checkpoint.model, X[row : row + 1])[0]
     if data.is_image:
         pair = montage([X[row], output], data.image_shape, 2, display_scale(data.image_shape), pad=4)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from aeviz import AevizError, ui
-from aeviz.checkpoints import SHIPPED_DIR, Checkpoint, CheckpointInfo, from_zip, list_checkpoints, save_checkpoint, to_zip
+from aeviz.checkpoints import Checkpoint, CheckpointInfo, from_zip, to_zip
 from aeviz.configs import DEFAULT_DATASET, parse_widths
 from aeviz.data import Dataset, list_datasets
 from aeviz.evaluation import describe_gap
@@ -17,6 +17,7 @@ from aeviz.latent import encode_dataset
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.plots import latent_scatter_fig, loss_curves_fig
 from aeviz.projection import live_view
+from aeviz.text import markdown_text
 from aeviz.training import TrainConfig, default_loss, fit
 
 UPLOAD = "upload a file…"
@@ -120,6 +121,22 @@ def draw_monitor(live, checkpoint: Checkpoint, data: Dataset, run: ui.TrainRun, 
         )
 
 
+def batch_ticker(status, epochs: int):
+    """Within an epoch, the progress bar moves every half second. Each update is a Streamlit call, which is where Stop
+    can end the run: without it, Stop would wait for the end of the epoch (tens of seconds for a large model)."""
+    last = time.monotonic()
+
+    def tick(epoch: int, batch: int, batches: int) -> None:
+        nonlocal last
+        if time.monotonic() - last >= 0.5:
+            last = time.monotonic()
+            status.progress(
+                (epoch - 1 + batch / batches) / epochs, text=f"epoch {epoch}/{epochs}: batch {batch} of {batches}…"
+            )
+
+    return tick
+
+
 def train_live(settings: TrainSettings, status, live) -> None:
     """Train with the settings: progress in `status`, the live monitor in `live`; the result becomes active."""
     try:
@@ -134,7 +151,7 @@ def train_live(settings: TrainSettings, status, live) -> None:
     status.progress(0.0, text="starting…")
     last_draw = 0.0
     try:
-        for metrics, checkpoint in fit(data, config, settings.train, data_seed=settings.train.seed):
+        for metrics, checkpoint in fit(data, config, settings.train, settings.train.seed, batch_ticker(status, epochs)):
             ui.set_session_model(checkpoint)  # kept after every epoch: Stop or a closed tab loses nothing
             run.done = metrics.epoch
             status.progress(
@@ -189,15 +206,15 @@ def model_figures(model: ui.ActiveModel, data: Dataset | None, run: ui.TrainRun 
 
 
 def save_panel(checkpoint: Checkpoint) -> None:
-    """Save the session's model under a name (it joins the sidebar's list), or download it as a zip."""
+    """Save the session's model under a name (it joins this session's model list; others do not see it), or download
+    it as a zip. Replacing one's own save of that name needs the tick."""
     save_cols = st.columns([3, 1, 1])
     name = save_cols[0].text_input("Save as", placeholder="e.g. anna-mnist-2d", key="save_name")
+    replace = save_cols[0].checkbox("Replace my saved model of that name", key="save_replace")
     if save_cols[1].button("Save checkpoint", key="save"):
         try:
-            if name in list_checkpoints(SHIPPED_DIR):
-                raise AevizError(f"{name!r} is the name of a shipped model; choose another name")
-            save_checkpoint(checkpoint, name, ui.user_dir())
-            st.success(f"Saved as {name}; it is now in the model list of the sidebar.")
+            ui.save_session_model(name, replace)
+            st.success(f"Saved as {markdown_text(name)}: it is in your model list in the sidebar (only you see it).")
         except AevizError as exc:
             ui.show_error(exc)
     save_cols[2].download_button(

@@ -153,4 +153,7 @@ def show_image(image: np.ndarray, caption: str) -> None:
 
 
 def show_error(exc: Exception) -> None:
-    st.error(str(exc), icon=":material/error:")
+    """A message for the student. It often quotes what they gave (a file's name, a cell's value): shown as text."""
+    from aeviz.text import markdown_text
+
+    st.error(markdown_text(exc, limit=1_000), icon=":material/error:")

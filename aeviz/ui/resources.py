@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -25,27 +26,50 @@ if TYPE_CHECKING:
 WARM_UP_DELAY = 5.0  # seconds after the first page view before UMAP is compiled in the background
 
 
+SAVED_PREFIX = "saved:"  # a session's own save: "saved:OWNER/NAME"
+OWNER_PATTERN = re.compile(r"[0-9a-f]{32}")  # a session's owner key: unguessable, and safe as a folder name
+
+
 def user_dir() -> Path:
-    """Where students save models: $AEVIZ_USER_CHECKPOINTS, else ./user_checkpoints (kept apart from shipped ones)."""
+    """Saved models: $AEVIZ_USER_CHECKPOINTS, else ./user_checkpoints (kept apart from shipped ones).
+
+    Checkpoints directly in it are shared with the class (the teacher puts them there, e.g. `aeviz train --out
+    user_checkpoints/NAME`); a student's saves go to students/OWNER/ inside it and are shown to that session only.
+    """
     return Path(os.environ.get("AEVIZ_USER_CHECKPOINTS", "user_checkpoints"))
+
+
+def student_dir(owner: str) -> Path:
+    """The folder of one session's saves (OWNER: 32 hex digits, the session's key)."""
+    if not OWNER_PATTERN.fullmatch(owner):
+        raise AevizError("invalid owner key")
+    return user_dir() / "students" / owner
 
 
 # --- cached, shared resources ---------------------------------------------------------------------------------------
 
 
-def after_heavy_load() -> None:
-    """torch and scikit-learn are in memory now: give torch its thread count and freeze long-lived objects.
-
-    - One torch thread per training (AEVIZ_TORCH_THREADS overrides): the server is shared by many sessions and, on the
-      teacher's laptop, by the browser. With two threads on two busy cores each parallel step waited for the slower
-      thread, and a default Train click took ~6 s instead of ~3 s here (bench/bench_app.py).
-    - Streamlit runs a full gc.collect(2) after every script run (runner.postScriptGC). With torch and scikit-learn
-      loaded, that walk over millions of long-lived objects cost ~100 ms per slider step; frozen out of the collector's
-      view, a walk-page step went from ~150-230 ms to ~50 ms. Objects created later are still collected as usual.
-    """
+@st.cache_resource
+def set_torch_threads() -> int:
+    """One torch thread per training, set once per server (AEVIZ_TORCH_THREADS overrides): the server is shared by many
+    sessions and, on the teacher's laptop, by the browser. With two threads on two busy cores each parallel step waited
+    for the slower thread, and a default Train click took ~6 s instead of ~3 s here (bench/bench_app.py)."""
     import torch
 
-    torch.set_num_threads(int(os.environ.get("AEVIZ_TORCH_THREADS", "1")))
+    threads = int(os.environ.get("AEVIZ_TORCH_THREADS", "1"))
+    torch.set_num_threads(threads)
+    return threads
+
+
+def after_heavy_load() -> None:
+    """A shared resource (torch, a built-in dataset, a shipped checkpoint) is in memory now: freeze it out of the GC.
+
+    Streamlit runs a full gc.collect(2) after every script run (runner.postScriptGC). With torch and scikit-learn
+    loaded, that walk over millions of long-lived objects cost ~100 ms per slider step; frozen out of the collector's
+    view, a walk-page step went from ~150-230 ms to ~50 ms. Only shared, long-lived objects are frozen: a session's
+    upload must stay collectable (frozen, a 70,000 × 4,096 upload held 1.7 GB after its tab closed).
+    """
+    set_torch_threads()
     gc.freeze()
 
 
@@ -91,21 +115,28 @@ def start_umap_warm_up() -> threading.Thread | None:
     return thread
 
 
-def model_sources() -> dict[str, Path]:
-    """Every stored checkpoint name and its folder: shipped first, then students' saved ones."""
-    sources = {name: SHIPPED_DIR for name in list_checkpoints(SHIPPED_DIR)}
+def model_sources(owner: str = "") -> dict[str, tuple[Path, str]]:
+    """The stored models a session may pick, {key: (folder, checkpoint name)}: shipped ones, the class's shared ones,
+    then this session's own saves (key "saved:OWNER/NAME"; another session never sees them)."""
+    sources = {name: (SHIPPED_DIR, name) for name in list_checkpoints(SHIPPED_DIR)}
     for name in list_checkpoints(user_dir()):
-        sources.setdefault(name, user_dir())
+        sources.setdefault(name, (user_dir(), name))
+    if owner:
+        folder = student_dir(owner)
+        for name in list_checkpoints(folder):
+            sources[f"{SAVED_PREFIX}{owner}/{name}"] = (folder, name)
     return sources
 
 
-def stored_key(name: str) -> tuple[str, str, float]:
-    folder = model_sources().get(name)
-    if folder is None:
-        raise AevizError(f"no checkpoint named {name!r}")
+def stored_key(key: str, owner: str = "") -> tuple[str, str, float]:
+    """(folder, name, modification time) of a stored model: what its cached copy is keyed by."""
+    found = model_sources(owner).get(key)
+    if found is None:
+        raise AevizError(f"no checkpoint named {key!r}")
+    folder, name = found
     return str(folder), name, (folder / name / "model.safetensors").stat().st_mtime
 
 
-def stored_checkpoint(name: str) -> Checkpoint:
-    """A shipped or saved checkpoint, loaded once per server (shared: never train it)."""
-    return _stored_checkpoint(*stored_key(name))
+def stored_checkpoint(key: str, owner: str = "") -> Checkpoint:
+    """A shipped, shared or own saved checkpoint, loaded once per server (shared: never train it)."""
+    return _stored_checkpoint(*stored_key(key, owner))

@@ -17,8 +17,20 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from aeviz import AevizError
 from aeviz.checkpoints import Checkpoint, CheckpointInfo
-from aeviz.ui.resources import after_heavy_load, builtin_dataset, model_sources, stored_checkpoint, stored_info, stored_key
+from aeviz.text import markdown_text
+from aeviz.ui.resources import (
+    OWNER_PATTERN,
+    SAVED_PREFIX,
+    builtin_dataset,
+    model_sources,
+    set_torch_threads,
+    stored_checkpoint,
+    stored_info,
+    stored_key,
+    student_dir,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -86,7 +98,8 @@ class SparsityPair:
 class Session:
     """Everything aeviz keeps for one browser session."""
 
-    active_name: str  # a stored checkpoint's name, or LIVE_PREFIX + key of the live model
+    active_name: str  # a stored model's key (model_sources), or LIVE_PREFIX + key of the live model
+    owner: str = field(default_factory=lambda: uuid.uuid4().hex)  # this session's key: its saves are its own
     live: Checkpoint | None = None  # the model trained or loaded in this session
     live_name: str = ""  # its LIVE_PREFIX + key
     upload: Upload | None = None
@@ -132,7 +145,12 @@ def session() -> Session:
         if live is not None:
             state = Session(active_name=wanted, live=live, live_name=wanted)
         else:
-            state = Session(active_name=wanted if wanted in model_sources() else DEFAULT_MODEL)
+            state = Session(active_name=DEFAULT_MODEL)
+            owner = wanted.removeprefix(SAVED_PREFIX).split("/")[0] if wanted.startswith(SAVED_PREFIX) else ""
+            if OWNER_PATTERN.fullmatch(owner):  # the link to one's own save (a reload) gives back all of one's saves
+                state.owner = owner
+            if wanted in model_sources(state.owner):
+                state.active_name = wanted
         st.session_state[_SESSION] = state
     return state
 
@@ -158,22 +176,36 @@ def _active_is_live(state: Session) -> bool:
 
 
 def _stored_name(state: Session) -> str:
-    if state.active_name not in model_sources():
-        state.active_name = DEFAULT_MODEL  # e.g. a saved model deleted by its owner
+    if state.active_name not in model_sources(state.owner):
+        state.active_name = DEFAULT_MODEL  # e.g. a shared model the teacher took away
     return state.active_name
 
 
 def active_model() -> ActiveModel:
     """The active model, with weights, and its content key."""
     state = session()
-    checkpoint = state.live if _active_is_live(state) else stored_checkpoint(_stored_name(state))
+    checkpoint = state.live if _active_is_live(state) else stored_checkpoint(_stored_name(state), state.owner)
     return ActiveModel(checkpoint, checkpoint.fingerprint())
 
 
 def active_info() -> Checkpoint | CheckpointInfo:
     """What the sidebar shows of the active model (configs, dataset, metrics) without loading stored weights."""
     state = session()
-    return state.live if _active_is_live(state) else stored_info(*stored_key(_stored_name(state)))
+    return state.live if _active_is_live(state) else stored_info(*stored_key(_stored_name(state), state.owner))
+
+
+def save_session_model(name: str, replace: bool = False) -> str:
+    """Save the session's model under `name` among this session's own saves (others do not see them, and cannot
+    replace them); returns its key in the model list. An own save of that name is replaced only with `replace`."""
+    from aeviz.checkpoints import save_checkpoint
+
+    state = session()
+    if state.live is None:
+        raise AevizError("train or load a model first")
+    if name in model_sources():
+        raise AevizError(f"{name!r} is the name of a shipped or shared model; choose another name")
+    save_checkpoint(state.live, name, student_dir(state.owner), overwrite=replace)
+    return f"{SAVED_PREFIX}{state.owner}/{name}"
 
 
 def session_model() -> ActiveModel | None:
@@ -202,7 +234,8 @@ def require_dataset(checkpoint: Checkpoint) -> Dataset:
     data = dataset_for(checkpoint)
     if data is None:
         st.warning(
-            f"This model was trained on the uploaded file {checkpoint.dataset!r}, which is not loaded in this session. "
+            f"This model was trained on the uploaded file {markdown_text(checkpoint.dataset)}, which is not loaded in this "
+            "session. "
             "Upload it again on the Train page, or pick another model in the sidebar."
         )
         st.stop()
@@ -217,8 +250,8 @@ def uploaded_dataset(file) -> Dataset:
     digest = hashlib.sha1(payload).hexdigest()
     state = session()
     if state.upload is None or state.upload.digest != digest:
-        state.upload = Upload(digest, load_upload(file.name, payload))
-        after_heavy_load()
+        state.upload = Upload(digest, load_upload(file.name, payload))  # not frozen: it goes when the session does
+        set_torch_threads()  # training on an upload may be the first heavy work of the server
     return state.upload.dataset
 
 
@@ -232,11 +265,13 @@ def describe(checkpoint: Checkpoint | CheckpointInfo) -> str:
         extras.append(f"λ {t.l1:g}")
     if t and t.noise_std:
         extras.append(f"noise {t.noise_std:g}")
-    return " · ".join([checkpoint.dataset, c.arch, f"{c.latent_dim}-D code", *extras])
+    return " · ".join([markdown_text(checkpoint.dataset), c.arch, f"{c.latent_dim}-D code", *extras])
 
 
-def _label(name: str) -> str:
-    return "trained in this session" if name.startswith(LIVE_PREFIX) else name
+def _label(key: str) -> str:
+    if key.startswith(LIVE_PREFIX):
+        return "trained in this session"
+    return f"{key.rsplit('/', 1)[-1]} (saved by you)" if key.startswith(SAVED_PREFIX) else key
 
 
 def _picked_model() -> None:
@@ -247,7 +282,7 @@ def sidebar() -> Checkpoint | CheckpointInfo:
     """The compact 'active model' panel on every page; returns what is known of the active model (no weights)."""
     state = session()
     live = [state.live_name] if state.live is not None else []
-    options = live + list(model_sources())
+    options = live + list(model_sources(state.owner))
     if state.active_name not in options:
         state.active_name = DEFAULT_MODEL
     st.session_state["model_picker"] = state.active_name  # the picker follows a model made active elsewhere
