@@ -27,8 +27,8 @@ from aeviz.rawdata import (
     MAX_VALUES,
     RawData,
     array_to_raw,
+    budgeted_stream,
     check_size,
-    decompress,
     encode_labels,
     is_number,
     read_some,
@@ -38,6 +38,7 @@ __all__ = ["RawData", "read_bytes", "read_csv", "read_file"]
 
 LABEL_COLUMN_NAMES = ("label", "labels", "target", "class", "y", "digit")
 NPY_HEADER_BYTES = 10_000  # NumPy's own default bound on a .npy header
+MAX_LINE_CHARS = 2**22  # one CSV line: 4,096 values of up to 1,000 characters each
 
 
 def read_file(path: str | Path, *, image_size: int = 28, label_column: str | int | None = None) -> RawData:
@@ -71,7 +72,7 @@ def read_bytes(
         raise DataError(f"{filename} is larger than the limit of {MAX_BYTES // 2**20} MB")
     name = filename.lower().removesuffix(".gz")
     if name.endswith((".csv", ".txt")):
-        return read_csv(decompress(payload, filename), filename, label_column=label_column)
+        return read_csv(budgeted_stream(payload, filename), filename, label_column=label_column)
     if name.endswith(".npy"):
         return array_to_raw(read_npy(io.BytesIO(payload), filename), None, filename)
     if name.endswith(".npz"):
@@ -86,14 +87,15 @@ def read_bytes(
 # --- CSV -----------------------------------------------------------------------------------------------------------
 
 
-def read_csv(payload: bytes, filename: str = "the CSV file", *, label_column: str | int | None = None) -> RawData:
-    """Parse a numeric CSV with an optional header and an optional label column.
+def read_csv(source: bytes | BinaryIO, filename: str = "the CSV file", *, label_column: str | int | None = None) -> RawData:
+    """Parse a numeric CSV (bytes, or a binary stream) with an optional header and an optional label column.
 
     The label column is `label_column` (a header name or a 0-based index), else a header named like `label`/`target`.
-    Rows are parsed as they are read, and the row and value limits apply as they stream (a 50-million-row file stops
-    at row 70,001, not after it has been held in memory).
+    Rows are parsed as they are read, and the row and value limits apply as they stream (a gzipped file of 50 million
+    rows stops at row 70,001, having inflated only that far).
     """
-    reader = csv.reader(io.TextIOWrapper(io.BytesIO(payload), encoding="utf-8-sig", newline=""))
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    reader = csv.reader(_lines(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""), filename))
     try:
         return _parse_csv(reader, filename, label_column)
     except UnicodeDecodeError:
@@ -101,6 +103,16 @@ def read_csv(payload: bytes, filename: str = "the CSV file", *, label_column: st
     except csv.Error as exc:
         problem = f"a value longer than {csv.field_size_limit():,} characters" if "field limit" in str(exc) else str(exc)
         raise DataError(f"{filename}, row {reader.line_num}: {problem}") from None
+
+
+def _lines(text: io.TextIOBase, filename: str):
+    """The text's lines, each read with a bound (a file of one endless line would otherwise be read whole)."""
+    number = 0
+    while line := text.readline(MAX_LINE_CHARS):
+        number += 1
+        if len(line) == MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            raise DataError(f"{filename}, row {number}: a line longer than {MAX_LINE_CHARS:,} characters")
+        yield line
 
 
 def _parse_csv(reader, filename: str, label_column: str | int | None) -> RawData:
@@ -194,7 +206,9 @@ def _npy_header(stream: BinaryIO, where: str) -> tuple[tuple[int, ...], bool, np
             return fmt.read_array_header_2_0(stream, max_header_size=NPY_HEADER_BYTES)
     except (ValueError, OSError, EOFError, SyntaxError) as exc:
         raise DataError(f"{where} is not a valid .npy file ({str(exc)[:120]})") from None
-    raise DataError(f"{where} uses .npy format version {version[0]}.{version[1]}, which aeviz does not read")
+    if version == (3, 0):
+        raise DataError(f"{where} uses .npy format version 3.0 (UTF-8 field names), which aeviz does not read")
+    raise DataError(f"{where} is not a valid .npy file (unknown format version {version[0]}.{version[1]})")
 
 
 def read_npy(stream: BinaryIO, where: str, labels: bool = False) -> np.ndarray:

@@ -45,7 +45,10 @@ class TeachingPCA:
         self.eigenvectors_ = eigenvectors[:, order].T  # one eigenvector per row
         # Step 4: choose components.
         self.components_ = self.eigenvectors_[: self.n_components]
-        self.explained_variance_ratio_ = self.eigenvalues_[: self.n_components] / self.eigenvalues_.sum()
+        total = self.eigenvalues_.sum()  # 0 for constant data: no direction explains anything, and nothing is NaN
+        self.explained_variance_ratio_ = (
+            self.eigenvalues_[: self.n_components] / total if total > 0 else (np.zeros(self.n_components))
+        )
         # Step 5 happens in transform(); keep the training data recast for display.
         self.X_recast_ = self.X_standardized_ @ self.components_.T
         return self

@@ -46,6 +46,30 @@ def open_stream(payload: bytes) -> BinaryIO:
     return gzip.GzipFile(fileobj=stream) if payload[:2] == b"\x1f\x8b" else stream
 
 
+class _Budget(io.RawIOBase):
+    """A read-only stream that refuses to give more than `limit` bytes of the stream it wraps (decompressed bytes, when
+    that stream inflates a gzip): a reader can parse as it streams and never holds the whole file."""
+
+    def __init__(self, stream: BinaryIO, limit: int, where: str) -> None:
+        self.stream, self.left, self.limit, self.where = stream, limit, limit, where
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = read_some(self.stream, min(len(buffer), self.left + 1), self.where)
+        if len(data) > self.left:
+            raise DataError(f"{self.where} unpacks to more than the limit of {self.limit // 2**20} MB")
+        self.left -= len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def budgeted_stream(payload: bytes, where: str, limit: int = MAX_BYTES) -> BinaryIO:
+    """The payload as a buffered stream, inflated as it is read when it is gzip, within `limit` decompressed bytes."""
+    return io.BufferedReader(_Budget(open_stream(payload), limit, where))
+
+
 def read_some(stream: BinaryIO, n_bytes: int, where: str) -> bytes:
     """The next `n_bytes` of the stream (fewer at its end); damaged compressed data is a DataError."""
     try:
@@ -60,15 +84,6 @@ def read_limited(stream: BinaryIO, where: str, limit: int = MAX_BYTES) -> bytes:
     if len(data) > limit:
         raise DataError(f"{where} unpacks to more than the limit of {limit // 2**20} MB")
     return data
-
-
-def decompress(payload: bytes, where: str) -> bytes:
-    """The payload, inflated when it is gzip, within MAX_BYTES counted after decompression (a small "gzip bomb" stops
-    at the limit instead of filling the server's memory)."""
-    if payload[:2] != b"\x1f\x8b":
-        return payload
-    with open_stream(payload) as stream:
-        return read_limited(stream, where)
 
 
 def is_number(cell: str) -> bool:
