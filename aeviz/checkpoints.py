@@ -15,6 +15,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -352,6 +353,6 @@ def from_zip(payload: bytes, where: str = "the uploaded zip") -> Checkpoint:
             if sizes[WEIGHTS] > MAX_WEIGHTS_BYTES or sizes[META] > MAX_WEIGHTS_BYTES:
                 raise CheckpointError(f"{where} is too large")
             meta, weights = archive.read(META), archive.read(WEIGHTS)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
         raise CheckpointError(f"{where} is not a valid zip file ({exc})") from None
     return _build(_read_meta(meta, where), weights, where)

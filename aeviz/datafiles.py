@@ -204,8 +204,8 @@ def _npy_header(stream: BinaryIO, where: str) -> tuple[tuple[int, ...], bool, np
             return fmt.read_array_header_1_0(stream, max_header_size=NPY_HEADER_BYTES)
         if version == (2, 0):
             return fmt.read_array_header_2_0(stream, max_header_size=NPY_HEADER_BYTES)
-    except (ValueError, OSError, EOFError, SyntaxError) as exc:
-        raise DataError(f"{where} is not a valid .npy file ({str(exc)[:120]})") from None
+    except Exception as exc:  # NumPy's header parser raises ValueError, SyntaxError, tokenize.TokenError… on a bad header
+        raise DataError(f"{where} is not a valid .npy file ({type(exc).__name__}: {str(exc)[:120]})") from None
     if version == (3, 0):
         raise DataError(f"{where} uses .npy format version 3.0 (UTF-8 field names), which aeviz does not read")
     raise DataError(f"{where} is not a valid .npy file (unknown format version {version[0]}.{version[1]})")

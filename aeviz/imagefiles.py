@@ -10,6 +10,7 @@ import io
 import math
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +30,8 @@ from aeviz.rawdata import (
     open_stream,
     read_some,
 )
+
+ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError)  # a damaged or odd member
 
 # Pillow's own guard against decompression bombs, set to aeviz's limit: a larger image is refused from its header.
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -92,7 +95,7 @@ def idx_labels_beside(path: Path) -> bytes | None:
 def zip_images(payload: bytes, filename: str) -> list[tuple[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(payload))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise DataError(f"{filename} is not a valid zip file") from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and not _is_hidden(m.filename)]
@@ -102,7 +105,7 @@ def zip_images(payload: bytes, filename: str) -> list[tuple[str, bytes]]:
             raise DataError(f"{filename} unpacks to more than the limit of {MAX_BYTES // 2**20} MB")
         try:
             return [(m.filename, archive.read(m)) for m in sorted(members, key=lambda m: m.filename)]
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except ZIP_ERRORS as exc:
             raise DataError(f"{filename} is damaged ({exc})") from None
 
 

@@ -5,6 +5,7 @@ Files are built in tmp_path on the fly; the bombs are small on disk. Memory is m
 every NumPy and Python allocation (a reader that trusted a header would try to allocate gigabytes and fail here).
 """
 
+import contextlib
 import gzip
 import io
 import json
@@ -298,15 +299,36 @@ def test_random_bytes_load_or_get_a_data_error(name, payload):
     _reads_or_refuses(name, payload)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    name=st.sampled_from(NAMES),
-    flips=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), max_size=6),
-    cut=st.floats(0.05, 1.0),
-)
-def test_mutated_valid_files_load_or_get_a_data_error(name, flips, cut):
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors])
+@given(data=st.data())
+def test_mutated_valid_files_load_or_get_a_data_error(name, data):
     """Valid files with bytes changed and the end cut off: headers, lengths and checksums that lie."""
-    payload = bytearray(VALID[name][: max(1, int(len(VALID[name]) * cut))])
-    for where, value in flips:
-        payload[int(where * len(payload))] = value
+    valid = VALID[name]
+    payload = bytearray(valid[: data.draw(st.integers(1, len(valid)), label="length")])
+    positions = st.integers(0, len(payload) - 1)
+    for where, value in data.draw(st.lists(st.tuples(positions, st.integers(0, 255)), min_size=1, max_size=4)):
+        payload[where] = value
     _reads_or_refuses(name, bytes(payload))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_checkpoint_zips_load_or_get_a_checkpoint_error(data):
+    """An uploaded checkpoint zip with bytes changed or cut off: loaded, or refused with a CheckpointError."""
+    valid = _with_meta(*_CHECKPOINT)
+    payload = bytearray(valid[: data.draw(st.integers(1, len(valid)), label="length")])
+    positions = st.integers(0, len(payload) - 1)
+    for where, value in data.draw(st.lists(st.tuples(positions, st.integers(0, 255)), min_size=1, max_size=4)):
+        payload[where] = value
+    with contextlib.suppress(CheckpointError):
+        from_zip(bytes(payload))
+
+
+def _small_checkpoint() -> tuple[bytes, dict]:
+    model = build_model(ModelConfig.for_data(16, (4, 4), "mlp", 2, hidden=(4,)))
+    with zipfile.ZipFile(io.BytesIO(to_zip(Checkpoint(model, TrainConfig(epochs=1), "digits")))) as archive:
+        return archive.read(WEIGHTS), json.loads(archive.read(META))
+
+
+_CHECKPOINT = _small_checkpoint()
