@@ -14,6 +14,10 @@ import re
 # Every ASCII punctuation character may be backslash-escaped in CommonMark and then stands for itself; escaping them
 # all also stops Streamlit's own extensions (":red[…]", ":material/…:", "$…$" maths) from reading the text.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# GitHub-flavoured Markdown (Streamlit's) also turns bare "http://…", "www.…" and "name@host" into links, escaped or
+# not: an invisible word joiner (U+2060) after "http:", "www" and before "@" breaks those patterns, not the reading.
+_AUTOLINKS = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)")
+WORD_JOINER = "\u2060"
 MAX_SHOWN = 200  # characters of one user string shown; a longer one is cut with "…"
 
 
@@ -25,7 +29,8 @@ def _printable(text: object, limit: int) -> str:
 
 def markdown_text(text: object, limit: int = MAX_SHOWN) -> str:
     """`text` escaped so that Streamlit's Markdown shows it literally: no link, image, HTML, emphasis or directive."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", _printable(text, limit))
+    joined = _AUTOLINKS.sub(WORD_JOINER, _printable(text, limit))
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", joined)
 
 
 def plotly_text(text: object, limit: int = MAX_SHOWN) -> str:

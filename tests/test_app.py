@@ -23,6 +23,11 @@ def app(tmp_path, monkeypatch):
     return at
 
 
+def _shown(element) -> str:
+    """An alert's text as the student reads it (user-controlled parts are backslash-escaped Markdown)."""
+    return element.value.replace("\\", "")
+
+
 def _open(at, page):
     at.switch_page(page)
     at.run()
@@ -84,11 +89,20 @@ def test_a_new_session_with_the_link_gets_the_live_model_and_its_own_cache_key(a
     assert fresh.session_state["aeviz"].live.fingerprint() == at.session_state["aeviz"].live.fingerprint()
 
 
-def test_bad_hidden_widths_show_a_message(app):
+@pytest.mark.parametrize(
+    ("widths", "message"),
+    [
+        ("12,x", "whole numbers separated by commas"),
+        ("100000,100000", "hidden widths must be between 1 and 4,096"),  # was a 40 GB allocation attempt
+        ("4096,4096", "more than this server"),  # 20 M parameters: over the budget, refused before it is built
+    ],
+)
+def test_bad_or_huge_hidden_widths_show_a_message(app, widths, message):
     at = _open(app, "views/train.py")
-    at.text_input(key="train_hidden").set_value("12,x")
+    at.text_input(key="train_hidden").set_value(widths)
     at.button(key="train").click().run()
-    assert not at.exception and "whole numbers separated by commas" in at.error[0].value
+    assert not at.exception and message in _shown(at.error[0])
+    assert at.session_state["aeviz"].live is None  # nothing was trained
 
 
 def test_saves_belong_to_their_session(app, tmp_path):

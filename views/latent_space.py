@@ -73,7 +73,7 @@ def point_panel(model: ui.ActiveModel, data: Dataset, row: int) -> None:
     """The clicked point: its input beside its reconstruction, its code, and a link to walk from it."""
     X, y, Z = ui.view_rows(data), ui.view_labels(data), ui.codes(model, data)
     label = f" — {markdown_text(data.label_name)} {markdown_text(data.class_names[y[row]])}" if data.has_classes else ""
-    st.subheader(f"Point {row}{label}")
+    st.subheader(f"Point {row}{label}", anchor=False)  # no anchor: its slug would carry the label's text into an href
     output = reconstruct(model.checkpoint.model, X[row : row + 1])[0]
     if data.is_image:
         pair = montage([X[row], output], data.image_shape, 2, display_scale(data.image_shape), pad=4)
