@@ -53,9 +53,22 @@ def reload(page, timeout=90_000) -> None:
     page.wait_for_function(FIRST_RUN_DONE, timeout=timeout)
 
 
-def nav(page, title: str) -> None:
-    """Switch page through the sidebar, within the same session (a fresh page.goto would start a new session)."""
-    rerun(page, page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click)
+HEADINGS = {  # each page's title, drawn by its own script run
+    "Home": "What does an autoencoder learn?",
+    "Train": "Train an autoencoder",
+    "Latent space": "Latent space next to PCA",
+    "Latent walk": "Walk the latent space",
+    "Sparsity": "Sparse autoencoders: what λ does",
+}
+PAGE_DRAWN = f"""h => [...document.querySelectorAll('h1')].some(e => e.textContent.includes(h)) && {NOT_RUNNING}"""
+
+
+def nav(page, title: str, timeout=90_000) -> None:
+    """Switch page through the sidebar, within the same session (a fresh page.goto would start a new session), and
+    wait until the new page's own run has drawn its title and finished. (A run still going when the link is clicked
+    goes straight into the new page's run, so no new start can be counted: the title is the sure sign.)"""
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    page.wait_for_function(PAGE_DRAWN, arg=HEADINGS[title], timeout=timeout)
 
 
 def slider(page, label: str):
