@@ -17,6 +17,14 @@ def to_image(x: np.ndarray, shape: tuple[int, int], scale: int = 1) -> np.ndarra
     return np.kron(img, np.ones((scale, scale), dtype=np.uint8)) if scale > 1 else img
 
 
+def unit_range(x: np.ndarray, signed: bool = False) -> np.ndarray:
+    """A vector scaled into [0, 1] to be drawn: non-negative values by their maximum (0 is black); `signed` values
+    around mid grey (0 is grey, the largest magnitude is black or white), as eigenvectors are drawn."""
+    x = np.asarray(x, dtype=np.float64)
+    top = float(np.abs(x).max()) or 1.0
+    return 0.5 + x / (2 * top) if signed else np.clip(x / top, 0.0, 1.0)
+
+
 def montage(X: np.ndarray, shape: tuple[int, int], n_cols: int, scale: int = 1, pad: int = 1) -> np.ndarray:
     """Rows of pixels X (n_images, n_features) tiled left to right, top to bottom into one uint8 image.
 

@@ -6,9 +6,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from aeviz.errors import AevizError
+
+COVARIANCE_SIDE = 96  # at most this many features a side in the drawn covariance matrix (784 pixels: every 9th)
 
 
 class TeachingPCA:
@@ -34,6 +38,7 @@ class TeachingPCA:
         # Step 1: standardise.
         self.mean_ = X.mean(axis=0)
         std = X.std(axis=0)
+        self.spread_ = std  # each feature's standard deviation before step 1 (shown beside the mean)
         self.scale_ = np.where(std > 0, std, 1.0) if self.standardize else np.ones(X.shape[1])
         self.X_standardized_ = (X - self.mean_) / self.scale_
         # Step 2: covariance matrix (n - 1 in the denominator, like scikit-learn's explained_variance_).
@@ -63,3 +68,45 @@ class TeachingPCA:
 
     def fit_transform(self, X: np.ndarray) -> np.ndarray:
         return self.fit(X).X_recast_
+
+    def reconstruct(self, X: np.ndarray, k: int) -> np.ndarray:
+        """Rank-k reconstruction of X (n_samples, n_features) with the first k eigenvectors (k may exceed n_components
+        up to n_features: every eigenvector is kept from step 3)."""
+        if not 1 <= k <= len(self.eigenvectors_):
+            raise AevizError(f"k must be between 1 and {len(self.eigenvectors_)}, got {k}")
+        vectors = self.eigenvectors_[:k]
+        standardized = (np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_
+        return (standardized @ vectors.T @ vectors) * self.scale_ + self.mean_
+
+    @property
+    def ratios_(self) -> np.ndarray:
+        """Share of the variance along each eigenvector, shape (n_features,); zeros for constant data."""
+        total = self.eigenvalues_.sum()
+        return self.eigenvalues_ / total if total > 0 else np.zeros(len(self.eigenvalues_))
+
+    @property
+    def cumulative_ratio_(self) -> np.ndarray:
+        """Share of the variance explained by the first 1, 2, … components, shape (n_features,); zeros for constant data."""
+        return np.cumsum(self.ratios_)
+
+
+def covariance_view(covariance: np.ndarray, side: int = COVARIANCE_SIDE) -> tuple[np.ndarray, np.ndarray]:
+    """A covariance matrix small enough to draw: every step-th feature, so at most `side` a side.
+
+    Returns (matrix (m, m), the indices of the features kept (m,)).
+    """
+    step = max(1, math.ceil(len(covariance) / side))
+    kept = np.arange(0, len(covariance), step)
+    return covariance[np.ix_(kept, kept)], kept
+
+
+def standardising_sentence(centred: TeachingPCA, standardized: TeachingPCA, low_spread: float = 0.05) -> str:
+    """What standardising changed, in numbers: how many features were nearly constant, and the first component's share."""
+    std = centred.spread_
+    quiet = int(np.sum(std < low_spread))
+    first_c, first_s = centred.cumulative_ratio_[0], standardized.cumulative_ratio_[0]
+    return (
+        f"{quiet} of {len(std)} features vary by less than {low_spread:g} (standard deviation); standardising gives "
+        f"each feature the same variance, so these weigh as much as the busiest ones. The first component explains "
+        f"{first_c:.1%} of the variance when only centred and {first_s:.1%} when standardised."
+    )

@@ -236,7 +236,9 @@ def lambda_sweep_fig(lambdas: Sequence[float], active: Sequence[float], errors: 
     return fig
 
 
-def points_3d_fig(X: np.ndarray, colors: np.ndarray | None, marked: np.ndarray | None = None, title: str = "") -> go.Figure:
+def points_3d_fig(
+    X: np.ndarray, colors: np.ndarray | None, marked: np.ndarray | None = None, title: str = "", joined: bool = True
+) -> go.Figure:
     """Tabular 3-D data (a swiss roll) with decoded points marked in red."""
     fig = go.Figure(
         go.Scatter3d(
@@ -256,11 +258,52 @@ def points_3d_fig(X: np.ndarray, colors: np.ndarray | None, marked: np.ndarray |
                 x=marked[:, 0],
                 y=marked[:, 1],
                 z=marked[:, 2],
-                mode="markers+lines",
+                mode="markers+lines" if joined else "markers",  # joined: a path through the code (a walk)
                 name="decoded",
                 marker={"size": 6, "color": "red"},
                 line={"color": "red"},
             )
         )
     fig.update_layout(title=title, margin=MARGIN, height=420, showlegend=False)
+    return fig
+
+
+def feature_spread_fig(mean: np.ndarray, std: np.ndarray, title: str, names: Sequence[str] = ()) -> go.Figure:
+    """Mean and standard deviation of each feature (tabular data), as bars with error whiskers."""
+    x = [plotly_text(n) for n in names] if len(names) == len(mean) else np.arange(1, len(mean) + 1)
+    fig = go.Figure(go.Bar(x=x, y=mean, error_y={"type": "data", "array": std}, marker_color="#4C78A8"))
+    fig.update_layout(title=title, xaxis_title="feature", yaxis_title="mean ± std", margin=MARGIN, height=300)
+    return fig
+
+
+def covariance_fig(matrix: np.ndarray, kept: np.ndarray, title: str) -> go.Figure:
+    """A covariance matrix as a heatmap (red positive, blue negative, white 0); `kept` are the features' numbers."""
+    limit = float(np.abs(matrix).max()) or 1.0
+    fig = go.Figure(
+        go.Heatmap(z=matrix, x=kept, y=kept, colorscale="RdBu", reversescale=True, zmin=-limit, zmax=limit, zmid=0)
+    )
+    fig.update_layout(title=title, margin=MARGIN, height=440, yaxis={"autorange": "reversed", "scaleanchor": "x"})
+    return fig
+
+
+def scree_fig(ratios: np.ndarray, cumulative: np.ndarray, k: int, shown: int = 50) -> go.Figure:
+    """Explained-variance ratio of each of the first `shown` components (bars) and their running sum (line); the
+    chosen k is marked."""
+    n = min(shown, len(ratios))
+    x = np.arange(1, n + 1)
+    fig = go.Figure(
+        [
+            go.Bar(x=x, y=ratios[:n], name="this component", marker_color="#4C78A8"),
+            go.Scatter(x=x, y=cumulative[:n], name="first k together", mode="lines+markers", marker_color="#E45756"),
+        ]
+    )
+    fig.add_vline(x=k, line_dash="dash", line_color="#555")
+    fig.update_layout(
+        title="Eigenvalues: share of the variance",
+        xaxis_title="component",
+        yaxis={"title": "share of the variance", "range": [0, 1.02], "tickformat": ".0%"},
+        margin=MARGIN,
+        height=320,
+        legend={"orientation": "h", "y": -0.25},
+    )
     return fig

@@ -10,7 +10,14 @@ from aeviz.checkpoints import SHIPPED_DIR, read_info
 from aeviz.evaluation import describe_gap
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["views/home.py", "views/train.py", "views/latent_space.py", "views/latent_walk.py", "views/sparsity.py"]
+PAGES = [
+    "views/home.py",
+    "views/train.py",
+    "views/latent_space.py",
+    "views/latent_walk.py",
+    "views/pca_steps.py",
+    "views/sparsity.py",
+]
 
 
 @pytest.fixture
@@ -257,3 +264,23 @@ def test_each_page_reads_its_own_query_parameters(tmp_path, monkeypatch):
     at = _open(at, "views/train.py")
     assert at.number_input(key="train_latent").value == 16 and at.number_input(key="train_l1").value == 0.0003
     assert at.selectbox(key="train_dataset").value == "digits"
+
+
+@pytest.mark.parametrize("model", ["mnist-mlp-2d", "digits-2d", "swiss-roll-2d"])
+def test_pca_steps_page_on_images_and_tables(tmp_path, monkeypatch, model):
+    """The five steps draw on images and on a table; the caption states what k explains, as the PCA computes it."""
+    from aeviz.data import load_dataset
+    from aeviz.pca import TeachingPCA
+
+    monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model"] = model
+    at.run()
+    at = _open(at, "views/pca_steps.py")
+    assert not at.error and [h.value for h in at.subheader][:1] == ["1. Standardise"]
+    at.slider(key="pca_k").set_value(2).run()
+    assert not at.exception
+    data = load_dataset(read_info(model, SHIPPED_DIR).dataset)
+    standardize = not data.is_image
+    expected = TeachingPCA(2, standardize).fit(data.X_train).cumulative_ratio_[1]
+    assert any(f"The first 2 component(s) explain {expected:.1%}" in c.value for c in at.caption)

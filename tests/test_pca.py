@@ -38,3 +38,38 @@ def test_all_components_reconstruct_exactly(digits):
     X = digits.X_train[:200].astype(np.float64)
     pca = TeachingPCA(64, standardize=False).fit(X)
     assert np.allclose(pca.inverse_transform(pca.transform(X)), X, atol=1e-8)
+
+
+def test_rank_k_reconstruction_equals_scikit_learn(digits):
+    """The page's rank-k reconstruction is sklearn's PCA(k) reconstruction, for several k from one fit."""
+    X = digits.X_train.astype(np.float64)
+    pca = TeachingPCA(2, standardize=False).fit(X)
+    for k in (1, 5, 20):
+        ref = PCA(n_components=k, svd_solver="full").fit(X)
+        assert np.allclose(pca.reconstruct(X[:50], k), ref.inverse_transform(ref.transform(X[:50])), atol=1e-6)
+
+
+def test_cumulative_ratio_rises_to_one_and_matches_scikit_learn(digits):
+    pca = TeachingPCA(2).fit(digits.X_train)
+    ref = PCA().fit(StandardScaler().fit_transform(digits.X_train))
+    assert np.allclose(pca.cumulative_ratio_, np.cumsum(ref.explained_variance_ratio_), atol=1e-6)
+    assert pca.cumulative_ratio_[-1] == pytest.approx(1.0)
+
+
+def test_covariance_view_keeps_every_step_th_feature():
+    from aeviz.pca import covariance_view
+
+    cov = np.arange(784 * 784, dtype=float).reshape(784, 784)
+    small, kept = covariance_view(cov, side=96)
+    assert len(kept) <= 96 and kept[1] - kept[0] == 9 and small[2, 3] == cov[kept[2], kept[3]]
+
+
+def test_standardising_sentence_counts_quiet_features(digits):
+    """Digits' border pixels are nearly constant: the sentence counts them from the data and gives both shares."""
+    from aeviz.pca import standardising_sentence
+
+    centred, standardized = TeachingPCA(2, False).fit(digits.X_train), TeachingPCA(2, True).fit(digits.X_train)
+    quiet = int(np.sum(digits.X_train.std(axis=0, ddof=1) < 0.05))
+    sentence = standardising_sentence(centred, standardized)
+    assert sentence.startswith(f"{quiet} of 64 features") and quiet > 0
+    assert f"{centred.cumulative_ratio_[0]:.1%}" in sentence and f"{standardized.cumulative_ratio_[0]:.1%}" in sentence

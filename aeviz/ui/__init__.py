@@ -5,7 +5,7 @@ resources (shared caches), state (what pages share: the session, the active mode
 computations keyed by content), display (drawing).
 """
 
-from aeviz.ui.caches import VIEW_SAMPLES, code_view, codes, pca_view, ranges, view_labels, view_rows
+from aeviz.ui.caches import VIEW_SAMPLES, code_view, codes, pca_view, ranges, teaching_pca, view_labels, view_rows
 from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
 from aeviz.ui.resources import builtin_dataset, model_sources, start_umap_warm_up, stored_checkpoint, user_dir
 from aeviz.ui.state import (
@@ -58,6 +58,7 @@ __all__ = [
     "sidebar",
     "start_umap_warm_up",
     "stored_checkpoint",
+    "teaching_pca",
     "training_monitor",
     "uploaded_dataset",
     "user_dir",

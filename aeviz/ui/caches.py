@@ -88,3 +88,15 @@ def pca_view(data: Dataset, n_components: int, method: str, dims: int) -> dict:
     X = view_rows(data)
     Z = _raw_pca(data.fingerprint, n_components, data.X_train, X)
     return _view(("pca", n_components, data.fingerprint), method, dims, Z, X, view_labels(data))
+
+
+@st.cache_resource(max_entries=4, show_spinner="PCA: covariance and eigenvectors…")
+def _teaching_pca(data_key: str, standardize: bool, _X: np.ndarray):
+    from aeviz.pca import TeachingPCA
+
+    return TeachingPCA(min(2, _X.shape[1]), standardize=standardize).fit(_X)
+
+
+def teaching_pca(data: Dataset, standardize: bool):
+    """The lecture's five PCA steps on the training split, once per dataset and choice (shared: never change it)."""
+    return _teaching_pca(data.fingerprint, standardize, data.X_train)

@@ -1,0 +1,116 @@
+"""PCA step by step: the lecture's five steps on the active model's dataset, each a picture first."""
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from aeviz import ui
+from aeviz.data import Dataset
+from aeviz.montages import display_scale, montage, unit_range
+from aeviz.pca import TeachingPCA, covariance_view, standardising_sentence
+from aeviz.plots import covariance_fig, feature_spread_fig, latent_scatter_fig, points_3d_fig, scree_fig
+
+SHOWN_INPUTS = 8  # inputs shown beside their rank-k reconstructions
+MAX_K = 64
+
+
+@dataclass(frozen=True)
+class StepSettings:
+    standardize: bool  # step 1: divide by each feature's spread, or only centre
+    k: int  # step 4: components kept
+
+
+def step_form(data: Dataset) -> StepSettings:
+    standardize = st.radio(
+        "Step 1",
+        [False, True],
+        index=0 if data.is_image else 1,  # pixels share one unit; a table's columns may not
+        format_func={False: "centre only (subtract the mean)", True: "standardise (also divide by the spread)"}.get,
+        horizontal=True,
+        key="pca_standardize",
+        bind="query-params",
+    )
+    k = st.slider("Step 4: components kept (k)", 1, min(MAX_K, data.n_features), min(2, data.n_features), key="pca_k")
+    return StepSettings(standardize, k)
+
+
+def step_1(data: Dataset, pca: TeachingPCA, other: TeachingPCA) -> None:
+    st.subheader("1. Standardise")
+    if data.is_image:
+        shape, scale = data.image_shape, display_scale(data.image_shape)
+        pictures = [unit_range(pca.mean_), unit_range(pca.spread_)]
+        ui.show_image(
+            montage(pictures, shape, 2, scale, pad=4), "mean image  |  spread (std) of each pixel, brightest = most"
+        )
+    else:
+        st.plotly_chart(feature_spread_fig(pca.mean_, pca.spread_, "Each feature before: mean ± spread"), key="pca_spread")
+    centred, standardized = (other, pca) if pca.standardize else (pca, other)
+    st.caption(standardising_sentence(centred, standardized))
+
+
+def step_2_and_3(pca: TeachingPCA, k: int) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.subheader("2. Covariance matrix")
+        matrix, kept = covariance_view(pca.covariance_)
+        title = "covariance of the features" + (f" (every {kept[1] - kept[0]}th)" if len(kept) > 1 and kept[1] > 1 else "")
+        st.plotly_chart(covariance_fig(matrix, kept, title), key="pca_cov")
+    with right:
+        st.subheader("3. Eigenvectors and eigenvalues")
+        st.plotly_chart(scree_fig(pca.ratios_, pca.cumulative_ratio_, k), key="pca_scree")
+        st.caption(f"The first {k} component(s) explain {pca.cumulative_ratio_[k - 1]:.1%} of the variance.")
+
+
+def step_4(data: Dataset, pca: TeachingPCA, k: int) -> None:
+    st.subheader("4. Choose k components")
+    if data.is_image:
+        components = [unit_range(v, signed=True) for v in pca.eigenvectors_[:k]]
+        columns = min(k, 16)
+        image = montage(components, data.image_shape, columns, max(1, display_scale(data.image_shape) // 2), pad=2)
+        ui.show_image(image, f"the first {k} eigenvectors drawn as images (grey = 0)")
+    else:
+        st.write({f"component {i + 1}": v.round(3).tolist() for i, v in enumerate(pca.eigenvectors_[:k])})
+
+
+def step_5(data: Dataset, pca: TeachingPCA, k: int) -> None:
+    st.subheader("5. Recast the data")
+    left, right = st.columns(2)
+    X, labels = ui.view_rows(data), ui.view_labels(data)
+    with left:
+        coords = pca.transform(X)[:, :2] if data.n_features > 1 else pca.transform(X)
+        fig = latent_scatter_fig(
+            coords, labels, label_kind=data.label_kind, class_names=data.class_names, label_name=data.label_name,
+            title="the data on the first two components", axis_titles=("PC 1", "PC 2"),
+        )  # fmt: skip
+        st.plotly_chart(fig, key="pca_recast")
+    with right:
+        rebuilt = pca.reconstruct(X[:SHOWN_INPUTS] if data.is_image else X, k)
+        if data.is_image:
+            pairs = montage([*X[:SHOWN_INPUTS], *rebuilt], data.image_shape, SHOWN_INPUTS, 2, pad=2)
+            ui.show_image(pairs, f"inputs (top) and their reconstructions from {k} component(s) (bottom)")
+        else:
+            original = data.scaler.inverse_transform(X)
+            shown = data.scaler.inverse_transform(rebuilt)
+            st.plotly_chart(
+                points_3d_fig(
+                    original, labels, shown, title=f"data (colour) and its rank-{k} reconstruction (red)", joined=False
+                ),
+                key="pca_rebuilt",
+            )
+
+
+ui.sidebar()
+active = ui.active_model()
+dataset = ui.require_dataset(active.checkpoint)
+st.title("PCA step by step")
+st.markdown(
+    "The lecture's five steps on the active model's data (the training split): standardise, the covariance matrix, its "
+    "eigenvectors and eigenvalues, choose k, recast. PCA finds the best flat k-dimensional hyperplane; the Latent space "
+    "page puts an autoencoder's code beside it."
+)
+settings = step_form(dataset)
+chosen, alternative = ui.teaching_pca(dataset, settings.standardize), ui.teaching_pca(dataset, not settings.standardize)
+step_1(dataset, chosen, alternative)
+step_2_and_3(chosen, settings.k)
+step_4(dataset, chosen, settings.k)
+step_5(dataset, chosen, settings.k)
