@@ -105,6 +105,11 @@ def standardising_sentence(centred: TeachingPCA, standardized: TeachingPCA, low_
     std = centred.spread_
     quiet = int(np.sum(std < low_spread))
     first_c, first_s = centred.cumulative_ratio_[0], standardized.cumulative_ratio_[0]
+    if np.ptp(std) <= 0.01 * max(float(std.max()), 1e-12):
+        return (
+            f"All {len(std)} features already have the same spread ({std.max():.3g}), so standardising changes nothing "
+            f"here: the first component explains {first_c:.1%} of the variance either way."
+        )
     return (
         f"{quiet} of {len(std)} features vary by less than {low_spread:g} (standard deviation); standardising gives "
         f"each feature the same variance, so these weigh as much as the busiest ones. The first component explains "

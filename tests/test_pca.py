@@ -73,3 +73,14 @@ def test_standardising_sentence_counts_quiet_features(digits):
     sentence = standardising_sentence(centred, standardized)
     assert sentence.startswith(f"{quiet} of 64 features") and quiet > 0
     assert f"{centred.cumulative_ratio_[0]:.1%}" in sentence and f"{standardized.cumulative_ratio_[0]:.1%}" in sentence
+
+
+def test_standardising_sentence_says_when_nothing_changes(digits):
+    """A table that is already standardised (as aeviz loads tables): the sentence says both choices agree."""
+    from sklearn.preprocessing import StandardScaler
+
+    from aeviz.pca import standardising_sentence
+
+    X = StandardScaler().fit_transform(digits.X_train[:, 10:14])
+    sentence = standardising_sentence(TeachingPCA(2, False).fit(X), TeachingPCA(2, True).fit(X))
+    assert sentence.startswith("All 4 features already have the same spread (1)")

@@ -7,19 +7,25 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 COUNT_RUNS = """
 window.__aevizStarts = 0;
 window.__aevizRuns = 0;
+window.__aevizChanged = performance.now();
 new MutationObserver((records) => {
   for (const r of records) {
     if (r.oldValue === "running") window.__aevizRuns += 1;
     else window.__aevizStarts += 1;
   }
+  window.__aevizChanged = performance.now();
 }).observe(document, {
   subtree: true, attributes: true, attributeFilter: ["data-test-script-state"], attributeOldValue: true,
 });
 """
 NOT_RUNNING = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"
-FIRST_RUN_DONE = f"() => window.__aevizRuns > 0 && {NOT_RUNNING}"
-# a run that started after the action has finished (a run still going when the action came is not mistaken for it)
-STARTED_AND_DONE = f"n => window.__aevizStarts > n && {NOT_RUNNING}"
+# A page opened with URL-bound widget values runs once more when those widgets report their values: a new session is
+# ready once its first run is done and no run has started or ended for half a second.
+FIRST_RUN_DONE = f"() => window.__aevizRuns > 0 && {NOT_RUNNING} && performance.now() - window.__aevizChanged > 500"
+# After an action: if the app was idle, a run that started after the action has finished; if a run was going, the
+# action stops it and Streamlit runs again without going idle in between, so that chain has finished.
+STARTED_AND_DONE = f"""([starts, ends, busy]) =>
+  (busy ? window.__aevizRuns > ends : window.__aevizStarts > starts) && {NOT_RUNNING}"""
 
 
 def new_page(browser):
@@ -30,7 +36,7 @@ def new_page(browser):
 
 def rerun(page, action, timeout=90_000) -> None:
     """Do `action` (a click, key presses, a file choice) and wait until the script run it starts has finished."""
-    before = page.evaluate("() => window.__aevizStarts")
+    before = page.evaluate(f"() => [window.__aevizStarts, window.__aevizRuns, !({NOT_RUNNING})]")
     action()
     page.wait_for_function(STARTED_AND_DONE, arg=before, timeout=timeout)
 

@@ -14,7 +14,7 @@ import pytest
 from aeviz.checkpoints import META, WEIGHTS, Checkpoint, to_zip
 from aeviz.configs import ModelConfig, TrainConfig
 from aeviz.models import build_model
-from tests.e2e.helpers import goto, nav, new_page, rerun
+from tests.e2e.helpers import goto, nav, new_page, rerun, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -54,7 +54,9 @@ def test_a_hostile_csv_shows_as_text_only(server, browser, shot):
     try:
         goto(page, f"{server}/train?train_epochs=3")
         page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
-        rerun(page, page.get_by_role("option", name="upload a file…").click)
+        page.get_by_role("option", name="upload a file…").click()
+        page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
+        settle(page)  # the run that drew the uploader is over
         _upload(page, FILE_NAME, _hostile_csv(), "text/csv")
         rerun(page, page.get_by_role("button", name="Train", exact=True).click, timeout=120_000)
         assert page.get_by_text("Trained 3 epochs").count() == 1

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.e2e.helpers import goto, rerun
+from tests.e2e.helpers import goto, rerun, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -19,8 +19,9 @@ def _choose_upload_and_train(page, path):
 def test_bad_then_good_upload(server, page, tmp_path):
     goto(page, f"{server}/train")
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
-    rerun(page, page.get_by_role("option", name="upload a file…").click)
+    page.get_by_role("option", name="upload a file…").click()
     page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
+    settle(page)  # the run that drew the uploader is over
 
     bad = tmp_path / "ragged.csv"
     bad.write_text("a,b,c\n1,2,3\n4,5\n")
