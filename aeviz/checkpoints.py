@@ -142,6 +142,20 @@ def is_checkpoint(path: Path) -> bool:
     return True
 
 
+def check_target(root: str | Path, name: str, overwrite: bool = False, how_to_replace: str = "--force") -> Path:
+    """The folder root/name, if a checkpoint may be written there: nothing is there yet, or an aeviz checkpoint and
+    `overwrite` is set. Anything else (a file, a folder of the user's) is refused, untouched. Callers that work long
+    before they save (the CLI trains first) check early with this."""
+    path = checkpoint_path(root, name)
+    if path.exists() or path.is_symlink():
+        if not is_checkpoint(path):
+            kind = "a folder that is not an aeviz checkpoint" if path.is_dir() else "a file"
+            raise CheckpointError(f"{path} is {kind}; aeviz will not replace it: choose another name")
+        if not overwrite:
+            raise CheckpointError(f"a checkpoint named {name!r} exists already; replace it on purpose ({how_to_replace})")
+    return path
+
+
 def save_checkpoint(checkpoint: Checkpoint, name: str, root: str | Path | None = None, overwrite: bool = False) -> Path:
     """Write the checkpoint to root/name and return the folder.
 
@@ -151,13 +165,7 @@ def save_checkpoint(checkpoint: Checkpoint, name: str, root: str | Path | None =
     half-written checkpoint.
     """
     root = Path(root) if root is not None else default_root()
-    path = checkpoint_path(root, name)
-    if path.exists() or path.is_symlink():
-        if not is_checkpoint(path):
-            kind = "a folder that is not an aeviz checkpoint" if path.is_dir() else "a file"
-            raise CheckpointError(f"{path} is {kind}; aeviz will not replace it: choose another name")
-        if not overwrite:
-            raise CheckpointError(f"a checkpoint named {name!r} exists already in {root}; replace it on purpose (--force)")
+    path = check_target(root, name, overwrite)
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{name}.", suffix=".tmp"))
     try:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from aeviz.checkpoints import checkpoint_path, is_checkpoint, load_checkpoint, save_checkpoint
+from aeviz.checkpoints import check_target, checkpoint_path, load_checkpoint, save_checkpoint
 from aeviz.configs import DEFAULT_DATASET, parse_widths
 from aeviz.data import list_datasets, load_dataset
-from aeviz.errors import AevizError, CheckpointError
+from aeviz.errors import AevizError
 from aeviz.evaluation import evaluate_model
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.pretrain import RECIPES, pretrain
@@ -67,17 +67,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check_out(path: Path, force: bool) -> None:
-    """--out may name a new folder, or an existing checkpoint with --force; anything else of the user's is refused."""
-    if not (path.exists() or path.is_symlink()):
-        return
-    if not is_checkpoint(path):
-        kind = "a folder that is not an aeviz checkpoint" if path.is_dir() else "a file"
-        raise CheckpointError(f"--out {path} is {kind}; aeviz will not replace it: choose a new folder name")
-    if not force:
-        raise CheckpointError(f"--out {path} is an existing checkpoint; add --force to replace it")
-
-
 def _split_dir(text: str) -> tuple[Path, str]:
     path = Path(text)
     checkpoint_path(path.parent, path.name)  # validates the name
@@ -96,7 +85,7 @@ def _progress(steps, bar: tqdm):
 
 def _train(args: argparse.Namespace) -> None:
     root, name = _split_dir(args.out)
-    _check_out(root / name, args.force)  # before training: a refusal after minutes of training would waste them
+    check_target(root, name, args.force)  # before training: a refusal after minutes of training would waste them
     data = load_dataset(args.dataset, seed=args.seed)
     model_config = ModelConfig.for_data(data.n_features, data.image_shape, args.arch, args.latent, hidden=args.hidden)
     train_config = TrainConfig(

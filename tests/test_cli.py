@@ -71,5 +71,6 @@ def test_out_never_clobbers_and_force_replaces_only_a_checkpoint(tmp_path, capsy
     out = str(tmp_path / "run")
     assert main([*small, "--out", out]) == 0
     assert main([*small, "--out", out]) == 2
-    assert "add --force" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "exists already" in err and "(--force)" in err
     assert main([*small, "--out", out, "--force"]) == 0

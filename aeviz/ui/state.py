@@ -197,13 +197,14 @@ def active_info() -> Checkpoint | CheckpointInfo:
 def save_session_model(name: str, replace: bool = False) -> str:
     """Save the session's model under `name` among this session's own saves (others do not see them, and cannot
     replace them); returns its key in the model list. An own save of that name is replaced only with `replace`."""
-    from aeviz.checkpoints import save_checkpoint
+    from aeviz.checkpoints import check_target, save_checkpoint
 
     state = session()
     if state.live is None:
         raise AevizError("train or load a model first")
     if name in model_sources():
         raise AevizError(f"{name!r} is the name of a shipped or shared model; choose another name")
+    check_target(student_dir(state.owner), name, replace, how_to_replace='tick "Replace my saved model of that name"')
     save_checkpoint(state.live, name, student_dir(state.owner), overwrite=replace)
     return f"{SAVED_PREFIX}{state.owner}/{name}"
 
