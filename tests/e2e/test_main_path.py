@@ -151,6 +151,19 @@ def test_sparsity_page_compares_the_twins(session, shot):
     shot(page, "sparsity")
 
 
+def test_pca_steps_follow_the_k_slider(session, shot):
+    """The PCA page's k slider redraws the eigenvectors and the share they explain."""
+    page, _ = session
+    nav(page, "PCA step by step")
+    before = page.get_by_text("component(s) explain").inner_text()
+    k = slider(page, "components kept")
+    k.focus()
+    rerun(page, lambda: k.press("ArrowRight"))
+    page.wait_for_selector("text=The first 3 component(s) explain", timeout=30_000)
+    assert page.get_by_text("component(s) explain").inner_text() != before
+    shot(page, "pca_steps")
+
+
 def test_nothing_left_the_server(session):
     """Nothing downloads at run time: every request of the whole path stayed on this server."""
     _, outside = session
