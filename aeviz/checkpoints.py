@@ -11,7 +11,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import tempfile
 import zipfile
@@ -21,24 +20,43 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import aeviz
-from aeviz.configs import MAX_EPOCHS, ModelConfig, TrainConfig
+from aeviz.checkpoint_checks import (
+    FORMAT,
+    MAX_WEIGHTS_BYTES,
+    META,
+    NAME_PATTERN,
+    WEIGHTS,
+    check_weights_fit,
+    configs_from,
+    parse_meta,
+    record_from,
+)
+from aeviz.configs import ModelConfig, TrainConfig
 from aeviz.errors import CheckpointError
+
+__all__ = [  # WEIGHTS and META are the two files' names; the checks on them live in aeviz.checkpoint_checks
+    "META",
+    "SHIPPED_DIR",
+    "WEIGHTS",
+    "Checkpoint",
+    "CheckpointInfo",
+    "check_target",
+    "checkpoint_path",
+    "from_zip",
+    "is_checkpoint",
+    "list_checkpoints",
+    "load_checkpoint",
+    "read_info",
+    "read_meta",
+    "save_checkpoint",
+    "to_zip",
+]
 
 if TYPE_CHECKING:  # torch is imported only when weights are read or written, so listing checkpoints starts fast
     import torch
 
     from aeviz.models import Autoencoder
 
-WEIGHTS = "model.safetensors"
-META = "meta.json"
-FORMAT = "aeviz-checkpoint/1"
-NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
-MAX_WEIGHTS_BYTES = 64 * 2**20
-MAX_META_BYTES = 4 * 2**20  # a 1,000-epoch history is ~0.3 MB
-HISTORY_KEYS = frozenset(  # EpochMetrics' fields: a row with other keys is refused (padding can cost gigabytes)
-    ("epoch", "train_loss", "val_loss", "recon_loss", "penalty", "val_recon", "active_fraction", "seconds")
-)
-DTYPES = {"F32": "torch.float32"}  # what the safetensors header may say, and the torch dtype the model needs
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 
 
@@ -136,7 +154,7 @@ def is_checkpoint(path: Path) -> bool:
     if sorted(p.name for p in path.iterdir()) != sorted((META, WEIGHTS)):
         return False
     try:
-        _read_meta((path / META).read_bytes(), path.name)
+        parse_meta((path / META).read_bytes(), path.name)
     except (CheckpointError, OSError):
         return False
     return True
@@ -184,101 +202,6 @@ def save_checkpoint(checkpoint: Checkpoint, name: str, root: str | Path | None =
     return path
 
 
-def _read_meta(raw: bytes, where: str) -> dict:
-    if len(raw) > MAX_META_BYTES:
-        raise CheckpointError(f"{where}: {META} is larger than {MAX_META_BYTES // 2**20} MB")
-    try:
-        meta = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"{where}: {META} is not valid JSON ({exc})") from None
-    except RecursionError:
-        raise CheckpointError(f"{where}: {META} is nested too deeply to be an aeviz checkpoint") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CheckpointError(f"{where}: {META} is not an aeviz checkpoint (expected format {FORMAT})")
-    return meta
-
-
-def _configs(meta: dict, where: str) -> tuple[ModelConfig, TrainConfig | None]:
-    try:
-        config = ModelConfig.from_dict(meta["model"])
-        train_config = TrainConfig.from_dict(meta["train"]) if meta.get("train") else None
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:  # AevizError is a ValueError
-        raise CheckpointError(f"{where}: the saved configuration is invalid ({exc})") from None
-    return config, train_config
-
-
-def _record(meta: dict, where: str) -> tuple[str, int, dict, list[dict]]:
-    """What a checkpoint records beside its configs: dataset name, data seed, metrics, history, each checked."""
-    dataset, seed = meta.get("dataset", ""), meta.get("data_seed", 0)
-    if not isinstance(dataset, str) or not isinstance(seed, int) or isinstance(seed, bool):
-        raise CheckpointError(f"{where}: the saved dataset name or data seed is invalid")
-    return dataset, seed, _metrics(meta, where), _history(meta, where)
-
-
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _metrics(meta: dict, where: str) -> dict:
-    metrics = meta.get("metrics") or {}
-    if not isinstance(metrics, dict) or not all(isinstance(k, str) and _number(v) for k, v in metrics.items()):
-        raise CheckpointError(f"{where}: the saved metrics are not a table of numbers")
-    return dict(metrics)
-
-
-def _history(meta: dict, where: str) -> list[dict]:
-    history = meta.get("history") or []
-    needed = ("epoch", "train_loss", "val_loss")
-    if not isinstance(history, list) or len(history) > MAX_EPOCHS:
-        raise CheckpointError(f"{where}: the saved training history is damaged (a list of at most {MAX_EPOCHS} epochs)")
-    for row in history:
-        if not isinstance(row, dict) or not all(_number(row.get(k)) for k in needed):
-            raise CheckpointError(f"{where}: the saved training history is damaged (each epoch needs {', '.join(needed)})")
-        if not set(row) <= HISTORY_KEYS or not all(_number(v) for v in row.values()):
-            raise CheckpointError(
-                f"{where}: the saved training history has unknown entries: {sorted(set(row) - HISTORY_KEYS)[:3]}"
-            )
-    return [dict(row) for row in history]
-
-
-def _header_shapes(weights: bytes, where: str) -> dict[str, tuple[str, tuple[int, ...]]]:
-    """{tensor name: (dtype, shape)} from a safetensors file's header (8-byte length, then JSON), read before loading."""
-    damaged = f"{where}: {WEIGHTS} is damaged or not a safetensors file"
-    if len(weights) < 8:
-        raise CheckpointError(damaged)
-    length = int.from_bytes(weights[:8], "little")
-    if length > min(len(weights) - 8, MAX_META_BYTES):
-        raise CheckpointError(damaged)
-    try:
-        header = json.loads(weights[8 : 8 + length])
-        return {k: (v["dtype"], tuple(v["shape"])) for k, v in header.items() if k != "__metadata__"}
-    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-        raise CheckpointError(damaged) from None
-
-
-def _check_weights_fit(config: ModelConfig, weights: bytes, where: str) -> None:
-    """Compare the weight file's header with the tensors the config needs, before anything is allocated (the model is
-    laid out on torch's meta device, which holds shapes only)."""
-    import torch
-
-    from aeviz.models import Autoencoder
-
-    with torch.device("meta"):
-        expected = {k: (str(v.dtype), tuple(v.shape)) for k, v in Autoencoder(config).state_dict().items()}
-    found = _header_shapes(weights, where)
-    missing, unexpected = set(expected) - set(found), set(found) - set(expected)
-    if missing or unexpected:
-        raise CheckpointError(
-            f"{where}: the weights do not fit the config "
-            f"(missing {sorted(missing)[:3]}, unexpected {sorted(unexpected)[:3]})"
-        )
-    for key, (dtype, shape) in found.items():
-        if shape != expected[key][1]:
-            raise CheckpointError(f"{where}: tensor {key} has shape {shape}, the config needs {expected[key][1]}")
-        if DTYPES.get(dtype) != expected[key][0]:
-            raise CheckpointError(f"{where}: tensor {key} is stored as {dtype}, the model needs F32 (float32)")
-
-
 def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
     """Rebuild the model from its config and check every tensor against it before loading."""
     from safetensors import SafetensorError
@@ -286,9 +209,9 @@ def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
 
     from aeviz.models import Autoencoder
 
-    config, train_config = _configs(meta, where)  # sizes checked against the parameter budget here
-    record = _record(meta, where)
-    _check_weights_fit(config, weights, where)
+    config, train_config = configs_from(meta, where)  # sizes checked against the parameter budget here
+    record = record_from(meta, where)
+    check_weights_fit(config, weights, where)
     try:
         tensors = load_safetensors(weights)
     except (SafetensorError, ValueError, RuntimeError, OSError) as exc:
@@ -307,7 +230,7 @@ def load_checkpoint(name: str, root: str | Path | None = None, device: torch.dev
         raise CheckpointError(f"no checkpoint named {name!r} in {root}")
     if (path / WEIGHTS).stat().st_size > MAX_WEIGHTS_BYTES:
         raise CheckpointError(f"{name}: {WEIGHTS} is larger than {MAX_WEIGHTS_BYTES // 2**20} MB")
-    checkpoint = _build(_read_meta((path / META).read_bytes(), name), (path / WEIGHTS).read_bytes(), name)
+    checkpoint = _build(parse_meta((path / META).read_bytes(), name), (path / WEIGHTS).read_bytes(), name)
     checkpoint.name = name
     if device is not None:
         checkpoint.model.to(device)
@@ -327,18 +250,18 @@ def list_checkpoints(root: str | Path | None = None) -> list[str]:
 def read_meta(name: str, root: str | Path | None = None) -> dict:
     """A checkpoint's meta.json without loading its weights (for listings)."""
     path = checkpoint_path(Path(root) if root is not None else default_root(), name)
-    return _read_meta((path / META).read_bytes(), name)
+    return parse_meta((path / META).read_bytes(), name)
 
 
 def read_info(name: str, root: str | Path | None = None) -> CheckpointInfo:
     """A checkpoint's configs, dataset and metrics from its meta.json alone."""
     meta = read_meta(name, root)
-    config, train_config = _configs(meta, name)
+    config, train_config = configs_from(meta, name)
     return CheckpointInfo(
         name,
         config,
         train_config,
-        *_record(meta, name),
+        *record_from(meta, name),
     )
 
 
@@ -363,4 +286,4 @@ def from_zip(payload: bytes, where: str = "the uploaded zip") -> Checkpoint:
             meta, weights = archive.read(META), archive.read(WEIGHTS)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
         raise CheckpointError(f"{where} is not a valid zip file ({exc})") from None
-    return _build(_read_meta(meta, where), weights, where)
+    return _build(parse_meta(meta, where), weights, where)
