@@ -227,13 +227,11 @@ def test_padded_or_endless_history(checkpoint_zip, history, fragment):
 
 def test_weights_of_another_dtype_are_named_as_such(checkpoint_zip):
     """A float16 weight file that fits the shapes: the message names the dtype (it said 'has shape (16,), needs (16,)')."""
-    import torch
     from safetensors.torch import load, save
 
     weights, meta = checkpoint_zip
     half = save({k: v.half() for k, v in load(weights).items()})
     _refused(lambda: from_zip(_with_meta(half, meta)), CheckpointError, "is stored as F16, the model needs F32 (float32)")
-    assert torch.get_default_dtype() == torch.float32
 
 
 # --- through the command line: one line, exit 2 -------------------------------------------------------------------

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from aeviz.ui.state import ActiveModel
 
 VIEW_SAMPLES = 1_000  # points shown in latent scatters (the validation split, capped)
-SPLITS = ("shown", "train")  # the shown validation rows (view_rows), or the whole training split
 
 
 def view_rows(data: Dataset) -> np.ndarray:
