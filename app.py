@@ -20,7 +20,10 @@ pages = {
         st.Page("views/latent_space.py", title="Latent space", icon=":material/scatter_plot:"),
         st.Page("views/latent_walk.py", title="Latent walk", icon=":material/tune:"),
     ],
-    "PCA": [st.Page("views/pca_steps.py", title="PCA step by step", icon=":material/stacked_line_chart:")],
+    "PCA": [
+        st.Page("views/pca_steps.py", title="PCA step by step", icon=":material/stacked_line_chart:"),
+        st.Page("views/pca_vs_ae.py", title="PCA vs autoencoders", icon=":material/compare_arrows:"),
+    ],
     "Regularisation": [st.Page("views/sparsity.py", title="Sparsity", icon=":material/filter_alt:")],
 }
 st.navigation(pages).run()

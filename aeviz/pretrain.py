@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from aeviz import sweep
 from aeviz.checkpoints import Checkpoint, save_checkpoint
 from aeviz.data import load_dataset
 from aeviz.errors import AevizError
@@ -38,6 +39,27 @@ RECIPES = (
 )
 
 
+SWEEP_DIR = "sweep"  # the k-sweep's checkpoints: a folder of their own, so the sidebar's model list stays short
+SWEEP_DATASETS = ("mnist", "digits", "swiss_roll", "s_curve")
+
+
+def sweep_recipes(datasets: tuple[str, ...] = SWEEP_DATASETS) -> list[Recipe]:
+    """PCA against autoencoders across k: one small checkpoint per built-in dataset, family and k (aeviz/sweep.py)."""
+    recipes = []
+    for name in datasets:
+        data = load_dataset(name)
+        for family in sweep.FAMILIES:
+            config = sweep.train_config(family, data.n_features, len(data.X_train))
+            options = sweep.plan(family, data.n_features)
+            for k in sweep.sweep_ks(data.n_features):
+                recipes.append(Recipe(sweep_name(name, family, k), name, options.arch, k, config, options.options))
+    return recipes
+
+
+def sweep_name(dataset: str, family: str, k: int) -> str:
+    return f"{dataset}-{family}-k{k}"
+
+
 def recipe(name: str) -> Recipe:
     """The recipe of the shipped checkpoint `name` (pages train variants of it, e.g. the Sparsity page's twins)."""
     found = [r for r in RECIPES if r.name == name]
@@ -56,10 +78,10 @@ def make(recipe: Recipe, epochs: int | None = None) -> Checkpoint:
 
 
 def pretrain(out: str | Path, report: Callable[[str], None] = lambda line: None) -> list[Path]:
-    """Regenerate every shipped checkpoint under `out`."""
+    """Regenerate every shipped checkpoint under `out` (the k-sweep's under out/sweep)."""
     paths = []
-    for recipe in RECIPES:
+    for recipe, folder in [*((r, Path(out)) for r in RECIPES), *((r, Path(out) / SWEEP_DIR) for r in sweep_recipes())]:
         checkpoint = make(recipe)
-        paths.append(save_checkpoint(checkpoint, recipe.name, out, overwrite=True))  # regenerating is replacing
+        paths.append(save_checkpoint(checkpoint, recipe.name, folder, overwrite=True))  # regenerating is replacing
         report(f"{recipe.name}: val_mse {checkpoint.metrics['val_mse']:.4f}")
     return paths

@@ -104,21 +104,3 @@ def test_points_3d_marks_decoded_points_apart_from_the_data():
     fig = points_3d_fig(np.zeros((10, 3)), None, marked=np.ones(3))
     data, marked = fig.data
     assert list(marked.x) == [1.0] and marked.marker.size > data.marker.size
-
-
-def test_scree_marks_k_and_keeps_the_cumulative_share():
-    from aeviz.plots import scree_fig
-
-    ratios = np.array([0.5, 0.3, 0.2])
-    fig = scree_fig(ratios, np.cumsum(ratios), k=2)
-    bars, line = fig.data
-    assert list(bars.y) == [0.5, 0.3, 0.2] and list(line.y) == pytest.approx([0.5, 0.8, 1.0])
-    assert fig.layout.shapes[0].x0 == 2
-
-
-def test_covariance_heatmap_is_centred_on_zero():
-    """Red for positive, blue for negative, white at 0, whatever the largest entry's sign."""
-    from aeviz.plots import covariance_fig
-
-    heat = covariance_fig(np.array([[1.0, -3.0], [-3.0, 2.0]]), np.array([0, 9]), "c").data[0]
-    assert heat.zmin == -3.0 and heat.zmax == 3.0 and list(heat.x) == [0, 9]

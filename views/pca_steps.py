@@ -8,7 +8,8 @@ from aeviz import ui
 from aeviz.data import Dataset
 from aeviz.montages import display_scale, montage, unit_range
 from aeviz.pca import TeachingPCA, covariance_view, standardising_sentence
-from aeviz.plots import covariance_fig, feature_spread_fig, latent_scatter_fig, points_3d_fig, scree_fig
+from aeviz.pca_plots import covariance_fig, feature_spread_fig, scree_fig
+from aeviz.plots import latent_scatter_fig, points_3d_fig
 
 SHOWN_INPUTS = 8  # inputs shown beside their rank-k reconstructions
 MAX_K = 64

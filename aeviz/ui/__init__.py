@@ -5,15 +5,35 @@ resources (shared caches), state (what pages share: the session, the active mode
 computations keyed by content), display (drawing).
 """
 
-from aeviz.ui.caches import VIEW_SAMPLES, code_view, codes, pca_view, ranges, teaching_pca, view_labels, view_rows
+from aeviz.ui.caches import (
+    VIEW_SAMPLES,
+    code_view,
+    codes,
+    model_error,
+    pca_errors,
+    pca_view,
+    principal_angles,
+    ranges,
+    teaching_pca,
+    view_labels,
+    view_rows,
+)
 from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
-from aeviz.ui.resources import builtin_dataset, model_sources, start_umap_warm_up, stored_checkpoint, user_dir
+from aeviz.ui.resources import (
+    builtin_dataset,
+    model_sources,
+    shipped_sweep,
+    start_umap_warm_up,
+    stored_checkpoint,
+    user_dir,
+)
 from aeviz.ui.state import (
     DEFAULT_MODEL,
     ActiveModel,
     PickedPoint,
     Session,
     SparsityPair,
+    SweepRun,
     TrainRun,
     active_info,
     active_model,
@@ -35,6 +55,7 @@ __all__ = [
     "PickedPoint",
     "Session",
     "SparsityPair",
+    "SweepRun",
     "TrainRun",
     "active_info",
     "active_model",
@@ -45,14 +66,18 @@ __all__ = [
     "dataset_for",
     "describe",
     "hover_images",
+    "model_error",
     "model_sources",
+    "pca_errors",
     "pca_view",
+    "principal_angles",
     "ranges",
     "require_dataset",
     "save_session_model",
     "session",
     "session_model",
     "set_session_model",
+    "shipped_sweep",
     "show_error",
     "show_image",
     "sidebar",

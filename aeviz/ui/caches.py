@@ -99,3 +99,39 @@ def _teaching_pca(data_key: str, standardize: bool, _X: np.ndarray):
 def teaching_pca(data: Dataset, standardize: bool):
     """The lecture's five PCA steps on the training split, once per dataset and choice (shared: never change it)."""
     return _teaching_pca(data.fingerprint, standardize, data.X_train)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _model_error(model_key: str, data_key: str, _checkpoint: Checkpoint, _data: Dataset) -> float:
+    from aeviz.sweep import val_error
+
+    return val_error(_checkpoint.model, _data)
+
+
+def model_error(checkpoint: Checkpoint, data: Dataset) -> float:
+    """A model's validation MSE per feature on `data`, once per model and data."""
+    return _model_error(checkpoint.fingerprint(), data.fingerprint, checkpoint, data)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _pca_errors(data_key: str, max_k: int, _data: Dataset) -> np.ndarray:
+    from aeviz.sweep import pca_errors as errors
+
+    return errors(_data, max_k)
+
+
+def pca_errors(data: Dataset, max_k: int) -> np.ndarray:
+    """PCA's validation MSE for k = 1 … max_k (entry k - 1), once per dataset."""
+    return _pca_errors(data.fingerprint, max_k, data)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _angles(model_key: str, data_key: str, _checkpoint: Checkpoint, _data: Dataset) -> np.ndarray:
+    from aeviz.sweep import principal_angles
+
+    return principal_angles(_checkpoint.model, _data)
+
+
+def principal_angles(checkpoint: Checkpoint, data: Dataset) -> np.ndarray:
+    """A linear autoencoder's principal angles (degrees) to PCA's subspace of the same size, once per model and data."""
+    return _angles(checkpoint.fingerprint(), data.fingerprint, checkpoint, data)

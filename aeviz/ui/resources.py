@@ -115,6 +115,26 @@ def start_umap_warm_up() -> threading.Thread | None:
     return thread
 
 
+def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:
+    """The shipped k-sweep of a built-in dataset, {(family, k): checkpoint}, when `data` is that dataset with the
+    split the sweep was trained on (compared by content); otherwise empty."""
+    from aeviz.data import list_datasets
+    from aeviz.pretrain import SWEEP_DIR, sweep_name
+    from aeviz.sweep import FAMILIES, sweep_ks
+
+    if data.name not in list_datasets() or data.fingerprint != builtin_dataset(data.name).fingerprint:
+        return {}
+    folder = SHIPPED_DIR / SWEEP_DIR
+    models = {}
+    for family in FAMILIES:
+        for k in sweep_ks(data.n_features):
+            name = sweep_name(data.name, family, k)
+            weights = folder / name / "model.safetensors"
+            if weights.is_file():
+                models[family, k] = _stored_checkpoint(str(folder), name, weights.stat().st_mtime)
+    return models
+
+
 def model_sources(owner: str = "") -> dict[str, tuple[Path, str]]:
     """The stored models a session may pick, {key: (folder, checkpoint name)}: shipped ones, the class's shared ones,
     then this session's own saves (key "saved:OWNER/NAME"; another session never sees them)."""

@@ -94,6 +94,14 @@ class SparsityPair:
     sparse: Checkpoint  # λ = lam
 
 
+@dataclass(frozen=True)
+class SweepRun:
+    """A k-sweep trained in this session (PCA against autoencoders) on the data with this fingerprint."""
+
+    data_key: str  # Dataset.fingerprint
+    models: dict[tuple[str, int], Checkpoint]  # {(family, k): finished model}
+
+
 @dataclass
 class Session:
     """Everything aeviz keeps for one browser session."""
@@ -108,6 +116,7 @@ class Session:
     projections_asked: set[tuple[str, str, int]] = field(default_factory=set)  # (model key, method, dims) to compute
     sparsity_pair: SparsityPair | None = None
     sparsity_sweep: list[tuple[float, float, float]] = field(default_factory=list)  # (λ, active fraction, error)
+    k_sweep: SweepRun | None = None
 
 
 # --- the live-model store ---------------------------------------------------------------------------------------------

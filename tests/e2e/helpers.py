@@ -65,6 +65,7 @@ HEADINGS = {  # each page's title, drawn by its own script run
     "Latent space": "Latent space next to PCA",
     "Latent walk": "Walk the latent space",
     "PCA step by step": "PCA step by step",
+    "PCA vs autoencoders": "PCA against autoencoders",
     "Sparsity": "Sparse autoencoders: what λ does",
 }
 PAGE_DRAWN = f"""h => [...document.querySelectorAll('h1')].some(e => e.textContent.includes(h)) && {NOT_RUNNING}"""

@@ -1,0 +1,35 @@
+"""aeviz.pca_plots: the PCA pages' figures."""
+
+import numpy as np
+import pytest
+
+from aeviz.pca_plots import angles_fig, covariance_fig, scree_fig, sweep_fig
+
+
+def test_scree_marks_k_and_keeps_the_cumulative_share():
+    ratios = np.array([0.5, 0.3, 0.2])
+    fig = scree_fig(ratios, np.cumsum(ratios), k=2)
+    bars, line = fig.data
+    assert list(bars.y) == [0.5, 0.3, 0.2] and list(line.y) == pytest.approx([0.5, 0.8, 1.0])
+    assert fig.layout.shapes[0].x0 == 2
+
+
+def test_covariance_heatmap_is_centred_on_zero():
+    """Red for positive, blue for negative, white at 0, whatever the largest entry's sign."""
+    heat = covariance_fig(np.array([[1.0, -3.0], [-3.0, 2.0]]), np.array([0, 9]), "c").data[0]
+    assert heat.zmin == -3.0 and heat.zmax == 3.0 and list(heat.x) == [0, 9]
+
+
+def test_sweep_draws_pca_for_every_k_and_each_family_at_its_own_k():
+    pca = np.array([0.06, 0.05, 0.045, 0.04])
+    fig = sweep_fig(pca, {"mlp": ([1, 4], [0.05, 0.03]), "linear": ([2], [0.051])}, "t")
+    curve, mlp, linear = fig.data
+    assert list(curve.x) == [1, 2, 3, 4] and list(curve.y) == pytest.approx(pca.tolist())
+    assert list(mlp.x) == [1, 4] and list(mlp.y) == [0.05, 0.03] and list(linear.x) == [2]
+    assert mlp.name != linear.name and fig.layout.xaxis.type == "log"
+
+
+def test_angles_are_drawn_in_degrees_on_a_fixed_scale():
+    """0-90 degrees always, so a small angle looks small (an autoscaled axis would make 1 degree fill the chart)."""
+    fig = angles_fig(np.array([0.5, 1.0, 30.0]), 3)
+    assert list(fig.data[0].y) == [0.5, 1.0, 30.0] and tuple(fig.layout.yaxis.range) == (0, 90)

@@ -1,0 +1,138 @@
+"""PCA against autoencoders across code sizes k: PCA's exact curve, trained autoencoders as points, a linear
+autoencoder's principal angles to PCA, and (for 3-D data) the flat plane against the curved sheet."""
+
+import numpy as np
+import streamlit as st
+
+from aeviz import AevizError, ui
+from aeviz.checkpoints import Checkpoint
+from aeviz.data import Dataset
+from aeviz.latent import reconstruct
+from aeviz.pca_plots import angles_fig, sweep_fig
+from aeviz.plots import points_3d_fig
+from aeviz.sweep import (
+    FAMILIES,
+    compare_sentence,
+    linear_note,
+    linear_sentence,
+    sweep_ks,
+    train_config,
+    train_sweep,
+)
+
+Models = dict[tuple[str, int], Checkpoint]
+
+
+def train_panel(data: Dataset) -> None:
+    """A button that trains the whole sweep on `data` with a progress bar; the result stays with this session."""
+    ks = sweep_ks(data.n_features)
+    epochs = {family: train_config(family, data.n_features, len(data.X_train)).epochs for family in FAMILIES}
+    total, done = sum(epochs.values()) * len(ks), 0
+    label = f"Train the sweep on {data.name} ({len(FAMILIES) * len(ks)} models)"
+    if not st.button(label, key="sweep_train", help="One multilayer and one linear autoencoder per k, same split."):
+        return
+    bar = st.progress(0.0, text="starting…")
+    finished: Models = {}
+    try:
+        for family, k, metrics, checkpoint in train_sweep(data):
+            done += 1
+            bar.progress(done / total, text=f"{FAMILIES[family]}, k = {k}: epoch {metrics.epoch}/{epochs[family]}")
+            finished[family, k] = checkpoint
+    except AevizError as exc:
+        ui.show_error(exc)
+        return
+    bar.empty()
+    ui.session().k_sweep = ui.SweepRun(data.fingerprint, finished)
+
+
+def sweep_models(data: Dataset) -> Models:
+    """The sweep this session trained on `data`, else the shipped one for a built-in dataset, else none."""
+    train_panel(data)
+    run = ui.session().k_sweep
+    if run is not None and run.data_key == data.fingerprint:
+        st.caption("Showing the sweep trained in this session.")
+        return run.models
+    shipped = ui.shipped_sweep(data)
+    if shipped:
+        st.caption(f"Showing the shipped sweep for {data.name} (made by `aeviz pretrain`); retrain it with the button.")
+    else:
+        st.info(f"No sweep for {data.name} yet: press the button to train one (PCA's curve is drawn already).")
+    return shipped
+
+
+def error_chart(data: Dataset, models: Models) -> None:
+    ks = sweep_ks(data.n_features)
+    pca = ui.pca_errors(data, max(ks))
+    points, sentences, note = {}, [], ""
+    for family in FAMILIES:
+        trained = [k for k in ks if (family, k) in models]
+        if not trained:
+            continue
+        errors = [ui.model_error(models[family, k], data) for k in trained]
+        points[family] = (trained, errors)
+        if family == "mlp":
+            sentences.append(compare_sentence(trained, errors, pca))
+        else:
+            sentences.append(linear_sentence(trained, errors, pca))
+            note = linear_note(trained, errors, pca)
+    title = f"Validation error against code size on {data.name} ({len(data.X_train):,} training rows)"
+    st.plotly_chart(sweep_fig(pca, points, title, note), key="sweep_fig")
+    for sentence in sentences:
+        st.markdown(f"- {sentence}")
+
+
+def angles_panel(data: Dataset, models: Models) -> None:
+    ks = [k for k in sweep_ks(data.n_features) if ("linear", k) in models]
+    if not ks:
+        return
+    st.subheader("Does the linear autoencoder find PCA's subspace?")
+    k = st.select_slider("k", ks, ks[min(3, len(ks) - 1)], key="sweep_angle_k")
+    angles = ui.principal_angles(models["linear", k], data)
+    error, pca = ui.model_error(models["linear", k], data), ui.pca_errors(data, k)[k - 1]
+    left, right = st.columns([3, 2])
+    left.plotly_chart(angles_fig(angles, k), key="sweep_angles")
+    right.markdown(
+        f"The decoder of the linear autoencoder spans a {k}-dimensional subspace. Its principal angles to PCA's first "
+        f"{k} components: median **{np.median(angles):.1f}°**, largest **{angles.max():.1f}°** "
+        f"(0° = the same directions). Its validation error is {error:.4f} against PCA's {pca:.4f} "
+        f"({error / pca - 1:+.1%}). A linear autoencoder trained with squared error has PCA's subspace as its optimum, "
+        "but not PCA's axes: its code is any invertible mix of the components."
+    )
+
+
+def manifold_panel(data: Dataset, models: Models) -> None:
+    """3-D data: the points, PCA's rank-2 reconstruction (a plane) and the autoencoder's k = 2 one (a curved sheet)."""
+    if data.n_features != 3 or ("mlp", 2) not in models:
+        return
+    st.subheader("A plane against a curved sheet")
+    X, colors = data.X_val, data.y_val
+    pca_rebuilt = ui.teaching_pca(data, standardize=False).reconstruct(X, 2)
+    ae_rebuilt = reconstruct(models["mlp", 2].model, X)
+    pca_error, ae_error = ui.pca_errors(data, 2)[1], ui.model_error(models["mlp", 2], data)
+    shown = {
+        "validation points": X,
+        f"PCA, 2 components: MSE {pca_error:.3f}": pca_rebuilt,
+        f"multilayer autoencoder, k = 2: MSE {ae_error:.3f}": ae_rebuilt,
+    }
+    for i, (column, (title, points)) in enumerate(zip(st.columns(3), shown.items(), strict=True)):
+        original = data.scaler.inverse_transform(points) if data.scaler is not None else points
+        column.plotly_chart(points_3d_fig(original, colors, title=title), key=f"sweep_3d_{i}")
+    st.caption(
+        "Each reconstruction is coloured by the true position of its point along the manifold; drag to rotate. "
+        "Errors are validation MSE per (standardised) feature."
+    )
+
+
+ui.sidebar()
+active = ui.active_model()
+dataset = ui.require_dataset(active.checkpoint)
+st.title("PCA against autoencoders")
+st.markdown(
+    "PCA's error at every code size k (the best any *flat* k-dimensional fit can do on these validation rows) next to "
+    "autoencoders trained at k = 1, 2, 4 … 64 on the same split: a multilayer one (non-linear) and a linear one "
+    "(no activation functions), which can at best find PCA's subspace."
+)
+chosen = sweep_models(dataset)
+error_chart(dataset, chosen)
+angles_panel(dataset, chosen)
+manifold_panel(dataset, chosen)
