@@ -156,6 +156,18 @@ def linear_note(ks: Sequence[int], errors: Sequence[float], pca: np.ndarray) -> 
     return f"linear autoencoder on PCA's curve (within {ON_THE_CURVE:.0%}) at k = {_list(on)}" if on else ""
 
 
+def angles_sentence(angles: np.ndarray, error: float, pca_error: float) -> str:
+    """What a linear autoencoder's principal angles (degrees) and its error against PCA's say, from the numbers."""
+    k = len(angles)
+    return (
+        f"The decoder of the linear autoencoder spans a {k}-dimensional subspace. Its principal angles to PCA's first "
+        f"{k} components: median **{np.median(angles):.1f}°**, largest **{np.max(angles):.1f}°** (0° = the same "
+        f"directions). Its validation error is {error:.4f} against PCA's {pca_error:.4f} ({error / pca_error - 1:+.1%}). "
+        "A linear autoencoder trained with squared error has PCA's subspace as its optimum, but not PCA's axes: its "
+        "code is any invertible mix of the components."
+    )
+
+
 def _at(ks: Sequence[int], k: int) -> str:
     """ "at k = 8: " when several k are listed, nothing when there is one."""
     return f"at k = {k}: " if len(ks) > 1 else ""

@@ -11,6 +11,7 @@ from aeviz.models import build_model
 from aeviz.pretrain import SWEEP_DIR, sweep_name
 from aeviz.sweep import (
     MAX_SWEEP_EPOCHS,
+    angles_sentence,
     compare_sentence,
     family_of,
     linear_note,
@@ -103,3 +104,8 @@ def test_the_shipped_sweep_makes_the_lecture_point(dataset):
     for k in [k for k in ks if k <= 32]:
         linear = val_error(load_checkpoint(sweep_name(dataset, "linear", k), folder).model, data)
         assert linear < 1.05 * pca[k - 1], k
+
+
+def test_angles_sentence_reads_the_median_and_the_largest_angle():
+    sentence = angles_sentence(np.array([0.5, 2.0, 40.0]), 0.0303, 0.03)
+    assert "median **2.0°**, largest **40.0°**" in sentence and "(+1.0%)" in sentence and "3-dimensional" in sentence

@@ -1,7 +1,6 @@
 """PCA against autoencoders across code sizes k: PCA's exact curve, trained autoencoders as points, a linear
 autoencoder's principal angles to PCA, and (for 3-D data) the flat plane against the curved sheet."""
 
-import numpy as np
 import streamlit as st
 
 from aeviz import AevizError, ui
@@ -12,6 +11,7 @@ from aeviz.pca_plots import angles_fig, sweep_fig
 from aeviz.plots import points_3d_fig
 from aeviz.sweep import (
     FAMILIES,
+    angles_sentence,
     compare_sentence,
     linear_note,
     linear_sentence,
@@ -91,13 +91,7 @@ def angles_panel(data: Dataset, models: Models) -> None:
     error, pca = ui.model_error(models["linear", k], data), ui.pca_errors(data, k)[k - 1]
     left, right = st.columns([3, 2])
     left.plotly_chart(angles_fig(angles, k), key="sweep_angles")
-    right.markdown(
-        f"The decoder of the linear autoencoder spans a {k}-dimensional subspace. Its principal angles to PCA's first "
-        f"{k} components: median **{np.median(angles):.1f}°**, largest **{angles.max():.1f}°** "
-        f"(0° = the same directions). Its validation error is {error:.4f} against PCA's {pca:.4f} "
-        f"({error / pca - 1:+.1%}). A linear autoencoder trained with squared error has PCA's subspace as its optimum, "
-        "but not PCA's axes: its code is any invertible mix of the components."
-    )
+    right.markdown(angles_sentence(angles, error, pca))
 
 
 def manifold_panel(data: Dataset, models: Models) -> None:
