@@ -21,7 +21,11 @@ MAX_META_BYTES = 4 * 2**20  # a 1,000-epoch history is ~0.3 MB
 HISTORY_KEYS = frozenset(  # EpochMetrics' fields: a row with other keys is refused (padding can cost gigabytes)
     ("epoch", "train_loss", "val_loss", "recon_loss", "penalty", "val_recon", "active_fraction", "seconds")
 )
-DTYPES = {"F32": "torch.float32"}  # what the safetensors header may say, and the torch dtype the model needs
+# What a weight tensor's header may say: float32, or float16 for display-only models stored at half size (the shipped
+# k-sweep); both load as the float32 the model needs.
+DTYPES = {"F32": "torch.float32", "F16": "torch.float32"}
+VIEWS = "epoch_views"  # the optional tensor beside the weights: the 2-D view of the shown rows after every epoch
+MAX_VIEW_ROWS = 1_000  # rows per epoch view (float16, so 1,000 epochs of them are at most 4 MB)
 
 
 def parse_meta(raw: bytes, where: str) -> dict:
@@ -108,6 +112,11 @@ def check_weights_fit(config: ModelConfig, weights: bytes, where: str) -> None:
     with torch.device("meta"):
         expected = {k: (str(v.dtype), tuple(v.shape)) for k, v in Autoencoder(config).state_dict().items()}
     found = _header_shapes(weights, where)
+    views = found.pop(VIEWS, None)
+    if views is not None:
+        dtype, shape = views
+        if dtype != "F16" or len(shape) != 3 or shape[0] > MAX_EPOCHS or shape[1] > MAX_VIEW_ROWS or shape[2] != 2:
+            raise CheckpointError(f"{where}: the stored epoch views are not (epochs, rows, 2) float16 within the limits")
     missing, unexpected = set(expected) - set(found), set(found) - set(expected)
     if missing or unexpected:
         raise CheckpointError(
@@ -118,4 +127,4 @@ def check_weights_fit(config: ModelConfig, weights: bytes, where: str) -> None:
         if shape != expected[key][1]:
             raise CheckpointError(f"{where}: tensor {key} has shape {shape}, the config needs {expected[key][1]}")
         if DTYPES.get(dtype) != expected[key][0]:
-            raise CheckpointError(f"{where}: tensor {key} is stored as {dtype}, the model needs F32 (float32)")
+            raise CheckpointError(f"{where}: tensor {key} is stored as {dtype}, the model needs F32 or F16 (float)")

@@ -19,12 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 import aeviz
 from aeviz.checkpoint_checks import (
     FORMAT,
     MAX_WEIGHTS_BYTES,
     META,
     NAME_PATTERN,
+    VIEWS,
     WEIGHTS,
     check_weights_fit,
     configs_from,
@@ -71,6 +74,7 @@ class Checkpoint:
     metrics: dict = field(default_factory=dict)  # final numbers, e.g. val_loss, active_fraction
     history: list[dict] = field(default_factory=list)  # one EpochMetrics dict per epoch
     name: str = ""  # folder name once saved or loaded
+    epoch_views: list[np.ndarray] = field(default_factory=list)  # per epoch: (n_shown, 2) float16 view of the code
     _fingerprint: tuple[int, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
@@ -139,11 +143,16 @@ def _meta(checkpoint: Checkpoint) -> dict:
     }
 
 
-def weights_bytes(model: Autoencoder) -> bytes:
-    """The model's weights in safetensors format (contiguous CPU copies)."""
+def weights_bytes(checkpoint: Checkpoint, half: bool = False) -> bytes:
+    """The model's weights in safetensors format (contiguous CPU copies; float16 with `half`, for display-only models),
+    with the per-epoch views beside them when the checkpoint has one per epoch of its history."""
+    import torch
     from safetensors.torch import save as save_safetensors
 
-    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    dtype = torch.float16 if half else torch.float32
+    tensors = {k: v.detach().cpu().to(dtype).contiguous() for k, v in checkpoint.model.state_dict().items()}
+    if checkpoint.epoch_views and len(checkpoint.epoch_views) == len(checkpoint.history):
+        tensors[VIEWS] = torch.from_numpy(np.stack(checkpoint.epoch_views).astype(np.float16))
     return save_safetensors(tensors, metadata={"format": FORMAT})
 
 
@@ -174,11 +183,14 @@ def check_target(root: str | Path, name: str, overwrite: bool = False, how_to_re
     return path
 
 
-def save_checkpoint(checkpoint: Checkpoint, name: str, root: str | Path | None = None, overwrite: bool = False) -> Path:
+def save_checkpoint(
+    checkpoint: Checkpoint, name: str, root: str | Path | None = None, overwrite: bool = False, half: bool = False
+) -> Path:
     """Write the checkpoint to root/name and return the folder.
 
     Nothing a user made is ever clobbered: a file, or a folder that is not an aeviz checkpoint, at root/name is refused
     untouched; an existing checkpoint is replaced only with `overwrite` (the CLI's --force, the page's confirmation).
+    `half` stores the weights as float16 (half the size; they load as float32).
     Both files are written into a hidden temporary folder that is then renamed into place, so a reader never sees a
     half-written checkpoint.
     """
@@ -187,7 +199,7 @@ def save_checkpoint(checkpoint: Checkpoint, name: str, root: str | Path | None =
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{name}.", suffix=".tmp"))
     try:
-        (tmp / WEIGHTS).write_bytes(weights_bytes(checkpoint.model))
+        (tmp / WEIGHTS).write_bytes(weights_bytes(checkpoint, half))
         (tmp / META).write_text(json.dumps(_meta(checkpoint), indent=1))
         if path.exists():
             old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{name}.", suffix=".old"))
@@ -216,10 +228,15 @@ def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
         tensors = load_safetensors(weights)
     except (SafetensorError, ValueError, RuntimeError, OSError) as exc:
         raise CheckpointError(f"{where}: {WEIGHTS} is damaged or not a safetensors file ({exc})") from None
+    views = tensors.pop(VIEWS, None)
+    if views is not None and len(views) != len(record[3]):
+        raise CheckpointError(f"{where}: {len(views)} epoch views for a history of {len(record[3])} epochs")
     model = Autoencoder(config)
-    model.load_state_dict(tensors)
+    model.load_state_dict({k: v.float() for k, v in tensors.items()})
     model.eval()
-    return Checkpoint(model, train_config, *record)
+    checkpoint = Checkpoint(model, train_config, *record)
+    checkpoint.epoch_views = [] if views is None else list(views.numpy())
+    return checkpoint
 
 
 def load_checkpoint(name: str, root: str | Path | None = None, device: torch.device | None = None) -> Checkpoint:
@@ -269,7 +286,7 @@ def to_zip(checkpoint: Checkpoint) -> bytes:
     """The checkpoint as a zip of its two files, for a browser download."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(WEIGHTS, weights_bytes(checkpoint.model))
+        archive.writestr(WEIGHTS, weights_bytes(checkpoint))
         archive.writestr(META, json.dumps(_meta(checkpoint), indent=1))
     return buffer.getvalue()
 

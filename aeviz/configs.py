@@ -25,6 +25,7 @@ MAX_CONV_STAGES = 4
 MAX_PARAMETERS = int(os.environ.get("AEVIZ_MAX_PARAMETERS", 8_000_000))
 MAX_EPOCHS = 1_000
 MAX_BATCH = 65_536
+VIEW_SAMPLES = 1_000  # validation rows shown in latent scatters, and kept per epoch by training (the epoch scrubber)
 ACTIVE_THRESHOLD = 1e-3  # a code unit counts as active for a sample when |a| exceeds this
 
 # The one home of the defaults: the Train page, `aeviz train` and bench/bench_app.py all start from DEFAULT_DATASET,

@@ -68,20 +68,25 @@ def recipe(name: str) -> Recipe:
     return found[0]
 
 
-def make(recipe: Recipe, epochs: int | None = None) -> Checkpoint:
-    """Train one recipe to the end (optionally for fewer epochs) and return the checkpoint."""
+def make(recipe: Recipe, epochs: int | None = None, keep_views: bool = True) -> Checkpoint:
+    """Train one recipe to the end (optionally for fewer epochs) and return the checkpoint (with its per-epoch views
+    for the epoch scrubber, unless `keep_views` is off)."""
     data = load_dataset(recipe.dataset)
     config = ModelConfig.for_data(data.n_features, data.image_shape, recipe.arch, recipe.latent_dim, **recipe.model_options)
     train_config = recipe.train if epochs is None else replace(recipe.train, epochs=epochs)
-    _, checkpoint = run_to_end(fit(data, config, train_config))
+    _, checkpoint = run_to_end(fit(data, config, train_config, keep_views=keep_views))
     return checkpoint
 
 
 def pretrain(out: str | Path, report: Callable[[str], None] = lambda line: None) -> list[Path]:
-    """Regenerate every shipped checkpoint under `out` (the k-sweep's under out/sweep)."""
+    """Regenerate every shipped checkpoint under `out`. The k-sweep's go to out/sweep, stored as float16 and without
+    per-epoch views: they are drawn as points on one chart (their recomputed errors are what tests/test_sweep.py checks).
+    """
     paths = []
-    for recipe, folder in [*((r, Path(out)) for r in RECIPES), *((r, Path(out) / SWEEP_DIR) for r in sweep_recipes())]:
-        checkpoint = make(recipe)
-        paths.append(save_checkpoint(checkpoint, recipe.name, folder, overwrite=True))  # regenerating is replacing
+    for recipe, sweep_model in [*((r, False) for r in RECIPES), *((r, True) for r in sweep_recipes())]:
+        checkpoint = make(recipe, keep_views=not sweep_model)
+        folder = Path(out) / SWEEP_DIR if sweep_model else Path(out)
+        # regenerating is replacing
+        paths.append(save_checkpoint(checkpoint, recipe.name, folder, overwrite=True, half=sweep_model))
         report(f"{recipe.name}: val_mse {checkpoint.metrics['val_mse']:.4f}")
     return paths

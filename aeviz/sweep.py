@@ -83,7 +83,7 @@ def train_sweep(
         config = train_config(family, data.n_features, len(data.X_train))
         for k in sweep_ks(data.n_features) if ks is None else ks:
             shape = model_config(family, k, data.n_features, data.image_shape)
-            for metrics, checkpoint in fit(data, shape, config):
+            for metrics, checkpoint in fit(data, shape, config, keep_views=False):  # no scrubber: it is a point
                 yield family, k, metrics, checkpoint
 
 

@@ -25,11 +25,13 @@ import torch
 import torch.nn.functional as F
 
 from aeviz.checkpoints import Checkpoint
-from aeviz.configs import ACTIVE_THRESHOLD, ModelConfig, TrainConfig, default_loss
+from aeviz.configs import ACTIVE_THRESHOLD, VIEW_SAMPLES, ModelConfig, TrainConfig, default_loss
 from aeviz.data import Dataset
 from aeviz.errors import AevizError, TrainingError
 from aeviz.evaluation import evaluate_model
+from aeviz.latent import encode_dataset
 from aeviz.models import Autoencoder, build_model, default_device
+from aeviz.projection import live_view
 
 __all__ = [
     "ACTIVE_THRESHOLD",
@@ -180,15 +182,24 @@ def fit(
     train_config: TrainConfig,
     data_seed: int = 0,
     on_batch: BatchCallback | None = None,
+    keep_views: bool = True,
 ) -> Iterator[tuple[EpochMetrics, Checkpoint]]:
     """Build a model and train it, yielding (metrics, checkpoint so far) after each epoch.
 
     The checkpoint is the same object at every yield, its model trained in place; after the last epoch (when the
     generator is driven to its end) it also carries the evaluation figures next to PCA (`evaluate_model`).
+    With `keep_views`, every epoch also appends the 2-D view of the first VIEW_SAMPLES validation rows to
+    `checkpoint.epoch_views` (float16, turned like the previous epoch's): the epoch scrubber replays them.
     """
     model = build_model(model_config, seed=train_config.seed).to(default_device())
     checkpoint = Checkpoint(model, train_config, data.name, data_seed)
+    shown = data.X_val[:VIEW_SAMPLES]
+    labels = None if data.y_val is None else data.y_val[:VIEW_SAMPLES]
     for metrics in train(model, data, train_config, on_batch):
+        if keep_views:
+            previous = checkpoint.epoch_views[-1].astype(np.float32) if checkpoint.epoch_views else None
+            view = live_view(encode_dataset(model, shown), previous, labels)
+            checkpoint.epoch_views.append(view.astype(np.float16))
         checkpoint.history.append(metrics.to_dict())
         checkpoint.metrics = {"val_loss": metrics.val_loss, "active_fraction": metrics.active_fraction}
         yield metrics, checkpoint

@@ -338,3 +338,23 @@ def test_pca_vs_autoencoders_trains_a_sweep_for_this_session(app, monkeypatch):
     assert mlp["x"] == [1, 2, 4, 8, 16, 32, 64]
     shipped = _sweep_expected("mnist")[1]["mlp"]
     assert all(abs(a - b) > 1e-4 for a, b in zip(mlp["y"], shipped, strict=True))  # 2-epoch models, not the shipped
+
+
+@pytest.mark.parametrize("name", ["mnist-mlp-2d", "swiss-roll-2d"])
+def test_train_page_replays_how_the_shipped_model_learned(tmp_path, monkeypatch, name):
+    """Every shipped model carries its per-epoch views: the Train page opens the scrubber on them, one frame per epoch
+    (at most 60), the first one named epoch 1 and the last the model's last epoch."""
+    from aeviz.checkpoints import load_checkpoint
+    from aeviz.scrubber import frame_epochs
+
+    monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model"] = name
+    at.run()
+    at = _open(at, "views/train.py")
+    assert "Watch the code form" in [h.value for h in at.subheader]
+    shipped = load_checkpoint(name, SHIPPED_DIR)
+    spec = next(s for s in (json.loads(c.proto.spec) for c in at.get("plotly_chart")) if s.get("frames"))
+    kept = frame_epochs(len(shipped.history))
+    assert [f["name"] for f in spec["frames"]] == [str(shipped.history[i]["epoch"]) for i in kept]
+    assert spec["layout"]["sliders"][0]["active"] == len(kept) - 1

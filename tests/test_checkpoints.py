@@ -47,6 +47,28 @@ def test_save_then_load_decodes_identically(tmp_path, checkpoint):
     assert loaded.dataset == "digits" and loaded.history == HISTORY and loaded.name == "tiny"
 
 
+def test_half_storage_halves_the_file_and_loads_as_float32(tmp_path, checkpoint):
+    full, half = save_checkpoint(checkpoint, "full", tmp_path), save_checkpoint(checkpoint, "half", tmp_path, half=True)
+    assert (half / WEIGHTS).stat().st_size < 0.6 * (full / WEIGHTS).stat().st_size
+    loaded = load_checkpoint("half", tmp_path)
+    assert all(p.dtype == torch.float32 for p in loaded.model.parameters())
+    codes = np.random.default_rng(0).normal(size=(10, 2)).astype(np.float32)
+    assert np.allclose(decode(loaded.model, codes), decode(checkpoint.model, codes), atol=1e-2)
+
+
+def test_epoch_views_travel_with_the_checkpoint(tmp_path, checkpoint):
+    """One float16 view per epoch is saved beside the weights and comes back, on disk and through a zip; views that do
+    not match the history (a model stopped mid-way elsewhere) are not written."""
+    view = np.arange(10, dtype=np.float16).reshape(5, 2)
+    checkpoint.epoch_views = [view]
+    save_checkpoint(checkpoint, "views", tmp_path)
+    for loaded in (load_checkpoint("views", tmp_path), from_zip(to_zip(checkpoint))):
+        assert len(loaded.epoch_views) == 1 and np.array_equal(loaded.epoch_views[0], view)
+    checkpoint.epoch_views = [view, view]  # two views, one epoch of history
+    save_checkpoint(checkpoint, "mismatch", tmp_path)
+    assert load_checkpoint("mismatch", tmp_path).epoch_views == []
+
+
 def test_save_replaces_only_on_purpose_and_leaves_no_temporary_files(tmp_path, checkpoint):
     save_checkpoint(checkpoint, "m", tmp_path)
     with pytest.raises(CheckpointError, match="exists already"):

@@ -15,6 +15,7 @@ import zlib
 
 import numpy as np
 import pytest
+import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -226,12 +227,29 @@ def test_padded_or_endless_history(checkpoint_zip, history, fragment):
 
 
 def test_weights_of_another_dtype_are_named_as_such(checkpoint_zip):
-    """A float16 weight file that fits the shapes: the message names the dtype (it said 'has shape (16,), needs (16,)')."""
+    """A float64 weight file that fits the shapes: the message names the dtype (it said 'has shape (16,), needs (16,)')."""
     from safetensors.torch import load, save
 
     weights, meta = checkpoint_zip
-    half = save({k: v.half() for k, v in load(weights).items()})
-    _refused(lambda: from_zip(_with_meta(half, meta)), CheckpointError, "is stored as F16, the model needs F32 (float32)")
+    double = save({k: v.double() for k, v in load(weights).items()})
+    _refused(lambda: from_zip(_with_meta(double, meta)), CheckpointError, "is stored as F64, the model needs F32 or F16")
+
+
+@pytest.mark.parametrize(
+    ("views", "fragment"),
+    [
+        (lambda n: torch.zeros((n, 5, 2)), "not (epochs, rows, 2) float16"),  # float32
+        (lambda n: torch.zeros((n, 5, 3), dtype=torch.float16), "not (epochs, rows, 2) float16"),
+        (lambda n: torch.zeros((n, 5_000, 2), dtype=torch.float16), "not (epochs, rows, 2) float16"),  # too many rows
+        (lambda n: torch.zeros((n + 1, 5, 2), dtype=torch.float16), "epoch views for a history of"),
+    ],
+)
+def test_epoch_views_of_the_wrong_kind_are_refused(checkpoint_zip, views, fragment):
+    from safetensors.torch import load, save
+
+    weights, meta = checkpoint_zip
+    tensors = {**load(weights), "epoch_views": views(len(meta["history"]))}
+    _refused(lambda: from_zip(_with_meta(save(tensors), meta)), CheckpointError, fragment)
 
 
 # --- through the command line: one line, exit 2 -------------------------------------------------------------------

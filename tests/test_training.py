@@ -120,3 +120,24 @@ def test_a_stop_within_an_epoch_keeps_the_last_finished_epoch(small_digits):
             pass
     assert not model.training
     assert all(torch.equal(p, q) for p, q in zip(model.parameters(), two.parameters(), strict=True))
+
+
+@pytest.mark.parametrize("latent", [2, 4])
+def test_fit_keeps_one_view_of_the_shown_rows_per_epoch(small_digits, latent):
+    """The epoch scrubber's data: after every epoch, a float16 2-D view of the first validation rows; the last one is
+    the finished model's code (a 2-D code as it is, a wider one by its PCA, turned like the epoch before)."""
+    from aeviz.configs import VIEW_SAMPLES
+    from aeviz.latent import encode_dataset
+    from aeviz.projection import live_view
+    from aeviz.training import fit, run_to_end
+
+    config = ModelConfig.for_data(small_digits.n_features, small_digits.image_shape, "mlp", latent)
+    _, checkpoint = run_to_end(fit(small_digits, config, TrainConfig(epochs=3)))
+    views = checkpoint.epoch_views
+    shown = small_digits.X_val[:VIEW_SAMPLES]
+    assert len(views) == 3 and all(v.dtype == np.float16 and v.shape == (len(shown), 2) for v in views)
+    code = encode_dataset(checkpoint.model, shown)
+    expected = live_view(code, views[-2].astype(np.float32))
+    assert np.allclose(views[-1], expected, atol=2e-3 * np.abs(expected).max())
+    _, no_views = run_to_end(fit(small_digits, config, TrainConfig(epochs=2), keep_views=False))
+    assert no_views.epoch_views == []

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 import streamlit as st
 
 from aeviz import AevizError, ui
-from aeviz.checkpoints import Checkpoint, CheckpointInfo, from_zip, to_zip
+from aeviz.checkpoints import Checkpoint, from_zip, to_zip
 from aeviz.configs import DEFAULT_DATASET, parse_widths
 from aeviz.data import Dataset, list_datasets
 from aeviz.evaluation import describe_gap
-from aeviz.latent import encode_dataset
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.plots import latent_scatter_fig, loss_curves_fig
 from aeviz.projection import live_view
+from aeviz.scrubber import scrubber_fig
 from aeviz.text import markdown_text
 from aeviz.training import TrainConfig, default_loss, fit
 
@@ -104,9 +104,9 @@ def view_axes(latent_dim: int, data: Dataset) -> tuple[str, str]:
 
 
 def draw_monitor(live, checkpoint: Checkpoint, data: Dataset, run: ui.TrainRun, epoch: int) -> None:
-    """The live monitor after `epoch`: loss curves and the code of the shown rows, turned like the previous frame."""
+    """The live monitor after `epoch`: loss curves and the code of the shown rows, turned like the previous epoch."""
     y_view = ui.view_labels(data)
-    run.view = live_view(encode_dataset(checkpoint.model, ui.view_rows(data)), run.view, y_view)
+    run.view = checkpoint.epoch_views[-1].astype("float32")  # fit keeps each epoch's view, turned like the one before
     latent = checkpoint.config.latent_dim
     with live:
         ui.training_monitor(
@@ -171,6 +171,27 @@ def train_live(settings: TrainSettings, status, live) -> None:
     status.success(f"Trained {epochs} epoch{'s' * (epochs != 1)}. Explore it on the Latent space and Latent walk pages.")
 
 
+def scrubber_panel(checkpoint: Checkpoint, data: Dataset | None, key: str) -> None:
+    """Replay the latent space epoch by epoch from the views kept while training (a slider and Play, in the browser)."""
+    if not checkpoint.epoch_views or data is None or len(checkpoint.epoch_views[0]) != len(ui.view_rows(data)):
+        return
+    st.subheader("Watch the code form")
+    st.caption(
+        "The same validation rows after every epoch (each turned to match the epoch before); the marker on the "
+        "loss curves follows the slider. Drag the slider or press Play."
+    )
+    latent = checkpoint.config.latent_dim
+    figure = scrubber_fig(
+        checkpoint.epoch_views,
+        checkpoint.history,
+        ui.view_labels(data),
+        label_kind=data.label_kind,
+        class_names=data.class_names,
+        axis_titles=view_axes(latent, data),
+    )
+    st.plotly_chart(figure, key=key, config={"displaylogo": False})
+
+
 def show_metrics(metrics: dict) -> None:
     """The evaluation figures a finished model carries: its reconstruction and 5-NN accuracy next to PCA's."""
     if "pca_val_mse" not in metrics:
@@ -232,22 +253,28 @@ def your_model(model: ui.ActiveModel, run: ui.TrainRun | None) -> None:
     st.divider()
     st.subheader("Your model")
     st.caption(f"{ui.describe(checkpoint)} — {len(checkpoint.history)} epochs. {describe_gap(checkpoint.history)}")
-    model_figures(model, ui.dataset_for(checkpoint), run)
+    data = ui.dataset_for(checkpoint)
+    model_figures(model, data, run)
     show_metrics(checkpoint.metrics)
     save_panel(checkpoint)
+    scrubber_panel(checkpoint, data, "your_scrubber")
 
 
-def active_model_history(info: Checkpoint | CheckpointInfo) -> None:
-    """Before anything is trained here: how the active (shipped or saved) model learned, from its stored history."""
-    if not info.history:
+def active_model_history(model: ui.ActiveModel) -> None:
+    """Before anything is trained here: how the active (shipped or saved) model learned, from its stored history and,
+    when it kept them, its per-epoch views."""
+    checkpoint = model.checkpoint
+    if not checkpoint.history:
         return
     st.divider()
     st.subheader("How the active model learned")
-    st.caption(f"{ui.describe(info)} — {len(info.history)} epochs. {describe_gap(info.history)} Train your own above.")
-    cols = st.columns(2)
-    cols[0].plotly_chart(loss_curves_fig(info.history), key="active_losses", config={"displaylogo": False})
-    with cols[1]:
-        show_metrics(info.metrics)
+    history = checkpoint.history
+    st.caption(f"{ui.describe(checkpoint)} — {len(history)} epochs. {describe_gap(history)} Train your own above.")
+    show_metrics(checkpoint.metrics)
+    if checkpoint.epoch_views:
+        scrubber_panel(checkpoint, ui.dataset_for(checkpoint), "active_scrubber")
+    else:
+        st.plotly_chart(loss_curves_fig(history), key="active_losses", config={"displaylogo": False})
 
 
 def load_panel() -> None:
@@ -284,7 +311,7 @@ mine = ui.session_model()
 if mine is not None:
     your_model(mine, ui.session().train_run)
 else:
-    active_model_history(ui.active_info())
+    active_model_history(ui.active_model())
 load_panel()
 # Drawn last, so that after training it already shows the new model: no second run of the page (and no second drawing
 # of its figures) is needed. Where a function is called does not move the sidebar.

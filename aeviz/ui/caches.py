@@ -13,12 +13,11 @@ import numpy as np
 import streamlit as st
 
 from aeviz.checkpoints import Checkpoint
+from aeviz.configs import VIEW_SAMPLES
 
 if TYPE_CHECKING:
     from aeviz.data import Dataset
     from aeviz.ui.state import ActiveModel
-
-VIEW_SAMPLES = 1_000  # points shown in latent scatters (the validation split, capped)
 
 
 def view_rows(data: Dataset) -> np.ndarray:
