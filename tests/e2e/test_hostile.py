@@ -61,7 +61,8 @@ def test_a_hostile_csv_shows_as_text_only(server, browser, shot):
         rerun(page, page.get_by_role("button", name="Train", exact=True).click, timeout=120_000)
         assert page.get_by_text("Trained 3 epochs").count() == 1
         assert page.get_by_text("free exam answers").count() >= 1  # the name is shown, as the text it is
-        legend = page.locator('[data-testid="stPlotlyChart"] .legend').last.text_content()
+        scatter = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Latent space of your model")
+        legend = scatter.locator(".legend").text_content()
         assert '<span style="font-size:90px">BIG</span>' in legend  # the label as text, not a styled span
         assert page.locator(FOREIGN).count() == 0
         nav(page, "Latent space")
