@@ -76,7 +76,7 @@ def sweep_fig(
     fig.update_layout(
         title={"text": plotly_text(title), "subtitle": {"text": plotly_text(note)}},
         xaxis={"title": "code size k", "type": "log", "tickvals": [1, 2, 4, 8, 16, 32, 64]},
-        yaxis={"title": "validation MSE per feature", "type": "log"},
+        yaxis={"title": "validation MSE per feature", "type": "log", "dtick": "D2"},  # 1, 2, 5 per decade
         margin=MARGIN,
         height=420,
         legend={"orientation": "h", "y": -0.2},

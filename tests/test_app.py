@@ -61,7 +61,7 @@ def test_train_page_first_shows_how_the_active_model_learned(tmp_path, monkeypat
     at.run()
     at = _open(at, "views/train.py")
     info = read_info(name, SHIPPED_DIR)
-    assert [h.value for h in at.subheader] == ["How the active model learned"]
+    assert [h.value for h in at.subheader] == ["How the active model learned", "Watch the code form"]
     assert f"{len(info.history)} epochs. {describe_gap(info.history)}" in at.caption[0].value
     assert at.metric[0].value == f"{info.metrics['val_mse']:.4f}"
 
@@ -91,7 +91,7 @@ def test_a_new_session_with_the_link_gets_the_live_model_and_its_own_cache_key(a
     fresh.query_params["model"] = link
     fresh.run()
     fresh = _open(fresh, "views/train.py")
-    assert [h.value for h in fresh.subheader] == ["Your model"]
+    assert [h.value for h in fresh.subheader] == ["Your model", "Watch the code form"]  # the views came along
     assert fresh.session_state["aeviz"].live_name == link and link.startswith("live:")
     # the cache key is the content of the weights: equal in both sessions, different from every shipped model's
     assert fresh.session_state["aeviz"].live.fingerprint() == at.session_state["aeviz"].live.fingerprint()

@@ -49,6 +49,7 @@ def test_the_swiss_roll_gets_a_plane_and_a_curved_sheet(page, server, shot):
         ".map(g => g.layout.title.text)"
     )
     assert len(titles) == 3 and "PCA, 2 components" in titles[1] and "k = 2" in titles[2]  # Streamlit adds <b>
+    page.get_by_text("A plane against a curved sheet").scroll_into_view_if_needed()
     shot(page, "pca_vs_ae_roll")
 
 
