@@ -19,6 +19,7 @@ pages = {
         st.Page("views/train.py", title="Train", icon=":material/model_training:"),
         st.Page("views/latent_space.py", title="Latent space", icon=":material/scatter_plot:"),
         st.Page("views/latent_walk.py", title="Latent walk", icon=":material/tune:"),
+        st.Page("views/capacity.py", title="Capacity", icon=":material/memory:"),
     ],
     "PCA": [
         st.Page("views/pca_steps.py", title="PCA step by step", icon=":material/stacked_line_chart:"),

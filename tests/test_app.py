@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from aeviz.checkpoints import SHIPPED_DIR, read_info
+from aeviz.data import load_dataset
 from aeviz.evaluation import describe_gap
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -15,6 +16,7 @@ PAGES = [
     "views/train.py",
     "views/latent_space.py",
     "views/latent_walk.py",
+    "views/capacity.py",
     "views/pca_steps.py",
     "views/pca_vs_ae.py",
     "views/sparsity.py",
@@ -358,3 +360,34 @@ def test_train_page_replays_how_the_shipped_model_learned(tmp_path, monkeypatch,
     kept = frame_epochs(len(shipped.history))
     assert [f["name"] for f in spec["frames"]] == [str(shipped.history[i]["epoch"]) for i in kept]
     assert spec["layout"]["sliders"][0]["active"] == len(kept) - 1
+
+
+def test_capacity_trains_once_for_the_class_and_prints_what_its_models_measure(tmp_path, monkeypatch):
+    """The button trains the five variants (steps cut here), the page prints each model's gap and copying sentence as
+    recomputed from the models, and a second session sees the same models without training."""
+    import aeviz.capacity as capacity
+    from aeviz.ui.resources import shared_result
+
+    monkeypatch.setattr(capacity, "STEPS", 20)
+    monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model"] = "digits-2d"
+    at.run()
+    at = _open(at, "views/capacity.py")
+    assert at.info and "Nothing trained for digits on 1,000 rows" in at.info[0].value
+    at.button(key="capacity_train").click().run()
+    assert not at.exception and not at.error and not at.info
+    data = load_dataset("digits")
+    models = shared_result(("capacity", data.fingerprint, 1_000))
+    inputs = capacity.odd_inputs(data)
+    labels = {v.key: v.label[0].upper() + v.label[1:] for v in capacity.variants(64)}
+    found = {k: capacity.errors(m.model, data, 1_000, inputs) for k, m in models.items()}
+    shown = [m.value[2:] for m in at.markdown if m.value.startswith("- ")]
+    assert shown[:5] == [capacity.gap_sentence(labels[k], e) for k, e in found.items()]
+    assert shown[-5:] == [capacity.copy_sentence(labels[k], e) for k, e in found.items()]
+    assert len(shown) == 5 + len(inputs) + 5
+    other = AppTest.from_file(APP, default_timeout=120)
+    other.query_params["model"] = "digits-2d"
+    other.run()
+    other = _open(other, "views/capacity.py")
+    assert not other.info and len([m for m in other.markdown if m.value.startswith("- ")]) == len(shown)

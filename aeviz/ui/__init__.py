@@ -7,6 +7,7 @@ computations keyed by content), display (drawing).
 
 from aeviz.ui.caches import (
     VIEW_SAMPLES,
+    capacity_errors,
     code_view,
     codes,
     model_error,
@@ -21,7 +22,9 @@ from aeviz.ui.caches import (
 from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
 from aeviz.ui.resources import (
     builtin_dataset,
+    keep_shared_result,
     model_sources,
+    shared_result,
     shipped_sweep,
     start_umap_warm_up,
     stored_checkpoint,
@@ -61,11 +64,13 @@ __all__ = [
     "active_model",
     "browser_decoder",
     "builtin_dataset",
+    "capacity_errors",
     "code_view",
     "codes",
     "dataset_for",
     "describe",
     "hover_images",
+    "keep_shared_result",
     "model_error",
     "model_sources",
     "pca_errors",
@@ -77,6 +82,7 @@ __all__ = [
     "session",
     "session_model",
     "set_session_model",
+    "shared_result",
     "shipped_sweep",
     "show_error",
     "show_image",

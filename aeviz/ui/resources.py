@@ -12,6 +12,7 @@ import os
 import re
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -133,6 +134,32 @@ def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:
             if weights.is_file():
                 models[family, k] = _stored_checkpoint(str(folder), name, weights.stat().st_mtime)
     return models
+
+
+SHARED_RESULTS = 8  # results kept server-wide (e.g. the Capacity page's five models per dataset and subset)
+
+
+@st.cache_resource
+def _shared_results() -> tuple[OrderedDict, threading.Lock]:
+    return OrderedDict(), threading.Lock()
+
+
+def shared_result(key: tuple):
+    """A result one session computed for everyone (same data, same settings), or None."""
+    store, lock = _shared_results()
+    with lock:
+        return store.get(key)
+
+
+def keep_shared_result(key: tuple, value) -> None:
+    """Keep `value` for every session under `key`; the oldest of more than SHARED_RESULTS is dropped. Shared: never
+    change a value after keeping it."""
+    store, lock = _shared_results()
+    with lock:
+        store[key] = value
+        store.move_to_end(key)
+        while len(store) > SHARED_RESULTS:
+            store.popitem(last=False)
 
 
 def model_sources(owner: str = "") -> dict[str, tuple[Path, str]]:

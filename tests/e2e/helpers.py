@@ -64,6 +64,7 @@ HEADINGS = {  # each page's title, drawn by its own script run
     "Train": "Train an autoencoder",
     "Latent space": "Latent space next to PCA",
     "Latent walk": "Walk the latent space",
+    "Capacity": "Capacity: under-, complete and overcomplete codes",
     "PCA step by step": "PCA step by step",
     "PCA vs autoencoders": "PCA against autoencoders",
     "Sparsity": "Sparse autoencoders: what λ does",

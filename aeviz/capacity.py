@@ -1,0 +1,168 @@
+"""Capacity: the same one-hidden-layer autoencoder with a code below, at and above the input size, trained on a small
+training subset without regularisation (then the overcomplete one with L1 and with denoising), and two questions:
+does it memorise (a gap between training and validation error), and does it copy inputs that are not like the data?
+
+Measured on MNIST (1,000 training digits, 784-k-784 ReLU code, 800 steps at lr 0.001): the complete and overcomplete
+codes reach a training error half their validation error, the 16-unit code has no gap; fed uniform noise or inverted
+digits, no code copies them (all return an error near that of a black image).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from aeviz.checkpoints import Checkpoint
+from aeviz.data import Dataset
+from aeviz.evaluation import MEMORISING_GAP, SMALL_GAP
+from aeviz.latent import reconstruct
+from aeviz.models import Autoencoder, ModelConfig
+from aeviz.training import EpochMetrics, TrainConfig, fit
+
+SUBSETS = (200, 1_000, 4_000)  # training rows to choose from
+STEPS = 800  # optimiser steps per model, whatever the subset: 4 epochs of 4,000 rows or 100 of 1,000
+LR = 1e-3
+L1, NOISE = 1e-4, 0.5  # the regularised variants of the overcomplete code
+ODD_ROWS = 8  # rows per kind of odd input
+COPIES = 2.0  # an odd input "comes back" when its error is at most this many times the model's validation error
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One model of the comparison."""
+
+    key: str  # "under", "complete", "over", "over_l1", "over_denoise"
+    label: str  # for legends and sentences
+    latent: int
+    l1: float = 0.0
+    noise: float = 0.0
+
+
+def variants(n_features: int) -> list[Variant]:
+    """Codes below (at most 16), at and above (the next power of two) the input size, then the overcomplete one with
+    an L1 penalty and as a denoiser. MNIST: 16, 784, 1,024."""
+    under, over = max(1, min(16, n_features // 4)), 2 ** math.ceil(math.log2(n_features + 1))
+    return [
+        Variant("under", f"undercomplete ({under})", under),
+        Variant("complete", f"complete ({n_features})", n_features),
+        Variant("over", f"overcomplete ({over})", over),
+        Variant("over_l1", f"overcomplete + L1 λ = {L1:g}", over, l1=L1),
+        Variant("over_denoise", f"overcomplete, denoising σ = {NOISE:g}", over, noise=NOISE),
+    ]
+
+
+def subset(data: Dataset, rows: int) -> Dataset:
+    """The first `rows` training rows (the split is already shuffled); validation stays whole."""
+    y = None if data.y_train is None else data.y_train[:rows]
+    return replace(data, name=f"{data.name}[:{rows}]", X_train=data.X_train[:rows], y_train=y)
+
+
+def train_config(variant: Variant, rows: int) -> TrainConfig:
+    epochs = max(5, min(1_000, round(STEPS / math.ceil(rows / 128))))
+    return TrainConfig(epochs=epochs, lr=LR, l1=variant.l1, noise_std=variant.noise)
+
+
+def train_variants(data: Dataset, rows: int) -> Iterator[tuple[Variant, EpochMetrics, Checkpoint]]:
+    """Train every variant on the first `rows` training rows; yields after every epoch (the last yield of a variant is
+    its finished model). The lecture's vanilla family: one hidden layer that is the code, ReLU."""
+    small = subset(data, rows)
+    for variant in variants(data.n_features):
+        config = ModelConfig.for_data(data.n_features, data.image_shape, "vanilla", variant.latent)
+        for metrics, checkpoint in fit(small, config, train_config(variant, rows), keep_views=False):
+            yield variant, metrics, checkpoint
+
+
+def _strokes(shape: tuple[int, int], n: int) -> np.ndarray:
+    """Letter-like strokes: straight lines drawn 2 pixels wide between fixed points (A, X, Z, H, N, V, T, L shapes)."""
+    h, w = shape
+    letters = [
+        [(0.9, 0.1, 0.1, 0.5), (0.1, 0.5, 0.9, 0.9), (0.55, 0.3, 0.55, 0.7)],  # A
+        [(0.1, 0.1, 0.9, 0.9), (0.1, 0.9, 0.9, 0.1)],  # X
+        [(0.1, 0.1, 0.1, 0.9), (0.1, 0.9, 0.9, 0.1), (0.9, 0.1, 0.9, 0.9)],  # Z
+        [(0.1, 0.2, 0.9, 0.2), (0.1, 0.8, 0.9, 0.8), (0.5, 0.2, 0.5, 0.8)],  # H
+        [(0.9, 0.2, 0.1, 0.2), (0.1, 0.2, 0.9, 0.8), (0.9, 0.8, 0.1, 0.8)],  # N
+        [(0.1, 0.1, 0.9, 0.5), (0.9, 0.5, 0.1, 0.9)],  # V
+        [(0.1, 0.1, 0.1, 0.9), (0.1, 0.5, 0.9, 0.5)],  # T
+        [(0.1, 0.2, 0.9, 0.2), (0.9, 0.2, 0.9, 0.8)],  # L
+    ]
+    out = np.zeros((n, h, w), dtype=np.float32)
+    for i in range(n):
+        for r0, c0, r1, c1 in letters[i % len(letters)]:
+            for t in np.linspace(0.0, 1.0, 4 * max(h, w)):
+                r, c = round((r0 + t * (r1 - r0)) * (h - 1)), round((c0 + t * (c1 - c0)) * (w - 1))
+                out[i, max(r - 1, 0) : r + 1, max(c - 1, 0) : c + 1] = 1.0
+    return out.reshape(n, h * w)
+
+
+def odd_inputs(data: Dataset, n: int = ODD_ROWS) -> dict[str, np.ndarray]:
+    """Inputs unlike the training data, {kind: rows}. Images: uniform noise, inverted validation images, letter-like
+    strokes. Tables: uniform noise in the training rows' box, and validation rows pushed 3× further from the mean."""
+    rng = np.random.default_rng(0)
+    X = data.X_val[:n]
+    if data.is_image:
+        return {
+            "uniform noise": rng.uniform(0, 1, X.shape).astype(np.float32),
+            "inverted images": (1.0 - X).astype(np.float32),
+            "letter-like strokes": _strokes(data.image_shape, n),
+        }
+    low, high = data.X_train.min(axis=0), data.X_train.max(axis=0)
+    return {
+        "uniform noise": rng.uniform(low, high, X.shape).astype(np.float32),
+        "rows 3× further out": (3.0 * X).astype(np.float32),
+    }
+
+
+TRAINING, VALIDATION = "training rows", "validation rows"  # the two clean inputs of `errors`
+
+
+def errors(model: Autoencoder, data: Dataset, rows: int, inputs: Mapping[str, np.ndarray]) -> dict[str, float]:
+    """Mean squared error per feature on the clean training subset, the validation split and each kind of odd input.
+
+    The training error is measured here on clean rows: a denoiser's training loss in its history is on noisy inputs,
+    so it cannot be set against the validation error.
+    """
+    found = {}
+    for kind, X in {TRAINING: data.X_train[:rows], VALIDATION: data.X_val, **inputs}.items():
+        found[kind] = float(np.mean((reconstruct(model, X) - X) ** 2))
+    return found
+
+
+def gap_sentence(label: str, found: Mapping[str, float]) -> str:
+    """One variant's gap between clean training and validation error, named with the Train page's thresholds."""
+    train, val = found[TRAINING], found[VALIDATION]
+    gap = (val - train) / train if train > 0 else 0.0
+    verdict = "memorising" if gap > MEMORISING_GAP else "a small gap" if gap > SMALL_GAP else "no sign of memorising"
+    return f"{label}: training error {train:.4f}, validation error {val:.4f} ({gap:+.0%}: {verdict})."
+
+
+def copy_sentence(label: str, found: Mapping[str, float]) -> str:
+    """Which odd inputs come back (error within COPIES × the validation error) and which do not, from the numbers."""
+    val = found[VALIDATION]
+    odd = {k: e for k, e in found.items() if k not in (TRAINING, VALIDATION)}
+    back = [k for k, e in odd.items() if e <= COPIES * val]
+    lost = [k for k, e in odd.items() if e > COPIES * val]
+    parts = []
+    if back:
+        parts.append(f"copies {', '.join(back)}")
+    if lost:
+        worst = max(lost, key=odd.get)
+        parts.append(f"does not copy {', '.join(lost)} (on {worst}: {odd[worst] / val:.0f}× its validation error)")
+    return f"{label} " + "; ".join(parts) + "."
+
+
+def kind_sentence(kind: str, by_label: Mapping[str, float], blank: float) -> str:
+    """Which model brings one kind of input back best and which worst, next to the error of returning all zeros (a
+    blank image, or the mean row of a standardised table)."""
+    best, worst = min(by_label, key=by_label.get), max(by_label, key=by_label.get)
+    return (
+        f"{kind.capitalize()}: closest from the {best} model (error {by_label[best]:.4f}), farthest from the {worst} model "
+        f"({by_label[worst]:.4f}); returning all zeros would score {blank:.4f}."
+    )
+
+
+def blank_error(X: np.ndarray) -> float:
+    """The error of an output of zeros: a blank image, or a standardised table's mean row."""
+    return float(np.mean(np.asarray(X, dtype=np.float64) ** 2))

@@ -1,0 +1,56 @@
+"""Plotly figures of the Capacity page: training against validation error per variant, and the copying test's errors.
+
+Pure functions, like aeviz/plots.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+
+from aeviz.plots import MARGIN
+
+COLORS = qualitative.D3
+
+
+def train_val_fig(histories: Mapping[str, Sequence[dict]]) -> go.Figure:
+    """Each variant's reconstruction error per epoch: training solid, validation dashed, in the variant's colour; a
+    log axis, so a gap between two small errors is as visible as between two large ones."""
+    traces = []
+    for i, (label, history) in enumerate(histories.items()):
+        epochs = [row["epoch"] for row in history]
+        color = COLORS[i % len(COLORS)]
+        train = [row.get("recon_loss", row["train_loss"]) for row in history]
+        val = [row.get("val_recon", row["val_loss"]) for row in history]
+        traces.append(go.Scatter(x=epochs, y=train, name=f"{label}: training", line={"color": color}))
+        traces.append(go.Scatter(x=epochs, y=val, name=f"{label}: validation", line={"color": color, "dash": "dash"}))
+    fig = go.Figure(traces)
+    fig.update_layout(
+        title="Reconstruction error: training (solid) and validation (dashed)",
+        xaxis_title="epoch",
+        yaxis={"title": "MSE per feature", "type": "log"},
+        margin=MARGIN,
+        height=420,
+        legend={"font": {"size": 11}},
+    )
+    return fig
+
+
+def copy_errors_fig(errors: Mapping[str, Mapping[str, float]]) -> go.Figure:
+    """The copying test: for each kind of input (validation rows first), each variant's error as a bar (log axis)."""
+    traces = []
+    for i, (label, found) in enumerate(errors.items()):
+        kinds = list(found)
+        traces.append(go.Bar(x=kinds, y=[found[k] for k in kinds], name=label, marker_color=COLORS[i % len(COLORS)]))
+    fig = go.Figure(traces)
+    fig.update_layout(
+        title="Error on validation rows and on inputs unlike the training data",
+        barmode="group",
+        yaxis={"title": "MSE per feature", "type": "log"},
+        margin=MARGIN,
+        height=380,
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig

@@ -1,0 +1,94 @@
+"""aeviz.capacity: the variants' sizes, the subset, the odd inputs, the sentences, and training every variant."""
+
+import numpy as np
+import pytest
+
+import aeviz.capacity as capacity
+from aeviz.capacity import (
+    TRAINING,
+    VALIDATION,
+    blank_error,
+    copy_sentence,
+    errors,
+    gap_sentence,
+    kind_sentence,
+    odd_inputs,
+    subset,
+    train_config,
+    train_variants,
+    variants,
+)
+
+
+@pytest.mark.parametrize(("n", "sizes"), [(784, [16, 784, 1024]), (64, [16, 64, 128]), (3, [1, 3, 4])])
+def test_codes_below_at_and_above_the_input(n, sizes):
+    found = variants(n)
+    assert [v.latent for v in found[:3]] == sizes and found[3].latent == found[4].latent == sizes[2]
+    assert [(v.l1 > 0, v.noise > 0) for v in found] == [(False, False)] * 3 + [(True, False), (False, True)]
+
+
+def test_subset_takes_training_rows_and_keeps_validation(small_digits):
+    small = subset(small_digits, 50)
+    assert np.array_equal(small.X_train, small_digits.X_train[:50]) and len(small.y_train) == 50
+    assert small.X_val is small_digits.X_val
+
+
+def test_every_subset_gets_the_same_number_of_steps():
+    over = variants(784)[2]
+    assert [train_config(over, rows).epochs for rows in (200, 1_000, 4_000)] == [400, 100, 25]
+    assert train_config(variants(784)[4], 1_000).noise_std == 0.5
+
+
+def test_odd_inputs_are_unlike_the_data(small_digits):
+    from aeviz.data import load_dataset
+
+    swiss_roll = load_dataset("swiss_roll")
+    images = odd_inputs(small_digits, n=8)
+    assert set(images) == {"uniform noise", "inverted images", "letter-like strokes"}
+    assert np.allclose(images["inverted images"], 1 - small_digits.X_val[:8])
+    strokes = images["letter-like strokes"]
+    assert strokes.shape == (8, 64) and set(np.unique(strokes)) == {0.0, 1.0}
+    assert len({row.tobytes() for row in strokes}) == 8  # eight different letters
+    tables = odd_inputs(swiss_roll, n=5)
+    low, high = swiss_roll.X_train.min(axis=0), swiss_roll.X_train.max(axis=0)
+    assert np.all(tables["uniform noise"] >= low) and np.all(tables["uniform noise"] <= high)
+    assert np.allclose(tables["rows 3× further out"], 3 * swiss_roll.X_val[:5])
+
+
+def test_the_sentences_follow_the_numbers():
+    found = {TRAINING: 0.004, VALIDATION: 0.01, "noise": 0.015, "strokes": 0.05, "inverted": 0.03}
+    sentence = copy_sentence("Complete (784)", found)
+    assert sentence == "Complete (784) copies noise; does not copy strokes, inverted (on strokes: 5× its validation error)."
+    assert copy_sentence("A", {TRAINING: 0.01, VALIDATION: 0.01, "noise": 0.019}) == "A copies noise."
+    assert gap_sentence("B", found) == "B: training error 0.0040, validation error 0.0100 (+150%: memorising)."
+    assert gap_sentence("C", {TRAINING: 0.01, VALIDATION: 0.0103}).endswith("(+3%: no sign of memorising).")
+    assert kind_sentence("strokes", {"under": 0.07, "over": 0.02}, 0.12) == (
+        "Strokes: closest from the over model (error 0.0200), farthest from the under model (0.0700); returning all "
+        "zeros would score 0.1200."
+    )
+
+
+def test_errors_are_measured_on_clean_rows(small_digits):
+    """The training error is the model's on the clean subset (a denoiser's history has it on noisy inputs)."""
+    from aeviz.latent import reconstruct
+    from aeviz.models import ModelConfig, build_model
+
+    model = build_model(ModelConfig.for_data(64, (8, 8), "vanilla", 16))
+    inputs = odd_inputs(small_digits, n=4)
+    found = errors(model, small_digits, 30, inputs)
+    X = small_digits.X_train[:30]
+    assert found[TRAINING] == pytest.approx(float(np.mean((reconstruct(model, X) - X) ** 2)))
+    assert list(found) == [TRAINING, VALIDATION, *inputs] and blank_error(np.ones((2, 3))) == 1.0
+
+
+def test_train_variants_trains_each_variant_as_configured(small_digits, monkeypatch):
+    monkeypatch.setattr(capacity, "STEPS", 10)
+    last = {}
+    for variant, metrics, checkpoint in train_variants(small_digits, 64):
+        last[variant.key] = (metrics.epoch, checkpoint)
+    assert list(last) == ["under", "complete", "over", "over_l1", "over_denoise"]
+    for variant in variants(small_digits.n_features):
+        epochs, checkpoint = last[variant.key]
+        assert checkpoint.config.latent_dim == variant.latent and checkpoint.config.arch == "vanilla"
+        assert checkpoint.train_config.l1 == variant.l1 and checkpoint.train_config.noise_std == variant.noise
+        assert epochs == len(checkpoint.history) == train_config(variant, 64).epochs
