@@ -38,17 +38,18 @@ def train_val_fig(histories: Mapping[str, Sequence[dict]]) -> go.Figure:
     return fig
 
 
-def copy_errors_fig(errors: Mapping[str, Mapping[str, float]]) -> go.Figure:
-    """The copying test: for each kind of input (validation rows first), each variant's error as a bar (log axis)."""
+def copy_shares_fig(shares: Mapping[str, Mapping[str, float]]) -> go.Figure:
+    """The copying test: for each kind of input (training and validation rows first), the share of its detail each
+    variant brings back (aeviz.capacity.recovered), as grouped bars from 0 to 100 %."""
     traces = []
-    for i, (label, found) in enumerate(errors.items()):
+    for i, (label, found) in enumerate(shares.items()):
         kinds = list(found)
         traces.append(go.Bar(x=kinds, y=[found[k] for k in kinds], name=label, marker_color=COLORS[i % len(COLORS)]))
     fig = go.Figure(traces)
     fig.update_layout(
-        title="Error on validation rows and on inputs unlike the training data",
+        title="How much of each input comes back (1 − error / error of a flat picture)",
         barmode="group",
-        yaxis={"title": "MSE per feature", "type": "log"},
+        yaxis={"title": "detail brought back", "range": [0, 1], "tickformat": ".0%"},
         margin=MARGIN,
         height=380,
         legend={"orientation": "h", "y": -0.2},

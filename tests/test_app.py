@@ -383,8 +383,10 @@ def test_capacity_trains_once_for_the_class_and_prints_what_its_models_measure(t
     labels = {v.key: v.label[0].upper() + v.label[1:] for v in capacity.variants(64)}
     found = {k: capacity.errors(m.model, data, 1_000, inputs) for k, m in models.items()}
     shown = [m.value[2:] for m in at.markdown if m.value.startswith("- ")]
-    assert shown[:5] == [capacity.gap_sentence(labels[k], e) for k, e in found.items()]
-    assert shown[-5:] == [capacity.copy_sentence(labels[k], e) for k, e in found.items()]
+    active = {k: m.metrics["active_fraction"] for k, m in models.items()}
+    assert shown[:5] == [capacity.gap_sentence(labels[k], e, active[k]) for k, e in found.items()]
+    share = {k: capacity.shares(e, data, 1_000, inputs) for k, e in found.items()}
+    assert shown[-5:] == [capacity.copy_sentence(labels[k], s) for k, s in share.items()]
     assert len(shown) == 5 + len(inputs) + 5
     other = AppTest.from_file(APP, default_timeout=120)
     other.query_params["model"] = "digits-2d"

@@ -6,7 +6,6 @@ import streamlit as st
 from aeviz import AevizError, ui
 from aeviz.capacity import (
     SUBSETS,
-    blank_error,
     copy_sentence,
     gap_sentence,
     kind_sentence,
@@ -15,7 +14,7 @@ from aeviz.capacity import (
     train_variants,
     variants,
 )
-from aeviz.capacity_plots import copy_errors_fig, train_val_fig
+from aeviz.capacity_plots import copy_shares_fig, train_val_fig
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
 from aeviz.latent import reconstruct
@@ -70,20 +69,20 @@ def gap_panel(data: Dataset, models: Models, found: dict) -> None:
         "The curves are the losses while training (the denoiser's training curve is on noisy inputs); the sentences "
         "compare each finished model's error on the clean training rows with its validation error."
     )
-    for key, errors in found.items():
-        st.markdown(f"- {gap_sentence(labels[key][0].upper() + labels[key][1:], errors)}")
+    for key, (errors, _) in found.items():
+        active = models[key].metrics["active_fraction"]
+        st.markdown(f"- {gap_sentence(labels[key][0].upper() + labels[key][1:], errors, active)}")
 
 
 def copy_panel(data: Dataset, models: Models, found: dict) -> None:
     st.subheader("Just copying? Inputs unlike the training data")
     labels = {v.key: v.label for v in variants(data.n_features)}
-    st.plotly_chart(copy_errors_fig({labels[k]: e for k, e in found.items()}), key="capacity_copy")
+    st.plotly_chart(copy_shares_fig({labels[k]: share for k, (_, share) in found.items()}), key="capacity_copy")
     inputs = odd_inputs(data)
-    for kind, X in inputs.items():
-        by_label = {labels[k]: e[kind] for k, e in found.items()}
-        st.markdown(f"- {kind_sentence(kind, by_label, blank_error(X))}")
-    for key, errors in found.items():
-        st.markdown(f"- {copy_sentence(labels[key][0].upper() + labels[key][1:], errors)}")
+    for kind in inputs:
+        st.markdown(f"- {kind_sentence(kind, {labels[k]: share[kind] for k, (_, share) in found.items()})}")
+    for key, (_, share) in found.items():
+        st.markdown(f"- {copy_sentence(labels[key][0].upper() + labels[key][1:], share)}")
     if data.is_image:
         for column, (kind, X) in zip(st.columns(len(inputs)), inputs.items(), strict=True):
             rows = [X[:SHOWN], *(reconstruct(m.model, X[:SHOWN]) for m in models.values())]
