@@ -2,9 +2,12 @@
 training subset without regularisation (then the overcomplete one with L1 and with denoising), and two questions:
 does it memorise (a gap between training and validation error), and does it copy inputs that are not like the data?
 
-Measured on MNIST (1,000 training digits, 784-k-784 ReLU code, 800 steps at lr 0.001): the complete and overcomplete
-codes reach a training error half their validation error, the 16-unit code has no gap; fed uniform noise or inverted
-digits, no code copies them (all return an error near that of a black image).
+Measured on MNIST (1,000 training digits, 784-k-784 ReLU code, 800 steps at lr 0.001; ~2 minutes for the five here):
+the complete and overcomplete codes end with a validation error about twice their training error (+86 %, +100 %), the
+16-unit code with none (+3 %); L1 at λ = 0.001 closes the gap (+5 %) by silencing 99 % of the code, at the 16-unit
+code's error; denoising at σ = 0.3 narrows it (+59 %). Letter-like strokes come back 27-30 % from the complete and
+overcomplete codes (43 % from the denoiser), 0 % from the 16-unit code, which draws digits; uniform noise and inverted
+digits come back from none of them.
 """
 
 from __future__ import annotations
@@ -164,13 +167,15 @@ def copy_sentence(label: str, share: Mapping[str, float]) -> str:
     odd = {k: v for k, v in share.items() if k not in (TRAINING, VALIDATION)}
     copied = [k for k, v in odd.items() if v >= COPIES]
     listed = ", ".join(f"{v:.0%} of {k}" for k, v in odd.items())
-    verdict = f"it copies {', '.join(copied)}" if copied else "it copies none of them"
+    verdict = f"it copies {', '.join(copied)}" if copied else f"none of them as much as {COPIES:.0%} (copying)"
     return f"{label} brings back {share[VALIDATION]:.0%} of the validation rows' detail and {listed}: {verdict}."
 
 
 def kind_sentence(kind: str, by_label: Mapping[str, float]) -> str:
     """Which model brings one kind of odd input back most and which least (shares from `recovered`)."""
     best, worst = max(by_label, key=by_label.get), min(by_label, key=by_label.get)
+    if by_label[best] < 0.005:
+        return f"{kind.capitalize()}: no model brings back any of it (no output is better than a flat picture)."
     return (
         f"{kind.capitalize()}: the {best} model brings back the most ({by_label[best]:.0%} of the detail), the "
         f"{worst} model the least ({by_label[worst]:.0%})."

@@ -60,7 +60,8 @@ def test_the_sentences_follow_the_numbers():
     assert copy_sentence("Complete (784)", share) == (
         "Complete (784) brings back 90% of the validation rows' detail and 0% of noise, 55% of strokes: it copies strokes."
     )
-    assert copy_sentence("A", {**share, "strokes": 0.3}).endswith("it copies none of them.")
+    assert copy_sentence("A", {**share, "strokes": 0.3}).endswith("none of them as much as 50% (copying).")
+    assert kind_sentence("noise", {"under": 0.0, "over": 0.001}).startswith("Noise: no model brings back any of it")
     found = {TRAINING: 0.004, VALIDATION: 0.01}
     assert gap_sentence("B", found, 0.25) == (
         "B: training error 0.0040, validation error 0.0100 (+150%: memorising); 25% of code activations non-zero."

@@ -136,30 +136,43 @@ def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:
     return models
 
 
+class BoundedStore:
+    """A server-wide dict for objects sessions hand each other (live models, shared results): safe across the sessions'
+    threads, and it drops its oldest entries beyond `capacity`. Values are shared: never change one after `put`."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.capacity:
+                self._items.popitem(last=False)
+
+
 SHARED_RESULTS = 8  # results kept server-wide (e.g. the Capacity page's five models per dataset and subset)
 
 
 @st.cache_resource
-def _shared_results() -> tuple[OrderedDict, threading.Lock]:
-    return OrderedDict(), threading.Lock()
+def _shared_results() -> BoundedStore:
+    return BoundedStore(SHARED_RESULTS)
 
 
 def shared_result(key: tuple):
     """A result one session computed for everyone (same data, same settings), or None."""
-    store, lock = _shared_results()
-    with lock:
-        return store.get(key)
+    return _shared_results().get(key)
 
 
 def keep_shared_result(key: tuple, value) -> None:
-    """Keep `value` for every session under `key`; the oldest of more than SHARED_RESULTS is dropped. Shared: never
-    change a value after keeping it."""
-    store, lock = _shared_results()
-    with lock:
-        store[key] = value
-        store.move_to_end(key)
-        while len(store) > SHARED_RESULTS:
-            store.popitem(last=False)
+    """Keep `value` for every session under `key` (the oldest of more than SHARED_RESULTS is dropped)."""
+    _shared_results().put(key, value)
 
 
 def model_sources(owner: str = "") -> dict[str, tuple[Path, str]]:

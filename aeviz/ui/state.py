@@ -9,9 +9,7 @@ under an unguessable key that goes into the URL (?model=live:KEY), so a reload o
 from __future__ import annotations
 
 import hashlib
-import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,6 +21,7 @@ from aeviz.text import markdown_text
 from aeviz.ui.resources import (
     OWNER_PATTERN,
     SAVED_PREFIX,
+    BoundedStore,
     builtin_dataset,
     model_sources,
     set_torch_threads,
@@ -123,23 +122,16 @@ class Session:
 
 
 @st.cache_resource
-def _live_store() -> tuple[OrderedDict, threading.Lock]:
-    return OrderedDict(), threading.Lock()
+def _live_store() -> BoundedStore:
+    return BoundedStore(LIVE_CAPACITY)
 
 
 def _remember(key: str, checkpoint: Checkpoint) -> None:
-    store, lock = _live_store()
-    with lock:
-        store[key] = checkpoint
-        store.move_to_end(key)
-        while len(store) > LIVE_CAPACITY:
-            store.popitem(last=False)
+    _live_store().put(key, checkpoint)
 
 
 def _recall(key: str) -> Checkpoint | None:
-    store, lock = _live_store()
-    with lock:
-        return store.get(key)
+    return _live_store().get(key)
 
 
 # --- the session ------------------------------------------------------------------------------------------------------
