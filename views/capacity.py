@@ -27,6 +27,9 @@ SHOWN = 4  # odd inputs drawn per kind
 def rows_form(data: Dataset) -> int:
     n_train = len(data.X_train)
     choices = [r for r in SUBSETS if r < n_train] + ([n_train] if n_train <= max(SUBSETS) else [])
+    if len(choices) == 1:  # a small file: its whole training split
+        st.caption(f"Training rows: all {n_train:,} of this dataset's training split.")
+        return n_train
     default = 1_000 if 1_000 in choices else choices[-1]
     return st.select_slider(
         "Training rows", choices, default, format_func=lambda r: f"{r:,}", key="capacity_rows", bind="query-params"

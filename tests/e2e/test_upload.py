@@ -1,9 +1,11 @@
 """A student's own file on the Train page: a bad file gives a clear message, a good one trains."""
 
+import re
+
 import numpy as np
 import pytest
 
-from tests.e2e.helpers import goto, rerun, settle
+from tests.e2e.helpers import goto, nav, rerun, settle
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -35,3 +37,27 @@ def test_bad_then_good_upload(server, page, tmp_path):
     _choose_upload_and_train(page, good)
     assert page.get_by_text("Trained 15 epochs").count() == 1
     assert page.get_by_text("blobs.csv · mlp · 2-D code").count() >= 1
+
+
+def test_an_uploaded_table_gets_the_lecture_pages(server, page, tmp_path):
+    """A CSV trained on the Train page: its scrubber replays the training, the PCA vs autoencoders page trains a sweep
+    on it (codes 1, 2, 4 for 6 columns), and the Capacity page trains and tests its five models on it."""
+    goto(page, f"{server}/train?train_epochs=5")
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
+    page.get_by_role("option", name="upload a file…").click()
+    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
+    settle(page)
+    rng = np.random.default_rng(1)
+    rows = "\n".join(",".join(f"{v:.3f}" for v in rng.normal(size=6)) + f",{i % 3}" for i in range(150))
+    table = tmp_path / "table.csv"
+    table.write_text("f1,f2,f3,f4,f5,f6,label\n" + rows + "\n")
+    _choose_upload_and_train(page, table)
+    assert page.get_by_text("Watch the code form").count() == 1
+    nav(page, "PCA vs autoencoders")
+    assert page.get_by_text("No sweep for table.csv yet").count() == 1
+    rerun(page, page.get_by_role("button", name="Train the sweep on table.csv (6 models)").click, timeout=300_000)
+    points = page.evaluate("() => document.querySelector('.js-plotly-plot').data[1].x")
+    assert list(points) == [1, 2, 4]
+    nav(page, "Capacity")
+    rerun(page, page.get_by_role("button", name="Train the 5 models on 120 rows").click, timeout=300_000)
+    assert page.get_by_text(re.compile(r"^Rows 3× further out: ")).count() == 1  # the sentence on that input
