@@ -306,7 +306,9 @@ def _sweep_expected(dataset: str) -> tuple[list[str], object]:
     return [compare_sentence(ks, errors["mlp"], pca), linear_sentence(ks, errors["linear"], pca)], errors
 
 
-@pytest.mark.parametrize(("model", "dataset"), [("mnist-mlp-2d", "mnist"), ("swiss-roll-2d", "swiss_roll")])
+@pytest.mark.parametrize(
+    ("model", "dataset"), [("mnist-mlp-2d", "mnist"), ("digits-2d", "digits"), ("swiss-roll-2d", "swiss_roll")]
+)
 def test_pca_vs_autoencoders_shows_the_shipped_sweep_with_its_own_numbers(tmp_path, monkeypatch, model, dataset):
     """The shipped sweep shows at once: PCA's curve and both families' points, and the sentences the models' errors
     give when recomputed; 3-D data also gets the plane and the curved sheet with each error in the title."""
@@ -393,3 +395,27 @@ def test_capacity_trains_once_for_the_class_and_prints_what_its_models_measure(t
     other.run()
     other = _open(other, "views/capacity.py")
     assert not other.info and len([m for m in other.markdown if m.value.startswith("- ")]) == len(shown)
+
+
+def test_the_lecture_pages_on_a_model_trained_on_the_s_curve(tmp_path, monkeypatch):
+    """A model trained here on the S-curve (no shipped model has it) makes the S-curve the data of every lecture page:
+    the Train page replays its epochs, the shipped S-curve sweep shows with its 3-D panel, Capacity trains on it."""
+    import aeviz.capacity as capacity
+
+    monkeypatch.setattr(capacity, "STEPS", 20)
+    monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at = _open(at, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("s_curve")
+    at.slider(key="train_epochs").set_value(3)
+    at.button(key="train").click().run()
+    assert "Watch the code form" in [h.value for h in at.subheader]
+    at = _open(at, "views/pca_vs_ae.py")
+    assert any("shipped sweep for s\\_curve" in c.value for c in at.caption)
+    assert "A plane against a curved sheet" in [h.value for h in at.subheader]
+    at = _open(at, "views/capacity.py")
+    assert at.select_slider(key="capacity_rows").options == ["200", "1,000", "1,600"]
+    at.button(key="capacity_train").click().run()
+    assert not at.exception and not at.error
+    assert any(m.value.startswith("- Rows 3× further out: ") for m in at.markdown)

@@ -19,6 +19,7 @@ from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
 from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
+from aeviz.text import markdown_text
 
 Models = dict[str, Checkpoint]  # variant key -> finished model
 SHOWN = 4  # odd inputs drawn per kind
@@ -58,8 +59,8 @@ def trained_models(data: Dataset, rows: int) -> Models | None:
         found = models
     if found is None:
         st.info(
-            f"Nothing trained for {data.name} on {rows:,} rows yet on this server. The button trains {len(shown)} "
-            "models one after the other (about 1–2 minutes for MNIST here); the result is then shown to everyone."
+            f"Nothing trained for {markdown_text(data.name)} on {rows:,} rows yet on this server. The button trains "
+            f"{len(shown)} models one after the other (about 2 minutes for MNIST here); then everyone sees the result."
         )
     return found
 

@@ -19,6 +19,7 @@ from aeviz.sweep import (
     train_config,
     train_sweep,
 )
+from aeviz.text import markdown_text
 
 Models = dict[tuple[str, int], Checkpoint]
 
@@ -28,7 +29,7 @@ def train_panel(data: Dataset) -> None:
     ks = sweep_ks(data.n_features)
     epochs = {family: train_config(family, data.n_features, len(data.X_train)).epochs for family in FAMILIES}
     total, done = sum(epochs.values()) * len(ks), 0
-    label = f"Train the sweep on {data.name} ({len(FAMILIES) * len(ks)} models)"
+    label = f"Train the sweep on {markdown_text(data.name)} ({len(FAMILIES) * len(ks)} models)"
     if not st.button(label, key="sweep_train", help="One multilayer and one linear autoencoder per k, same split."):
         return
     bar = st.progress(0.0, text="starting…")
@@ -54,9 +55,14 @@ def sweep_models(data: Dataset) -> Models:
         return run.models
     shipped = ui.shipped_sweep(data)
     if shipped:
-        st.caption(f"Showing the shipped sweep for {data.name} (made by `aeviz pretrain`); retrain it with the button.")
+        st.caption(
+            f"Showing the shipped sweep for {markdown_text(data.name)} (made by `aeviz pretrain`); "
+            "retrain it with the button."
+        )
     else:
-        st.info(f"No sweep for {data.name} yet: press the button to train one (PCA's curve is drawn already).")
+        st.info(
+            f"No sweep for {markdown_text(data.name)} yet: press the button to train one (PCA's curve is drawn already)."
+        )
     return shipped
 
 

@@ -1,4 +1,4 @@
-"""A student's own file on the Train page: a bad file gives a clear message, a good one trains."""
+"""A student's own file on the Train page: a bad file gives a clear message, a good one trains and gets the lecture pages."""
 
 import re
 
