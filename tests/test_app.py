@@ -225,9 +225,18 @@ HOSTILE_QUERIES = {  # grouped so that each page meets every value in a few runs
         "sparsity_lambda": "1e9",
         "sparsity_epochs": "x",
         "space_dims": "7",
+        "capacity_rows": "x",
+        "pca_standardize": "maybe",
         "model": "../../etc",
     },
-    "out of range": {"train_latent": "0", "train_l1": "5", "train_seed": "-1", "train_batch": "7", "model": ""},
+    "out of range": {
+        "train_latent": "0",
+        "train_l1": "5",
+        "train_seed": "-1",
+        "train_batch": "7",
+        "capacity_rows": "70000",
+        "model": "",
+    },
     "markup and paths": {
         "train_latent": "99999999",
         "train_dataset": "../../etc/passwd",
@@ -255,6 +264,8 @@ def test_hostile_query_values_fall_back_to_defaults(tmp_path, monkeypatch, page,
     if page == "views/train.py":
         assert at.number_input(key="train_latent").value == 2 and at.number_input(key="train_l1").value == 0.0
         assert at.selectbox(key="train_dataset").value == "mnist" and at.slider(key="train_epochs").value == 15
+    if page == "views/capacity.py":
+        assert at.select_slider(key="capacity_rows").value == 1_000
 
 
 def test_each_page_reads_its_own_query_parameters(tmp_path, monkeypatch):
