@@ -30,6 +30,7 @@ def page(browser):
 
 def test_the_sweep_chart_and_the_angle_slider(page, server, shot):
     goto(page, f"{server}/pca_vs_ae")
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')?.data?.length === 3", timeout=30_000)
     traces = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name)")
     assert traces == ["PCA (every k)", "multilayer autoencoder", "linear autoencoder"]
     assert page.get_by_text("The multilayer autoencoder's validation error is below PCA's").is_visible()
@@ -44,6 +45,10 @@ def test_the_sweep_chart_and_the_angle_slider(page, server, shot):
 def test_the_swiss_roll_gets_a_plane_and_a_curved_sheet(page, server, shot):
     goto(page, f"{server}/pca_vs_ae?model=swiss-roll-2d")
     page.wait_for_selector("text=A plane against a curved sheet", timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g._fullLayout?.scene).length === 3",
+        timeout=30_000,
+    )
     titles = page.evaluate(
         "() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g._fullLayout.scene)"
         ".map(g => g.layout.title.text)"
