@@ -12,9 +12,11 @@ digits come back from none of them.
 
 from __future__ import annotations
 
+import base64
+import json
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -33,6 +35,7 @@ LR = 1e-3
 # denoising at σ = 0.3 narrowed the gap (+58 % against +86 %) at about the same validation error, σ = 0.5 less (+66 %).
 L1, NOISE = 1e-3, 0.3
 ODD_ROWS = 8  # rows per kind of odd input
+SHOWN = 4  # odd inputs per kind whose outputs a report keeps, to draw
 COPIES = 0.5  # a model "copies" a kind of input when it brings back at least half of its detail (see `recovered`)
 
 
@@ -180,3 +183,61 @@ def kind_sentence(kind: str, by_label: Mapping[str, float]) -> str:
         f"{kind.capitalize()}: the {best} model brings back the most ({by_label[best]:.0%} of the detail), the "
         f"{worst} model the least ({by_label[worst]:.0%})."
     )
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the Capacity page shows of one run, computed from its five models once (`make_report`), kept for the
+    class, and shipped for MNIST (`report_to_json`): the models themselves (12 MB at float16) are not needed to draw it.
+    """
+
+    data_key: str  # Dataset.fingerprint of the data it was made on
+    rows: int  # training rows used
+    histories: dict[str, list[dict]]  # variant key -> the losses of every epoch
+    errors: dict[str, dict[str, float]]  # variant key -> {training rows, validation rows, each odd kind: MSE}
+    shares: dict[str, dict[str, float]]  # variant key -> the same inputs' share brought back (`recovered`)
+    active: dict[str, float]  # variant key -> share of non-zero code activations on validation rows
+    outputs: dict[str, dict[str, np.ndarray]]  # images only: odd kind -> variant key -> (SHOWN, n_features) outputs
+
+
+def make_report(models: Mapping[str, Checkpoint], data: Dataset, rows: int) -> Report:
+    """Measure the five trained models (in variant order) on `data`."""
+    inputs = odd_inputs(data)
+    found = {key: errors(m.model, data, rows, inputs) for key, m in models.items()}
+    outputs = {}
+    if data.is_image:
+        outputs = {kind: {k: reconstruct(m.model, X[:SHOWN]) for k, m in models.items()} for kind, X in inputs.items()}
+    return Report(
+        data.fingerprint,
+        rows,
+        {key: list(m.history) for key, m in models.items()},
+        found,
+        {key: shares(e, data, rows, inputs) for key, e in found.items()},
+        {key: float(m.metrics["active_fraction"]) for key, m in models.items()},
+        outputs,
+    )
+
+
+def report_to_json(report: Report) -> str:
+    """The report as JSON; output images as base64 bytes, 0-255 (they are sigmoid outputs in [0, 1])."""
+    content = asdict(report)
+    content["outputs"] = {
+        kind: {
+            k: base64.b64encode(np.round(np.clip(v, 0, 1) * 255).astype(np.uint8).tobytes()).decode() for k, v in d.items()
+        }
+        for kind, d in report.outputs.items()
+    }
+    return json.dumps(content)
+
+
+def report_from_json(text: str, n_features: int) -> Report:
+    """A report written by `report_to_json` (a shipped file, read as plain data)."""
+    content = json.loads(text)
+    content["outputs"] = {
+        kind: {
+            k: np.frombuffer(base64.b64decode(v), dtype=np.uint8).reshape(-1, n_features).astype(np.float32) / 255
+            for k, v in d.items()
+        }
+        for kind, d in content["outputs"].items()
+    }
+    return Report(**content)

@@ -38,13 +38,22 @@ def train_val_fig(histories: Mapping[str, Sequence[dict]]) -> go.Figure:
     return fig
 
 
-def copy_shares_fig(shares: Mapping[str, Mapping[str, float]]) -> go.Figure:
+def copy_shares_fig(shares: Mapping[str, Mapping[str, float]], errors: Mapping[str, Mapping[str, float]]) -> go.Figure:
     """The copying test: for each kind of input (training and validation rows first), the share of its detail each
-    variant brings back (aeviz.capacity.recovered), as grouped bars from 0 to 100 %."""
+    variant brings back (aeviz.capacity.recovered), as grouped bars from 0 to 100 %; the hover shows the error."""
     traces = []
     for i, (label, found) in enumerate(shares.items()):
         kinds = list(found)
-        traces.append(go.Bar(x=kinds, y=[found[k] for k in kinds], name=label, marker_color=COLORS[i % len(COLORS)]))
+        traces.append(
+            go.Bar(
+                x=kinds,
+                y=[found[k] for k in kinds],
+                customdata=[errors[label][k] for k in kinds],
+                hovertemplate="%{x}: %{y:.0%} brought back, MSE %{customdata:.4f}",
+                name=label,
+                marker_color=COLORS[i % len(COLORS)],
+            )
+        )
     fig = go.Figure(traces)
     fig.update_layout(
         title="How much of each input comes back (1 − error / error of a flat picture)",

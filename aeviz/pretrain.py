@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from aeviz import sweep
+from aeviz import capacity, sweep
 from aeviz.checkpoints import Checkpoint, save_checkpoint
 from aeviz.data import load_dataset
 from aeviz.errors import AevizError
@@ -39,6 +39,7 @@ RECIPES = (
 )
 
 
+CAPACITY_DIR = "capacity"  # the Capacity page's shipped reports (measurements, not models: see aeviz/capacity.py)
 SWEEP_DIR = "sweep"  # the k-sweep's checkpoints: a folder of their own, so the sidebar's model list stays short
 SWEEP_DATASETS = ("mnist", "digits", "swiss_roll", "s_curve")
 
@@ -78,6 +79,18 @@ def make(recipe: Recipe, epochs: int | None = None, keep_views: bool = True) -> 
     return checkpoint
 
 
+CAPACITY_RUNS = (("mnist", 1_000),)  # the Capacity page's default run, shipped as a report
+
+
+def capacity_report(dataset: str, rows: int) -> capacity.Report:
+    """Train the Capacity page's five models on `rows` rows of a built-in dataset and measure them."""
+    data = load_dataset(dataset)
+    models = {}
+    for variant, _, checkpoint in capacity.train_variants(data, rows):
+        models[variant.key] = checkpoint
+    return capacity.make_report(models, data, rows)
+
+
 def pretrain(out: str | Path, report: Callable[[str], None] = lambda line: None) -> list[Path]:
     """Regenerate every shipped checkpoint under `out`. The k-sweep's go to out/sweep, stored as float16 and without
     per-epoch views: they are drawn as points on one chart (their recomputed errors are what tests/test_sweep.py checks).
@@ -89,4 +102,10 @@ def pretrain(out: str | Path, report: Callable[[str], None] = lambda line: None)
         # regenerating is replacing
         paths.append(save_checkpoint(checkpoint, recipe.name, folder, overwrite=True, half=sweep_model))
         report(f"{recipe.name}: val_mse {checkpoint.metrics['val_mse']:.4f}")
+    for dataset, rows in CAPACITY_RUNS:
+        path = Path(out) / CAPACITY_DIR / f"{dataset}-{rows}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(capacity.report_to_json(capacity_report(dataset, rows)))
+        paths.append(path)
+        report(f"capacity report {path.name}")
     return paths

@@ -391,16 +391,13 @@ def test_capacity_trains_once_for_the_class_and_prints_what_its_models_measure(t
     at.button(key="capacity_train").click().run()
     assert not at.exception and not at.error and not at.info
     data = load_dataset("digits")
-    models = shared_result(("capacity", data.fingerprint, 1_000))
-    inputs = capacity.odd_inputs(data)
+    report = shared_result(("capacity", data.fingerprint, 1_000))
+    assert report.data_key == data.fingerprint and report.rows == 1_000
     labels = {v.key: v.label[0].upper() + v.label[1:] for v in capacity.variants(64)}
-    found = {k: capacity.errors(m.model, data, 1_000, inputs) for k, m in models.items()}
     shown = [m.value[2:] for m in at.markdown if m.value.startswith("- ")]
-    active = {k: m.metrics["active_fraction"] for k, m in models.items()}
-    assert shown[:5] == [capacity.gap_sentence(labels[k], e, active[k]) for k, e in found.items()]
-    share = {k: capacity.shares(e, data, 1_000, inputs) for k, e in found.items()}
-    assert shown[-5:] == [capacity.copy_sentence(labels[k], s) for k, s in share.items()]
-    assert len(shown) == 5 + len(inputs) + 5
+    assert shown[:5] == [capacity.gap_sentence(labels[k], e, report.active[k]) for k, e in report.errors.items()]
+    assert shown[-5:] == [capacity.copy_sentence(labels[k], s) for k, s in report.shares.items()]
+    assert len(shown) == 5 + len(capacity.odd_inputs(data)) + 5
     other = AppTest.from_file(APP, default_timeout=120)
     other.query_params["model"] = "digits-2d"
     other.run()

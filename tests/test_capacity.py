@@ -104,3 +104,41 @@ def test_train_variants_trains_each_variant_as_configured(small_digits, monkeypa
         assert checkpoint.config.latent_dim == variant.latent and checkpoint.config.arch == "vanilla"
         assert checkpoint.train_config.l1 == variant.l1 and checkpoint.train_config.noise_std == variant.noise
         assert epochs == len(checkpoint.history) == train_config(variant, 64).epochs
+
+
+def test_a_report_measures_the_models_and_survives_json(small_digits, monkeypatch):
+    """The report is what the page draws: each model's errors and shares on the same inputs, its history, and its
+    outputs for the pictures (kept to 1/255 through JSON)."""
+    monkeypatch.setattr(capacity, "STEPS", 10)
+    models = {variant.key: checkpoint for variant, _, checkpoint in train_variants(small_digits, 64)}
+    report = capacity.make_report(models, small_digits, 64)
+    inputs = odd_inputs(small_digits)
+    over = models["over"].model
+    assert report.errors["over"] == errors(over, small_digits, 64, inputs)
+    assert report.shares["over"] == capacity.shares(report.errors["over"], small_digits, 64, inputs)
+    assert report.histories["over"] == models["over"].history and report.data_key == small_digits.fingerprint
+    from aeviz.latent import reconstruct
+
+    expected = reconstruct(over, inputs["letter-like strokes"][: capacity.SHOWN])
+    assert np.allclose(report.outputs["letter-like strokes"]["over"], expected)
+    back = capacity.report_from_json(capacity.report_to_json(report), small_digits.n_features)
+    assert back.errors == report.errors and back.active == report.active and back.rows == 64
+    assert np.allclose(back.outputs["letter-like strokes"]["over"], expected, atol=0.5 / 255 + 1e-6)
+
+
+@pytest.mark.slow
+def test_the_shipped_mnist_report_is_what_training_gives():
+    """Retrains the shipped default run (about 2 minutes) and compares: the README and the page quote these numbers.
+    Same seeds, same torch build: equal up to floating-point summation order on another CPU."""
+    from aeviz.checkpoints import SHIPPED_DIR
+    from aeviz.data import load_dataset
+    from aeviz.pretrain import CAPACITY_DIR, capacity_report
+
+    data = load_dataset("mnist")
+    shipped = capacity.report_from_json((SHIPPED_DIR / CAPACITY_DIR / "mnist-1000.json").read_text(), 784)
+    fresh = capacity_report("mnist", 1_000)
+    assert shipped.data_key == data.fingerprint and list(shipped.errors) == list(fresh.errors)
+    for key in fresh.errors:
+        for kind, value in fresh.errors[key].items():
+            assert shipped.errors[key][kind] == pytest.approx(value, rel=0.02, abs=1e-4), (key, kind)
+        assert shipped.active[key] == pytest.approx(fresh.active[key], abs=0.01)

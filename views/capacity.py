@@ -5,24 +5,22 @@ import streamlit as st
 
 from aeviz import AevizError, ui
 from aeviz.capacity import (
+    SHOWN,
     SUBSETS,
+    Report,
     copy_sentence,
     gap_sentence,
     kind_sentence,
+    make_report,
     odd_inputs,
     train_config,
     train_variants,
     variants,
 )
 from aeviz.capacity_plots import copy_shares_fig, train_val_fig
-from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
-from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
 from aeviz.text import markdown_text
-
-Models = dict[str, Checkpoint]  # variant key -> finished model
-SHOWN = 4  # odd inputs drawn per kind
 
 
 def rows_form(data: Dataset) -> int:
@@ -37,59 +35,76 @@ def rows_form(data: Dataset) -> int:
     )
 
 
-def trained_models(data: Dataset, rows: int) -> Models | None:
-    """The five models for this data and subset: trained once per server (by whoever presses the button first)."""
+def train_report(data: Dataset, rows: int) -> Report | None:
+    """Train the five models with a progress bar and measure them; None if training failed (the message is shown)."""
+    total = sum(train_config(v, rows).epochs for v in variants(data.n_features))
+    bar, done, models = st.progress(0.0, text="starting…"), 0, {}
+    try:
+        for variant, metrics, checkpoint in train_variants(data, rows):
+            done += 1
+            bar.progress(done / total, text=f"{variant.label}: epoch {metrics.epoch}")
+            models[variant.key] = checkpoint
+    except AevizError as exc:
+        ui.show_error(exc)
+        return None
+    bar.empty()
+    return make_report(models, data, rows)
+
+
+def chosen_report(data: Dataset, rows: int) -> Report | None:
+    """The run for this data and subset: trained once per server (whoever presses the button first), else the shipped
+    one (MNIST, 1,000 rows)."""
     key = ("capacity", data.fingerprint, rows)
     found = ui.shared_result(key)
-    shown = variants(data.n_features)
-    total = sum(train_config(v, rows).epochs for v in shown)
-    label = f"Train the {len(shown)} models on {rows:,} rows" if found is None else "Train them again"
-    if st.button(label, key="capacity_train", type="primary" if found is None else "secondary"):
-        bar, done, models = st.progress(0.0, text="starting…"), 0, {}
-        try:
-            for variant, metrics, checkpoint in train_variants(data, rows):
-                done += 1
-                bar.progress(done / total, text=f"{variant.label}: epoch {metrics.epoch}")
-                models[variant.key] = checkpoint
-        except AevizError as exc:
-            ui.show_error(exc)
-            return found
-        bar.empty()
-        ui.keep_shared_result(key, models)
-        found = models
-    if found is None:
+    shipped = ui.shipped_capacity(data, rows) if found is None else None
+    label = f"Train the {len(variants(data.n_features))} models on {rows:,} rows"
+    if st.button(label if found is None and shipped is None else "Train them again", key="capacity_train"):
+        trained = train_report(data, rows)
+        if trained is not None:
+            ui.keep_shared_result(key, trained)
+            return trained
+    if found is None and shipped is not None:
+        st.caption("Showing the shipped run (made by `aeviz pretrain`); training again takes about 2 minutes here.")
+    if found is None and shipped is None:
         st.info(
             f"Nothing trained for {markdown_text(data.name)} on {rows:,} rows yet on this server. The button trains "
-            f"{len(shown)} models one after the other (about 2 minutes for MNIST here); then everyone sees the result."
+            f"{len(variants(data.n_features))} models one after the other; then everyone sees the result."
         )
-    return found
+    return found or shipped
 
 
-def gap_panel(data: Dataset, models: Models, found: dict) -> None:
+def labels_of(data: Dataset) -> dict[str, str]:
+    """Each variant's label, capitalised as the start of a sentence."""
+    return {v.key: v.label[0].upper() + v.label[1:] for v in variants(data.n_features)}
+
+
+def gap_panel(data: Dataset, report: Report) -> None:
     st.subheader("Memorising: training against validation error")
-    labels = {v.key: v.label for v in variants(data.n_features)}
-    st.plotly_chart(train_val_fig({labels[k]: m.history for k, m in models.items()}), key="capacity_curves")
+    labels = labels_of(data)
+    st.plotly_chart(train_val_fig({labels[k]: h for k, h in report.histories.items()}), key="capacity_curves")
     st.caption(
         "The curves are the losses while training (the denoiser's training curve is on noisy inputs); the sentences "
         "compare each finished model's error on the clean training rows with its validation error."
     )
-    for key, (errors, _) in found.items():
-        active = models[key].metrics["active_fraction"]
-        st.markdown(f"- {gap_sentence(labels[key][0].upper() + labels[key][1:], errors, active)}")
+    for key, errors in report.errors.items():
+        st.markdown(f"- {gap_sentence(labels[key], errors, report.active[key])}")
 
 
-def copy_panel(data: Dataset, models: Models, found: dict) -> None:
+def copy_panel(data: Dataset, report: Report) -> None:
     st.subheader("Just copying? Inputs unlike the training data")
-    labels = {v.key: v.label for v in variants(data.n_features)}
-    st.plotly_chart(copy_shares_fig({labels[k]: share for k, (_, share) in found.items()}), key="capacity_copy")
+    labels = labels_of(data)
+    figure = copy_shares_fig(
+        {labels[k]: s for k, s in report.shares.items()}, {labels[k]: e for k, e in report.errors.items()}
+    )
+    st.plotly_chart(figure, key="capacity_copy")
     inputs = odd_inputs(data)
     for kind in inputs:
-        st.markdown(f"- {kind_sentence(kind, {labels[k]: share[kind] for k, (_, share) in found.items()})}")
-    for key, (_, share) in found.items():
-        st.markdown(f"- {copy_sentence(labels[key][0].upper() + labels[key][1:], share)}")
+        st.markdown(f"- {kind_sentence(kind, {labels[k]: share[kind] for k, share in report.shares.items()})}")
+    for key, share in report.shares.items():
+        st.markdown(f"- {copy_sentence(labels[key], share)}")
     if data.is_image:
         for column, (kind, X) in zip(st.columns(len(inputs)), inputs.items(), strict=True):
-            rows = [X[:SHOWN], *(reconstruct(m.model, X[:SHOWN]) for m in models.values())]
+            rows = [X[:SHOWN], *report.outputs[kind].values()]
             scale = max(1, display_scale(data.image_shape) // 2)
             image = montage([r for block in rows for r in block], data.image_shape, SHOWN, scale, pad=2)
             with column:
@@ -106,9 +121,7 @@ st.markdown(
     "layer that is the code) trained on a small part of the active model's data at three code sizes, then the "
     "overcomplete one with an L1 penalty and as a denoiser. Every sentence is computed from these models."
 )
-rows_chosen = rows_form(dataset)
-chosen = trained_models(dataset, rows_chosen)
-if chosen:
-    measured = ui.capacity_errors(chosen, dataset, rows_chosen)
-    gap_panel(dataset, chosen, measured)
-    copy_panel(dataset, chosen, measured)
+chosen = chosen_report(dataset, rows_form(dataset))
+if chosen is not None:
+    gap_panel(dataset, chosen)
+    copy_panel(dataset, chosen)

@@ -7,7 +7,6 @@ computations keyed by content), display (drawing).
 
 from aeviz.ui.caches import (
     VIEW_SAMPLES,
-    capacity_errors,
     code_view,
     codes,
     model_error,
@@ -25,6 +24,7 @@ from aeviz.ui.resources import (
     keep_shared_result,
     model_sources,
     shared_result,
+    shipped_capacity,
     shipped_sweep,
     start_umap_warm_up,
     stored_checkpoint,
@@ -64,7 +64,6 @@ __all__ = [
     "active_model",
     "browser_decoder",
     "builtin_dataset",
-    "capacity_errors",
     "code_view",
     "codes",
     "dataset_for",
@@ -83,6 +82,7 @@ __all__ = [
     "session_model",
     "set_session_model",
     "shared_result",
+    "shipped_capacity",
     "shipped_sweep",
     "show_error",
     "show_image",

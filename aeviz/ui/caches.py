@@ -134,21 +134,3 @@ def _angles(model_key: str, data_key: str, _checkpoint: Checkpoint, _data: Datas
 def principal_angles(checkpoint: Checkpoint, data: Dataset) -> np.ndarray:
     """A linear autoencoder's principal angles (degrees) to PCA's subspace of the same size, once per model and data."""
     return _angles(checkpoint.fingerprint(), data.fingerprint, checkpoint, data)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _capacity_errors(
-    model_keys: tuple, data_key: str, rows: int, _models: dict, _data: Dataset
-) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
-    from aeviz.capacity import errors, odd_inputs, shares
-
-    inputs = odd_inputs(_data)
-    found = {key: errors(checkpoint.model, _data, rows, inputs) for key, checkpoint in _models.items()}
-    return {key: (e, shares(e, _data, rows, inputs)) for key, e in found.items()}
-
-
-def capacity_errors(models: dict[str, Checkpoint], data: Dataset, rows: int) -> dict[str, tuple[dict, dict]]:
-    """{variant key: (errors, shares recovered)}, each {training rows, validation rows, each odd input's kind: value},
-    once per models and data."""
-    keys = tuple(checkpoint.fingerprint() for checkpoint in models.values())
-    return _capacity_errors(keys, data.fingerprint, rows, models, data)

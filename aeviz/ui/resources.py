@@ -136,6 +136,28 @@ def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:
     return models
 
 
+@st.cache_resource(max_entries=8)
+def _capacity_report(path: str, mtime: float, n_features: int):
+    from aeviz.capacity import report_from_json
+
+    return report_from_json(Path(path).read_text(), n_features)
+
+
+def shipped_capacity(data: Dataset, rows: int):
+    """The shipped Capacity report for `data` and `rows` (made by `aeviz pretrain` on a built-in dataset), if `data`
+    is the data it was made on (compared by content); else None."""
+    from aeviz.data import list_datasets
+    from aeviz.pretrain import CAPACITY_DIR
+
+    if data.name not in list_datasets():  # only a built-in name becomes part of a path
+        return None
+    path = SHIPPED_DIR / CAPACITY_DIR / f"{data.name}-{int(rows)}.json"
+    if not path.is_file():
+        return None
+    report = _capacity_report(str(path), path.stat().st_mtime, data.n_features)
+    return report if report.data_key == data.fingerprint else None
+
+
 class BoundedStore:
     """A server-wide dict for objects sessions hand each other (live models, shared results): safe across the sessions'
     threads, and it drops its oldest entries beyond `capacity`. Values are shared: never change one after `put`."""
