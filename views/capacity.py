@@ -112,8 +112,7 @@ def copy_panel(data: Dataset, report: Report) -> None:
 
 
 ui.sidebar()
-active = ui.active_model()
-dataset = ui.require_dataset(active.checkpoint)
+dataset = ui.active_dataset()
 st.title("Capacity: under-, complete and overcomplete codes")
 st.markdown(
     "The lecture: a code with fewer units than inputs (*undercomplete*) must keep what matters; a *complete* or "

@@ -101,8 +101,7 @@ def step_5(data: Dataset, pca: TeachingPCA, k: int) -> None:
 
 
 ui.sidebar()
-active = ui.active_model()
-dataset = ui.require_dataset(active.checkpoint)
+dataset = ui.active_dataset()
 st.title("PCA step by step")
 st.markdown(
     "The lecture's five steps on the active model's data (the training split): standardise, the covariance matrix, its "

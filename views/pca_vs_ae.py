@@ -124,8 +124,7 @@ def manifold_panel(data: Dataset, models: Models) -> None:
 
 
 ui.sidebar()
-active = ui.active_model()
-dataset = ui.require_dataset(active.checkpoint)
+dataset = ui.active_dataset()
 st.title("PCA against autoencoders")
 st.markdown(
     "PCA's error at every code size k (the best any *flat* k-dimensional fit can do on these validation rows) next to "

@@ -244,6 +244,11 @@ def require_dataset(checkpoint: Checkpoint) -> Dataset:
     return data
 
 
+def active_dataset() -> Dataset:
+    """The active model's dataset (the lecture pages show it), or stop the page with `require_dataset`'s message."""
+    return require_dataset(active_model().checkpoint)
+
+
 def uploaded_dataset(file) -> Dataset:
     """Read a Streamlit UploadedFile once per content; raises AevizError with a readable message."""
     from aeviz.data import load_upload

@@ -18,12 +18,16 @@ def _choose_upload_and_train(page, path):
     rerun(page, page.get_by_role("button", name="Train", exact=True).click, timeout=120_000)
 
 
-def test_bad_then_good_upload(server, page, tmp_path):
-    goto(page, f"{server}/train")
+def _open_uploader(page, url):
+    goto(page, url)
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
     page.get_by_role("option", name="upload a file…").click()
     page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
     settle(page)  # the run that drew the uploader is over
+
+
+def test_bad_then_good_upload(server, page, tmp_path):
+    _open_uploader(page, f"{server}/train")
 
     bad = tmp_path / "ragged.csv"
     bad.write_text("a,b,c\n1,2,3\n4,5\n")
@@ -42,11 +46,7 @@ def test_bad_then_good_upload(server, page, tmp_path):
 def test_an_uploaded_table_gets_the_lecture_pages(server, page, tmp_path):
     """A CSV trained on the Train page: its scrubber replays the training, the PCA vs autoencoders page trains a sweep
     on it (codes 1, 2, 4 for 6 columns), and the Capacity page trains and tests its five models on it."""
-    goto(page, f"{server}/train?train_epochs=5")
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
-    page.get_by_role("option", name="upload a file…").click()
-    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
-    settle(page)
+    _open_uploader(page, f"{server}/train?train_epochs=5")
     rng = np.random.default_rng(1)
     rows = "\n".join(",".join(f"{v:.3f}" for v in rng.normal(size=6)) + f",{i % 3}" for i in range(150))
     table = tmp_path / "table.csv"
