@@ -141,3 +141,23 @@ def test_fit_keeps_one_view_of_the_shown_rows_per_epoch(small_digits, latent):
     assert np.allclose(views[-1], expected, atol=2e-3 * np.abs(expected).max())
     _, no_views = run_to_end(fit(small_digits, config, TrainConfig(epochs=2), keep_views=False))
     assert no_views.epoch_views == []
+
+
+def test_each_epoch_view_is_turned_like_the_one_before(small_digits, monkeypatch):
+    """The scrubber's views are Procrustes-aligned in a chain: epoch t's view is computed with epoch t-1's as its
+    reference (the first with none), so a replay does not flip or spin."""
+    import aeviz.training as training
+    from aeviz.projection import live_view
+
+    references = []
+
+    def spy(Z, reference=None, labels=None):
+        references.append(None if reference is None else reference.copy())
+        return live_view(Z, reference, labels)
+
+    monkeypatch.setattr(training, "live_view", spy)
+    config = ModelConfig.for_data(small_digits.n_features, small_digits.image_shape, "mlp", 4)
+    _, checkpoint = training.run_to_end(training.fit(small_digits, config, TrainConfig(epochs=3)))
+    assert references[0] is None
+    for reference, previous in zip(references[1:], checkpoint.epoch_views[:-1], strict=True):
+        assert np.array_equal(reference, previous.astype(np.float32))
