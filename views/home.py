@@ -25,7 +25,8 @@ with left:
     st.subheader("The lecture's ideas")
     st.markdown(
         "- **Under-, complete, overcomplete.** A code with fewer units than inputs must compress; a complete or "
-        "overcomplete code without regularisation can simply copy the data.\n"
+        "overcomplete code without regularisation could simply copy the data (the Capacity page measures whether it "
+        "does).\n"
         "- **Sensitive, not memorising.** A good autoencoder reconstructs well yet does not memorise: a gap between "
         "training and validation loss shows overfitting.\n"
         "- **PCA finds a hyperplane**, an autoencoder can learn a curved manifold (the swiss roll).\n"
@@ -37,5 +38,8 @@ with right:
     st.page_link("views/train.py", label="Train an autoencoder live and watch its losses", icon=":material/model_training:")
     st.page_link("views/latent_space.py", label="Latent space next to PCA", icon=":material/scatter_plot:")
     st.page_link("views/latent_walk.py", label="Walk the latent space through the decoder", icon=":material/tune:")
+    st.page_link("views/capacity.py", label="Under-, complete, overcomplete: memorising, copying", icon=":material/memory:")
+    st.page_link("views/pca_steps.py", label="PCA in five steps", icon=":material/stacked_line_chart:")
+    st.page_link("views/pca_vs_ae.py", label="PCA against autoencoders at every code size", icon=":material/compare_arrows:")
     st.page_link("views/sparsity.py", label="How λ silences code units", icon=":material/filter_alt:")
     st.caption(f"Active model: {ui.describe(checkpoint)} — switch it in the sidebar.")
