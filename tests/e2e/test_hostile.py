@@ -45,6 +45,9 @@ def _hostile_csv() -> bytes:
 def _upload(page, name: str, payload: bytes, mime: str, index: int = 0) -> None:
     uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').nth(index)
     rerun(page, lambda: uploader.set_input_files(files=[{"name": name, "mimeType": mime, "buffer": payload}]))
+    # the file's chip is drawn and no run follows: a click now cannot race the upload's own reruns
+    page.locator('[data-testid="stFileChipName"]').nth(index).wait_for(timeout=60_000)
+    settle(page)
 
 
 def test_a_hostile_csv_shows_as_text_only(server, browser, shot):
@@ -59,6 +62,7 @@ def test_a_hostile_csv_shows_as_text_only(server, browser, shot):
         settle(page)  # the run that drew the uploader is over
         _upload(page, FILE_NAME, _hostile_csv(), "text/csv")
         rerun(page, page.get_by_role("button", name="Train", exact=True).click, timeout=120_000)
+        page.wait_for_selector("text=Trained 3 epochs", timeout=60_000)  # if the click's run chain ended early
         assert page.get_by_text("Trained 3 epochs").count() == 1
         assert page.get_by_text("free exam answers").count() >= 1  # the name is shown, as the text it is
         scatter = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Latent space of your model")
