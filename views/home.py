@@ -30,7 +30,8 @@ with left:
         "- **Sensitive, not memorising.** A good autoencoder reconstructs well yet does not memorise: a gap between "
         "training and validation loss shows overfitting.\n"
         "- **PCA finds a hyperplane**, an autoencoder can learn a curved manifold (the swiss roll).\n"
-        "- **Sparsity.** L(x, x̂) + λ Σᵢ |aᵢ| silences code units and limits memorising.\n"
+        "- **Sparsity.** L(x, x̂) + λ Σᵢ |aᵢ| silences code units; the lecture says it limits memorising (the "
+        "Capacity page measures it).\n"
         "- **Applications:** denoising, recolouring, upscaling."
     )
 with right:
