@@ -26,6 +26,14 @@ def _open_uploader(page, url):
     settle(page)  # the run that drew the uploader is over
 
 
+def _table(path, n_rows: int, seed: int):
+    """A CSV of 6 normal columns and a 3-class label."""
+    rng = np.random.default_rng(seed)
+    rows = "\n".join(",".join(f"{v:.3f}" for v in rng.normal(size=6)) + f",{i % 3}" for i in range(n_rows))
+    path.write_text("f1,f2,f3,f4,f5,f6,label\n" + rows + "\n")
+    return path
+
+
 def test_bad_then_good_upload(server, page, tmp_path):
     _open_uploader(page, f"{server}/train")
 
@@ -34,10 +42,7 @@ def test_bad_then_good_upload(server, page, tmp_path):
     _choose_upload_and_train(page, bad)
     assert page.get_by_text("ragged.csv, row 3: 2 values, expected 3").count() == 1
 
-    rng = np.random.default_rng(0)
-    rows = "\n".join(",".join(f"{v:.3f}" for v in rng.normal(size=6)) + f",{i % 3}" for i in range(120))
-    good = tmp_path / "blobs.csv"
-    good.write_text("f1,f2,f3,f4,f5,f6,label\n" + rows + "\n")
+    good = _table(tmp_path / "blobs.csv", 120, seed=0)
     _choose_upload_and_train(page, good)
     assert page.get_by_text("Trained 15 epochs").count() == 1
     assert page.get_by_text("blobs.csv · mlp · 2-D code").count() >= 1
@@ -47,10 +52,7 @@ def test_an_uploaded_table_gets_the_lecture_pages(server, page, tmp_path):
     """A CSV trained on the Train page: its scrubber replays the training, the PCA vs autoencoders page trains a sweep
     on it (codes 1, 2, 4 for 6 columns), and the Capacity page trains and tests its five models on it."""
     _open_uploader(page, f"{server}/train?train_epochs=5")
-    rng = np.random.default_rng(1)
-    rows = "\n".join(",".join(f"{v:.3f}" for v in rng.normal(size=6)) + f",{i % 3}" for i in range(150))
-    table = tmp_path / "table.csv"
-    table.write_text("f1,f2,f3,f4,f5,f6,label\n" + rows + "\n")
+    table = _table(tmp_path / "table.csv", 150, seed=1)
     _choose_upload_and_train(page, table)
     assert page.get_by_text("Watch the code form").count() == 1
     nav(page, "PCA vs autoencoders")
