@@ -24,6 +24,10 @@ MAX_CHANNELS = 256  # filters in one conv stage
 MAX_CONV_STAGES = 4
 MAX_PARAMETERS = int(os.environ.get("AEVIZ_MAX_PARAMETERS", 8_000_000))
 MAX_EPOCHS = 1_000
+# The work of one training, epochs × training rows × parameters: a proxy for its CPU time (~1e10 took ~2.5 s here for
+# the multilayer default; a conv model does more per parameter). 2e12 is the Train page's largest sensible run;
+# AEVIZ_MAX_WORK changes it.
+MAX_WORK = float(os.environ.get("AEVIZ_MAX_WORK", 2e12))
 MAX_BATCH = 65_536
 VIEW_SAMPLES = 1_000  # validation rows shown in latent scatters, and kept per epoch by training (the epoch scrubber)
 ACTIVE_THRESHOLD = 1e-3  # a code unit counts as active for a sample when |a| exceeds this
@@ -206,6 +210,18 @@ class TrainConfig:
     def from_dict(cls, meta: dict) -> TrainConfig:
         """Rebuild from JSON; unknown keys are an error."""
         return cls(**_known_fields(cls, meta, "training"))
+
+
+def check_work(model: ModelConfig, rows: int, epochs: int) -> float:
+    """The work of a training (epochs × rows × parameters); raises AevizError beyond this server's MAX_WORK."""
+    work = float(epochs) * rows * model.n_parameters
+    if work > MAX_WORK:
+        raise AevizError(
+            f"this training would do {work:.2g} units of work (epochs × rows × parameters: {epochs:,} × {rows:,} × "
+            f"{model.n_parameters:,}), more than this server's limit of {MAX_WORK:.2g}: use fewer epochs, a smaller "
+            "model or fewer rows"
+        )
+    return work
 
 
 def default_loss(arch: str) -> str:

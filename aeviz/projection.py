@@ -6,9 +6,7 @@ UMAP is imported lazily (it takes seconds) and its 15-nearest-neighbour graph co
 
 from __future__ import annotations
 
-import os
 import warnings
-from pathlib import Path
 
 import numpy as np
 from scipy.linalg import orthogonal_procrustes
@@ -17,22 +15,15 @@ from sklearn.manifold import TSNE, trustworthiness
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from aeviz.errors import AevizError
+from aeviz.runtime import configure_environment
 
 METHODS = ("pca", "umap", "tsne")
 UMAP_NEIGHBORS = 15
 TRUST_SAMPLES = 2_000  # trustworthiness is O(n²): score a seeded subsample
 
 
-def cache_dir() -> Path:
-    """aeviz's writable cache folder ($AEVIZ_CACHE_DIR, else $XDG_CACHE_HOME/aeviz, else ~/.cache/aeviz)."""
-    base = os.environ.get("AEVIZ_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "aeviz"
-    path = Path(base)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _import_umap():
-    os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
+    configure_environment()  # numba's threads and cache folder, unless the server set them already
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ImportWarning)  # "Tensorflow not installed": ParametricUMAP is not used
         import umap  # lazy on purpose: importing it costs seconds

@@ -29,6 +29,7 @@ from aeviz.configs import ACTIVE_THRESHOLD, VIEW_SAMPLES, ModelConfig, TrainConf
 from aeviz.data import Dataset
 from aeviz.errors import AevizError, TrainingError
 from aeviz.evaluation import evaluate_model
+from aeviz.jobs import Cancelled, Job
 from aeviz.latent import encode_dataset
 from aeviz.models import Autoencoder, build_model, default_device
 from aeviz.projection import live_view
@@ -41,6 +42,7 @@ __all__ = [
     "corrupt",
     "default_loss",
     "fit",
+    "fit_job",
     "run_to_end",
     "train",
 ]
@@ -212,3 +214,53 @@ def run_to_end(steps: Iterable[T]) -> T:
     if not last:
         raise AevizError("nothing to run: the generator yielded nothing")
     return last[0]
+
+
+@dataclass(frozen=True)
+class LiveFrame:
+    """What a training job hands the page after each epoch: the losses so far and the latest view of the code."""
+
+    history: list[dict]  # a copy: the page reads it while the worker trains on
+    view: np.ndarray  # (n_shown, 2) float16, never changed after the epoch that made it
+    epoch: int
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """How a training job ended: its model (epochs done so far after a Stop or a failure) and why it ended early."""
+
+    checkpoint: Checkpoint | None
+    epochs_done: int
+    epochs_asked: int
+    error: str = ""  # a training error after some epochs (the model keeps them)
+
+
+def fit_job(job: Job, data: Dataset, model_config: ModelConfig, train_config: TrainConfig, data_seed: int = 0) -> JobOutcome:
+    """`fit` inside a pool job: progress within epochs, a `LiveFrame` after each, Stop (cancel) keeps the finished
+    epochs. Cancelled before the first epoch ended, the job ends cancelled with nothing."""
+    epochs = train_config.epochs
+
+    def tick(epoch: int, batch: int, batches: int) -> None:
+        if batch % 8 == 0 or batch == batches:
+            job.report((epoch - 1 + batch / batches) / epochs, f"epoch {epoch}/{epochs}: batch {batch} of {batches}…")
+        else:
+            job.check()
+
+    checkpoint, done = None, 0
+    try:
+        for metrics, checkpoint in fit(data, model_config, train_config, data_seed, tick):
+            done = metrics.epoch
+            frame = LiveFrame(list(checkpoint.history), checkpoint.epoch_views[-1], done)
+            text = (
+                f"epoch {done}/{epochs} — training loss {metrics.train_loss:.3g}, validation loss "
+                f"{metrics.val_loss:.3g}, active units {metrics.active_fraction:.0%}"
+            )
+            job.report(done / epochs, text, frame)
+    except Cancelled:
+        if checkpoint is None:
+            raise
+    except AevizError as exc:
+        if checkpoint is None:
+            raise
+        return JobOutcome(checkpoint, done, epochs, str(exc))
+    return JobOutcome(checkpoint, done, epochs)

@@ -3,25 +3,25 @@
 A form returns the settings, an action trains with them, panels draw what they are given (the hello-app pattern).
 """
 
-import time
 from dataclasses import dataclass
 
 import streamlit as st
 
 from aeviz import AevizError, ui
 from aeviz.checkpoints import Checkpoint, from_zip, to_zip
-from aeviz.configs import DEFAULT_DATASET, parse_widths
+from aeviz.configs import DEFAULT_DATASET, check_work, parse_widths
 from aeviz.data import Dataset, list_datasets
 from aeviz.evaluation import describe_gap
+from aeviz.jobs import Job
+from aeviz.livestore import new_key
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.plots import latent_scatter_fig, loss_curves_fig
 from aeviz.projection import live_view
 from aeviz.scrubber import scrubber_fig
 from aeviz.text import markdown_text
-from aeviz.training import TrainConfig, default_loss, fit
+from aeviz.training import JobOutcome, LiveFrame, TrainConfig, default_loss, fit_job
 
 UPLOAD = "upload a file…"
-REDRAW_SECONDS = 0.2  # redraw the live monitor at most this often: tiny datasets train many epochs a second
 FAMILIES = {"vanilla": "vanilla (one hidden layer)", "mlp": "multilayer", "conv": "convolutional", "vae": "variational"}
 MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults, shared with `aeviz train` (aeviz/configs.py)
 BOUND = "query-params"  # these widgets live in the URL under their keys (train_*); a bad value falls back to the default
@@ -103,72 +103,55 @@ def view_axes(latent_dim: int, data: Dataset) -> tuple[str, str]:
     return ("z₀", "z₁") if latent_dim == 2 else ("PC 1 of the code", "PC 2 of the code")
 
 
-def draw_monitor(live, checkpoint: Checkpoint, data: Dataset, run: ui.TrainRun, epoch: int) -> None:
-    """The live monitor after `epoch`: loss curves and the code of the shown rows, turned like the previous epoch."""
-    y_view = ui.view_labels(data)
-    run.view = checkpoint.epoch_views[-1].astype("float32")  # fit keeps each epoch's view, turned like the one before
-    latent = checkpoint.config.latent_dim
-    with live:
-        ui.training_monitor(
-            checkpoint.history,
-            run.total,
-            run.view,
-            y_view,
-            label_kind=data.label_kind,
-            class_names=data.class_names,
-            title=f"Latent space after epoch {epoch}" + (" (PCA of the code)" if latent > 2 else ""),
-            axis_titles=view_axes(latent, data),
-        )
-
-
-def batch_ticker(status, epochs: int):
-    """Within an epoch, the progress bar moves every half second. Each update is a Streamlit call, which is where Stop
-    can end the run: without it, Stop would wait for the end of the epoch (tens of seconds for a large model)."""
-    last = time.monotonic()
-
-    def tick(epoch: int, batch: int, batches: int) -> None:
-        nonlocal last
-        if time.monotonic() - last >= 0.5:
-            last = time.monotonic()
-            status.progress(
-                (epoch - 1 + batch / batches) / epochs, text=f"epoch {epoch}/{epochs}: batch {batch} of {batches}…"
-            )
-
-    return tick
-
-
-def train_live(settings: TrainSettings, status, live) -> None:
-    """Train with the settings: progress in `status`, the live monitor in `live`; the result becomes active."""
+def start_training(settings: TrainSettings) -> None:
+    """Queue a training with the settings in the server's job pool; the worker puts the model in the live store."""
     try:
         data = load_data(settings)
         config = model_config(settings, data)
+        check_work(config, len(data.X_train), settings.train.epochs)
     except AevizError as exc:
-        with status:
-            ui.show_error(exc)
+        ui.show_error(exc)
         return
-    epochs = settings.train.epochs
-    run = ui.session().train_run = ui.TrainRun(total=epochs)
-    status.progress(0.0, text="starting…")
-    last_draw = 0.0
-    try:
-        for metrics, checkpoint in fit(data, config, settings.train, settings.train.seed, batch_ticker(status, epochs)):
-            ui.set_session_model(checkpoint)  # kept after every epoch: Stop or a closed tab loses nothing
-            run.done = metrics.epoch
-            status.progress(
-                metrics.epoch / epochs,
-                text=f"epoch {metrics.epoch}/{epochs} — training loss {metrics.train_loss:.3g}, "
-                f"validation loss {metrics.val_loss:.3g}, active units {metrics.active_fraction:.0%}",
-            )
-            if time.monotonic() - last_draw >= REDRAW_SECONDS or metrics.epoch == epochs:
-                last_draw = time.monotonic()
-                draw_monitor(live, checkpoint, data, run, metrics.epoch)
-    except AevizError as exc:
-        run.failed = True
-        with status:
-            ui.show_error(exc)
+    store, key, train = ui.live_store(), new_key(), settings.train  # looked up here: the worker calls no st.*
+
+    def run(job: Job) -> JobOutcome:
+        outcome = fit_job(job, data, config, train, train.seed)
+        store.put(key, outcome.checkpoint)  # a closed tab loses nothing: the link finds it
+        return outcome
+
+    def keep(outcome: JobOutcome) -> tuple[str, str]:
+        run = ui.session().train_run
+        run.done, run.failed = outcome.epochs_done, bool(outcome.error)
+        run.view = outcome.checkpoint.epoch_views[-1].astype("float32")
+        ui.set_session_model(key=key)
+        if outcome.error:
+            return "error", f"{outcome.error} The model keeps its first {outcome.epochs_done} epoch(s)."
+        if run.stopped_early:
+            return "info", f"Training stopped after epoch {run.done} of {run.total}; the model trained so far is kept."
+        done = f"Trained {run.done} epoch{'s' * (run.done != 1)}."
+        return "success", f"{done} Explore it on the Latent space and Latent walk pages."
+
+    label = f"training {data.name}, {FAMILIES[config.arch]}, {config.latent_dim}-D code"
+    if ui.submit("training", label, run, keep) is not None:
+        ui.session().train_run = ui.TrainRun(total=train.epochs, data=data, latent=config.latent_dim)
+
+
+def draw_frame(frame: LiveFrame) -> None:
+    """The live monitor after an epoch: loss curves and the code of the shown rows, turned like the epoch before."""
+    run = ui.session().train_run
+    if run is None or run.data is None:
         return
-    live.empty()  # the finished model's interactive figures follow under "Your model", in this same run
-    status.success(f"Trained {epochs} epoch{'s' * (epochs != 1)}. Explore it on the Latent space and Latent walk pages.")
+    data, latent = run.data, run.latent
+    ui.training_monitor(
+        frame.history,
+        run.total,
+        frame.view.astype("float32"),
+        ui.view_labels(data),
+        label_kind=data.label_kind,
+        class_names=data.class_names,
+        title=f"Latent space after epoch {frame.epoch}" + (" (PCA of the code)" if latent > 2 else ""),
+        axis_titles=view_axes(latent, data),
+    )
 
 
 def scrubber_panel(checkpoint: Checkpoint, data: Dataset | None, key: str) -> None:
@@ -289,16 +272,11 @@ def load_panel() -> None:
 
 
 def training_controls(settings: TrainSettings) -> None:
-    """Train and Stop; a Stop (a rerun that interrupts the loop) leaves the model trained so far, and says so."""
-    buttons = st.columns([1, 1, 6])
-    start = buttons[0].button("Train", type="primary", key="train")
-    buttons[1].button("Stop", key="stop", help="Ends training after the current epoch and keeps the model trained so far.")
-    run = ui.session().train_run
-    if not start and run is not None and run.stopped_early:
-        st.info(f"Training stopped after epoch {run.done} of {run.total}; the model trained so far is kept.")
-    status, live = st.empty(), st.empty()
-    if start:
-        train_live(settings, status, live)
+    """Train queues the training in the class's job pool; while it waits or runs, a panel polls it (queue position,
+    progress, the live monitor, Stop: the model trained so far is kept)."""
+    if st.button("Train", type="primary", key="train"):
+        start_training(settings)
+    ui.job_panel("training", draw_frame)
 
 
 st.title("Train an autoencoder")

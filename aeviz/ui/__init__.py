@@ -21,6 +21,7 @@ from aeviz.ui.caches import (
 from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
 from aeviz.ui.resources import (
     builtin_dataset,
+    job_pool,
     keep_shared_result,
     model_sources,
     shared_result,
@@ -43,6 +44,8 @@ from aeviz.ui.state import (
     active_model,
     dataset_for,
     describe,
+    keep_live,
+    live_store,
     require_dataset,
     save_session_model,
     session,
@@ -51,8 +54,16 @@ from aeviz.ui.state import (
     sidebar,
     uploaded_dataset,
 )
+from aeviz.ui.work import collect_jobs, job_panel, pending_job, submit
 
 __all__ = [
+    "submit",
+    "pending_job",
+    "job_panel",
+    "collect_jobs",
+    "live_store",
+    "keep_live",
+    "job_pool",
     "DEFAULT_MODEL",
     "VIEW_SAMPLES",
     "ActiveModel",

@@ -20,6 +20,7 @@ import streamlit as st
 
 from aeviz import AevizError
 from aeviz.checkpoints import SHIPPED_DIR, Checkpoint, CheckpointInfo, list_checkpoints, load_checkpoint, read_info
+from aeviz.runtime import set_torch_threads
 
 if TYPE_CHECKING:
     from aeviz.data import Dataset
@@ -51,15 +52,11 @@ def student_dir(owner: str) -> Path:
 
 
 @st.cache_resource
-def set_torch_threads() -> int:
-    """One torch thread per training, set once per server (AEVIZ_TORCH_THREADS overrides): the server is shared by many
-    sessions and, on the teacher's laptop, by the browser. With two threads on two busy cores each parallel step waited
-    for the slower thread, and a default Train click took ~6 s instead of ~3 s here (bench/bench_app.py)."""
-    import torch
+def job_pool():
+    """The server's one pool for heavy work: $AEVIZ_POOL_SIZE workers, else one fewer than the cores (at least one)."""
+    from aeviz.jobs import JobPool, pool_size
 
-    threads = int(os.environ.get("AEVIZ_TORCH_THREADS", "1"))
-    torch.set_num_threads(threads)
-    return threads
+    return JobPool(pool_size(), initializer=set_torch_threads)
 
 
 def after_heavy_load() -> None:

@@ -2,29 +2,33 @@
 
 Pages never touch `st.session_state` with raw keys: they call `session()` (one `Session` per browser session) and the
 functions below. Cache keys come from content (`Checkpoint.fingerprint()`, `Dataset.fingerprint`), never from `id()`.
-A model trained live belongs to its session and is kept after every epoch; it is also put in a small server-side store
-under an unguessable key that goes into the URL (?model=live:KEY), so a reload or the link on the projector finds it.
+A model trained live is kept in the server's live-model store (aeviz.livestore: bounded by bytes and idle time, in
+memory or in a folder that several replicas share) under an unguessable key that goes into the URL (?model=live:KEY),
+so a reload, the link on the projector, or another replica finds it. The session holds the key, not the model: an idle
+model can expire and free its memory (a saved one never does).
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from aeviz import AevizError
 from aeviz.checkpoints import Checkpoint, CheckpointInfo
+from aeviz.livestore import LiveStore, make_store, new_key, valid_key
+from aeviz.runtime import set_torch_threads
 from aeviz.text import markdown_text
 from aeviz.ui.resources import (
     OWNER_PATTERN,
     SAVED_PREFIX,
-    BoundedStore,
     builtin_dataset,
+    job_pool,
     model_sources,
-    set_torch_threads,
     stored_checkpoint,
     stored_info,
     stored_key,
@@ -35,10 +39,10 @@ if TYPE_CHECKING:
     import numpy as np
 
     from aeviz.data import Dataset
+    from aeviz.jobs import Job
 
 DEFAULT_MODEL = "mnist-mlp-2d"
 LIVE_PREFIX = "live:"
-LIVE_CAPACITY = 64  # live models kept per server (oldest dropped first); each is at most a few MB
 MODEL_PARAM = "model"  # the URL parameter naming the active model (pages bind their own widgets under their own names)
 _SESSION = "aeviz"  # the one st.session_state key aeviz owns; widget keys are Streamlit's own
 
@@ -70,6 +74,8 @@ class TrainRun:
     done: int = 0  # epochs finished
     failed: bool = False
     view: np.ndarray | None = None  # (n_shown, 2) coordinates of the last live scatter
+    data: Dataset | None = None  # what it trains on (the live monitor's labels)
+    latent: int = 2  # its code size (the live monitor's axes)
 
     @property
     def stopped_early(self) -> bool:
@@ -101,14 +107,30 @@ class SweepRun:
     models: dict[tuple[str, int], Checkpoint]  # {(family, k): finished model}
 
 
+@dataclass(frozen=True)
+class Pending:
+    """This session's job in the pool, and what to do with its result (run in the script thread, never the worker)."""
+
+    job: Job
+    keep: Callable[[Any], tuple[str, str]]  # stores the result in the session; returns (level, message) for the student
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message about a finished job, shown once by the page of its kind."""
+
+    kind: str
+    level: str  # success | info | error
+    text: str
+
+
 @dataclass
 class Session:
     """Everything aeviz keeps for one browser session."""
 
     active_name: str  # a stored model's key (model_sources), or LIVE_PREFIX + key of the live model
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)  # this session's key: its saves are its own
-    live: Checkpoint | None = None  # the model trained or loaded in this session
-    live_name: str = ""  # its LIVE_PREFIX + key
+    live_name: str = ""  # LIVE_PREFIX + key of the model trained or loaded in this session (in the live store)
     upload: Upload | None = None
     train_run: TrainRun | None = None
     picked: PickedPoint | None = None
@@ -116,22 +138,43 @@ class Session:
     sparsity_pair: SparsityPair | None = None
     sparsity_sweep: list[tuple[float, float, float]] = field(default_factory=list)  # (λ, active fraction, error)
     k_sweep: SweepRun | None = None
+    pending: Pending | None = None  # this session's job in the pool (aeviz.ui.work)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def live(self) -> Checkpoint | None:
+        """The session's live model, while the store keeps it (None once expired: the page says so)."""
+        if not self.live_name:
+            return None
+        found = live_store().get(self.live_name.removeprefix(LIVE_PREFIX))
+        if found is None:
+            self.notices.append(Notice("expired", "info", EXPIRED))
+            self.live_name = ""
+            if self.active_name.startswith(LIVE_PREFIX):
+                self.active_name = DEFAULT_MODEL
+        return found
 
 
 # --- the live-model store ---------------------------------------------------------------------------------------------
 
 
+EXPIRED = (
+    "The model trained in this session was idle too long and the server let it go (save a model to keep it); "
+    "showing a shipped model."
+)
+
+
 @st.cache_resource
-def _live_store() -> BoundedStore:
-    return BoundedStore(LIVE_CAPACITY)
+def live_store() -> LiveStore:
+    """The server's live-model store: $AEVIZ_LIVE_DIR on disk (replicas share it) or memory; limits in README."""
+    return make_store()
 
 
-def _remember(key: str, checkpoint: Checkpoint) -> None:
-    _live_store().put(key, checkpoint)
-
-
-def _recall(key: str) -> Checkpoint | None:
-    return _live_store().get(key)
+def keep_live(checkpoint: Checkpoint, key: str | None = None) -> str:
+    """Put a model in the live store (a job may do it from its worker: the store takes no Streamlit call); its key."""
+    key = key or new_key()
+    live_store().put(key, checkpoint)
+    return key
 
 
 # --- the session ------------------------------------------------------------------------------------------------------
@@ -142,9 +185,10 @@ def session() -> Session:
     state = st.session_state.get(_SESSION)
     if state is None:
         wanted = st.query_params.get(MODEL_PARAM, DEFAULT_MODEL)
-        live = _recall(wanted.removeprefix(LIVE_PREFIX)) if wanted.startswith(LIVE_PREFIX) else None
-        if live is not None:
-            state = Session(active_name=wanted, live=live, live_name=wanted)
+        key = wanted.removeprefix(LIVE_PREFIX)
+        found = wanted.startswith(LIVE_PREFIX) and valid_key(key) and live_store().get(key) is not None
+        if found:
+            state = Session(active_name=wanted, live_name=wanted)
         else:
             state = Session(active_name=DEFAULT_MODEL)
             owner = wanted.removeprefix(SAVED_PREFIX).split("/")[0] if wanted.startswith(SAVED_PREFIX) else ""
@@ -161,19 +205,14 @@ def _write_url(name: str) -> None:
         st.query_params[MODEL_PARAM] = name
 
 
-def set_session_model(checkpoint: Checkpoint) -> None:
-    """Make a model trained (or uploaded) in this session the active one, and keep it across reloads."""
+def set_session_model(checkpoint: Checkpoint | None = None, key: str | None = None) -> None:
+    """Make a model trained (or uploaded) in this session the active one, and keep it across reloads: `checkpoint` is
+    put in the live store, or `key` names one already there (a training job stores its own result)."""
     state = session()
-    if state.live is not checkpoint:
-        key = uuid.uuid4().hex
-        _remember(key, checkpoint)
-        state.live, state.live_name = checkpoint, LIVE_PREFIX + key
-    state.active_name = state.live_name
+    if checkpoint is not None:
+        key = keep_live(checkpoint)
+    state.live_name = state.active_name = LIVE_PREFIX + key
     _write_url(state.active_name)
-
-
-def _active_is_live(state: Session) -> bool:
-    return state.active_name.startswith(LIVE_PREFIX) and state.live is not None
 
 
 def _stored_name(state: Session) -> str:
@@ -185,14 +224,16 @@ def _stored_name(state: Session) -> str:
 def active_model() -> ActiveModel:
     """The active model, with weights, and its content key."""
     state = session()
-    checkpoint = state.live if _active_is_live(state) else stored_checkpoint(_stored_name(state), state.owner)
+    live = state.live if state.active_name.startswith(LIVE_PREFIX) else None
+    checkpoint = live if live is not None else stored_checkpoint(_stored_name(state), state.owner)
     return ActiveModel(checkpoint, checkpoint.fingerprint())
 
 
 def active_info() -> Checkpoint | CheckpointInfo:
     """What the sidebar shows of the active model (configs, dataset, metrics) without loading stored weights."""
     state = session()
-    return state.live if _active_is_live(state) else stored_info(*stored_key(_stored_name(state), state.owner))
+    live = state.live if state.active_name.startswith(LIVE_PREFIX) else None
+    return live if live is not None else stored_info(*stored_key(_stored_name(state), state.owner))
 
 
 def save_session_model(name: str, replace: bool = False) -> str:
@@ -201,12 +242,13 @@ def save_session_model(name: str, replace: bool = False) -> str:
     from aeviz.checkpoints import check_target, save_checkpoint
 
     state = session()
-    if state.live is None:
+    live = state.live
+    if live is None:
         raise AevizError("train or load a model first")
     if name in model_sources():
         raise AevizError(f"{name!r} is the name of a shipped or shared model; choose another name")
     check_target(student_dir(state.owner), name, replace, how_to_replace='tick "Replace my saved model of that name"')
-    save_checkpoint(state.live, name, student_dir(state.owner), overwrite=replace)
+    save_checkpoint(live, name, student_dir(state.owner), overwrite=replace)
     return f"{SAVED_PREFIX}{state.owner}/{name}"
 
 
@@ -285,10 +327,21 @@ def _picked_model() -> None:
     session().active_name = st.session_state["model_picker"]
 
 
+def _job_status(state: Session) -> None:
+    """One line while this session's job waits or runs (every page has the sidebar; the job's own page has more)."""
+    job = state.pending.job if state.pending is not None else None
+    if job is None or job.finished:
+        return
+    if job.state == "queued":
+        st.caption(f":material/hourglass_top: {markdown_text(job.label)}: number {job_pool().position(job)} in the class queue")
+    else:
+        st.caption(f":material/model_training: {markdown_text(job.label)}: {job.fraction:.0%} done")
+
+
 def sidebar() -> Checkpoint | CheckpointInfo:
     """The compact 'active model' panel on every page; returns what is known of the active model (no weights)."""
     state = session()
-    live = [state.live_name] if state.live is not None else []
+    live = [state.live_name] if state.live_name and state.live is not None else []
     options = live + list(model_sources(state.owner))
     if state.active_name not in options:
         state.active_name = DEFAULT_MODEL
@@ -303,10 +356,14 @@ def sidebar() -> Checkpoint | CheckpointInfo:
             help="Shipped and saved checkpoints, or the model you trained in this session.",
         )
         checkpoint = active_info()
+        for notice in [n for n in state.notices if n.kind == "expired"]:
+            state.notices.remove(notice)
+            st.info(notice.text)
         st.caption(describe(checkpoint))
         val = checkpoint.metrics.get("val_mse", checkpoint.metrics.get("val_loss"))
         cols = st.columns(2)
         cols[0].metric("latent size", checkpoint.config.latent_dim)
         cols[1].metric("val. MSE" if "val_mse" in checkpoint.metrics else "val. loss", f"{val:.4f}" if val else "–")
+        _job_status(state)
     _write_url(state.active_name)
     return checkpoint

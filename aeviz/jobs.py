@@ -1,0 +1,226 @@
+"""One server-wide bounded pool for heavy work (trainings, UMAP, t-SNE), so a class queues instead of stalling.
+
+A page submits a job (a function of the `Job`) and returns at once; the job runs in one of a few worker threads and
+reports its progress on the `Job` object, which the page's script (or a fragment) reads on its next run. Worker threads
+never call Streamlit: this module does not import it. A job checks `job.check()` (or reports with `job.report`) often;
+after `cancel()` that raises `Cancelled` inside the job, which may keep what it has (a training keeps its finished
+epochs) or let it propagate.
+
+Jobs run in submission order on daemon threads (a server stopped with Ctrl-C does not wait for a training to end); one
+session (an `owner`) has at most one unfinished job at a time. A queued job knows its position and an estimated start,
+from how long recent jobs of its kind took.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aeviz.errors import AevizError
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
+FIRST_GUESS = 10.0  # seconds a job of a kind never run before is assumed to take
+RECENT = 10  # durations remembered per kind
+FORGET_AFTER = 3600.0  # finished jobs nobody collected (a closed tab) are dropped after this many seconds
+
+
+class Cancelled(Exception):
+    """Raised inside a job by `Job.check` once the job was cancelled."""
+
+
+@dataclass(eq=False)
+class Job:
+    """One piece of heavy work: written by its worker thread, read by the page that submitted it."""
+
+    owner: str  # the session that submitted it
+    kind: str  # e.g. "training"; estimates are per kind
+    label: str  # what the page says it is, e.g. "training mnist, mlp, 2-D code"
+    fn: Callable[[Job], Any] = field(repr=False)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    state: str = QUEUED
+    submitted: float = field(default_factory=time.monotonic)
+    started: float | None = None
+    ended: float | None = None
+    fraction: float = 0.0  # share of the work done, 0–1, as the job last reported it
+    text: str = ""  # the job's last progress message
+    payload: Any = None  # what the job last handed the page to draw (e.g. loss history and the latest view)
+    result: Any = None
+    error: str = ""
+    _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (DONE, FAILED, CANCELLED)
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        """Raise `Cancelled` if the job was cancelled: call it often from inside the job."""
+        if self._cancel.is_set():
+            raise Cancelled
+
+    def report(self, fraction: float, text: str = "", payload: Any = None) -> None:
+        """Progress for the page (each call also checks for cancellation). A payload replaces the previous one; hand
+        over copies or objects the job no longer changes."""
+        self.check()
+        self.fraction, self.text = min(max(fraction, 0.0), 1.0), text
+        if payload is not None:
+            self.payload = payload
+
+
+def pool_size(cores: int | None = None) -> int:
+    """Workers: $AEVIZ_POOL_SIZE, else one core fewer than the machine has (the other serves the pages), at least 1."""
+    configured = os.environ.get("AEVIZ_POOL_SIZE", "").strip()
+    if configured:
+        if not configured.isdigit() or int(configured) < 1:
+            raise AevizError(f"AEVIZ_POOL_SIZE must be a whole number ≥ 1, not {configured!r}")
+        return int(configured)
+    return max(1, (cores or os.cpu_count() or 1) - 1)
+
+
+class JobPool:
+    """A bounded pool of worker threads running `Job`s in order; safe to call from every session's script thread."""
+
+    def __init__(self, workers: int, initializer: Callable[[], None] | None = None) -> None:
+        self.workers = workers
+        self._initializer = initializer
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)  # a worker waits on it for the queue to fill
+        self._threads: list[threading.Thread] = []
+        self._queue: list[Job] = []  # waiting, in submission order
+        self._running: list[Job] = []
+        self._latest: dict[str, Job] = {}  # each owner's most recent job until collected
+        self._durations: dict[str, deque[float]] = defaultdict(lambda: deque(maxlen=RECENT))
+
+    # --- what pages call ------------------------------------------------------------------------------------------
+
+    def submit(self, owner: str, kind: str, label: str, fn: Callable[[Job], Any]) -> Job:
+        """Queue `fn(job)`; refuses while the owner has an unfinished job (one at a time per session)."""
+        with self._lock:
+            self._forget_old()
+            current = self._latest.get(owner)
+            if current is not None and not current.finished:
+                raise AevizError(f"you already have a job {current.state} ({current.label}): wait for it or cancel it")
+            job = Job(owner, kind, label, fn)
+            self._queue.append(job)
+            self._latest[owner] = job
+            self._start_workers()
+            self._wake.notify()
+        return job
+
+    def job_of(self, owner: str) -> Job | None:
+        """The owner's latest job (running, queued, or finished and not yet collected)."""
+        with self._lock:
+            return self._latest.get(owner)
+
+    def collect(self, job: Job) -> None:
+        """The page has shown a finished job's outcome: forget it (and let its result go)."""
+        with self._lock:
+            if self._latest.get(job.owner) is job and job.finished:
+                del self._latest[job.owner]
+
+    def cancel(self, job: Job) -> None:
+        """A queued job leaves the queue at once; a running one stops at its next `check`."""
+        job._cancel.set()
+        with self._lock:
+            if job.state == QUEUED:
+                self._queue.remove(job)
+                job.state, job.ended = CANCELLED, time.monotonic()
+
+    def position(self, job: Job) -> int:
+        """1 for the next job to start, 2 for the one after…; 0 once it runs or finished."""
+        with self._lock:
+            return self._queue.index(job) + 1 if job in self._queue else 0
+
+    def counts(self) -> tuple[int, int]:
+        """(running, queued) jobs right now."""
+        with self._lock:
+            return len(self._running), len(self._queue)
+
+    def estimated_start(self, job: Job) -> float:
+        """Seconds until a queued job should start: the workers finish the running jobs (each by its own progress) and
+        then the jobs ahead of it (each as long as recent jobs of its kind took); 0 for a job that is not queued."""
+        now = time.monotonic()
+        with self._lock:
+            if job not in self._queue:
+                return 0.0
+            free = [self._remaining(j, now) for j in self._running] + [0.0] * (self.workers - len(self._running))
+            heapq.heapify(free)
+            for ahead in self._queue[: self._queue.index(job)]:
+                heapq.heappush(free, heapq.heappop(free) + self._typical(ahead.kind))
+            return free[0]
+
+    def wait(self, job: Job, timeout: float | None = None) -> bool:
+        """Block until the job finished (tests and scripts; pages poll instead); False on timeout."""
+        end = None if timeout is None else time.monotonic() + timeout
+        while not job.finished:
+            if end is not None and time.monotonic() > end:
+                return False
+            time.sleep(0.02)
+        return True
+
+    # --- the worker side ------------------------------------------------------------------------------------------
+
+    def _start_workers(self) -> None:  # under the lock; threads start with the first job, not at import
+        while len(self._threads) < self.workers:
+            thread = threading.Thread(target=self._work, name=f"aeviz-job-{len(self._threads)}", daemon=True)
+            self._threads.append(thread)
+            thread.start()
+
+    def _work(self) -> None:
+        if self._initializer is not None:
+            self._initializer()
+        while True:
+            with self._wake:
+                while not self._queue:
+                    self._wake.wait()
+                job = self._queue.pop(0)
+                self._running.append(job)
+                job.state, job.started = RUNNING, time.monotonic()
+            self._run(job)
+
+    def _run(self, job: Job) -> None:
+        state = DONE
+        try:
+            job.result = job.fn(job)
+        except Cancelled:
+            state = CANCELLED
+        except AevizError as exc:
+            state, job.error = FAILED, str(exc)
+        except Exception as exc:  # a bug must not take the worker (and every later job) with it
+            log.exception("job %s (%s) failed", job.id, job.label)
+            state, job.error = FAILED, f"the job failed unexpectedly ({type(exc).__name__}); the server log has details"
+        with self._lock:
+            self._running.remove(job)
+            job.ended = time.monotonic()
+            if state == DONE:
+                self._durations[job.kind].append(job.ended - job.started)
+            job.state = state
+
+    def _typical(self, kind: str) -> float:
+        recent = self._durations.get(kind)
+        return sum(recent) / len(recent) if recent else FIRST_GUESS
+
+    def _remaining(self, job: Job, now: float) -> float:
+        elapsed = now - (job.started or now)
+        if job.fraction > 0.05:  # trust the job's own progress once it has some
+            return max(elapsed / job.fraction - elapsed, 0.0)
+        return max(self._typical(job.kind) - elapsed, 0.0)
+
+    def _forget_old(self) -> None:
+        now = time.monotonic()
+        for owner, job in list(self._latest.items()):
+            if job.finished and now - (job.ended or now) > FORGET_AFTER:
+                del self._latest[owner]

@@ -1,0 +1,188 @@
+"""Where models trained live are kept, under an unguessable key that goes into the URL (?model=live:KEY).
+
+Two implementations of one small interface (`get`, `put`):
+- `MemoryStore`, one server process: bounded by bytes (the oldest-used model goes first) and by idle time (a model
+  nobody asked for in `idle_seconds` is dropped; saved models are on disk elsewhere and never expire);
+- `DiskStore`, several copies of the app behind a load balancer: checkpoints in a shared folder, written atomically in
+  the checkpoint format (`save_checkpoint`), so a link made on one copy opens on another; a `MemoryStore` in front
+  keeps the models this process used recently, and the folder is pruned by the same two bounds (file times).
+
+Keys are checked before they become a path: 32 hex digits, nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+from aeviz.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
+from aeviz.errors import AevizError
+
+KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
+MB = 1024 * 1024
+TOUCH_EVERY = 60.0  # seconds: a model in use has its folder's time refreshed at most this often
+
+
+class LiveStore(Protocol):
+    def get(self, key: str) -> Checkpoint | None: ...
+
+    def put(self, key: str, checkpoint: Checkpoint) -> None: ...
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def valid_key(key: str) -> bool:
+    return bool(KEY_PATTERN.fullmatch(key))
+
+
+def checkpoint_bytes(checkpoint: Checkpoint) -> int:
+    """What a live model holds in memory: its parameters and buffers, and the per-epoch views it kept."""
+    tensors = sum(t.numel() * t.element_size() for t in checkpoint.model.state_dict().values())
+    return tensors + sum(view.nbytes for view in checkpoint.epoch_views)
+
+
+def store_limits() -> tuple[int, float]:
+    """(bytes, idle seconds) from $AEVIZ_LIVE_STORE_MB (default 1024) and $AEVIZ_LIVE_IDLE_MINUTES (default 120)."""
+    values = []
+    for name, default in (("AEVIZ_LIVE_STORE_MB", "1024"), ("AEVIZ_LIVE_IDLE_MINUTES", "120")):
+        text = os.environ.get(name, default).strip()
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if value <= 0:
+            raise AevizError(f"{name} must be a positive number, not {text!r}")
+        values.append(value)
+    return int(values[0] * MB), values[1] * 60
+
+
+class MemoryStore:
+    """Live models in this process, at most `max_bytes` in all, each dropped after `idle_seconds` without a `get`."""
+
+    def __init__(self, max_bytes: int, idle_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_bytes, self.idle_seconds, self._clock = max_bytes, idle_seconds, clock
+        self._items: OrderedDict[str, tuple[Checkpoint, int, float]] = OrderedDict()  # key: (model, bytes, last use)
+        self._lock = threading.Lock()
+
+    @property
+    def total_bytes(self) -> int:
+        with self._lock:
+            return sum(size for _, size, _ in self._items.values())
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    def get(self, key: str) -> Checkpoint | None:
+        with self._lock:
+            self._expire()
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items[key] = (found[0], found[1], self._clock())
+            self._items.move_to_end(key)
+            return found[0]
+
+    def put(self, key: str, checkpoint: Checkpoint) -> None:
+        if not valid_key(key):
+            raise AevizError("invalid live-model key")
+        size = checkpoint_bytes(checkpoint)
+        if size > self.max_bytes:
+            raise AevizError(f"this model needs {size / MB:.0f} MB; the server keeps at most {self.max_bytes / MB:.0f} MB")
+        with self._lock:
+            self._items[key] = (checkpoint, size, self._clock())
+            self._items.move_to_end(key)
+            self._expire()
+            total = sum(s for _, s, _ in self._items.values())
+            while total > self.max_bytes:  # the least recently used go first
+                _, (_, dropped, _) = self._items.popitem(last=False)
+                total -= dropped
+
+    def _expire(self) -> None:
+        now = self._clock()
+        for key, (_, _, used) in list(self._items.items()):
+            if now - used > self.idle_seconds:
+                del self._items[key]
+
+
+class DiskStore:
+    """Live models as checkpoints in a folder several server processes share (a volume all replicas mount)."""
+
+    def __init__(self, folder: str | Path, max_bytes: int, idle_seconds: float) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.max_bytes, self.idle_seconds = max_bytes, idle_seconds
+        self._recent = MemoryStore(max_bytes, idle_seconds)
+        self._touched: dict[str, float] = {}
+
+    def get(self, key: str) -> Checkpoint | None:
+        if not valid_key(key):
+            return None
+        path = self.folder / key
+        found = self._recent.get(key)
+        if found is not None:
+            self._touch(path)
+            return found
+        if not path.is_dir() or time.time() - path.stat().st_mtime > self.idle_seconds:
+            return None
+        try:
+            found = load_checkpoint(key, self.folder)
+        except (AevizError, OSError):  # pruned by another process meanwhile
+            return None
+        self._touch(path)
+        self._recent.put(key, found)
+        return found
+
+    def put(self, key: str, checkpoint: Checkpoint) -> None:
+        if not valid_key(key):
+            raise AevizError("invalid live-model key")
+        self._recent.put(key, checkpoint)
+        save_checkpoint(checkpoint, key, self.folder)
+        self.prune()
+
+    def prune(self) -> None:
+        """Remove models idle longer than the limit, then the least recently used beyond the byte bound."""
+        now, entries = time.time(), []
+        for path in self.folder.iterdir():
+            if not (path.is_dir() and valid_key(path.name)):  # temporary folders of a write in progress, strangers
+                continue
+            try:
+                used = path.stat().st_mtime
+                size = sum(f.stat().st_size for f in path.iterdir())
+            except OSError:
+                continue
+            if now - used > self.idle_seconds:
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                entries.append((used, size, path))
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries):
+            if total <= self.max_bytes:
+                break
+            shutil.rmtree(path, ignore_errors=True)
+            total -= size
+
+    def _touch(self, path: Path) -> None:
+        now = time.time()
+        if now - self._touched.get(path.name, 0.0) >= TOUCH_EVERY:
+            self._touched[path.name] = now
+            with contextlib.suppress(OSError):
+                os.utime(path)
+
+
+def make_store() -> LiveStore:
+    """The store the app uses: on disk in $AEVIZ_LIVE_DIR when set (several replicas), else in memory."""
+    max_bytes, idle = store_limits()
+    folder = os.environ.get("AEVIZ_LIVE_DIR", "").strip()
+    return DiskStore(folder, max_bytes, idle) if folder else MemoryStore(max_bytes, idle)

@@ -1,0 +1,101 @@
+"""Heavy work in the server-wide job pool, seen from a page: submit, watch (queue position, progress, Stop), collect.
+
+A page submits a job with a `keep` function; the job runs on a worker thread (aeviz.jobs: no Streamlit there) while a
+fragment on the page polls it every POLL_SECONDS and draws its state. When it has finished, the fragment reruns the
+app; `collect_jobs` (app.py calls it before routing, so on every page) runs `keep(result)` in the script thread, which
+stores the result in the session and returns what to tell the student (level, text); the page of that kind shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from aeviz import AevizError
+from aeviz.jobs import CANCELLED, DONE, QUEUED, Job, JobPool
+from aeviz.ui.display import show_error
+from aeviz.ui.resources import job_pool
+from aeviz.ui.state import Notice, Pending, session
+
+POLL_SECONDS = 0.5
+
+
+def submit(kind: str, label: str, fn: Callable[[Job], Any], keep: Callable[[Any], tuple[str, str]]) -> Job | None:
+    """Queue `fn(job)` for this session (one job at a time); shows why when it cannot be queued."""
+    state = session()
+    try:
+        job = job_pool().submit(state.owner, kind, label, fn)
+    except AevizError as exc:
+        show_error(exc)
+        return None
+    state.pending = Pending(job, keep)
+    return job
+
+
+def pending_job() -> Job | None:
+    """This session's job while it is queued or running."""
+    pending = session().pending
+    return pending.job if pending is not None and not pending.job.finished else None
+
+
+def collect_jobs() -> None:
+    """Take a finished job's result into the session (its `keep`) and leave a message for its page."""
+    state = session()
+    pending = state.pending
+    if pending is None or not pending.job.finished:
+        return
+    job, state.pending = pending.job, None
+    job_pool().collect(job)
+    if job.state == DONE:
+        try:
+            state.notices.append(Notice(job.kind, *pending.keep(job.result)))
+        except AevizError as exc:
+            state.notices.append(Notice(job.kind, "error", str(exc)))
+    elif job.state == CANCELLED:
+        state.notices.append(Notice(job.kind, "info", f"Cancelled: {job.label}."))
+    else:
+        state.notices.append(Notice(job.kind, "error", job.error))
+
+
+def queue_text(job: Job, pool: JobPool) -> str:
+    running, queued = pool.counts()
+    position, wait = pool.position(job), pool.estimated_start(job)
+    return (
+        f"Waiting in the class queue: number {position} of {queued} ({running} running, {pool.workers} at a time). "
+        f"Estimated start in about {max(1, round(wait))} s. The other pages stay usable meanwhile."
+    )
+
+
+def job_panel(kind: str, draw: Callable[[Any], None] | None = None) -> None:
+    """Where a page shows its job: the messages of finished jobs of this kind, then, while this session's job of this
+    kind is queued or running, a panel that polls it (`draw(payload)` draws what a running job last handed over)."""
+    state = session()
+    for notice in [n for n in state.notices if n.kind == kind]:
+        state.notices.remove(notice)
+        if notice.level == "error":
+            show_error(AevizError(notice.text))
+        else:
+            getattr(st, notice.level)(notice.text)
+    job = pending_job()
+    if job is not None and job.kind == kind:
+        _watch(kind, draw)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _watch(kind: str, draw: Callable[[Any], None] | None) -> None:
+    job, pool = pending_job(), job_pool()
+    if job is None or job.kind != kind:  # finished since the last poll: the whole page takes the result
+        st.rerun(scope="app")
+    if job.state == QUEUED:
+        st.info(queue_text(job, pool), icon=":material/hourglass_top:")
+        if st.button("Leave the queue", key=f"cancel_{kind}"):
+            pool.cancel(job)
+            st.rerun(scope="app")
+        return
+    st.progress(job.fraction, text="stopping after this epoch…" if job.cancel_requested else job.text or "starting…")
+    if st.button("Stop", key="stop", help="Ends the job after the current step and keeps what it finished."):
+        pool.cancel(job)
+    if draw is not None and job.payload is not None:
+        draw(job.payload)
