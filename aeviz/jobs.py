@@ -48,7 +48,7 @@ class Job:
     fn: Callable[[Job], Any] = field(repr=False)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     state: str = QUEUED
-    submitted: float = field(default_factory=time.monotonic)
+    submitted: float = 0.0  # the pool's clock
     started: float | None = None
     ended: float | None = None
     fraction: float = 0.0  # share of the work done, 0–1, as the job last reported it
@@ -93,8 +93,10 @@ def pool_size(cores: int | None = None) -> int:
 class JobPool:
     """A bounded pool of worker threads running `Job`s in order; safe to call from every session's script thread."""
 
-    def __init__(self, workers: int, initializer: Callable[[], None] | None = None) -> None:
-        self.workers = workers
+    def __init__(
+        self, workers: int, initializer: Callable[[], None] | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.workers, self._clock = workers, clock
         self._initializer = initializer
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)  # a worker waits on it for the queue to fill
@@ -113,7 +115,7 @@ class JobPool:
             current = self._latest.get(owner)
             if current is not None and not current.finished:
                 raise AevizError(f"you already have a job {current.state} ({current.label}): wait for it or cancel it")
-            job = Job(owner, kind, label, fn)
+            job = Job(owner, kind, label, fn, submitted=self._clock())
             self._queue.append(job)
             self._latest[owner] = job
             self._start_workers()
@@ -137,7 +139,7 @@ class JobPool:
         with self._lock:
             if job.state == QUEUED:
                 self._queue.remove(job)
-                job.state, job.ended = CANCELLED, time.monotonic()
+                job.state, job.ended = CANCELLED, self._clock()
 
     def position(self, job: Job) -> int:
         """1 for the next job to start, 2 for the one after…; 0 once it runs or finished."""
@@ -152,7 +154,7 @@ class JobPool:
     def estimated_start(self, job: Job) -> float:
         """Seconds until a queued job should start: the workers finish the running jobs (each by its own progress) and
         then the jobs ahead of it (each as long as recent jobs of its kind took); 0 for a job that is not queued."""
-        now = time.monotonic()
+        now = self._clock()
         with self._lock:
             if job not in self._queue:
                 return 0.0
@@ -188,7 +190,7 @@ class JobPool:
                     self._wake.wait()
                 job = self._queue.pop(0)
                 self._running.append(job)
-                job.state, job.started = RUNNING, time.monotonic()
+                job.state, job.started = RUNNING, self._clock()
             self._run(job)
 
     def _run(self, job: Job) -> None:
@@ -204,7 +206,7 @@ class JobPool:
             state, job.error = FAILED, f"the job failed unexpectedly ({type(exc).__name__}); the server log has details"
         with self._lock:
             self._running.remove(job)
-            job.ended = time.monotonic()
+            job.ended = self._clock()
             if state == DONE:
                 self._durations[job.kind].append(job.ended - job.started)
             job.state = state
@@ -220,7 +222,7 @@ class JobPool:
         return max(self._typical(job.kind) - elapsed, 0.0)
 
     def _forget_old(self) -> None:
-        now = time.monotonic()
+        now = self._clock()
         for owner, job in list(self._latest.items()):
             if job.finished and now - (job.ended or now) > FORGET_AFTER:
                 del self._latest[owner]

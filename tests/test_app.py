@@ -38,6 +38,21 @@ def _shown(element) -> str:
     return element.value.replace("\\", "")
 
 
+def _run_job(at, button):
+    """Press a button that queues a job in the server's pool, wait for the job, then run as the page's poll would."""
+    at.button(key=button).click().run()
+    assert not at.exception, at.exception
+    pending = at.session_state["aeviz"].pending
+    assert pending is not None, [e.value for e in at.error]
+    assert pending.job.kind in {"training", "sparsity pair", "λ sweep", "k-sweep", "capacity", "projection"}
+    from aeviz.ui.resources import job_pool
+
+    assert job_pool().wait(pending.job, timeout=600)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _open(at, page):
     at.switch_page(page)
     at.run()
@@ -73,7 +88,7 @@ def test_train_one_epoch_then_switch_page_keeps_the_model(app):
     at = _open(app, "views/train.py")
     at.selectbox(key="train_dataset").set_value("digits")
     at.slider(key="train_epochs").set_value(1)
-    at.button(key="train").click().run()
+    _run_job(at, "train")
     assert not at.exception and not at.error
     assert "Trained 1 epoch." in at.success[0].value
     assert at.selectbox(key="model_picker").value.startswith("live:")
@@ -87,7 +102,7 @@ def test_a_new_session_with_the_link_gets_the_live_model_and_its_own_cache_key(a
     at = _open(app, "views/train.py")
     at.selectbox(key="train_dataset").set_value("digits")
     at.slider(key="train_epochs").set_value(1)
-    at.button(key="train").click().run()
+    _run_job(at, "train")
     link = at.query_params["model"]
     fresh = AppTest.from_file(APP, default_timeout=120)
     fresh.query_params["model"] = link
@@ -121,7 +136,7 @@ def test_saves_belong_to_their_session(app, tmp_path):
     at = _open(app, "views/train.py")
     at.selectbox(key="train_dataset").set_value("digits")
     at.slider(key="train_epochs").set_value(1)
-    at.button(key="train").click().run()
+    _run_job(at, "train")
     at.text_input(key="save_name").set_value("../escape")
     at.button(key="save").click().run()
     assert at.error and "invalid checkpoint name" in at.error[0].value
@@ -417,7 +432,7 @@ def test_the_lecture_pages_on_a_model_trained_on_the_s_curve(tmp_path, monkeypat
     at = _open(at, "views/train.py")
     at.selectbox(key="train_dataset").set_value("s_curve")
     at.slider(key="train_epochs").set_value(3)
-    at.button(key="train").click().run()
+    _run_job(at, "train")
     assert "Watch the code form" in [h.value for h in at.subheader]
     at = _open(at, "views/pca_vs_ae.py")
     assert any("shipped sweep for s\\_curve" in c.value for c in at.caption)

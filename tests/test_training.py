@@ -161,3 +161,51 @@ def test_each_epoch_view_is_turned_like_the_one_before(small_digits, monkeypatch
     assert references[0] is None
     for reference, previous in zip(references[1:], checkpoint.epoch_views[:-1], strict=True):
         assert np.array_equal(reference, previous.astype(np.float32))
+
+
+def _job():
+    from aeviz.jobs import Job
+
+    return Job("owner", "training", "a test", fn=None)
+
+
+def test_a_training_job_hands_the_page_each_epoch_and_ends_as_fit_does(small_digits):
+    """fit_job reports a LiveFrame per epoch (a copy of the history, the epoch's view) and returns fit's model."""
+    from aeviz.training import fit, fit_job, run_to_end
+
+    config = ModelConfig.for_data(64, (8, 8), "mlp", 2)
+    job, frames = _job(), []
+    report = job.report
+    job.report = lambda fraction, text="", payload=None: (frames.append(payload), report(fraction, text, payload))
+    outcome = fit_job(job, small_digits, config, TrainConfig(epochs=3))
+    epochs = [f.epoch for f in frames if f is not None]
+    assert epochs == [1, 2, 3] and [len(f.history) for f in frames if f is not None] == [1, 2, 3]
+    assert (outcome.epochs_done, outcome.epochs_asked, outcome.error) == (3, 3, "")
+    _, alone = run_to_end(fit(small_digits, config, TrainConfig(epochs=3)))
+    assert outcome.checkpoint.fingerprint() == alone.fingerprint() and "val_mse" in outcome.checkpoint.metrics
+    assert job.fraction == 1.0
+
+
+def test_a_stopped_training_job_keeps_its_finished_epochs(small_digits):
+    """Stop (the pool's cancel) during epoch 3: the outcome holds the 2-epoch model; before epoch 1 ends, nothing."""
+    from aeviz.jobs import Cancelled
+    from aeviz.training import fit_job
+
+    config = ModelConfig.for_data(64, (8, 8), "mlp", 2)
+    job = _job()
+    report = job.report
+
+    def cancel_in_epoch_three(fraction, text="", payload=None):
+        if payload is not None and payload.epoch == 2:
+            job._cancel.set()  # what JobPool.cancel does to a running job
+        return report(fraction, text, payload)
+
+    job.report = cancel_in_epoch_three
+    outcome = fit_job(job, small_digits, config, TrainConfig(epochs=5, batch_size=32))
+    two, _ = _run(small_digits, epochs=2, batch_size=32)
+    assert (outcome.epochs_done, len(outcome.checkpoint.history)) == (2, 2)
+    assert all(torch.equal(p, q) for p, q in zip(outcome.checkpoint.model.parameters(), two.parameters(), strict=True))
+    early = _job()
+    early._cancel.set()
+    with pytest.raises(Cancelled):
+        fit_job(early, small_digits, config, TrainConfig(epochs=5))

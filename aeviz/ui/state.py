@@ -333,7 +333,9 @@ def _job_status(state: Session) -> None:
     if job is None or job.finished:
         return
     if job.state == "queued":
-        st.caption(f":material/hourglass_top: {markdown_text(job.label)}: number {job_pool().position(job)} in the class queue")
+        st.caption(
+            f":material/hourglass_top: {markdown_text(job.label)}: number {job_pool().position(job)} in the class queue"
+        )
     else:
         st.caption(f":material/model_training: {markdown_text(job.label)}: {job.fraction:.0%} done")
 

@@ -1,0 +1,19 @@
+"""aeviz.configs: the limits that protect a shared server (the parameter budget is tested with the models)."""
+
+import pytest
+
+from aeviz import AevizError
+from aeviz.configs import MAX_WORK, ModelConfig, check_work
+
+
+def test_a_training_within_the_work_budget_passes_and_reports_its_work():
+    model = ModelConfig.for_data(784, (28, 28), "mlp", 2)
+    assert check_work(model, 4_000, 15) == 15 * 4_000 * model.n_parameters <= MAX_WORK
+
+
+def test_a_training_beyond_the_work_budget_is_refused_with_what_to_change():
+    model = ModelConfig.for_data(784, (28, 28), "mlp", 2, hidden=(2048, 1024))  # 5.4 M parameters
+    epochs = int(MAX_WORK / (4_000 * model.n_parameters)) + 1
+    check_work(model, 4_000, epochs - 1)
+    with pytest.raises(AevizError, match=r"epochs × rows × parameters: .* use fewer epochs, a smaller model"):
+        check_work(model, 4_000, epochs)

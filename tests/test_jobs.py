@@ -1,0 +1,158 @@
+"""aeviz.jobs: a bounded pool runs jobs in order, one per session, with positions, estimates, cancel and failures."""
+
+import threading
+
+import pytest
+
+from aeviz import AevizError
+from aeviz.jobs import CANCELLED, DONE, FAILED, QUEUED, RUNNING, Cancelled, JobPool, pool_size
+
+
+class Gate:
+    """A job body that waits until the test opens its gate, and records that it ran."""
+
+    def __init__(self, result=None):
+        self.opened, self.ran, self.result = threading.Event(), threading.Event(), result
+
+    def __call__(self, job):
+        self.ran.set()
+        while not self.opened.wait(0.01):
+            job.check()
+        return self.result
+
+
+def _running(pool, job):
+    for _ in range(500):
+        if job.state == RUNNING:
+            return True
+        threading.Event().wait(0.01)
+    return False
+
+
+def test_jobs_run_in_order_and_no_more_than_the_workers_at_once():
+    pool = JobPool(1)
+    gates = [Gate(i) for i in range(3)]
+    jobs = [pool.submit(f"owner{i}", "training", f"job {i}", gate) for i, gate in enumerate(gates)]
+    assert _running(pool, jobs[0])
+    assert [pool.position(j) for j in jobs] == [0, 1, 2] and pool.counts() == (1, 2)
+    assert not gates[1].ran.is_set()  # one worker: the second waits
+    for gate, job in zip(gates, jobs, strict=True):
+        gate.opened.set()
+        assert pool.wait(job, timeout=10)
+    assert [j.result for j in jobs] == [0, 1, 2] and all(j.state == DONE for j in jobs)
+    assert jobs[0].ended <= jobs[1].started and jobs[1].ended <= jobs[2].started
+
+
+def test_two_workers_run_two_jobs_at_once():
+    pool = JobPool(2)
+    gates = [Gate(), Gate()]
+    jobs = [pool.submit(f"owner{i}", "training", "x", gate) for i, gate in enumerate(gates)]
+    assert _running(pool, jobs[0]) and _running(pool, jobs[1])
+    for gate in gates:
+        gate.opened.set()
+    assert all(pool.wait(j, timeout=10) for j in jobs)
+
+
+def test_a_session_has_one_unfinished_job_at_a_time():
+    pool, gate = JobPool(1), Gate("first")
+    job = pool.submit("anna", "training", "training mnist", gate)
+    with pytest.raises(AevizError, match=r"already have a job (running|queued) \(training mnist\)"):
+        pool.submit("anna", "λ sweep", "the λ sweep", Gate())
+    other = pool.submit("ben", "training", "his", Gate())  # another session may queue
+    gate.opened.set()
+    assert pool.wait(job, timeout=10)
+    again = pool.submit("anna", "training", "second", lambda job: "second")  # finished: a new one is welcome
+    pool.cancel(other)
+    assert pool.wait(again, timeout=10) and again.result == "second"
+    assert pool.job_of("anna") is again
+    pool.collect(again)
+    assert pool.job_of("anna") is None
+
+
+def test_a_queued_job_cancelled_leaves_the_queue_and_never_runs():
+    pool, first, second, third = JobPool(1), Gate(), Gate(), Gate("third")
+    running = pool.submit("a", "training", "a", first)
+    assert _running(pool, running)
+    waiting = pool.submit("b", "training", "b", second)
+    last = pool.submit("c", "training", "c", third)
+    assert pool.position(last) == 2
+    pool.cancel(waiting)
+    assert waiting.state == CANCELLED and pool.position(last) == 1
+    first.opened.set()
+    third.opened.set()
+    assert pool.wait(last, timeout=10) and last.result == "third"
+    assert not second.ran.is_set()
+
+
+def test_a_running_job_cancelled_stops_at_its_next_check_and_may_keep_what_it_has():
+    pool = JobPool(1)
+    plain = pool.submit("a", "training", "a", Gate())
+    assert _running(pool, plain)
+    pool.cancel(plain)
+    assert pool.wait(plain, timeout=10) and plain.state == CANCELLED
+
+    def keeps_partial(job):
+        done = 0
+        try:
+            while True:
+                job.report(0.5, f"step {done}")
+                done += 1
+                threading.Event().wait(0.01)
+        except Cancelled:
+            return f"kept {done} steps"
+
+    keeper = pool.submit("b", "training", "b", keeps_partial)
+    assert _running(pool, keeper)
+    threading.Event().wait(0.05)
+    pool.cancel(keeper)
+    assert pool.wait(keeper, timeout=10)
+    assert keeper.state == DONE and keeper.result.startswith("kept ")
+
+
+def test_a_failing_job_reports_its_message_and_the_worker_goes_on():
+    pool = JobPool(1)
+
+    def refuses(job):
+        raise AevizError("the file has no numbers")
+
+    def crashes(job):
+        raise ZeroDivisionError
+
+    told, broken = pool.submit("a", "training", "a", refuses), pool.submit("b", "training", "b", crashes)
+    fine = pool.submit("c", "training", "c", lambda job: 42)
+    assert pool.wait(fine, timeout=10) and fine.result == 42
+    assert (told.state, told.error) == (FAILED, "the file has no numbers")
+    assert broken.state == FAILED and "ZeroDivisionError" in broken.error
+
+
+def test_the_estimated_start_adds_the_running_jobs_remainder_and_the_typical_jobs_ahead():
+    """One worker: a running job half done after 10 s has 10 s left; two jobs of a kind that took 4 s each ahead."""
+    now, gates = [0.0], [Gate() for _ in range(3)]
+    learned = JobPool(1, clock=lambda: now[0])
+    for _ in range(2):  # two finished trainings of 4 s each teach the pool how long a training takes
+        done = learned.submit("t", "training", "t", lambda job: now.__setitem__(0, now[0] + 4.0))
+        assert learned.wait(done, timeout=10)
+    running = learned.submit("r", "training", "r", gates.pop())
+    assert _running(learned, running)
+    now[0] += 10.0
+    running.fraction = 0.5
+    queued = [learned.submit(o, "training", o, gates.pop()) for o in ("q1", "q2")]
+    assert queued[0].state == QUEUED
+    assert learned.estimated_start(queued[0]) == pytest.approx(10.0)
+    assert learned.estimated_start(queued[1]) == pytest.approx(14.0)
+    assert learned.estimated_start(running) == 0.0
+    for job in (*queued, running):
+        learned.cancel(job)
+
+
+@pytest.mark.parametrize(("env", "cores", "size"), [("", 2, 1), ("", 8, 7), ("", 1, 1), ("3", 2, 3)])
+def test_pool_size_leaves_a_core_for_the_pages_unless_configured(monkeypatch, env, cores, size):
+    monkeypatch.setenv("AEVIZ_POOL_SIZE", env)
+    assert pool_size(cores) == size
+
+
+@pytest.mark.parametrize("env", ["0", "two", "-1"])
+def test_a_bad_pool_size_is_a_message(monkeypatch, env):
+    monkeypatch.setenv("AEVIZ_POOL_SIZE", env)
+    with pytest.raises(AevizError, match="AEVIZ_POOL_SIZE"):
+        pool_size(2)

@@ -1,0 +1,122 @@
+"""aeviz.livestore: live models bounded by bytes and idle time, in memory or in a folder several processes share."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from aeviz import AevizError
+from aeviz.checkpoints import Checkpoint
+from aeviz.livestore import MB, DiskStore, MemoryStore, checkpoint_bytes, make_store, new_key
+from aeviz.models import ModelConfig, build_model
+from aeviz.training import TrainConfig
+
+
+def _model(seed: int = 0, views: int = 0) -> Checkpoint:
+    import numpy as np
+
+    checkpoint = Checkpoint(build_model(ModelConfig.for_data(64, (8, 8), "mlp", 2), seed=seed), TrainConfig(), "digits")
+    checkpoint.epoch_views = [np.full((100, 2), i, dtype=np.float16) for i in range(views)]
+    checkpoint.history = [{"epoch": i + 1, "train_loss": 0.1, "val_loss": 0.1} for i in range(views)]
+    return checkpoint
+
+
+def test_a_model_counts_its_weights_and_its_kept_views():
+    plain, with_views = _model(), _model(views=3)
+    weights = sum(p.numel() * 4 for p in plain.model.parameters())
+    assert checkpoint_bytes(plain) == weights
+    assert checkpoint_bytes(with_views) == weights + 3 * 100 * 2 * 2
+
+
+def test_the_memory_store_keeps_at_most_its_bytes_dropping_the_least_recently_used():
+    size = checkpoint_bytes(_model())
+    store = MemoryStore(int(2.5 * size), idle_seconds=3600)
+    keys = [new_key() for _ in range(3)]
+    store.put(keys[0], _model(0))
+    store.put(keys[1], _model(1))
+    assert store.get(keys[0]) is not None  # used: now the most recent
+    store.put(keys[2], _model(2))
+    assert [store.get(k) is not None for k in keys] == [True, False, True]
+    assert store.total_bytes == 2 * size and len(store) == 2
+
+
+def test_a_model_nobody_used_for_the_idle_time_expires():
+    now = [0.0]
+    store = MemoryStore(100 * MB, idle_seconds=60, clock=lambda: now[0])
+    kept, idle = new_key(), new_key()
+    store.put(kept, _model())
+    store.put(idle, _model())
+    now[0] = 50.0
+    assert store.get(kept) is not None
+    now[0] = 100.0  # the kept one was used 50 s ago, the idle one 100 s ago
+    assert store.get(idle) is None and store.get(kept) is not None and len(store) == 1
+
+
+def test_a_model_larger_than_the_whole_store_is_refused_with_a_message():
+    with pytest.raises(AevizError, match="the server keeps at most"):
+        MemoryStore(1000, 60).put(new_key(), _model())
+
+
+@pytest.mark.parametrize("key", ["../../etc", "ABCDEF" * 6, "", "0" * 31, "0" * 32 + "/x"])
+def test_only_32_hex_digits_are_keys(tmp_path, key):
+    with pytest.raises(AevizError, match="invalid live-model key"):
+        MemoryStore(100 * MB, 60).put(key, _model())
+    disk = DiskStore(tmp_path, 100 * MB, 60)
+    with pytest.raises(AevizError, match="invalid live-model key"):
+        disk.put(key, _model())
+    assert disk.get(key) is None and list(tmp_path.iterdir()) == []
+
+
+def test_a_model_put_by_one_store_is_found_by_another_on_the_same_folder(tmp_path):
+    """What two replicas do: a fresh DiskStore (nothing in its memory) loads the other's model, views included."""
+    key, model = new_key(), _model(seed=3, views=2)
+    DiskStore(tmp_path, 100 * MB, 3600).put(key, model)
+    found = DiskStore(tmp_path, 100 * MB, 3600).get(key)
+    assert found is not None and found.fingerprint() == model.fingerprint()
+    assert all(torch.equal(a, b) for a, b in zip(found.model.parameters(), model.model.parameters(), strict=True))
+    assert [v.tolist() for v in found.epoch_views] == [v.tolist() for v in model.epoch_views]
+    assert [p.name for p in tmp_path.iterdir()] == [key]  # nothing half-written left beside it
+
+
+def test_the_folder_is_pruned_by_idle_time_and_by_bytes(tmp_path):
+    store = DiskStore(tmp_path, 100 * MB, idle_seconds=600)
+    old, recent, newest = new_key(), new_key(), new_key()
+    for key in (old, recent):
+        store.put(key, _model())
+    os.utime(tmp_path / old, (time.time() - 700, time.time() - 700))  # not used for longer than the idle limit
+    store.prune()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [recent]
+    assert DiskStore(tmp_path, 100 * MB, 600).get(old) is None
+    one = sum(f.stat().st_size for f in (tmp_path / recent).iterdir())
+    tight = DiskStore(tmp_path, int(1.5 * one), idle_seconds=600)
+    os.utime(tmp_path / recent, (time.time() - 10, time.time() - 10))
+    tight.put(newest, _model(1))  # the folder holds one model's bytes: the least recently used goes
+    assert sorted(p.name for p in tmp_path.iterdir()) == [newest]
+
+
+def test_another_process_finds_the_model_in_the_shared_folder(tmp_path):
+    """Two processes, one folder: the second one loads by key what the first one stored."""
+    key, model = new_key(), _model(seed=5)
+    DiskStore(tmp_path, 100 * MB, 3600).put(key, model)
+    script = (
+        "import sys; from aeviz.livestore import DiskStore, MB; "
+        "found = DiskStore(sys.argv[1], 100 * MB, 3600).get(sys.argv[2]); print(found.fingerprint())"
+    )
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path), key], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == model.fingerprint()
+
+
+def test_the_app_uses_the_folder_when_one_is_configured(tmp_path, monkeypatch):
+    monkeypatch.setenv("AEVIZ_LIVE_DIR", str(tmp_path / "live"))
+    monkeypatch.setenv("AEVIZ_LIVE_STORE_MB", "64")
+    monkeypatch.setenv("AEVIZ_LIVE_IDLE_MINUTES", "30")
+    store = make_store()
+    assert isinstance(store, DiskStore) and store.max_bytes == 64 * MB and store.idle_seconds == 1800
+    monkeypatch.delenv("AEVIZ_LIVE_DIR")
+    assert isinstance(make_store(), MemoryStore)
+    monkeypatch.setenv("AEVIZ_LIVE_IDLE_MINUTES", "soon")
+    with pytest.raises(AevizError, match="AEVIZ_LIVE_IDLE_MINUTES must be a positive number"):
+        make_store()
