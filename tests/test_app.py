@@ -194,12 +194,13 @@ def test_sparsity_twins_pair_and_sweep(app):
     assert "non-zero against" in at.success[0].value
     at.radio(key="sparsity_source").set_value("train").run()
     at.slider(key="sparsity_epochs").set_value(5)
-    at.button(key="sparsity_train").click().run()
-    assert not at.exception and len(at.success) == 1
+    _run_job(at, "sparsity_train")
+    assert [m.value for m in at.success][0] == "Trained the pair: λ = 0 and λ = 0.0003, 5 epochs each."
+    assert "non-zero against" in at.success[1].value and len(at.success) == 2
     pair = at.session_state["aeviz"].sparsity_pair
     assert pair.lam == 3e-4 and pair.sparse.train_config.l1 == 3e-4 and pair.dense.train_config.l1 == 0
     assert pair.sparse.metrics["active_fraction"] < pair.dense.metrics["active_fraction"]
-    at.button(key="sparsity_sweep").click().run()
+    _run_job(at, "sparsity_sweep")
     assert not at.exception
     sweep = at.session_state["aeviz"].sparsity_sweep
     assert [lam for lam, _, _ in sweep] == [0.0, 1e-4, 3e-4, 1e-3, 3e-3]
@@ -361,7 +362,7 @@ def test_pca_vs_autoencoders_trains_a_sweep_for_this_session(app, monkeypatch):
     monkeypatch.setattr("aeviz.sweep.MAX_SWEEP_EPOCHS", 2)
     at = _open(app, "views/pca_vs_ae.py")
     assert any("shipped sweep" in c.value for c in at.caption)
-    at.button(key="sweep_train").click().run()
+    _run_job(at, "sweep_train")
     assert not at.exception and not at.error
     assert any("trained in this session" in c.value for c in at.caption)
     mlp = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][1]
@@ -403,7 +404,7 @@ def test_capacity_trains_once_for_the_class_and_prints_what_its_models_measure(t
     at.run()
     at = _open(at, "views/capacity.py")
     assert at.info and "Nothing trained for digits on 1,000 rows" in at.info[0].value
-    at.button(key="capacity_train").click().run()
+    _run_job(at, "capacity_train")
     assert not at.exception and not at.error and not at.info
     data = load_dataset("digits")
     report = shared_result(("capacity", data.fingerprint, 1_000))
@@ -439,6 +440,98 @@ def test_the_lecture_pages_on_a_model_trained_on_the_s_curve(tmp_path, monkeypat
     assert "A plane against a curved sheet" in [h.value for h in at.subheader]
     at = _open(at, "views/capacity.py")
     assert at.select_slider(key="capacity_rows").options == ["200", "1,000", "1,600"]
-    at.button(key="capacity_train").click().run()
+    _run_job(at, "capacity_train")
     assert not at.exception and not at.error
     assert any(m.value.startswith("- Rows 3× further out: ") for m in at.markdown)
+
+
+def _occupy_the_pool():
+    """Fill every worker of the server's pool with another session's job that waits for the returned event."""
+    import threading
+
+    from aeviz.ui.resources import job_pool
+
+    pool, release = job_pool(), threading.Event()
+
+    def wait(job):
+        while not release.wait(0.01):
+            job.check()
+
+    jobs = [pool.submit(f"{i:032x}", "training", "a classmate's training", wait) for i in range(pool.workers)]
+    return pool, release, jobs
+
+
+def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(app):
+    """With every worker busy, Train queues: the page and the sidebar say the position; Leave the queue cancels."""
+    pool, release, others = _occupy_the_pool()
+    try:
+        at = _open(app, "views/train.py")
+        at.selectbox(key="train_dataset").set_value("digits")
+        at.button(key="train").click().run()
+        assert "Waiting in the class queue: number 1 of 1" in at.info[0].value
+        assert "number 1 in the class queue" in at.sidebar.caption[-1].value
+        job = at.session_state["aeviz"].pending.job
+        at.button(key="cancel_training").click().run()
+        assert job.state == "cancelled" and at.session_state["aeviz"].pending is None
+        assert "Cancelled: training digits" in at.info[0].value
+        assert at.session_state["aeviz"].live is None
+    finally:
+        release.set()
+        for other in others:
+            pool.wait(other, timeout=10)
+
+
+def test_one_session_runs_one_job_at_a_time(app):
+    """A second heavy job while the first one waits is refused with a message (the Sparsity page's pair here)."""
+    pool, release, others = _occupy_the_pool()
+    try:
+        at = _open(app, "views/train.py")
+        at.selectbox(key="train_dataset").set_value("digits")
+        at.button(key="train").click().run()
+        at = _open(at, "views/sparsity.py")
+        at.radio(key="sparsity_source").set_value("train").run()
+        at.button(key="sparsity_train").click().run()
+        assert "you already have a job queued (training digits" in _shown(at.error[0])
+    finally:
+        pool.cancel(at.session_state["aeviz"].pending.job)
+        release.set()
+        for other in others:
+            pool.wait(other, timeout=10)
+
+
+def test_a_training_over_the_work_budget_is_refused_before_it_queues(app, monkeypatch):
+    import aeviz.configs
+
+    monkeypatch.setattr(aeviz.configs, "MAX_WORK", 1e9)
+    at = _open(app, "views/train.py")
+    at.button(key="train").click().run()
+    assert "epochs × rows × parameters" in _shown(at.error[0]) and at.session_state["aeviz"].pending is None
+
+
+def test_an_expired_live_model_gives_way_to_a_shipped_one_with_a_message(app):
+    at = _open(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits")
+    at.slider(key="train_epochs").set_value(1)
+    _run_job(at, "train")
+    state = at.session_state["aeviz"]
+    state.live_name = state.active_name = "live:" + "0" * 32  # what the store no longer holds after the idle time
+    at.run()
+    assert "idle too long" in at.sidebar.info[0].value
+    assert at.selectbox(key="model_picker").value == "mnist-mlp-2d" and state.live_name == ""
+
+
+def test_t_sne_runs_in_the_pool_and_then_replaces_pca(tmp_path, monkeypatch):
+    """A 64-unit code: t-SNE is queued by its button, PCA shows meanwhile, then both panels show t-SNE views."""
+    monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
+    monkeypatch.setenv("AEVIZ_UMAP_WARMUP", "0")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model"] = "mnist-sparse-l0"
+    at.run()
+    at = _open(at, "views/latent_space.py")
+    at.radio(key="space_method").set_value("tsne").run()
+    assert any("PCA is shown until then" in c.value for c in at.caption)
+    assert "PCA view" in json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+    _run_job(at, "space_compute")
+    figures = [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
+    assert figures == ["Autoencoder code (t-SNE view)", "PCA of the inputs, 64 component(s), t-SNE view"]
+    assert at.success[0].value == "t-SNE is ready."

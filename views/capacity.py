@@ -3,7 +3,7 @@ it copy inputs unlike its data? Then the overcomplete code with L1 and with deno
 
 import streamlit as st
 
-from aeviz import AevizError, ui
+from aeviz import ui
 from aeviz.capacity import (
     SHOWN,
     SUBSETS,
@@ -19,6 +19,7 @@ from aeviz.capacity import (
 )
 from aeviz.capacity_plots import copy_shares_fig, train_val_fig
 from aeviz.data import Dataset
+from aeviz.jobs import Job
 from aeviz.montages import display_scale, montage
 from aeviz.text import markdown_text
 
@@ -35,20 +36,26 @@ def rows_form(data: Dataset) -> int:
     )
 
 
-def train_report(data: Dataset, rows: int) -> Report | None:
-    """Train the five models with a progress bar and measure them; None if training failed (the message is shown)."""
+def report_job(data: Dataset, rows: int, key: tuple):
+    """The job that trains the five models, measures them, and keeps the report for every session (the class's job
+    pool runs it; no Streamlit call in it: the shared store is looked up here)."""
     total = sum(train_config(v, rows).epochs for v in variants(data.n_features))
-    bar, done, models = st.progress(0.0, text="starting…"), 0, {}
-    try:
-        for variant, metrics, checkpoint in train_variants(data, rows):
-            done += 1
-            bar.progress(done / total, text=f"{variant.label}: epoch {metrics.epoch}")
+    shared = ui.shared_results()
+
+    def run(job: Job) -> Report:
+        models = {}
+        for done, (variant, metrics, checkpoint) in enumerate(train_variants(data, rows), start=1):
+            job.report(done / total, f"{variant.label}: epoch {metrics.epoch}")
             models[variant.key] = checkpoint
-    except AevizError as exc:
-        ui.show_error(exc)
-        return None
-    bar.empty()
-    return make_report(models, data, rows)
+        report = make_report(models, data, rows)
+        shared.put(key, report)
+        return report
+
+    return run
+
+
+def kept(report: Report) -> tuple[str, str]:
+    return "success", f"Trained and measured the {len(report.errors)} models; everyone on this server sees them now."
 
 
 def chosen_report(data: Dataset, rows: int) -> Report | None:
@@ -59,13 +66,11 @@ def chosen_report(data: Dataset, rows: int) -> Report | None:
     shipped = ui.shipped_capacity(data, rows) if found is None else None
     label = f"Train the {len(variants(data.n_features))} models on {rows:,} rows"
     if st.button(label if found is None and shipped is None else "Train them again", key="capacity_train"):
-        trained = train_report(data, rows)
-        if trained is not None:
-            ui.keep_shared_result(key, trained)
-            return trained
+        ui.submit("capacity", f"the capacity run on {rows:,} rows", report_job(data, rows, key), kept)
+    ui.job_panel("capacity")
     if found is None and shipped is not None:
         st.caption("Showing the shipped run (made by `aeviz pretrain`); training again takes about 2 minutes here.")
-    if found is None and shipped is None:
+    if found is None and shipped is None and ui.pending_job() is None:
         st.info(
             f"Nothing trained for {markdown_text(data.name)} on {rows:,} rows yet on this server. The button trains "
             f"{len(variants(data.n_features))} models one after the other; then everyone sees the result."

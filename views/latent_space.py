@@ -23,7 +23,8 @@ class ViewSettings:
     dims: int  # 2 or 3
 
 
-def view_form(latent: int) -> ViewSettings:
+def view_form(model: ui.ActiveModel, data: Dataset) -> ViewSettings:
+    latent = model.checkpoint.config.latent_dim
     controls = st.columns([2, 1, 2])
     if latent > 2:
         method = controls[0].radio(
@@ -36,22 +37,23 @@ def view_form(latent: int) -> ViewSettings:
     dims = controls[1].radio(
         "View", [2, 3], horizontal=True, format_func=lambda d: f"{d}-D", key="space_dims", bind="query-params"
     )
-    if method in SLOW and not asked_for(method, dims, controls[2]):
-        method = "pca"
+    if method in SLOW:
+        with controls[2]:
+            if not slow_view_ready(model, data, method, dims):
+                method = "pca"
     return ViewSettings(method, dims)
 
 
-def asked_for(method: str, dims: int, place) -> bool:
-    """UMAP and t-SNE take seconds: they run when the student asks for this model; PCA is shown until then."""
-    state, model = ui.session(), ui.active_model()
-    wanted = (model.key, method, dims)
-    if wanted in state.projections_asked:
-        return True
-    if place.button(f"Compute {METHODS[method]}", type="primary", key="space_compute"):
-        state.projections_asked.add(wanted)
-        return True
-    place.caption("UMAP and t-SNE take a few seconds; PCA is shown until then.")
-    return False
+def slow_view_ready(model: ui.ActiveModel, data: Dataset, method: str, dims: int) -> bool:
+    """UMAP and t-SNE take seconds: a button queues them in the class's job pool; PCA is shown until they are ready."""
+    name, ready = METHODS[method], ui.slow_views(model, data, method, dims) is not None
+    if not ready and st.button(f"Compute {name}", type="primary", key="space_compute"):
+        job, label = ui.slow_views_job(model, data, method, dims), f"{name} ({dims}-D) of {ui.VIEW_SAMPLES} codes"
+        ui.submit("projection", label, job, lambda _: ("success", f"{name} is ready."))
+    ui.job_panel("projection")  # the message of a finished one, or the queue and progress of this one
+    if not ready and ui.pending_job() is None:
+        st.caption("UMAP and t-SNE take a few seconds; PCA is shown until then.")
+    return ready
 
 
 def scatter_panel(panel, result: dict, title: str, key: str, data: Dataset, picked: int | None) -> int | None:
@@ -88,7 +90,9 @@ def latent_space(model: ui.ActiveModel, data: Dataset, settings: ViewSettings) -
     """The two views side by side; a click on either picks a point for the point panel and the Latent walk."""
     latent = model.checkpoint.config.latent_dim
     name = METHODS[settings.method]
-    with st.spinner(f"Computing {name} of {ui.VIEW_SAMPLES} codes…"):
+    if settings.method in SLOW:
+        model_view, input_view = ui.slow_views(model, data, settings.method, settings.dims)
+    else:
         model_view = ui.code_view(model, data, settings.method, settings.dims)
         input_view = ui.pca_view(data, latent, settings.method, settings.dims)
     state = ui.session()
@@ -129,4 +133,4 @@ st.markdown(
     "**h = f(x)** of the validation set; right: PCA of the raw inputs with the same number of components. "
     "Trustworthiness tells how well each 2-D view keeps the inputs' neighbours; 5-NN accuracy how well it separates labels."
 )
-latent_space(active, dataset, view_form(active.checkpoint.config.latent_dim))
+latent_space(active, dataset, view_form(active, dataset))

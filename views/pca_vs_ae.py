@@ -3,9 +3,10 @@ autoencoder's principal angles to PCA, and (for 3-D data) the flat plane against
 
 import streamlit as st
 
-from aeviz import AevizError, ui
+from aeviz import ui
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
+from aeviz.jobs import Job
 from aeviz.latent import reconstruct
 from aeviz.pca_plots import angles_fig, sweep_fig
 from aeviz.plots import points_3d_fig
@@ -24,26 +25,34 @@ from aeviz.text import markdown_text
 Models = dict[tuple[str, int], Checkpoint]
 
 
-def train_panel(data: Dataset) -> None:
-    """A button that trains the whole sweep on `data` with a progress bar; the result stays with this session."""
+def sweep_job(data: Dataset):
+    """The job that trains the whole sweep on `data` (in the class's job pool: no Streamlit call in it)."""
     ks = sweep_ks(data.n_features)
     epochs = {family: train_config(family, data.n_features, len(data.X_train)).epochs for family in FAMILIES}
-    total, done = sum(epochs.values()) * len(ks), 0
-    label = f"Train the sweep on {markdown_text(data.name)} ({len(FAMILIES) * len(ks)} models)"
-    if not st.button(label, key="sweep_train", help="One multilayer and one linear autoencoder per k, same split."):
-        return
-    bar = st.progress(0.0, text="starting…")
-    finished: Models = {}
-    try:
-        for family, k, metrics, checkpoint in train_sweep(data):
-            done += 1
-            bar.progress(done / total, text=f"{FAMILIES[family]}, k = {k}: epoch {metrics.epoch}/{epochs[family]}")
+    total = sum(epochs.values()) * len(ks)
+
+    def run(job: Job) -> ui.SweepRun:
+        finished = {}
+        for done, (family, k, metrics, checkpoint) in enumerate(train_sweep(data), start=1):
+            job.report(done / total, f"{FAMILIES[family]}, k = {k}: epoch {metrics.epoch}/{epochs[family]}")
             finished[family, k] = checkpoint
-    except AevizError as exc:
-        ui.show_error(exc)
-        return
-    bar.empty()
-    ui.session().k_sweep = ui.SweepRun(data.fingerprint, finished)
+        return ui.SweepRun(data.fingerprint, finished)
+
+    return run
+
+
+def keep_sweep(run: ui.SweepRun) -> tuple[str, str]:
+    ui.session().k_sweep = run
+    return "success", f"Trained the sweep: {len(run.models)} models."
+
+
+def train_panel(data: Dataset) -> None:
+    """A button that queues the whole sweep on `data`; the result stays with this session."""
+    ks = sweep_ks(data.n_features)
+    label = f"Train the sweep on {markdown_text(data.name)} ({len(FAMILIES) * len(ks)} models)"
+    if st.button(label, key="sweep_train", help="One multilayer and one linear autoencoder per k, same split."):
+        ui.submit("k-sweep", f"the k-sweep on {data.name}", sweep_job(data), keep_sweep)
+    ui.job_panel("k-sweep")
 
 
 def sweep_models(data: Dataset) -> Models:

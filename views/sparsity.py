@@ -4,9 +4,10 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from aeviz import AevizError, ui
+from aeviz import ui
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
+from aeviz.jobs import Job
 from aeviz.latent import one_hot_features
 from aeviz.models import ModelConfig
 from aeviz.montages import montage
@@ -49,27 +50,35 @@ def twin_config(data: Dataset) -> ModelConfig:
     return ModelConfig.for_data(data.n_features, data.image_shape, TWIN_RECIPE.arch, TWIN_RECIPE.latent_dim)
 
 
-def train_pair(settings: PairSettings, data: Dataset) -> ui.SparsityPair:
-    """Train the λ = 0 and λ > 0 twins with a progress bar."""
-    bar = st.progress(0.0, text="training λ = 0…")
+def pair_job(settings: PairSettings, data: Dataset):
+    """The job that trains the λ = 0 and λ > 0 twins (in the class's job pool: no Streamlit call in it)."""
     train_config = replace(TWIN_RECIPE.train, epochs=settings.epochs)
-    finished = {}
-    for i, (value, metrics, checkpoint) in enumerate(train_twins(data, twin_config(data), train_config, settings.lam)):
-        bar.progress((i + 1) / (2 * settings.epochs), text=f"training λ = {value:g}: epoch {metrics.epoch}")
-        finished[value] = checkpoint
-    bar.empty()
-    return ui.SparsityPair(settings.lam, finished[0.0], finished[settings.lam])
+
+    def run(job: Job) -> ui.SparsityPair:
+        finished = {}
+        for i, (value, metrics, checkpoint) in enumerate(train_twins(data, twin_config(data), train_config, settings.lam)):
+            job.report((i + 1) / (2 * settings.epochs), f"training λ = {value:g}: epoch {metrics.epoch}")
+            finished[value] = checkpoint
+        return ui.SparsityPair(settings.lam, finished[0.0], finished[settings.lam])
+
+    return run
+
+
+def keep_pair(pair: ui.SparsityPair) -> tuple[str, str]:
+    ui.session().sparsity_pair = pair
+    return "success", f"Trained the pair: λ = 0 and λ = {pair.lam:g}, {len(pair.dense.history)} epochs each."
 
 
 def chosen_pair(settings: PairSettings, data: Dataset) -> ui.SparsityPair | None:
-    """The shipped twins, or the pair this session trained (a button trains one)."""
+    """The shipped twins, or the pair this session trained (a button queues the training)."""
     if settings.source == "shipped":
         dense, sparse = (ui.stored_checkpoint(name) for name in SHIPPED_PAIR)
         return ui.SparsityPair(sparse.train_config.l1, dense, sparse)
     state = ui.session()
     if st.button("Train the pair", type="primary", key="sparsity_train"):
-        state.sparsity_pair = train_pair(settings, data)
-    if state.sparsity_pair is None:
+        ui.submit("sparsity pair", f"the λ = 0 / {settings.lam:g} pair", pair_job(settings, data), keep_pair)
+    ui.job_panel("sparsity pair")
+    if state.sparsity_pair is None and ui.pending_job() is None:
         st.info("Choose λ and press *Train the pair* (a few seconds), or look at the shipped twins.")
     return state.sparsity_pair
 
@@ -97,27 +106,39 @@ def comparison(pair: ui.SparsityPair, data: Dataset) -> None:
             twin_panel(checkpoint, report, lam, data)
 
 
+def sweep_job(data: Dataset):
+    """The job that trains one model per λ and measures it (in the class's job pool)."""
+    lambdas = [0.0, *LAMBDAS]
+
+    def run(job: Job) -> list[tuple[float, float, float]]:
+        results = []
+        for i, (value, report) in enumerate(
+            lambda_sweep(data, twin_config(data), lambdas, replace(TWIN_RECIPE.train, epochs=SWEEP_EPOCHS))
+        ):
+            results.append((value, report.active_fraction, report.reconstruction_mse))
+            job.report((i + 1) / len(lambdas), f"λ = {value:g} done")
+        return results
+
+    return run
+
+
+def keep_sweep(results: list[tuple[float, float, float]]) -> tuple[str, str]:
+    ui.session().sparsity_sweep = results
+    return "success", f"Swept {len(results)} values of λ."
+
+
 def sweep_panel(data: Dataset) -> None:
     st.subheader("λ sweep")
     st.caption(
         f"One short training per λ (same seed, {SWEEP_EPOCHS} epochs): the active fraction falls as λ grows, "
         "the error rises."
     )
-    state = ui.session()
     if st.button("Run the sweep", key="sparsity_sweep"):
-        bar = st.progress(0.0, text="sweeping λ…")
-        lambdas, results = [0.0, *LAMBDAS], []
-        try:
-            sweep = lambda_sweep(data, twin_config(data), lambdas, replace(TWIN_RECIPE.train, epochs=SWEEP_EPOCHS))
-            for i, (value, report) in enumerate(sweep):
-                results.append((value, report.active_fraction, report.reconstruction_mse))
-                bar.progress((i + 1) / len(lambdas), text=f"λ = {value:g} done")
-        except AevizError as exc:
-            ui.show_error(exc)
-        state.sparsity_sweep = results
-        bar.empty()
-    if state.sparsity_sweep:
-        values, active, errors = zip(*state.sparsity_sweep, strict=True)
+        ui.submit("λ sweep", "the λ sweep", sweep_job(data), keep_sweep)
+    ui.job_panel("λ sweep")
+    results = ui.session().sparsity_sweep
+    if results:
+        values, active, errors = zip(*results, strict=True)
         st.plotly_chart(lambda_sweep_fig(values, active, errors), key="sweep_fig")
 
 

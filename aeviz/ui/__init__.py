@@ -14,6 +14,8 @@ from aeviz.ui.caches import (
     pca_view,
     principal_angles,
     ranges,
+    slow_views,
+    slow_views_job,
     teaching_pca,
     view_labels,
     view_rows,
@@ -22,9 +24,9 @@ from aeviz.ui.display import browser_decoder, hover_images, show_error, show_ima
 from aeviz.ui.resources import (
     builtin_dataset,
     job_pool,
-    keep_shared_result,
     model_sources,
     shared_result,
+    shared_results,
     shipped_capacity,
     shipped_sweep,
     start_umap_warm_up,
@@ -57,6 +59,8 @@ from aeviz.ui.state import (
 from aeviz.ui.work import collect_jobs, job_panel, pending_job, submit
 
 __all__ = [
+    "slow_views",
+    "slow_views_job",
     "submit",
     "pending_job",
     "job_panel",
@@ -82,7 +86,7 @@ __all__ = [
     "dataset_for",
     "describe",
     "hover_images",
-    "keep_shared_result",
+    "shared_results",
     "model_error",
     "model_sources",
     "pca_errors",

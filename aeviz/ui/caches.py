@@ -14,6 +14,7 @@ import streamlit as st
 
 from aeviz.checkpoints import Checkpoint
 from aeviz.configs import VIEW_SAMPLES
+from aeviz.ui.resources import BoundedStore
 
 if TYPE_CHECKING:
     from aeviz.data import Dataset
@@ -54,16 +55,20 @@ def ranges(model: ActiveModel, data: Dataset) -> np.ndarray:
     return _ranges(model.key, data.fingerprint, codes(model, data))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _view(key: tuple, method: str, n_components: int, _Z: np.ndarray, _X: np.ndarray, _y) -> dict:
+def _scored(method: str, n_components: int, Z: np.ndarray, X: np.ndarray, y) -> dict:
     from aeviz.projection import knn_accuracy, project, trustworthiness_score
 
-    coords = project(_Z, method, n_components)
-    result = {"coords": coords, "trust": trustworthiness_score(_X, coords)}
-    if _y is not None and _y.dtype.kind in "iu":
+    coords = project(Z, method, n_components)
+    result = {"coords": coords, "trust": trustworthiness_score(X, coords)}
+    if y is not None and y.dtype.kind in "iu":
         half = len(coords) // 2
-        result["knn"] = knn_accuracy(coords[:half], _y[:half], coords[half:], _y[half:])
+        result["knn"] = knn_accuracy(coords[:half], y[:half], coords[half:], y[half:])
     return result
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _view(key: tuple, method: str, n_components: int, _Z: np.ndarray, _X: np.ndarray, _y) -> dict:
+    return _scored(method, n_components, _Z, _X, _y)
 
 
 def code_view(model: ActiveModel, data: Dataset, method: str, n_components: int) -> dict:
@@ -86,6 +91,44 @@ def pca_view(data: Dataset, n_components: int, method: str, dims: int) -> dict:
     X = view_rows(data)
     Z = _raw_pca(data.fingerprint, n_components, data.X_train, X)
     return _view(("pca", n_components, data.fingerprint), method, dims, Z, X, view_labels(data))
+
+
+SLOW_VIEWS = 64  # UMAP/t-SNE results kept server-wide (each is a few tens of kB)
+
+
+@st.cache_resource
+def _slow_views() -> BoundedStore:
+    return BoundedStore(SLOW_VIEWS)
+
+
+def _slow_key(model: ActiveModel, data: Dataset, method: str, dims: int) -> tuple:
+    return (model.key, data.fingerprint, method, dims)
+
+
+def slow_views(model: ActiveModel, data: Dataset, method: str, dims: int) -> tuple[dict, dict] | None:
+    """UMAP or t-SNE of the model's codes and of PCA of the inputs (as `code_view` and `pca_view`), once a
+    `slow_views_job` computed them; else None."""
+    return _slow_views().get(_slow_key(model, data, method, dims))
+
+
+def slow_views_job(model: ActiveModel, data: Dataset, method: str, dims: int):
+    """The pool job that computes `slow_views` (UMAP takes seconds, t-SNE more): the inputs are gathered here, in the
+    script, and the job calls no Streamlit function."""
+    from aeviz.jobs import Job
+
+    X, y, latent = view_rows(data), view_labels(data), model.checkpoint.config.latent_dim
+    Z, Z_pca = codes(model, data), _raw_pca(data.fingerprint, latent, data.X_train, X)
+    store, key = _slow_views(), _slow_key(model, data, method, dims)
+
+    def run(job: Job) -> tuple[dict, dict]:
+        job.report(0.05, "the model's codes…")
+        found = _scored(method, dims, Z, X, y)
+        job.report(0.5, "PCA of the inputs…")
+        found = (found, _scored(method, dims, Z_pca, X, y))
+        store.put(key, found)
+        return found
+
+    return run
 
 
 @st.cache_resource(max_entries=4, show_spinner="PCA: covariance and eigenvectors…")

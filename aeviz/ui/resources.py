@@ -180,18 +180,14 @@ SHARED_RESULTS = 8  # results kept server-wide (e.g. the Capacity page's five mo
 
 
 @st.cache_resource
-def _shared_results() -> BoundedStore:
+def shared_results() -> BoundedStore:
+    """Results one session computed for everyone (same data, same settings); a job may put into it from its worker."""
     return BoundedStore(SHARED_RESULTS)
 
 
 def shared_result(key: tuple):
-    """A result one session computed for everyone (same data, same settings), or None."""
-    return _shared_results().get(key)
-
-
-def keep_shared_result(key: tuple, value) -> None:
-    """Keep `value` for every session under `key` (the oldest of more than SHARED_RESULTS is dropped)."""
-    _shared_results().put(key, value)
+    """A result one session computed for everyone, or None."""
+    return shared_results().get(key)
 
 
 def model_sources(owner: str = "") -> dict[str, tuple[Path, str]]:

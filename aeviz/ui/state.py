@@ -134,7 +134,6 @@ class Session:
     upload: Upload | None = None
     train_run: TrainRun | None = None
     picked: PickedPoint | None = None
-    projections_asked: set[tuple[str, str, int]] = field(default_factory=set)  # (model key, method, dims) to compute
     sparsity_pair: SparsityPair | None = None
     sparsity_sweep: list[tuple[float, float, float]] = field(default_factory=list)  # (λ, active fraction, error)
     k_sweep: SweepRun | None = None
