@@ -38,14 +38,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """Start the app; its log goes to a file (a pipe can deadlock); poll the health endpoint."""
+def start_app(folder: Path, **env: str) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run app.py` with `env` added (its log in `folder`: a pipe can deadlock); wait for its health
+    endpoint; return its URL and process."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("no Chromium at /usr/bin/chromium (apt-get install -y chromium); .ci/run installs it")
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "AEVIZ_USER_CHECKPOINTS": str(tmp_path_factory.mktemp("user_checkpoints"))}
+    log = folder / "streamlit.log"
+    env = {"AEVIZ_USER_CHECKPOINTS": str(folder / "user_checkpoints"), "AEVIZ_POOL_SIZE": "1", **env}
     command = [
         sys.executable,
         "-m",
@@ -60,21 +60,30 @@ def server(tmp_path_factory):
         "none",
     ]
     with open(log, "w") as out:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **env})
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
+                return url, process
         except OSError:
             time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail(f"streamlit did not start:\n{log.read_text()[-2000:]}")
-    yield url
+    process.kill()
+    pytest.fail(f"streamlit did not start:\n{log.read_text()[-2000:]}")
+
+
+def stop_app(process: subprocess.Popen) -> None:
     process.terminate()
     process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The app as a class would run it on a small machine: a job pool of one (so queueing is tested everywhere)."""
+    url, process = start_app(tmp_path_factory.mktemp("server"))
+    yield url
+    stop_app(process)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,71 @@
+"""A class on one server, in a real browser: three students and a job pool of one (the trainings queue, a student sees
+their place and can leave the queue), and two copies of the app sharing one live-model folder (a link made on one
+opens on the other)."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.e2e.conftest import start_app, stop_app
+from tests.e2e.helpers import goto, new_page, rerun
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def _train(page):
+    rerun(page, page.get_by_role("button", name="Train", exact=True).click)
+
+
+def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, shot):
+    """Anna's long training runs; Ben and Cleo queue as numbers 1 and 2; Cleo leaves, Ben moves up; Anna stops, and
+    Ben's training runs and finishes; Cleo has no model."""
+    students = [new_page(browser) for _ in range(3)]
+    anna, ben, cleo = (page for _, page in students)
+    try:
+        goto(anna, f"{server}/train?train_dataset=mnist&train_epochs=60")
+        goto(ben, f"{server}/train?train_dataset=digits&train_epochs=2")
+        goto(cleo, f"{server}/train?train_dataset=digits&train_epochs=2")
+        _train(anna)
+        anna.wait_for_selector("text=/epoch 1\\/60/", timeout=60_000)  # running
+        _train(ben)
+        ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
+        _train(cleo)
+        cleo.wait_for_selector("text=Waiting in the class queue: number 2 of 2", timeout=30_000)
+        assert cleo.get_by_text("training digits, multilayer, 2-D code: number 2 in the class queue").count() == 1
+        shot(cleo, "queue")
+        rerun(cleo, cleo.get_by_role("button", name="Leave the queue").click)
+        cleo.wait_for_selector("text=Cancelled: training digits", timeout=30_000)
+        ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)  # the poll redraws
+        anna.get_by_role("button", name="Stop", exact=True).click()
+        anna.wait_for_selector("text=Training stopped after epoch", timeout=60_000)
+        ben.wait_for_selector("text=Trained 2 epochs", timeout=120_000)
+        assert ben.get_by_text("Your model", exact=True).count() == 1
+        assert cleo.get_by_text("Your model", exact=True).count() == 0
+    finally:
+        for context, _ in students:
+            context.close()
+
+
+def test_a_live_model_link_made_on_one_copy_opens_on_another(browser, tmp_path_factory):
+    """Two servers share one live-model folder (as replicas behind a load balancer would share a volume): a model
+    trained on the first opens on the second from its ?model=live:KEY link."""
+    shared = tmp_path_factory.mktemp("live")
+    servers = [start_app(tmp_path_factory.mktemp(f"replica{i}"), AEVIZ_LIVE_DIR=str(shared)) for i in range(2)]
+    context, page = new_page(browser)
+    try:
+        goto(page, f"{servers[0][0]}/train?train_dataset=digits&train_epochs=2")
+        _train(page)
+        page.wait_for_selector("text=Trained 2 epochs", timeout=120_000)
+        link = parse_qs(urlsplit(page.url).query)["model"][0]
+        assert link.startswith("live:") and (shared / link.removeprefix("live:") / "model.safetensors").is_file()
+        other_context, other = new_page(browser)
+        goto(other, f"{servers[1][0]}/train?model={link}")
+        assert other.get_by_text("Your model", exact=True).count() == 1
+        assert other.get_by_text("digits · mlp · 2-D code — 2 epochs.").count() == 1
+        picker = other.locator('[data-testid="stSidebar"] input[aria-label="Active model"]')
+        assert picker.input_value() == "trained in this session"
+        other_context.close()
+    finally:
+        context.close()
+        for _, process in servers:
+            stop_app(process)
