@@ -86,8 +86,12 @@ def test_the_folder_is_pruned_by_idle_time_and_by_bytes(tmp_path):
     old, recent, newest = new_key(), new_key(), new_key()
     for key in (old, recent):
         store.put(key, _model())
-    os.utime(tmp_path / old, (time.time() - 700, time.time() - 700))  # not used for longer than the idle limit
+    writing = tmp_path / f".{new_key()}.abc.tmp"  # another process's write in progress, left alone
+    writing.mkdir()
+    for path in (tmp_path / old, writing):
+        os.utime(path, (time.time() - 700, time.time() - 700))  # not used for longer than the idle limit
     store.prune()
+    writing.rmdir()
     assert sorted(p.name for p in tmp_path.iterdir()) == [recent]
     assert DiskStore(tmp_path, 100 * MB, 600).get(old) is None
     one = sum(f.stat().st_size for f in (tmp_path / recent).iterdir())

@@ -1,9 +1,10 @@
 """Heavy work in the server-wide job pool, seen from a page: submit, watch (queue position, progress, Stop), collect.
 
 A page submits a job with a `keep` function; the job runs on a worker thread (aeviz.jobs: no Streamlit there) while a
-fragment on the page polls it every POLL_SECONDS and draws its state. When it has finished, the fragment reruns the
-app; `collect_jobs` (app.py calls it before routing, so on every page) runs `keep(result)` in the script thread, which
-stores the result in the session and returns what to tell the student (level, text); the page of that kind shows it.
+fragment on the page polls it (every QUEUE_POLL_SECONDS while it waits, POLL_SECONDS while it runs) and draws it.
+When it has finished, the fragment reruns the app; `collect_jobs` (app.py calls it before routing, so on every page)
+runs `keep(result)` in the script thread, which stores the result in the session and returns what to tell the student
+(level, text); the page of that kind shows it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from aeviz.ui.display import show_error
 from aeviz.ui.resources import job_pool
 from aeviz.ui.state import Notice, Pending, session
 
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.5  # a running job's progress and live monitor
+QUEUE_POLL_SECONDS = 1.0  # a waiting one's place in the queue: most of a class waits, and each poll is a script run
 
 
 def submit(kind: str, label: str, fn: Callable[[Job], Any], keep: Callable[[Any], tuple[str, str]]) -> Job | None:
@@ -80,21 +82,29 @@ def job_panel(kind: str, draw: Callable[[Any], None] | None = None) -> None:
             getattr(st, notice.level)(notice.text)
     job = pending_job()
     if job is not None and job.kind == kind:
-        _watch(kind, draw)
+        if job.state == QUEUED:
+            _watch_queue(kind)
+        else:
+            _watch_run(kind, draw)
+
+
+@st.fragment(run_every=QUEUE_POLL_SECONDS)
+def _watch_queue(kind: str) -> None:
+    job, pool = pending_job(), job_pool()
+    if job is None or job.kind != kind or job.state != QUEUED:  # started or finished: the page draws it anew
+        st.rerun(scope="app")
+    st.info(queue_text(job, pool), icon=":material/hourglass_top:")
+    if st.button("Leave the queue", key=f"cancel_{kind}"):
+        pool.cancel(job)
+        st.rerun(scope="app")
 
 
 @st.fragment(run_every=POLL_SECONDS)
-def _watch(kind: str, draw: Callable[[Any], None] | None) -> None:
+def _watch_run(kind: str, draw: Callable[[Any], None] | None) -> None:
     job, pool = pending_job(), job_pool()
     if job is None or job.kind != kind:  # finished since the last poll: the whole page takes the result
         st.rerun(scope="app")
-    if job.state == QUEUED:
-        st.info(queue_text(job, pool), icon=":material/hourglass_top:")
-        if st.button("Leave the queue", key=f"cancel_{kind}"):
-            pool.cancel(job)
-            st.rerun(scope="app")
-        return
-    st.progress(job.fraction, text="stopping after this epoch…" if job.cancel_requested else job.text or "starting…")
+    st.progress(job.fraction, text="stopping after this step…" if job.cancel_requested else job.text or "starting…")
     if st.button("Stop", key="stop", help="Ends the job after the current step and keeps what it finished."):
         pool.cancel(job)
     if draw is not None and job.payload is not None:

@@ -47,6 +47,13 @@ def settle(page, timeout=90_000) -> None:
     page.wait_for_function(f"() => {NOT_RUNNING}", timeout=timeout)
 
 
+def wait_trained(page, epochs: int, timeout=180_000) -> None:
+    """After Train: the training queues in the server's job pool and the page polls it until it ends; wait for the
+    success message ("Trained N epochs.") and for the run that drew it to finish."""
+    page.wait_for_selector(f"text=/Trained {epochs} epochs?\\./", timeout=timeout)
+    settle(page)
+
+
 def goto(page, url, timeout=90_000) -> None:
     """Open `url` (a new session) and wait for its first script run to finish."""
     page.goto(url)

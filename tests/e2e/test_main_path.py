@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aeviz.checkpoints import from_zip
-from tests.e2e.helpers import goto, nav, new_page, reload, rerun, settle, slider
+from tests.e2e.helpers import goto, nav, new_page, reload, rerun, settle, slider, wait_trained
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -69,7 +69,7 @@ def test_training_with_the_defaults_finishes_and_downloads(session, server, shot
     goto(page, f"{server}/train?model={model}")
     assert page.get_by_text("Your model", exact=True).count() == 1
     rerun(page, page.get_by_role("button", name="Train", exact=True).click, timeout=120_000)
-    assert page.get_by_text("Trained 15 epochs").count() == 1
+    wait_trained(page, 15)
     assert page.get_by_text("Latent space of your model").count() > 0
     assert page.locator('canvas[aria-label="latent space"]').count() == 0  # the finished model gets Plotly figures
     picker = page.locator('[data-testid="stSidebar"] input[aria-label="Active model"]')

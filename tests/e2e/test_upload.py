@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.e2e.helpers import goto, nav, rerun, settle
+from tests.e2e.helpers import goto, nav, rerun, settle, wait_trained
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -44,7 +44,7 @@ def test_bad_then_good_upload(server, page, tmp_path):
 
     good = _table(tmp_path / "blobs.csv", 120, seed=0)
     _choose_upload_and_train(page, good)
-    assert page.get_by_text("Trained 15 epochs").count() == 1
+    wait_trained(page, 15)
     assert page.get_by_text("blobs.csv · mlp · 2-D code").count() >= 1
 
 
@@ -54,12 +54,17 @@ def test_an_uploaded_table_gets_the_lecture_pages(server, page, tmp_path):
     _open_uploader(page, f"{server}/train?train_epochs=5")
     table = _table(tmp_path / "table.csv", 150, seed=1)
     _choose_upload_and_train(page, table)
+    wait_trained(page, 5)
     assert page.get_by_text("Watch the code form").count() == 1
     nav(page, "PCA vs autoencoders")
     assert page.get_by_text("No sweep for table.csv yet").count() == 1
-    rerun(page, page.get_by_role("button", name="Train the sweep on table.csv (6 models)").click, timeout=300_000)
+    rerun(page, page.get_by_role("button", name="Train the sweep on table.csv (6 models)").click)
+    page.wait_for_selector("text=Trained the sweep: 6 models.", timeout=300_000)  # queued, run and polled
+    settle(page)
     points = page.evaluate("() => document.querySelector('.js-plotly-plot').data[1].x")
     assert list(points) == [1, 2, 4]
     nav(page, "Capacity")
-    rerun(page, page.get_by_role("button", name="Train the 5 models on 120 rows").click, timeout=300_000)
+    rerun(page, page.get_by_role("button", name="Train the 5 models on 120 rows").click)
+    page.wait_for_selector("text=Trained and measured the 5 models", timeout=300_000)
+    settle(page)
     assert page.get_by_text(re.compile(r"^Rows 3× further out: ")).count() == 1  # the sentence on that input

@@ -1,0 +1,208 @@
+"""A class on one server: N students click Train at once while one more steps a server-side Latent walk slider.
+
+For each N (default 10 and 30), on a fresh server, in one headless Chromium (one browser context per student):
+1. a lone training first: one student clicks Train (default settings), seconds until "Trained 15 epochs";
+2. the observer alone: p50/p95 of 20 steps of a server-side walk slider (ArrowRight until the new image shows);
+3. N students open Train and click Train within a moment; while they wait, the observer keeps stepping. Times come
+   from each page's own clock (the click, and a MutationObserver that notes when "Trained" appears).
+It prints: all N finished; each model opens from its ?model=live:KEY link in a fresh session; the first and the last
+result against the lone training; the observer's p50/p95 under load against alone; the server's peak RSS (VmHWM).
+
+    python bench/bench_classroom.py [--students 10 30] [--pool N]
+
+Goals (issue #11): all N finish; first result ≤ 2× a lone training; observer p50 ≤ 2× idle; peak RSS < 4 GB at N = 30.
+UMAP's warm-up is off on this server (it compiles for ~50 s in the background and would load the idle figures too).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_app import ARGS, IDLE, ROOT, server_decoding, start_server  # noqa: E402
+
+DONE_AT = """
+window.__aevizDone = null;
+new MutationObserver(() => {
+  if (window.__aevizDone === null && document.body.innerText.includes("Trained 15 epochs")) {
+    window.__aevizDone = performance.now();
+  }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+IMAGE = (
+    "() => [...document.querySelectorAll('[data-testid=\"stImage\"]')]"
+    ".find(e => e.innerText.includes('decoded g(h)'))?.querySelector('img')?.src"
+)
+
+
+def student(browser, url: str):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context.add_init_script(DONE_AT)
+    page = context.new_page()
+    page.goto(f"{url}/train")
+    page.wait_for_selector("text=Train an autoencoder", timeout=180_000)
+    page.wait_for_selector(IDLE, timeout=180_000)
+    return context, page
+
+
+def click_train(page) -> None:
+    page.evaluate("() => { window.__aevizClicked = performance.now(); }")
+    page.get_by_role("button", name="Train", exact=True).click()
+
+
+def seconds_to_result(page) -> float | None:
+    done = page.evaluate("() => window.__aevizDone === null ? null : window.__aevizDone - window.__aevizClicked")
+    return None if done is None else done / 1000
+
+
+def observer(browser, url: str):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto(f"{url}/latent_walk")
+    page.wait_for_selector("text=decoded g(h)", timeout=180_000)
+    server_decoding(page)
+    page.wait_for_timeout(500)
+    slider = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    return context, page, slider
+
+
+def step(page, slider, key: str) -> float:
+    """One slider step until the decoded image changes; alternate right and left so the slider never hits its end."""
+    before = page.evaluate(IMAGE)
+    start = time.perf_counter()
+    slider.press(key)
+    page.wait_for_function(f"before => ({IMAGE})() !== before", arg=before, timeout=120_000)
+    return time.perf_counter() - start
+
+
+def steps(page, slider, n: int) -> list[float]:
+    slider.focus()
+    times = []
+    for i in range(n):
+        times.append(step(page, slider, "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft"))
+        page.wait_for_timeout(150)
+    return times
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reachable(browser, url: str, links: list[str]) -> int:
+    """How many of the models open from their link in a fresh session (as after a reload or on the projector)."""
+    context = browser.new_context()
+    page, found = context.new_page(), 0
+    for link in links:
+        page.goto(f"{url}/train?model={link}")
+        page.wait_for_selector(IDLE, timeout=120_000)
+        try:
+            page.wait_for_selector("text=Your model", timeout=60_000)
+            found += 1
+        except Exception:  # noqa: BLE001 - counted as not reachable
+            pass
+    context.close()
+    return found
+
+
+def p(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
+
+
+def run_class(browser, n: int, tmp: Path) -> dict:
+    process, url, _ = start_server(ROOT / "app.py", tmp / f"class{n}.log")
+    try:
+        lone_context, lone = student(browser, url)
+        click_train(lone)  # the server's first training also loads the data and imports torch: not counted
+        lone.wait_for_selector("text=Trained 15 epochs", timeout=300_000)
+        lone.goto(f"{url}/train")
+        lone.wait_for_selector(IDLE, timeout=120_000)
+        click_train(lone)
+        lone.wait_for_selector("text=Trained 15 epochs", timeout=300_000)
+        lone_seconds = seconds_to_result(lone)
+        lone_context.close()
+
+        watch_context, watch, slider = observer(browser, url)
+        idle = steps(watch, slider, 20)
+
+        students = [student(browser, url) for _ in range(n)]
+        for _, page in students:
+            click_train(page)
+        loaded, results = [], [None] * n
+        deadline = time.time() + 60 * 60
+        slider.focus()
+        i = 0
+        while any(r is None for r in results) and time.time() < deadline:
+            loaded.append(step(watch, slider, "ArrowRight" if (i // 5) % 2 == 0 else "ArrowLeft"))
+            i += 1
+            watch.wait_for_timeout(150)
+            for k, (_, page) in enumerate(students):
+                if results[k] is None:
+                    results[k] = seconds_to_result(page)
+        finished = [r for r in results if r is not None]
+        links = [parse_qs(urlsplit(page.url).query).get("model", [""])[0] for _, page in students]
+        for context, _ in students:
+            context.close()
+        watch_context.close()
+        found = reachable(browser, url, [link for link in links if link.startswith("live:")])
+        return {
+            "n": n,
+            "lone": lone_seconds,
+            "finished": len(finished),
+            "reachable": found,
+            "first": min(finished) if finished else float("nan"),
+            "last": max(finished) if finished else float("nan"),
+            "idle": (statistics.median(idle), p(idle, 95)),
+            "loaded": (statistics.median(loaded), p(loaded, 95), len(loaded)),
+            "rss": peak_rss_mb(process.pid),
+        }
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--students", type=int, nargs="+", default=[10, 30])
+    parser.add_argument("--pool", type=int, default=None, help="AEVIZ_POOL_SIZE (default: the app's, cores - 1)")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="aeviz-class-"))
+    os.environ.setdefault("AEVIZ_USER_CHECKPOINTS", str(tmp / "user_checkpoints"))
+    os.environ["AEVIZ_UMAP_WARMUP"] = "0"
+    if args.pool:
+        os.environ["AEVIZ_POOL_SIZE"] = str(args.pool)
+    sys.path.insert(0, str(ROOT))
+    from aeviz.jobs import pool_size
+
+    print(f"{os.cpu_count()} cores, job pool of {pool_size()}")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for n in args.students:
+            r = run_class(browser, n, tmp)
+            idle50, idle95 = r["idle"]
+            load50, load95, count = r["loaded"]
+            print(f"\nN = {n} students, Train with the defaults at once; a lone training took {r['lone']:.1f} s")
+            print(f"  finished: {r['finished']}/{n}; opened from their link afterwards: {r['reachable']}/{n}")
+            print(f"  first result {r['first']:.1f} s = {r['first'] / r['lone']:.2f}× lone (goal ≤ 2)")
+            print(f"  last result {r['last']:.1f} s = {r['last'] / r['lone']:.1f}× lone")
+            print(
+                f"  observer's slider: p50 {load50 * 1000:.0f} ms, p95 {load95 * 1000:.0f} ms over {count} steps; "
+                f"alone p50 {idle50 * 1000:.0f} ms, p95 {idle95 * 1000:.0f} ms; p50 ratio {load50 / idle50:.2f} (goal ≤ 2)"
+            )
+            print(f"  server peak RSS {r['rss']:.0f} MB" + (" (goal < 4096 MB)" if n >= 30 else ""))
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
