@@ -241,3 +241,13 @@ def report_from_json(text: str, n_features: int) -> Report:
         for kind, d in content["outputs"].items()
     }
     return Report(**content)
+
+
+def report_job(job, data: Dataset, rows: int) -> Report:
+    """Train every variant and measure them, as a job of the class's pool (aeviz.jobs): progress after every epoch."""
+    total = sum(train_config(v, rows).epochs for v in variants(data.n_features))
+    models = {}
+    for done, (variant, metrics, checkpoint) in enumerate(train_variants(data, rows), start=1):
+        job.report(done / total, f"{variant.label}: epoch {metrics.epoch}")
+        models[variant.key] = checkpoint
+    return make_report(models, data, rows)

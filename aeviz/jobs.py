@@ -1,23 +1,30 @@
 """One server-wide bounded pool for heavy work (trainings, UMAP, t-SNE), so a class queues instead of stalling.
 
-A page submits a job (a function of the `Job`) and returns at once; the job runs in one of a few worker threads and
-reports its progress on the `Job` object, which the page's script (or a fragment) reads on its next run. Worker threads
-never call Streamlit: this module does not import it. A job checks `job.check()` (or reports with `job.report`) often;
-after `cancel()` that raises `Cancelled` inside the job, which may keep what it has (a training keeps its finished
-epochs) or let it propagate.
+A page submits a job (a module-level function called as `fn(job, *args)`) and returns at once; the job runs in one of
+a few worker processes and reports its progress (`job.report`), which reaches the `Job` object in the server; the
+page's script (or a fragment) reads it on its next run. Nothing here imports Streamlit. A job calls `job.check()` (or
+`job.report`) often; after `cancel()` that raises `Cancelled` inside the job, which may keep what it has (a training
+keeps its finished epochs) or let it propagate.
 
-Jobs run in submission order on daemon threads (a server stopped with Ctrl-C does not wait for a training to end); one
-session (an `owner`) has at most one unfinished job at a time. A queued job knows its position and an estimated start,
-from how long recent jobs of its kind took.
+Why processes, not threads: a training holds Python's GIL for most of each step, so with trainings on threads of the
+server every page of the class waited for the GIL (measured with 3 students training and one stepping a server-side
+slider: steps went from ~0.17 s to 0.4-1.3 s; with 10 students one step took over 2 minutes). A worker process has its
+own GIL, runs at a lower CPU priority (nice) than the pages, and is restarted if it dies (e.g. out of memory).
+Results come back pickled from our own child process, never from a user's file.
+
+Jobs start in submission order; one session (an `owner`) has at most one unfinished job at a time. A queued job knows
+its position and an estimated start, from how long recent jobs of its kind took.
 """
 
 from __future__ import annotations
 
 import heapq
 import logging
+import multiprocessing
 import os
 import threading
 import time
+import traceback
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -32,6 +39,7 @@ QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed"
 FIRST_GUESS = 10.0  # seconds a job of a kind never run before is assumed to take
 RECENT = 10  # durations remembered per kind
 FORGET_AFTER = 3600.0  # finished jobs nobody collected (a closed tab) are dropped after this many seconds
+NICE = 10  # worker processes yield the CPU to the server that draws the pages
 
 
 class Cancelled(Exception):
@@ -40,12 +48,14 @@ class Cancelled(Exception):
 
 @dataclass(eq=False)
 class Job:
-    """One piece of heavy work: written by its worker thread, read by the page that submitted it."""
+    """One piece of heavy work: written by the pool (from its worker's messages), read by the page that submitted it."""
 
     owner: str  # the session that submitted it
     kind: str  # e.g. "training"; estimates are per kind
     label: str  # what the page says it is, e.g. "training mnist, mlp, 2-D code"
-    fn: Callable[[Job], Any] = field(repr=False)
+    fn: Callable[..., Any] = field(repr=False)  # called as fn(job, *args) in a worker: a module-level function
+    args: tuple = field(default=(), repr=False)
+    then: Callable[[Any], None] | None = field(default=None, repr=False)  # run in the server on the result (no st.*)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     state: str = QUEUED
     submitted: float = 0.0  # the pool's clock
@@ -80,6 +90,12 @@ class Job:
             self.payload = payload
 
 
+def use_processes() -> bool:
+    """Worker processes unless $AEVIZ_POOL_PROCESSES is 0 (threads: the AppTests, which patch module constants that a
+    worker process would not see; the browser tests and the server use processes)."""
+    return os.environ.get("AEVIZ_POOL_PROCESSES", "1").strip() != "0"
+
+
 def pool_size(cores: int | None = None) -> int:
     """Workers: $AEVIZ_POOL_SIZE, else one core fewer than the machine has (the other serves the pages), at least 1."""
     configured = os.environ.get("AEVIZ_POOL_SIZE", "").strip()
@@ -91,13 +107,13 @@ def pool_size(cores: int | None = None) -> int:
 
 
 class JobPool:
-    """A bounded pool of worker threads running `Job`s in order; safe to call from every session's script thread."""
+    """A bounded pool running `Job`s in order; safe to call from every session's script thread.
 
-    def __init__(
-        self, workers: int, initializer: Callable[[], None] | None = None, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.workers, self._clock = workers, clock
-        self._initializer = initializer
+    Each of `workers` dispatcher threads hands one job at a time to its own worker process (`processes=True`, the
+    server) or runs it itself (`processes=False`: the queue's logic in tests, with jobs that are closures)."""
+
+    def __init__(self, workers: int, processes: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
+        self.workers, self.processes, self._clock = workers, processes, clock
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)  # a worker waits on it for the queue to fill
         self._threads: list[threading.Thread] = []
@@ -108,14 +124,23 @@ class JobPool:
 
     # --- what pages call ------------------------------------------------------------------------------------------
 
-    def submit(self, owner: str, kind: str, label: str, fn: Callable[[Job], Any]) -> Job:
-        """Queue `fn(job)`; refuses while the owner has an unfinished job (one at a time per session)."""
+    def submit(
+        self,
+        owner: str,
+        kind: str,
+        label: str,
+        fn: Callable[..., Any],
+        args: tuple = (),
+        then: Callable[[Any], None] | None = None,
+    ) -> Job:
+        """Queue `fn(job, *args)`; `then(result)` runs in the server once it has succeeded (e.g. to store the model).
+        Refuses while the owner has an unfinished job (one at a time per session)."""
         with self._lock:
             self._forget_old()
             current = self._latest.get(owner)
             if current is not None and not current.finished:
                 raise AevizError(f"you already have a job {current.state} ({current.label}): wait for it or cancel it")
-            job = Job(owner, kind, label, fn, submitted=self._clock())
+            job = Job(owner, kind, label, fn, args, then, submitted=self._clock())
             self._queue.append(job)
             self._latest[owner] = job
             self._start_workers()
@@ -175,15 +200,14 @@ class JobPool:
 
     # --- the worker side ------------------------------------------------------------------------------------------
 
-    def _start_workers(self) -> None:  # under the lock; threads start with the first job, not at import
+    def _start_workers(self) -> None:  # under the lock; workers start with the first job, not at import
         while len(self._threads) < self.workers:
             thread = threading.Thread(target=self._work, name=f"aeviz-job-{len(self._threads)}", daemon=True)
             self._threads.append(thread)
             thread.start()
 
     def _work(self) -> None:
-        if self._initializer is not None:
-            self._initializer()
+        worker = Worker() if self.processes else None
         while True:
             with self._wake:
                 while not self._queue:
@@ -191,12 +215,14 @@ class JobPool:
                 job = self._queue.pop(0)
                 self._running.append(job)
                 job.state, job.started = RUNNING, self._clock()
-            self._run(job)
+            self._run(job, worker)
 
-    def _run(self, job: Job) -> None:
+    def _run(self, job: Job, worker: Worker | None) -> None:
         state = DONE
         try:
-            job.result = job.fn(job)
+            job.result = worker.run(job) if worker is not None else job.fn(job, *job.args)
+            if job.then is not None:
+                job.then(job.result)
         except Cancelled:
             state = CANCELLED
         except AevizError as exc:
@@ -226,3 +252,97 @@ class JobPool:
         for owner, job in list(self._latest.items()):
             if job.finished and now - (job.ended or now) > FORGET_AFTER:
                 del self._latest[owner]
+
+
+# --- worker processes -------------------------------------------------------------------------------------------------
+
+
+class Worker:
+    """One child process that runs the jobs of one dispatcher thread, one at a time, and relays their progress."""
+
+    def __init__(self) -> None:
+        self._context = multiprocessing.get_context("spawn")  # never fork a server that runs threads
+        self._start()
+
+    def _start(self) -> None:
+        self._cancel = self._context.Value("b", 0, lock=False)
+        self._conn, child = self._context.Pipe()
+        self._process = self._context.Process(
+            target=_child_main, args=(child, self._cancel), name="aeviz-worker", daemon=True
+        )
+        self._process.start()
+        child.close()
+
+    def run(self, job: Job) -> Any:
+        """Run `job` in the child; progress lands on `job`; returns its result or raises as the job did."""
+        self._cancel.value = 0
+        try:
+            self._conn.send((job.fn, job.args))
+            while True:
+                if job.cancel_requested:
+                    self._cancel.value = 1
+                if not self._conn.poll(0.05):
+                    if not self._process.is_alive():
+                        raise EOFError
+                    continue
+                message = self._conn.recv()
+                if message[0] == "progress":
+                    _, job.fraction, job.text, payload = message
+                    if payload is not None:
+                        job.payload = payload
+                elif message[0] == "done":
+                    return message[1]
+                elif message[0] == "cancelled":
+                    raise Cancelled
+                elif message[0] == "error":
+                    raise AevizError(message[1])
+                else:
+                    raise RuntimeError(f"the worker process failed: {message[1]}")
+        except (EOFError, OSError):
+            self._process.kill()
+            self._process.join()
+            self._start()  # a fresh worker for the next job
+            raise AevizError("the worker process stopped unexpectedly (out of memory?); try a smaller model") from None
+
+
+class ChildJob:
+    """What a job's function sees inside the worker process: `report` and `check`, as on `Job`."""
+
+    def __init__(self, conn, cancel) -> None:
+        self._conn, self._cancel = conn, cancel
+
+    def check(self) -> None:
+        if self._cancel.value:
+            raise Cancelled
+
+    def report(self, fraction: float, text: str = "", payload: Any = None) -> None:
+        self.check()
+        self._conn.send(("progress", min(max(fraction, 0.0), 1.0), text, payload))
+
+
+def _child_main(conn, cancel) -> None:
+    """The worker process: lower CPU priority, thread settings, then jobs until the server goes away."""
+    from aeviz.runtime import configure_environment, set_torch_threads
+
+    os.nice(NICE)
+    configure_environment()
+    set_torch_threads()
+    while True:
+        try:
+            fn, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        job = ChildJob(conn, cancel)
+        try:
+            message = ("done", fn(job, *args))
+        except Cancelled:
+            message = ("cancelled",)
+        except AevizError as exc:
+            message = ("error", str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported to the server, which says so on the page
+            traceback.print_exc()
+            message = ("crash", type(exc).__name__)
+        try:
+            conn.send(message)
+        except (BrokenPipeError, OSError):
+            return

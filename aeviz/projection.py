@@ -144,3 +144,25 @@ def coordinates_csv(model_coords: np.ndarray, input_coords: np.ndarray, labels: 
     table = np.hstack([np.asarray(c, dtype=np.float64) for c in columns])
     lines = [",".join(names)] + [",".join(f"{v:.6g}" for v in row) for row in table]
     return "\n".join(lines) + "\n"
+
+
+def scored_view(Z: np.ndarray, X: np.ndarray, y: np.ndarray | None, method: str, n_components: int) -> dict:
+    """A 2-D/3-D view of codes Z with its trustworthiness against the inputs X and, for integer labels y, its 5-NN
+    accuracy (fitted on half the points, scored on the rest): {"coords", "trust", "knn"}."""
+    coords = project(Z, method, n_components)
+    result = {"coords": coords, "trust": trustworthiness_score(X, coords)}
+    if y is not None and y.dtype.kind in "iu":
+        half = len(coords) // 2
+        result["knn"] = knn_accuracy(coords[:half], y[:half], coords[half:], y[half:])
+    return result
+
+
+def views_job(
+    job, method: str, n_components: int, Z: np.ndarray, Z_pca: np.ndarray, X: np.ndarray, y: np.ndarray | None
+) -> tuple[dict, dict]:
+    """The Latent space page's two views by a slow method (UMAP, t-SNE), as a job of the class's pool: the codes Z and
+    PCA of the inputs Z_pca, each scored against the inputs X."""
+    job.report(0.05, "the model's codes…")
+    codes = scored_view(Z, X, y, method, n_components)
+    job.report(0.5, "PCA of the inputs…")
+    return codes, scored_view(Z_pca, X, y, method, n_components)

@@ -65,3 +65,25 @@ def lambda_sweep(
         model = build_model(config, seed=train_config.seed)
         run_to_end(train(model, data, replace(train_config, l1=float(lam))))
         yield float(lam), sparsity_report(model, data.X_val)
+
+
+def twins_job(
+    job, data: Dataset, config: ModelConfig, train_config: TrainConfig, lam: float
+) -> tuple[Checkpoint, Checkpoint]:
+    """`train_twins` as a job of the class's pool (aeviz.jobs): progress after every epoch; (λ = 0 twin, λ twin)."""
+    finished, total = {}, 2 * train_config.epochs
+    for done, (value, metrics, checkpoint) in enumerate(train_twins(data, config, train_config, lam), start=1):
+        job.report(done / total, f"training λ = {value:g}: epoch {metrics.epoch}")
+        finished[value] = checkpoint
+    return finished[0.0], finished[float(lam)]
+
+
+def sweep_job(
+    job, data: Dataset, config: ModelConfig, lambdas: Sequence[float], train_config: TrainConfig
+) -> list[tuple[float, float, float]]:
+    """`lambda_sweep` as a pool job: [(λ, active fraction, reconstruction MSE)], progress after every λ."""
+    results = []
+    for done, (value, report) in enumerate(lambda_sweep(data, config, lambdas, train_config), start=1):
+        results.append((value, report.active_fraction, report.reconstruction_mse))
+        job.report(done / len(lambdas), f"λ = {value:g} done")
+    return results

@@ -175,3 +175,14 @@ def _at(ks: Sequence[int], k: int) -> str:
 
 def _list(ks: Sequence[int]) -> str:
     return ", ".join(str(k) for k in ks)
+
+
+def sweep_job(job, data: Dataset) -> dict[tuple[str, int], Checkpoint]:
+    """`train_sweep` as a job of the class's pool (aeviz.jobs): progress after every epoch; {(family, k): model}."""
+    ks = sweep_ks(data.n_features)
+    epochs = {family: train_config(family, data.n_features, len(data.X_train)).epochs for family in FAMILIES}
+    total, finished = sum(epochs.values()) * len(ks), {}
+    for done, (family, k, metrics, checkpoint) in enumerate(train_sweep(data), start=1):
+        job.report(done / total, f"{FAMILIES[family]}, k = {k}: epoch {metrics.epoch}/{epochs[family]}")
+        finished[family, k] = checkpoint
+    return finished

@@ -1,6 +1,7 @@
 """Every page under AppTest: opens without exception from a shipped checkpoint, and the key interactions work."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,9 @@ from aeviz.data import load_dataset
 from aeviz.evaluation import describe_gap
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+# The server's job pool runs its jobs on threads here, not worker processes: some tests shrink a training through a
+# module constant, which a worker process would not see. tests/test_jobs.py and the browser tests cover the processes.
+os.environ["AEVIZ_POOL_PROCESSES"] = "0"
 PAGES = [
     "views/home.py",
     "views/train.py",
@@ -445,25 +449,38 @@ def test_the_lecture_pages_on_a_model_trained_on_the_s_curve(tmp_path, monkeypat
     assert any(m.value.startswith("- Rows 3× further out: ") for m in at.markdown)
 
 
-def _occupy_the_pool():
-    """Fill every worker of the server's pool with another session's job that waits for the returned event."""
-    import threading
+def wait_until_cancelled(job):
+    """A classmate's job that holds a worker until it is cancelled (module-level: it runs in a worker process)."""
+    import time
 
+    while True:
+        job.check()
+        time.sleep(0.01)
+
+
+def _occupy_the_pool():
+    """Fill every worker of the server's pool with another session's job; cancel them to free the pool."""
     from aeviz.ui.resources import job_pool
 
-    pool, release = job_pool(), threading.Event()
+    pool = job_pool()
+    jobs = [
+        pool.submit(f"{i:032x}", "training", "a classmate's training", wait_until_cancelled) for i in range(pool.workers)
+    ]
+    for job in jobs:
+        while job.state == "queued":
+            pool.wait(job, timeout=0.05)
+    return pool, jobs
 
-    def wait(job):
-        while not release.wait(0.01):
-            job.check()
 
-    jobs = [pool.submit(f"{i:032x}", "training", "a classmate's training", wait) for i in range(pool.workers)]
-    return pool, release, jobs
+def _free(pool, jobs):
+    for job in jobs:
+        pool.cancel(job)
+        assert pool.wait(job, timeout=30)
 
 
 def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(app):
     """With every worker busy, Train queues: the page and the sidebar say the position; Leave the queue cancels."""
-    pool, release, others = _occupy_the_pool()
+    pool, others = _occupy_the_pool()
     try:
         at = _open(app, "views/train.py")
         at.selectbox(key="train_dataset").set_value("digits")
@@ -476,14 +493,12 @@ def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(app):
         assert "Cancelled: training digits" in at.info[0].value
         assert at.session_state["aeviz"].live is None
     finally:
-        release.set()
-        for other in others:
-            pool.wait(other, timeout=10)
+        _free(pool, others)
 
 
 def test_one_session_runs_one_job_at_a_time(app):
     """A second heavy job while the first one waits is refused with a message (the Sparsity page's pair here)."""
-    pool, release, others = _occupy_the_pool()
+    pool, others = _occupy_the_pool()
     try:
         at = _open(app, "views/train.py")
         at.selectbox(key="train_dataset").set_value("digits")
@@ -494,9 +509,7 @@ def test_one_session_runs_one_job_at_a_time(app):
         assert "you already have a job queued (training digits" in _shown(at.error[0])
     finally:
         pool.cancel(at.session_state["aeviz"].pending.job)
-        release.set()
-        for other in others:
-            pool.wait(other, timeout=10)
+        _free(pool, others)
 
 
 def test_a_training_over_the_work_budget_is_refused_before_it_queues(app, monkeypatch):

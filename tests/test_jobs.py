@@ -1,11 +1,14 @@
-"""aeviz.jobs: a bounded pool runs jobs in order, one per session, with positions, estimates, cancel and failures."""
+"""aeviz.jobs: a bounded pool runs jobs in order, one per session, with positions, estimates, cancel and failures;
+in worker processes, progress, cancel, failures and a dead worker reach the server."""
 
+import os
 import threading
+import time
 
 import pytest
 
 from aeviz import AevizError
-from aeviz.jobs import CANCELLED, DONE, FAILED, QUEUED, RUNNING, Cancelled, JobPool, pool_size
+from aeviz.jobs import CANCELLED, DONE, FAILED, NICE, QUEUED, RUNNING, Cancelled, JobPool, pool_size
 
 
 class Gate:
@@ -30,7 +33,7 @@ def _running(pool, job):
 
 
 def test_jobs_run_in_order_and_no_more_than_the_workers_at_once():
-    pool = JobPool(1)
+    pool = JobPool(1, processes=False)
     gates = [Gate(i) for i in range(3)]
     jobs = [pool.submit(f"owner{i}", "training", f"job {i}", gate) for i, gate in enumerate(gates)]
     assert _running(pool, jobs[0])
@@ -44,7 +47,7 @@ def test_jobs_run_in_order_and_no_more_than_the_workers_at_once():
 
 
 def test_two_workers_run_two_jobs_at_once():
-    pool = JobPool(2)
+    pool = JobPool(2, processes=False)
     gates = [Gate(), Gate()]
     jobs = [pool.submit(f"owner{i}", "training", "x", gate) for i, gate in enumerate(gates)]
     assert _running(pool, jobs[0]) and _running(pool, jobs[1])
@@ -54,7 +57,7 @@ def test_two_workers_run_two_jobs_at_once():
 
 
 def test_a_session_has_one_unfinished_job_at_a_time():
-    pool, gate = JobPool(1), Gate("first")
+    pool, gate = JobPool(1, processes=False), Gate("first")
     job = pool.submit("anna", "training", "training mnist", gate)
     with pytest.raises(AevizError, match=r"already have a job (running|queued) \(training mnist\)"):
         pool.submit("anna", "λ sweep", "the λ sweep", Gate())
@@ -70,7 +73,7 @@ def test_a_session_has_one_unfinished_job_at_a_time():
 
 
 def test_a_queued_job_cancelled_leaves_the_queue_and_never_runs():
-    pool, first, second, third = JobPool(1), Gate(), Gate(), Gate("third")
+    pool, first, second, third = JobPool(1, processes=False), Gate(), Gate(), Gate("third")
     running = pool.submit("a", "training", "a", first)
     assert _running(pool, running)
     waiting = pool.submit("b", "training", "b", second)
@@ -85,7 +88,7 @@ def test_a_queued_job_cancelled_leaves_the_queue_and_never_runs():
 
 
 def test_a_running_job_cancelled_stops_at_its_next_check_and_may_keep_what_it_has():
-    pool = JobPool(1)
+    pool = JobPool(1, processes=False)
     plain = pool.submit("a", "training", "a", Gate())
     assert _running(pool, plain)
     pool.cancel(plain)
@@ -110,7 +113,7 @@ def test_a_running_job_cancelled_stops_at_its_next_check_and_may_keep_what_it_ha
 
 
 def test_a_failing_job_reports_its_message_and_the_worker_goes_on():
-    pool = JobPool(1)
+    pool = JobPool(1, processes=False)
 
     def refuses(job):
         raise AevizError("the file has no numbers")
@@ -128,7 +131,7 @@ def test_a_failing_job_reports_its_message_and_the_worker_goes_on():
 def test_the_estimated_start_adds_the_running_jobs_remainder_and_the_typical_jobs_ahead():
     """One worker: a running job half done after 10 s has 10 s left; two jobs of a kind that took 4 s each ahead."""
     now, gates = [0.0], [Gate() for _ in range(3)]
-    learned = JobPool(1, clock=lambda: now[0])
+    learned = JobPool(1, processes=False, clock=lambda: now[0])
     for _ in range(2):  # two finished trainings of 4 s each teach the pool how long a training takes
         done = learned.submit("t", "training", "t", lambda job: now.__setitem__(0, now[0] + 4.0))
         assert learned.wait(done, timeout=10)
@@ -156,3 +159,65 @@ def test_a_bad_pool_size_is_a_message(monkeypatch, env):
     monkeypatch.setenv("AEVIZ_POOL_SIZE", env)
     with pytest.raises(AevizError, match="AEVIZ_POOL_SIZE"):
         pool_size(2)
+
+
+# --- worker processes: module-level job functions, as the server's pages submit them ---------------------------------
+
+
+def count_to(job, n, step_seconds):
+    for i in range(1, n + 1):
+        time.sleep(step_seconds)
+        job.report(i / n, f"step {i}", payload={"step": i})
+    return f"counted to {n} in process {os.getpid()} at nice {os.nice(0)}"
+
+
+def count_until_cancelled(job):
+    done = 0
+    try:
+        while True:
+            time.sleep(0.01)
+            done += 1
+            job.report(0.5, f"step {done}")
+    except Cancelled:
+        return f"kept {done} steps"
+
+
+def refuse(job, message):
+    raise AevizError(message)
+
+
+def die(job):
+    os._exit(3)  # what the out-of-memory killer does to a worker
+
+
+@pytest.fixture(scope="module")
+def processes():
+    return JobPool(1)
+
+
+def test_a_job_runs_in_a_worker_process_at_lower_priority_and_its_progress_reaches_the_server(processes):
+    seen = []
+    job = processes.submit("a", "training", "count", count_to, (5, 0.05), then=seen.append)
+    assert processes.wait(job, timeout=120) and job.state == DONE
+    assert job.result.startswith("counted to 5 in process ") and not job.result.endswith(f"process {os.getpid()}")
+    assert job.result.endswith(f"at nice {os.nice(0) + NICE}") or job.result.endswith("at nice 19")
+    assert (job.fraction, job.text, job.payload) == (1.0, "step 5", {"step": 5}) and seen == [job.result]
+
+
+def test_a_running_worker_job_is_stopped_by_cancel_and_keeps_what_it_did(processes):
+    job = processes.submit("b", "training", "count", count_until_cancelled)
+    for _ in range(2000):
+        if job.text.startswith("step "):
+            break
+        time.sleep(0.01)
+    processes.cancel(job)
+    assert processes.wait(job, timeout=60) and job.state == DONE and job.result.startswith("kept ")
+
+
+def test_a_worker_job_that_refuses_or_dies_fails_with_a_message_and_the_next_job_runs(processes):
+    told = processes.submit("c", "training", "refuse", refuse, ("the file has no numbers",))
+    assert processes.wait(told, timeout=60) and (told.state, told.error) == (FAILED, "the file has no numbers")
+    dead = processes.submit("d", "training", "die", die)
+    assert processes.wait(dead, timeout=60) and dead.state == FAILED and "stopped unexpectedly" in dead.error
+    after = processes.submit("e", "training", "count", count_to, (1, 0.0))
+    assert processes.wait(after, timeout=120) and after.state == DONE

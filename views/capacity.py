@@ -11,15 +11,12 @@ from aeviz.capacity import (
     copy_sentence,
     gap_sentence,
     kind_sentence,
-    make_report,
     odd_inputs,
-    train_config,
-    train_variants,
+    report_job,
     variants,
 )
 from aeviz.capacity_plots import copy_shares_fig, train_val_fig
 from aeviz.data import Dataset
-from aeviz.jobs import Job
 from aeviz.montages import display_scale, montage
 from aeviz.text import markdown_text
 
@@ -36,24 +33,6 @@ def rows_form(data: Dataset) -> int:
     )
 
 
-def report_job(data: Dataset, rows: int, key: tuple):
-    """The job that trains the five models, measures them, and keeps the report for every session (the class's job
-    pool runs it; no Streamlit call in it: the shared store is looked up here)."""
-    total = sum(train_config(v, rows).epochs for v in variants(data.n_features))
-    shared = ui.shared_results()
-
-    def run(job: Job) -> Report:
-        models = {}
-        for done, (variant, metrics, checkpoint) in enumerate(train_variants(data, rows), start=1):
-            job.report(done / total, f"{variant.label}: epoch {metrics.epoch}")
-            models[variant.key] = checkpoint
-        report = make_report(models, data, rows)
-        shared.put(key, report)
-        return report
-
-    return run
-
-
 def kept(report: Report) -> tuple[str, str]:
     return "success", f"Trained and measured the {len(report.errors)} models; everyone on this server sees them now."
 
@@ -66,7 +45,9 @@ def chosen_report(data: Dataset, rows: int) -> Report | None:
     shipped = ui.shipped_capacity(data, rows) if found is None else None
     label = f"Train the {len(variants(data.n_features))} models on {rows:,} rows"
     if st.button(label if found is None and shipped is None else "Train them again", key="capacity_train"):
-        ui.submit("capacity", f"the capacity run on {rows:,} rows", report_job(data, rows, key), kept)
+        shared = ui.shared_results()  # the run is everyone's as soon as it ends, even if this tab is closed
+        label = f"the capacity run on {rows:,} rows"
+        ui.submit("capacity", label, report_job, (data, rows), kept, lambda report: shared.put(key, report))
     ui.job_panel("capacity")
     if found is None and shipped is not None:
         st.caption("Showing the shipped run (made by `aeviz pretrain`); training again takes about 2 minutes here.")

@@ -48,8 +48,9 @@ def slow_view_ready(model: ui.ActiveModel, data: Dataset, method: str, dims: int
     """UMAP and t-SNE take seconds: a button queues them in the class's job pool; PCA is shown until they are ready."""
     name, ready = METHODS[method], ui.slow_views(model, data, method, dims) is not None
     if not ready and st.button(f"Compute {name}", type="primary", key="space_compute"):
-        job, label = ui.slow_views_job(model, data, method, dims), f"{name} ({dims}-D) of {ui.VIEW_SAMPLES} codes"
-        ui.submit("projection", label, job, lambda _: ("success", f"{name} is ready."))
+        fn, args, then = ui.slow_views_job(model, data, method, dims)
+        label = f"{name} ({dims}-D) of {ui.VIEW_SAMPLES} codes"
+        ui.submit("projection", label, fn, args, lambda _: ("success", f"{name} is ready."), then)
     ui.job_panel("projection")  # the message of a finished one, or the queue and progress of this one
     if not ready and ui.pending_job() is None:
         st.caption("UMAP and t-SNE take a few seconds; PCA is shown until then.")

@@ -6,7 +6,6 @@ import streamlit as st
 from aeviz import ui
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
-from aeviz.jobs import Job
 from aeviz.latent import reconstruct
 from aeviz.pca_plots import angles_fig, sweep_fig
 from aeviz.plots import points_3d_fig
@@ -16,34 +15,20 @@ from aeviz.sweep import (
     compare_sentence,
     linear_note,
     linear_sentence,
+    sweep_job,
     sweep_ks,
-    train_config,
-    train_sweep,
 )
 from aeviz.text import markdown_text
 
 Models = dict[tuple[str, int], Checkpoint]
 
 
-def sweep_job(data: Dataset):
-    """The job that trains the whole sweep on `data` (in the class's job pool: no Streamlit call in it)."""
-    ks = sweep_ks(data.n_features)
-    epochs = {family: train_config(family, data.n_features, len(data.X_train)).epochs for family in FAMILIES}
-    total = sum(epochs.values()) * len(ks)
+def keep_sweep(data: Dataset):
+    def keep(models: dict) -> tuple[str, str]:
+        ui.session().k_sweep = ui.SweepRun(data.fingerprint, models)
+        return "success", f"Trained the sweep: {len(models)} models."
 
-    def run(job: Job) -> ui.SweepRun:
-        finished = {}
-        for done, (family, k, metrics, checkpoint) in enumerate(train_sweep(data), start=1):
-            job.report(done / total, f"{FAMILIES[family]}, k = {k}: epoch {metrics.epoch}/{epochs[family]}")
-            finished[family, k] = checkpoint
-        return ui.SweepRun(data.fingerprint, finished)
-
-    return run
-
-
-def keep_sweep(run: ui.SweepRun) -> tuple[str, str]:
-    ui.session().k_sweep = run
-    return "success", f"Trained the sweep: {len(run.models)} models."
+    return keep
 
 
 def train_panel(data: Dataset) -> None:
@@ -51,7 +36,7 @@ def train_panel(data: Dataset) -> None:
     ks = sweep_ks(data.n_features)
     label = f"Train the sweep on {markdown_text(data.name)} ({len(FAMILIES) * len(ks)} models)"
     if st.button(label, key="sweep_train", help="One multilayer and one linear autoencoder per k, same split."):
-        ui.submit("k-sweep", f"the k-sweep on {data.name}", sweep_job(data), keep_sweep)
+        ui.submit("k-sweep", f"the k-sweep on {data.name}", sweep_job, (data,), keep_sweep(data))
     ui.job_panel("k-sweep")
 
 

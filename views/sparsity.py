@@ -7,13 +7,12 @@ import streamlit as st
 from aeviz import ui
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
-from aeviz.jobs import Job
 from aeviz.latent import one_hot_features
 from aeviz.models import ModelConfig
 from aeviz.montages import montage
 from aeviz.plots import histogram_fig, lambda_sweep_fig, unit_means_fig
 from aeviz.pretrain import recipe
-from aeviz.sparsity import SparsityReport, compare_sentence, lambda_sweep, sparsity_report, train_twins
+from aeviz.sparsity import SparsityReport, compare_sentence, sparsity_report, sweep_job, twins_job
 
 SHIPPED_PAIR = ("mnist-sparse-l0", "mnist-sparse-l1")
 LAMBDAS = [1e-4, 3e-4, 1e-3, 3e-3]
@@ -50,23 +49,12 @@ def twin_config(data: Dataset) -> ModelConfig:
     return ModelConfig.for_data(data.n_features, data.image_shape, TWIN_RECIPE.arch, TWIN_RECIPE.latent_dim)
 
 
-def pair_job(settings: PairSettings, data: Dataset):
-    """The job that trains the λ = 0 and λ > 0 twins (in the class's job pool: no Streamlit call in it)."""
-    train_config = replace(TWIN_RECIPE.train, epochs=settings.epochs)
+def keep_pair(lam: float):
+    def keep(twins: tuple[Checkpoint, Checkpoint]) -> tuple[str, str]:
+        ui.session().sparsity_pair = ui.SparsityPair(lam, *twins)
+        return "success", f"Trained the pair: λ = 0 and λ = {lam:g}, {len(twins[0].history)} epochs each."
 
-    def run(job: Job) -> ui.SparsityPair:
-        finished = {}
-        for i, (value, metrics, checkpoint) in enumerate(train_twins(data, twin_config(data), train_config, settings.lam)):
-            job.report((i + 1) / (2 * settings.epochs), f"training λ = {value:g}: epoch {metrics.epoch}")
-            finished[value] = checkpoint
-        return ui.SparsityPair(settings.lam, finished[0.0], finished[settings.lam])
-
-    return run
-
-
-def keep_pair(pair: ui.SparsityPair) -> tuple[str, str]:
-    ui.session().sparsity_pair = pair
-    return "success", f"Trained the pair: λ = 0 and λ = {pair.lam:g}, {len(pair.dense.history)} epochs each."
+    return keep
 
 
 def chosen_pair(settings: PairSettings, data: Dataset) -> ui.SparsityPair | None:
@@ -76,7 +64,9 @@ def chosen_pair(settings: PairSettings, data: Dataset) -> ui.SparsityPair | None
         return ui.SparsityPair(sparse.train_config.l1, dense, sparse)
     state = ui.session()
     if st.button("Train the pair", type="primary", key="sparsity_train"):
-        ui.submit("sparsity pair", f"the λ = 0 / {settings.lam:g} pair", pair_job(settings, data), keep_pair)
+        train_config = replace(TWIN_RECIPE.train, epochs=settings.epochs)
+        args = (data, twin_config(data), train_config, settings.lam)
+        ui.submit("sparsity pair", f"the λ = 0 / {settings.lam:g} pair", twins_job, args, keep_pair(settings.lam))
     ui.job_panel("sparsity pair")
     if state.sparsity_pair is None and ui.pending_job() is None:
         st.info("Choose λ and press *Train the pair* (a few seconds), or look at the shipped twins.")
@@ -106,22 +96,6 @@ def comparison(pair: ui.SparsityPair, data: Dataset) -> None:
             twin_panel(checkpoint, report, lam, data)
 
 
-def sweep_job(data: Dataset):
-    """The job that trains one model per λ and measures it (in the class's job pool)."""
-    lambdas = [0.0, *LAMBDAS]
-
-    def run(job: Job) -> list[tuple[float, float, float]]:
-        results = []
-        for i, (value, report) in enumerate(
-            lambda_sweep(data, twin_config(data), lambdas, replace(TWIN_RECIPE.train, epochs=SWEEP_EPOCHS))
-        ):
-            results.append((value, report.active_fraction, report.reconstruction_mse))
-            job.report((i + 1) / len(lambdas), f"λ = {value:g} done")
-        return results
-
-    return run
-
-
 def keep_sweep(results: list[tuple[float, float, float]]) -> tuple[str, str]:
     ui.session().sparsity_sweep = results
     return "success", f"Swept {len(results)} values of λ."
@@ -134,7 +108,8 @@ def sweep_panel(data: Dataset) -> None:
         "the error rises."
     )
     if st.button("Run the sweep", key="sparsity_sweep"):
-        ui.submit("λ sweep", "the λ sweep", sweep_job(data), keep_sweep)
+        args = (data, twin_config(data), [0.0, *LAMBDAS], replace(TWIN_RECIPE.train, epochs=SWEEP_EPOCHS))
+        ui.submit("λ sweep", "the λ sweep", sweep_job, args, keep_sweep)
     ui.job_panel("λ sweep")
     results = ui.session().sparsity_sweep
     if results:

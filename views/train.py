@@ -12,7 +12,6 @@ from aeviz.checkpoints import Checkpoint, from_zip, to_zip
 from aeviz.configs import DEFAULT_DATASET, check_work, parse_widths
 from aeviz.data import Dataset, list_datasets
 from aeviz.evaluation import describe_gap
-from aeviz.jobs import Job
 from aeviz.livestore import new_key
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.plots import latent_scatter_fig, loss_curves_fig
@@ -112,12 +111,10 @@ def start_training(settings: TrainSettings) -> None:
     except AevizError as exc:
         ui.show_error(exc)
         return
-    store, key, train = ui.live_store(), new_key(), settings.train  # looked up here: the worker calls no st.*
+    store, key, train = ui.live_store(), new_key(), settings.train  # looked up here: the pool calls no st.*
 
-    def run(job: Job) -> JobOutcome:
-        outcome = fit_job(job, data, config, train, train.seed)
-        store.put(key, outcome.checkpoint)  # a closed tab loses nothing: the link finds it
-        return outcome
+    def then(outcome: JobOutcome) -> None:  # in the server as soon as it ends: a closed tab loses nothing
+        store.put(key, outcome.checkpoint)
 
     def keep(outcome: JobOutcome) -> tuple[str, str]:
         run = ui.session().train_run
@@ -132,7 +129,7 @@ def start_training(settings: TrainSettings) -> None:
         return "success", f"{done} Explore it on the Latent space and Latent walk pages."
 
     label = f"training {data.name}, {FAMILIES[config.arch]}, {config.latent_dim}-D code"
-    if ui.submit("training", label, run, keep) is not None:
+    if ui.submit("training", label, fit_job, (data, config, train, train.seed), keep, then) is not None:
         ui.session().train_run = ui.TrainRun(total=train.epochs, data=data, latent=config.latent_dim)
 
 

@@ -55,20 +55,11 @@ def ranges(model: ActiveModel, data: Dataset) -> np.ndarray:
     return _ranges(model.key, data.fingerprint, codes(model, data))
 
 
-def _scored(method: str, n_components: int, Z: np.ndarray, X: np.ndarray, y) -> dict:
-    from aeviz.projection import knn_accuracy, project, trustworthiness_score
-
-    coords = project(Z, method, n_components)
-    result = {"coords": coords, "trust": trustworthiness_score(X, coords)}
-    if y is not None and y.dtype.kind in "iu":
-        half = len(coords) // 2
-        result["knn"] = knn_accuracy(coords[:half], y[:half], coords[half:], y[half:])
-    return result
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def _view(key: tuple, method: str, n_components: int, _Z: np.ndarray, _X: np.ndarray, _y) -> dict:
-    return _scored(method, n_components, _Z, _X, _y)
+    from aeviz.projection import scored_view
+
+    return scored_view(_Z, _X, _y, method, n_components)
 
 
 def code_view(model: ActiveModel, data: Dataset, method: str, n_components: int) -> dict:
@@ -111,24 +102,15 @@ def slow_views(model: ActiveModel, data: Dataset, method: str, dims: int) -> tup
     return _slow_views().get(_slow_key(model, data, method, dims))
 
 
-def slow_views_job(model: ActiveModel, data: Dataset, method: str, dims: int):
-    """The pool job that computes `slow_views` (UMAP takes seconds, t-SNE more): the inputs are gathered here, in the
-    script, and the job calls no Streamlit function."""
-    from aeviz.jobs import Job
+def slow_views_job(model: ActiveModel, data: Dataset, method: str, dims: int) -> tuple:
+    """(function, arguments, then) of the pool job that computes `slow_views` (UMAP takes seconds, t-SNE more): the
+    inputs are gathered here, in the script; `then` keeps the result for every session with this model."""
+    from aeviz.projection import views_job
 
     X, y, latent = view_rows(data), view_labels(data), model.checkpoint.config.latent_dim
     Z, Z_pca = codes(model, data), _raw_pca(data.fingerprint, latent, data.X_train, X)
     store, key = _slow_views(), _slow_key(model, data, method, dims)
-
-    def run(job: Job) -> tuple[dict, dict]:
-        job.report(0.05, "the model's codes…")
-        found = _scored(method, dims, Z, X, y)
-        job.report(0.5, "PCA of the inputs…")
-        found = (found, _scored(method, dims, Z_pca, X, y))
-        store.put(key, found)
-        return found
-
-    return run
+    return views_job, (method, dims, Z, Z_pca, X, y), lambda found: store.put(key, found)
 
 
 @st.cache_resource(max_entries=4, show_spinner="PCA: covariance and eigenvectors…")

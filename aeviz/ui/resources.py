@@ -53,10 +53,11 @@ def student_dir(owner: str) -> Path:
 
 @st.cache_resource
 def job_pool():
-    """The server's one pool for heavy work: $AEVIZ_POOL_SIZE workers, else one fewer than the cores (at least one)."""
-    from aeviz.jobs import JobPool, pool_size
+    """The server's one pool for heavy work: $AEVIZ_POOL_SIZE worker processes, else one fewer than the cores (at
+    least one)."""
+    from aeviz.jobs import JobPool, pool_size, use_processes
 
-    return JobPool(pool_size(), initializer=set_torch_threads)
+    return JobPool(pool_size(), processes=use_processes())
 
 
 def after_heavy_load() -> None:

@@ -24,11 +24,20 @@ POLL_SECONDS = 0.5  # a running job's progress and live monitor
 QUEUE_POLL_SECONDS = 1.0  # a waiting one's place in the queue: most of a class waits, and each poll is a script run
 
 
-def submit(kind: str, label: str, fn: Callable[[Job], Any], keep: Callable[[Any], tuple[str, str]]) -> Job | None:
-    """Queue `fn(job)` for this session (one job at a time); shows why when it cannot be queued."""
+def submit(
+    kind: str,
+    label: str,
+    fn: Callable[..., Any],
+    args: tuple,
+    keep: Callable[[Any], tuple[str, str]],
+    then: Callable[[Any], None] | None = None,
+) -> Job | None:
+    """Queue `fn(job, *args)` (a module-level function: it runs in a worker process) for this session, one job at a
+    time; `then(result)` runs in the server when it succeeds, whether or not the tab is still open (e.g. to store a
+    model); `keep(result)` runs on the session's next script run. Shows why when the job cannot be queued."""
     state = session()
     try:
-        job = job_pool().submit(state.owner, kind, label, fn)
+        job = job_pool().submit(state.owner, kind, label, fn, args, then)
     except AevizError as exc:
         show_error(exc)
         return None

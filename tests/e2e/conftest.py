@@ -45,7 +45,12 @@ def start_app(folder: Path, **env: str) -> tuple[str, subprocess.Popen]:
         pytest.skip("no Chromium at /usr/bin/chromium (apt-get install -y chromium); .ci/run installs it")
     port = _free_port()
     log = folder / "streamlit.log"
-    env = {"AEVIZ_USER_CHECKPOINTS": str(folder / "user_checkpoints"), "AEVIZ_POOL_SIZE": "1", **env}
+    env = {
+        "AEVIZ_USER_CHECKPOINTS": str(folder / "user_checkpoints"),
+        "AEVIZ_POOL_SIZE": "1",
+        "AEVIZ_POOL_PROCESSES": "1",  # the server's own worker processes (the AppTests use threads)
+        **env,
+    }
     command = [
         sys.executable,
         "-m",
