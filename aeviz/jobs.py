@@ -39,7 +39,7 @@ QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed"
 FIRST_GUESS = 10.0  # seconds a job of a kind never run before is assumed to take
 RECENT = 10  # durations remembered per kind
 FORGET_AFTER = 3600.0  # finished jobs nobody collected (a closed tab) are dropped after this many seconds
-NICE = int(os.environ.get("AEVIZ_WORKER_NICE", "10"))  # worker processes yield the CPU to the server's pages
+NICE = int(os.environ.get("AEVIZ_WORKER_NICE", "5"))  # worker processes yield the CPU to the server's pages
 
 
 class Cancelled(Exception):

@@ -220,7 +220,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from aeviz.jobs import pool_size
 
-    print(f"{os.cpu_count()} cores, job pool of {pool_size()}, workers at nice {os.environ.get('AEVIZ_WORKER_NICE', 10)}")
+    print(f"{os.cpu_count()} cores, job pool of {pool_size()}, workers at nice {os.environ.get('AEVIZ_WORKER_NICE', 5)}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
         for n in args.students:
