@@ -478,38 +478,38 @@ def _free(pool, jobs):
         assert pool.wait(job, timeout=30)
 
 
-def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(app):
+@pytest.fixture
+def queued(app):
+    """A session whose digits training waits in the queue, every worker busy with another session's job."""
+    pool, others = _occupy_the_pool()
+    at = _open(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits")
+    at.button(key="train").click().run()
+    yield at
+    pending = at.session_state["aeviz"].pending
+    if pending is not None:
+        pool.cancel(pending.job)
+    _free(pool, others)
+
+
+def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(queued):
     """With every worker busy, Train queues: the page and the sidebar say the position; Leave the queue cancels."""
-    pool, others = _occupy_the_pool()
-    try:
-        at = _open(app, "views/train.py")
-        at.selectbox(key="train_dataset").set_value("digits")
-        at.button(key="train").click().run()
-        assert "Waiting in the class queue: number 1 of 1" in at.info[0].value
-        assert "number 1 in the class queue" in at.sidebar.caption[-1].value
-        job = at.session_state["aeviz"].pending.job
-        at.button(key="cancel_training").click().run()
-        assert job.state == "cancelled" and at.session_state["aeviz"].pending is None
-        assert "Cancelled: training digits" in at.info[0].value
-        assert at.session_state["aeviz"].live is None
-    finally:
-        _free(pool, others)
+    at = queued
+    assert "Waiting in the class queue: number 1 of 1" in at.info[0].value
+    assert "number 1 in the class queue" in at.sidebar.caption[-1].value
+    job = at.session_state["aeviz"].pending.job
+    at.button(key="cancel_training").click().run()
+    assert job.state == "cancelled" and at.session_state["aeviz"].pending is None
+    assert "Cancelled: training digits" in at.info[0].value
+    assert at.session_state["aeviz"].live is None
 
 
-def test_one_session_runs_one_job_at_a_time(app):
+def test_one_session_runs_one_job_at_a_time(queued):
     """A second heavy job while the first one waits is refused with a message (the Sparsity page's pair here)."""
-    pool, others = _occupy_the_pool()
-    try:
-        at = _open(app, "views/train.py")
-        at.selectbox(key="train_dataset").set_value("digits")
-        at.button(key="train").click().run()
-        at = _open(at, "views/sparsity.py")
-        at.radio(key="sparsity_source").set_value("train").run()
-        at.button(key="sparsity_train").click().run()
-        assert "you already have a job queued (training digits" in _shown(at.error[0])
-    finally:
-        pool.cancel(at.session_state["aeviz"].pending.job)
-        _free(pool, others)
+    at = _open(queued, "views/sparsity.py")
+    at.radio(key="sparsity_source").set_value("train").run()
+    at.button(key="sparsity_train").click().run()
+    assert "you already have a job queued (training digits" in _shown(at.error[0])
 
 
 def test_a_training_over_the_work_budget_is_refused_before_it_queues(app, monkeypatch):
