@@ -20,6 +20,7 @@ import streamlit as st
 
 from aeviz import AevizError
 from aeviz.checkpoints import Checkpoint, CheckpointInfo
+from aeviz.jobs import QUEUED
 from aeviz.livestore import LiveStore, make_store, new_key, valid_key
 from aeviz.runtime import set_torch_threads
 from aeviz.text import markdown_text
@@ -331,7 +332,7 @@ def _job_status(state: Session) -> None:
     job = state.pending.job if state.pending is not None else None
     if job is None or job.finished:
         return
-    if job.state == "queued":
+    if job.state == QUEUED:
         st.caption(
             f":material/hourglass_top: {markdown_text(job.label)}: number {job_pool().position(job)} in the class queue"
         )
