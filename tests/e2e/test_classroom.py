@@ -7,13 +7,21 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.e2e.conftest import start_app, stop_app
-from tests.e2e.helpers import goto, new_page, rerun
+from tests.e2e.helpers import goto, nav, new_page, rerun
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def _train(page):
     rerun(page, page.get_by_role("button", name="Train", exact=True).click)
+
+
+@pytest.fixture
+def server(tmp_path_factory):
+    """A server of its own (pool of one): a job left running by a failed step cannot hold up the other tests' server."""
+    url, process = start_app(tmp_path_factory.mktemp("class"))
+    yield url
+    stop_app(process)
 
 
 def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, shot):
@@ -31,7 +39,10 @@ def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, s
         ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
         _train(cleo)
         cleo.wait_for_selector("text=Waiting in the class queue: number 2 of 2", timeout=30_000)
+        nav(cleo, "Latent walk")  # another page stays usable, and its sidebar shows the waiting job
         assert cleo.get_by_text("training digits, multilayer, 2-D code: number 2 in the class queue").count() == 1
+        nav(cleo, "Train")
+        cleo.wait_for_selector("text=Waiting in the class queue: number 2 of 2", timeout=30_000)
         shot(cleo, "queue")
         rerun(cleo, cleo.get_by_role("button", name="Leave the queue").click)
         cleo.wait_for_selector("text=Cancelled: training digits", timeout=30_000)
