@@ -337,7 +337,7 @@ def _job_status(state: Session) -> None:
             f":material/hourglass_top: {markdown_text(job.label)}: number {job_pool().position(job)} in the class queue"
         )
     else:
-        st.caption(f":material/model_training: {markdown_text(job.label)}: {job.fraction:.0%} done")
+        st.caption(f":material/model_training: {markdown_text(job.label)}: running")  # its page shows the progress
 
 
 def sidebar() -> Checkpoint | CheckpointInfo:
