@@ -22,9 +22,11 @@ import heapq
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 import traceback
+import types
 import uuid
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -270,7 +272,14 @@ class Worker:
         self._process = self._context.Process(
             target=_child_main, args=(child, self._cancel), name="aeviz-worker", daemon=True
         )
-        self._process.start()
+        # spawn would import the parent's __main__ in the child: under `streamlit run` that is the app script, which
+        # then ran a page in the worker (seen: the worker ran app.py "without streamlit run" before its first job)
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            self._process.start()
+        finally:
+            sys.modules["__main__"] = main
         child.close()
 
     def run(self, job: Job) -> Any:
@@ -327,6 +336,7 @@ def _child_main(conn, cancel) -> None:
     os.nice(NICE)
     configure_environment()
     set_torch_threads()
+
     while True:
         try:
             fn, args = conn.recv()
