@@ -166,6 +166,8 @@ class DiskStore:
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 entries.append((used, size, path))
+        kept = {path.name for _, _, path in entries}
+        self._touched = {key: at for key, at in self._touched.items() if key in kept}  # bounded by the folder
         total = sum(size for _, size, _ in entries)
         for _, size, path in sorted(entries):
             if total <= self.max_bytes:
