@@ -54,6 +54,17 @@ def wait_trained(page, epochs: int, timeout=180_000) -> None:
     settle(page)
 
 
+def wait_epoch(page, at_least: int, epochs: int, timeout=180_000) -> None:
+    """Wait until the training panel says "epoch N/`epochs`" with N ≥ `at_least`. The panel polls once a second, so
+    any given epoch may never be on screen (a quick worker, a late poll): never wait for one epoch's text."""
+    page.wait_for_function(
+        """([least, total]) => [...document.body.innerText.matchAll(new RegExp(`epoch (\\\\d+)/${total}\\\\b`, "g"))]
+             .some((m) => Number(m[1]) >= least)""",
+        arg=[at_least, epochs],
+        timeout=timeout,
+    )
+
+
 def goto(page, url, timeout=90_000) -> None:
     """Open `url` (a new session) and wait for its first script run to finish."""
     page.goto(url)

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.e2e.conftest import start_app, stop_app
-from tests.e2e.helpers import goto, nav, new_page, rerun
+from tests.e2e.helpers import goto, nav, new_page, rerun, wait_epoch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -34,7 +34,7 @@ def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, s
         goto(ben, f"{server}/train?train_dataset=digits&train_epochs=2")
         goto(cleo, f"{server}/train?train_dataset=digits&train_epochs=2")
         _train(anna)
-        anna.wait_for_selector("text=/epoch \\d+\\/60/", timeout=180_000)  # running (a poll every second may skip epoch 1)
+        wait_epoch(anna, 1, 60)  # running
         _train(ben)
         ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
         _train(cleo)

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aeviz.checkpoints import from_zip
-from tests.e2e.helpers import goto, nav, new_page, reload, rerun, settle, slider, wait_trained
+from tests.e2e.helpers import goto, nav, new_page, reload, rerun, settle, slider, wait_epoch, wait_trained
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -48,7 +48,7 @@ def test_stop_keeps_the_model_trained_so_far(session, server, shot):
     goto(page, f"{server}/train?train_epochs=100")
     assert slider(page, "Epochs").input_value() == "100"
     page.get_by_role("button", name="Train", exact=True).click()
-    page.wait_for_selector("text=/epoch [3-9]\\/100/", timeout=180_000)  # a fresh server's worker warms up first
+    wait_epoch(page, 3, 100)  # a fresh server's worker warms up first
     # the live monitor redraws its canvases as the model learns: coloured points, and a newer epoch each time
     page.wait_for_function("() => window.aeviz.monitor && window.aeviz.monitor.epoch >= 2", timeout=30_000)
     assert page.locator('canvas[aria-label="latent space"]').evaluate(COLOURED_PIXELS) > 500
