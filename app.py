@@ -34,6 +34,10 @@ pages = {
         st.Page("views/pca_vs_ae.py", title="PCA vs autoencoders", icon=":material/compare_arrows:"),
     ],
     "Regularisation": [st.Page("views/sparsity.py", title="Sparsity", icon=":material/filter_alt:")],
+    "Applications": [
+        st.Page("views/denoise.py", title="Denoising", icon=":material/blur_off:"),
+        st.Page("views/upscale.py", title="Upscaling", icon=":material/zoom_in:"),
+    ],
 }
 collect_jobs()
 st.navigation(pages).run()

@@ -13,15 +13,17 @@ from pathlib import Path
 from tqdm import tqdm
 
 from aeviz.checkpoints import check_target, checkpoint_path, load_checkpoint, save_checkpoint
-from aeviz.configs import DEFAULT_DATASET, parse_widths
+from aeviz.configs import DEFAULT_DATASET, TASKS, parse_widths
 from aeviz.data import list_datasets, load_dataset
 from aeviz.errors import AevizError
 from aeviz.evaluation import evaluate_model
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.pretrain import RECIPES, pretrain
+from aeviz.restoration import restoration_metrics
 from aeviz.training import TrainConfig, default_loss, fit, run_to_end
 
 MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults, shared with the Train page (aeviz/configs.py)
+DENOISE_NOISE = 0.5  # --task denoise without --noise or --mask: the shipped denoiser's σ
 
 L1_HELP = (
     "λ of the L1 activity penalty: loss = MSE per feature + λ · Σ_i |a_i| summed over code units, averaged over the "
@@ -46,6 +48,19 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--latent", type=int, default=MODEL.latent_dim, help="code size (units in the latent layer)")
     t.add_argument("--hidden", type=_widths, default=MODEL.hidden, help="encoder widths, e.g. 256,128 (mlp, vae)")
     t.add_argument("--l1", type=float, default=TRAIN.l1, help=L1_HELP)
+    t.add_argument(
+        "--task",
+        choices=TASKS,
+        default=TRAIN.task,
+        help="what the input is (the target is the clean image): reconstruct; denoise (noise σ 0.5 unless --noise or "
+        "--mask says otherwise); upscale (the image shrunk 2× and enlarged by bicubic interpolation)",
+    )
+    t.add_argument(
+        "--conv-code",
+        choices=("dense", "spatial"),
+        default=MODEL.conv_code,
+        help="conv: a dense code of --latent units, or the last feature map (spatial; --latent is ignored)",
+    )
     t.add_argument("--noise", type=float, default=TRAIN.noise_std, help="denoising: std of Gaussian noise on the input")
     t.add_argument("--mask", type=float, default=TRAIN.mask_prob, help="denoising: probability of zeroing an input feature")
     t.add_argument("--beta", type=float, default=TRAIN.beta, help="VAE: weight of the KL term")
@@ -57,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="checkpoint folder to write, e.g. my-models/digits-demo")
     t.add_argument("--force", action="store_true", help="replace an existing checkpoint of that name (never other files)")
 
-    e = commands.add_parser("eval", help="validation figures of a checkpoint, next to PCA")
+    e = commands.add_parser("eval", help="validation figures next to PCA (a denoiser or upscaler: PSNR/SSIM too)")
     e.add_argument("dir", help="checkpoint folder")
     e.add_argument("--dataset", help="dataset to evaluate on (default: the one it was trained on)")
     e.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -87,25 +102,40 @@ def _train(args: argparse.Namespace) -> None:
     root, name = _split_dir(args.out)
     check_target(root, name, args.force)  # before training: a refusal after minutes of training would waste them
     data = load_dataset(args.dataset, seed=args.seed)
-    model_config = ModelConfig.for_data(data.n_features, data.image_shape, args.arch, args.latent, hidden=args.hidden)
+    latent = args.latent
+    if args.arch == "conv" and args.conv_code == "spatial":
+        latent = ModelConfig.for_data(data.n_features, data.image_shape, "conv", 1).feature_map_size
+    model_config = ModelConfig.for_data(
+        data.n_features, data.image_shape, args.arch, latent, hidden=args.hidden, conv_code=args.conv_code
+    )
+    noise = DENOISE_NOISE if args.task == "denoise" and args.noise == 0 and args.mask == 0 else args.noise
     train_config = TrainConfig(
         epochs=args.epochs,
         batch_size=args.batch_size,
         lr=args.lr,
         l1=args.l1,
-        noise_std=args.noise,
+        noise_std=noise,
         mask_prob=args.mask,
         beta=args.beta,
         loss=args.loss or default_loss(args.arch),
         seed=args.seed,
+        task=args.task,
     )
     print(f"{data.name}: {len(data.X_train)} training and {len(data.X_val)} validation rows, {data.n_features} features")
-    print(f"{args.arch} autoencoder, code of {args.latent} units ({model_config.completeness})")
+    print(f"{args.arch} autoencoder, code of {latent} units ({model_config.completeness}); input: {train_config.input_kind}")
     with tqdm(total=args.epochs, unit="epoch", file=sys.stdout) as bar:
         _, checkpoint = run_to_end(_progress(fit(data, model_config, train_config, data_seed=args.seed), bar))
     checkpoint.dataset = str(args.dataset)  # a path, so that `aeviz eval` finds the user's file again
     path = save_checkpoint(checkpoint, name, root, overwrite=args.force)
     print(f"saved {path}  val_mse {checkpoint.metrics['val_mse']:.4f}  (PCA: {checkpoint.metrics['pca_val_mse']:.4f})")
+    for line in restoration_lines(checkpoint.metrics):
+        print(line)
+
+
+def restoration_lines(metrics: dict) -> list[str]:
+    """A restoring model's PSNR/SSIM next to each baseline's (nothing for a plain autoencoder)."""
+    names = [key.removesuffix("_psnr") for key in metrics if key.endswith("_psnr")]
+    return [f"{name:>10}  PSNR {metrics[name + '_psnr']:6.2f} dB  SSIM {metrics[name + '_ssim']:.3f}" for name in names]
 
 
 def _eval(args: argparse.Namespace) -> None:
@@ -113,6 +143,9 @@ def _eval(args: argparse.Namespace) -> None:
     checkpoint = load_checkpoint(name, root)
     data = load_dataset(args.dataset or checkpoint.dataset, seed=checkpoint.data_seed)
     result = evaluate_model(checkpoint.model, data)
+    if checkpoint.train_config is not None:
+        config = checkpoint.train_config
+        result.update(restoration_metrics(checkpoint.model, config, data, seed=config.seed))
     if args.json:
         print(json.dumps(result, indent=1))
         return

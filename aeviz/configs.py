@@ -12,6 +12,10 @@ from dataclasses import asdict, dataclass, fields
 from aeviz.errors import AevizError
 
 ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh")
+# What a model learns to give back (its target is always the clean row; the task says what its input is):
+# reconstruct: the row itself (with noise_std or mask_prob > 0 that is a denoiser); denoise: a corrupted row (noise_std or
+# mask_prob must be > 0); upscale: the image shrunk 2× and brought back by bicubic interpolation (aeviz/restoration.py).
+TASKS = ("reconstruct", "denoise", "upscale")
 ARCHS = ("vanilla", "mlp", "conv", "vae")
 MAX_LATENT = 4_096
 # Limits that protect a shared server: every model is checked against them before a tensor is allocated (a page's
@@ -82,6 +86,7 @@ class ModelConfig:
     hidden: tuple[int, ...] = (256, 128)  # encoder widths before the code (mlp, vae); the decoder mirrors them
     image_shape: tuple[int, int] | None = None  # (height, width); required by conv
     conv_channels: tuple[int, ...] = (16, 8, 8)  # conv filters per stage, each followed by 2×2 max-pooling
+    conv_code: str = "dense"  # conv: "dense" (a Linear bottleneck of latent_dim) or "spatial" (the last feature map)
     code_activation: str = "linear"  # relu | linear; the lecture's vanilla and sparse models use relu
     output_activation: str = "sigmoid"  # sigmoid for images in [0, 1], linear for standardised tables
 
@@ -111,6 +116,13 @@ class ModelConfig:
                 _whole("an image side", side, 1, MAX_FEATURES)
             if self.image_shape[0] * self.image_shape[1] != self.n_features:
                 raise AevizError(f"image shape {self.image_shape} does not hold {self.n_features} features")
+        if self.conv_code not in ("dense", "spatial"):
+            raise AevizError(f"the conv code must be dense or spatial, got {self.conv_code!r}")
+        if self.arch == "conv" and self.conv_code == "spatial" and self.latent_dim != self.feature_map_size:
+            raise AevizError(
+                f"a spatial code is the last feature map: {self.feature_map_size} units with these channels, "
+                f"not {self.latent_dim}"
+            )
         if self.code_activation not in ACTIVATIONS or self.output_activation not in ACTIVATIONS:
             raise AevizError(f"activations must be one of {', '.join(ACTIVATIONS)}")
         if self.n_parameters > MAX_PARAMETERS:
@@ -120,22 +132,29 @@ class ModelConfig:
             )
 
     @property
+    def feature_map_size(self) -> int:
+        """conv: values in the encoder's last feature map (channels × height × width after 2×2 max-pooling with ceil
+        mode, Keras' padding='same': 28 → 14 → 7 → 4); 0 without an image shape."""
+        if self.image_shape is None:
+            return 0
+        height, width = self.image_shape
+        for _ in self.conv_channels:
+            height, width = -(-height // 2), -(-width // 2)
+        return self.conv_channels[-1] * height * width
+
+    @property
     def n_parameters(self) -> int:
         """How many weights and biases `aeviz.models.Autoencoder(self)` has, counted without building it."""
         dense = lambda a, b: a * b + b  # noqa: E731 - a Linear layer's weights and biases
         conv = lambda a, b: a * b * 9 + b  # noqa: E731 - a 3×3 Conv2d's
         if self.arch == "conv":
             channels = [1, *self.conv_channels]
-            height, width = self.image_shape
-            for _ in self.conv_channels:  # 2×2 max-pooling with ceil mode
-                height, width = -(-height // 2), -(-width // 2)
-            flat = channels[-1] * height * width
+            flat = self.feature_map_size
             back = list(self.conv_channels[::-1])
-            encoder = sum(conv(a, b) for a, b in zip(channels, channels[1:], strict=False)) + dense(flat, self.latent_dim)
-            decoder = dense(self.latent_dim, flat) + sum(
-                conv(a, b) for a, b in zip([back[0], *back[:-1]], back, strict=True)
-            )
-            return encoder + decoder + conv(back[-1], 1)
+            bottleneck = dense(flat, self.latent_dim) + dense(self.latent_dim, flat) if self.conv_code == "dense" else 0
+            encoder = sum(conv(a, b) for a, b in zip(channels, channels[1:], strict=False))
+            decoder = sum(conv(a, b) for a, b in zip([back[0], *back[:-1]], back, strict=True))
+            return encoder + bottleneck + decoder + conv(back[-1], 1)
         hidden = [] if self.arch == "vanilla" else list(self.hidden)
         if self.arch == "vae":
             widths = [self.n_features, *hidden]
@@ -188,6 +207,7 @@ class TrainConfig:
     beta: float = 1.0  # VAE: weight of the KL term
     loss: str = "mse"  # mse | bce (bce needs data in [0, 1])
     seed: int = 0  # shuffling, noise and VAE sampling
+    task: str = "reconstruct"  # reconstruct | denoise | upscale: what the input is (TASKS above); the target is clean
 
     def __post_init__(self) -> None:
         _whole("the number of epochs", self.epochs, 1, MAX_EPOCHS)
@@ -202,6 +222,26 @@ class TrainConfig:
             raise AevizError(f"the masking probability must be in [0, 1), got {self.mask_prob!r}")
         if self.loss not in ("mse", "bce"):
             raise AevizError(f"unknown loss {self.loss!r}: use mse or bce")
+        if self.task not in TASKS:
+            raise AevizError(f"unknown task {self.task!r}: use one of {', '.join(TASKS)}")
+        if self.task == "denoise" and not (self.noise_std > 0 or self.mask_prob > 0):
+            raise AevizError("a denoiser needs a corruption to learn from: a noise σ or a masking probability above 0")
+
+    @property
+    def restores(self) -> str:
+        """What the model was trained to undo: "noise" (noise or masking on the input), "resolution" or ""."""
+        if self.task == "upscale":
+            return "resolution"
+        return "noise" if self.noise_std > 0 or self.mask_prob > 0 else ""
+
+    @property
+    def input_kind(self) -> str:
+        """The model's input in words (its target is the clean image or row)."""
+        if self.task == "upscale":
+            return "the image shrunk 2× and enlarged again by bicubic interpolation"
+        parts = [f"Gaussian noise σ = {self.noise_std:g}"] * (self.noise_std > 0)
+        parts += [f"masking p = {self.mask_prob:g}"] * (self.mask_prob > 0)
+        return f"the input with {' and '.join(parts)}" if parts else "the clean input"
 
     def to_dict(self) -> dict:
         return asdict(self)

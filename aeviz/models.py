@@ -3,6 +3,7 @@
 - vanilla: one hidden layer that is the code (784-64-784, ReLU code, sigmoid output);
 - mlp: a multilayer encoder with mirrored decoder (784-128-64-[code]-64-128-784);
 - conv: Conv2D 16-8-8 3×3 with 2×2 max-pooling, a dense bottleneck (so the code can be 2-D), mirrored with upsampling;
+  or, with conv_code="spatial", no bottleneck: the last feature map is the code (the lecture's Keras example);
 - vae: a variational autoencoder whose encoder gives a mean and a log-variance per code unit.
 
 Inputs are always flat rows of shape (n_samples, n_features); the conv family reshapes to images inside.
@@ -57,8 +58,11 @@ def _conv_layers(config: ModelConfig) -> tuple[list[nn.Module], list[nn.Module]]
     encoder: list[nn.Module] = [Reshape(1, height, width)]
     for c_in, c_out in zip(channels, channels[1:], strict=False):
         encoder += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True)]
-    encoder += [nn.Flatten(), nn.Linear(flat, config.latent_dim), _ACTIVATIONS[config.code_activation]()]
-    decoder: list[nn.Module] = [nn.Linear(config.latent_dim, flat), nn.ReLU(), Reshape(channels[-1], hs[-1], ws[-1])]
+    encoder += [nn.Flatten()]
+    decoder: list[nn.Module] = [Reshape(channels[-1], hs[-1], ws[-1])]
+    if config.conv_code == "dense":  # a Linear bottleneck; "spatial" keeps the last feature map as the code
+        encoder += [nn.Linear(flat, config.latent_dim), _ACTIVATIONS[config.code_activation]()]
+        decoder = [nn.Linear(config.latent_dim, flat), nn.ReLU(), *decoder]
     back = list(config.conv_channels[::-1])  # 8, 8, 16: mirrored, upsampling to the exact sizes the encoder pooled from
     for i, (c_in, c_out) in enumerate(zip([back[0], *back[:-1]], back, strict=True)):
         size = (hs[-2 - i], ws[-2 - i])

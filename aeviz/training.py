@@ -33,6 +33,7 @@ from aeviz.jobs import Cancelled, Job
 from aeviz.latent import encode_dataset
 from aeviz.models import Autoencoder, build_model, default_device
 from aeviz.projection import live_view
+from aeviz.restoration import restoration_metrics, upscale_input
 
 __all__ = [
     "ACTIVE_THRESHOLD",
@@ -44,6 +45,7 @@ __all__ = [
     "fit",
     "fit_job",
     "run_to_end",
+    "task_inputs",
     "train",
 ]
 
@@ -102,18 +104,33 @@ def batch_loss(
     return recon + penalty, recon, penalty, code
 
 
+def task_inputs(X: np.ndarray, config: TrainConfig, image_shape: tuple[int, int] | None) -> np.ndarray:
+    """The model's input for the clean rows X: X itself, or for an upscaler X shrunk and enlarged again by bicubic
+    interpolation (noise is drawn afresh per batch by `train`, not here)."""
+    if config.task != "upscale":
+        return X
+    if image_shape is None:
+        raise AevizError("upscaling needs image data (choose mnist, digits or an image file)")
+    return upscale_input(X, tuple(image_shape))
+
+
 @torch.inference_mode()
-def clean_losses(model: Autoencoder, X: np.ndarray, config: TrainConfig) -> tuple[float, float, float]:
-    """(loss, reconstruction error, active fraction) on clean data X of shape (n_samples, n_features).
+def clean_losses(
+    model: Autoencoder, X: np.ndarray, config: TrainConfig, X_in: np.ndarray | None = None
+) -> tuple[float, float, float]:
+    """(loss, reconstruction error, active fraction) on clean data X of shape (n_samples, n_features), the model fed
+    X_in (default X: an upscaler is fed its task's input, a denoiser the clean rows).
 
     The per-epoch figures of `train`; `aeviz.evaluation.evaluate_model` gives a finished model's figures next to PCA.
     """
     model.eval()
     device = next(model.parameters()).device
     sums = torch.zeros(3, dtype=torch.float64, device=device)
+    X_in = X if X_in is None else X_in
     for start in range(0, len(X), EVAL_BATCH):
         x = torch.from_numpy(X[start : start + EVAL_BATCH]).to(device)
-        loss, recon, _, code = batch_loss(model, x, x, config, generator=None)
+        x_in = torch.from_numpy(X_in[start : start + EVAL_BATCH]).to(device)
+        loss, recon, _, code = batch_loss(model, x_in, x, config, generator=None)
         active = (code.abs() > ACTIVE_THRESHOLD).float().mean()
         sums += torch.stack([loss, recon, active]).double() * len(x)
     return tuple((sums / len(X)).tolist())
@@ -140,6 +157,8 @@ def train(
         raise AevizError("binary cross-entropy needs data in [0, 1]; use mse for tabular data")
     device = next(model.parameters()).device
     X = torch.from_numpy(np.ascontiguousarray(data.X_train)).to(device)
+    X_in = torch.from_numpy(np.ascontiguousarray(task_inputs(data.X_train, config, data.image_shape))).to(device)
+    X_val_in = task_inputs(data.X_val, config, data.image_shape)
     generator = torch.Generator(device=device).manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     denoising = config.noise_std > 0 or config.mask_prob > 0
@@ -152,8 +171,8 @@ def train(
         batches = torch.randperm(len(X), generator=generator, device=device).split(config.batch_size)
         try:
             for idx in batches:
-                x = X[idx]
-                x_in = corrupt(x, config.noise_std, config.mask_prob, generator) if denoising else x
+                x, x_in = X[idx], X_in[idx]
+                x_in = corrupt(x_in, config.noise_std, config.mask_prob, generator) if denoising else x_in
                 loss, recon, penalty, _ = batch_loss(model, x_in, x, config, generator)
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
@@ -167,7 +186,7 @@ def train(
             model.eval()
             raise
         train_loss, recon_loss, penalty = (sums / n_batches).tolist()
-        val_loss, val_recon, active = clean_losses(model, data.X_val, config)
+        val_loss, val_recon, active = clean_losses(model, data.X_val, config, X_val_in)
         if not all(map(math.isfinite, (train_loss, val_loss))):
             model.load_state_dict(last_good)
             raise TrainingError(
@@ -195,7 +214,7 @@ def fit(
     """
     model = build_model(model_config, seed=train_config.seed).to(default_device())
     checkpoint = Checkpoint(model, train_config, data.name, data_seed)
-    shown = data.X_val[:VIEW_SAMPLES]
+    shown = task_inputs(data.X_val[:VIEW_SAMPLES], train_config, data.image_shape)
     labels = None if data.y_val is None else data.y_val[:VIEW_SAMPLES]
     for metrics in train(model, data, train_config, on_batch):
         if keep_views:
@@ -206,6 +225,7 @@ def fit(
         checkpoint.metrics = {"val_loss": metrics.val_loss, "active_fraction": metrics.active_fraction}
         yield metrics, checkpoint
     checkpoint.metrics.update(evaluate_model(model, data))
+    checkpoint.metrics.update(restoration_metrics(model, train_config, data, seed=train_config.seed))
 
 
 def run_to_end(steps: Iterable[T]) -> T:

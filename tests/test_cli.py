@@ -74,3 +74,21 @@ def test_out_never_clobbers_and_force_replaces_only_a_checkpoint(tmp_path, capsy
     err = capsys.readouterr().err
     assert "exists already" in err and "(--force)" in err
     assert main([*small, "--out", out, "--force"]) == 0
+
+
+def test_train_an_upscaler_then_eval_reports_it_against_bicubic(tmp_path, capsys):
+    out = tmp_path / "up"
+    args = ["train", "--dataset", "digits", "--task", "upscale", "--arch", "conv", "--conv-code", "spatial", "--epochs", "2"]
+    assert main([*args, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "bicubic interpolation" in printed and "   bicubic  PSNR" in printed and "     model  PSNR" in printed
+    assert main(["eval", str(out), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["bicubic_psnr"] > 10 and 0 < result["model_ssim"] <= 1
+
+
+def test_task_denoise_without_a_noise_level_trains_at_the_shipped_sigma(tmp_path, capsys):
+    out = tmp_path / "den"
+    assert main(["train", "--dataset", "digits", "--task", "denoise", "--epochs", "1", "--out", str(out)]) == 0
+    assert "Gaussian noise σ = 0.5" in capsys.readouterr().out
+    assert json.loads((out / "meta.json").read_text())["train"]["task"] == "denoise"

@@ -17,3 +17,16 @@ def test_a_training_beyond_the_work_budget_is_refused_with_what_to_change():
     check_work(model, 4_000, epochs - 1)
     with pytest.raises(AevizError, match=r"epochs × rows × parameters: .* use fewer epochs, a smaller model"):
         check_work(model, 4_000, epochs)
+
+
+def test_a_task_says_what_the_input_is_and_a_denoiser_needs_a_corruption():
+    from aeviz.configs import TrainConfig
+
+    assert TrainConfig().restores == "" and TrainConfig(noise_std=0.2).restores == "noise"
+    assert TrainConfig(task="upscale").restores == "resolution"
+    assert "σ = 0.2" in TrainConfig(noise_std=0.2).input_kind and "bicubic" in TrainConfig(task="upscale").input_kind
+    with pytest.raises(AevizError, match="a denoiser needs a corruption"):
+        TrainConfig(task="denoise")
+    with pytest.raises(AevizError, match="unknown task 'recolour'"):
+        TrainConfig(task="recolour")
+    assert TrainConfig.from_dict({"epochs": 3}).task == "reconstruct"  # checkpoints saved before tasks existed

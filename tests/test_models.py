@@ -93,3 +93,18 @@ def test_bad_config_is_refused(kwargs, message):
 def test_unknown_keys_in_saved_config():
     with pytest.raises(AevizError, match="unknown model settings: colour"):
         ModelConfig.from_dict({"colour": "red"})
+
+
+def test_a_spatial_conv_code_is_the_last_feature_map_without_a_dense_layer():
+    config = ModelConfig(
+        arch="conv", n_features=784, latent_dim=32 * 7 * 7, image_shape=(28, 28), conv_channels=(32, 32), conv_code="spatial"
+    )
+    model = build_model(config)
+    assert not any(isinstance(m, torch.nn.Linear) for m in model.modules())
+    assert model.encode(torch.rand(3, 784)).shape == (3, 32 * 7 * 7)
+    assert model(torch.rand(3, 784)).shape == (3, 784)
+    assert config.n_parameters == sum(p.numel() for p in model.parameters())
+    with pytest.raises(AevizError, match="spatial code is the last feature map: 1568 units"):
+        ModelConfig(
+            arch="conv", n_features=784, latent_dim=64, image_shape=(28, 28), conv_channels=(32, 32), conv_code="spatial"
+        )

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from aeviz import TrainingError
+from aeviz import AevizError, TrainingError
 from aeviz.latent import reconstruct
 from aeviz.models import ModelConfig, build_model
 from aeviz.training import EpochMetrics, TrainConfig, clean_losses, corrupt, train
@@ -209,3 +209,18 @@ def test_a_stopped_training_job_keeps_its_finished_epochs(small_digits):
     early._cancel.set()
     with pytest.raises(Cancelled):
         fit_job(early, small_digits, config, TrainConfig(epochs=5))
+
+
+def test_an_upscaler_learns_from_and_is_validated_on_the_bicubic_input(small_digits):
+    """Its validation loss is measured on its task's input (a shrunk and enlarged digit), not on the clean digit."""
+    from aeviz.training import task_inputs
+
+    config = TrainConfig(epochs=2, task="upscale", seed=0)
+    model, history = _run(small_digits, latent=16, epochs=2, task="upscale")
+    X_in = task_inputs(small_digits.X_val, config, small_digits.image_shape)
+    assert not np.allclose(X_in, small_digits.X_val)
+    on_task = clean_losses(model, small_digits.X_val, config, X_in)[1]
+    on_clean = clean_losses(model, small_digits.X_val, config)[1]
+    assert history[-1].val_recon == pytest.approx(on_task, rel=1e-5) and on_task != pytest.approx(on_clean, rel=1e-3)
+    with pytest.raises(AevizError, match="upscaling needs image data"):
+        task_inputs(np.zeros((2, 5), np.float32), config, None)

@@ -23,6 +23,8 @@ from aeviz.training import JobOutcome, LiveFrame, TrainConfig, default_loss, fit
 UPLOAD = "upload a file…"
 FAMILIES = {"vanilla": "vanilla (one hidden layer)", "mlp": "multilayer", "conv": "convolutional", "vae": "variational"}
 MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults, shared with `aeviz train` (aeviz/configs.py)
+TASK_NAMES = {"reconstruct": "reconstruct (denoise with σ > 0)", "upscale": "upscale 2× (small image in)"}
+CONV_CODES = {"dense": "dense bottleneck (latent size)", "spatial": "spatial: the last feature map"}
 BOUND = "query-params"  # these widgets live in the URL under their keys (train_*); a bad value falls back to the default
 
 
@@ -35,6 +37,7 @@ class TrainSettings:
     arch: str
     latent: int
     hidden_text: str
+    conv_code: str  # conv only: "dense" (a code of `latent` units) or "spatial" (the last feature map)
     train: TrainConfig
 
 
@@ -75,10 +78,34 @@ def settings_form() -> TrainSettings:
     epochs = right.slider("Epochs", 1, 100, TRAIN.epochs, key="train_epochs", bind=BOUND)
     batch_size = right.select_slider("Batch size", [32, 64, 128, 256, 512], TRAIN.batch_size, key="train_batch", bind=BOUND)
     lr = right.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], TRAIN.lr, key="train_lr", bind=BOUND)
-    train = TrainConfig(
-        epochs=epochs, batch_size=batch_size, lr=lr, l1=l1, noise_std=noise, loss=default_loss(arch), seed=int(seed)
+    task = right.selectbox(
+        "Input → target",
+        list(TASK_NAMES),
+        format_func=TASK_NAMES.get,
+        key="train_task",
+        bind=BOUND,
+        help="Upscaling: the model sees the image shrunk 2× and enlarged by bicubic interpolation (the Upscaling page "
+        "compares it with bicubic).",
     )
-    return TrainSettings(dataset, upload, arch, int(latent), hidden_text, train)
+    conv_code = left.selectbox(
+        "Conv code",
+        list(CONV_CODES),
+        format_func=CONV_CODES.get,
+        key="train_conv_code",
+        bind=BOUND,
+        disabled=arch != "conv",
+    )
+    train = TrainConfig(
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        l1=l1,
+        noise_std=noise,
+        loss=default_loss(arch),
+        seed=int(seed),
+        task=task,
+    )
+    return TrainSettings(dataset, upload, arch, int(latent), hidden_text, conv_code, train)
 
 
 def load_data(settings: TrainSettings) -> Dataset:
@@ -90,8 +117,15 @@ def load_data(settings: TrainSettings) -> Dataset:
 
 
 def model_config(settings: TrainSettings, data: Dataset) -> ModelConfig:
+    """The model the settings ask for; a spatial conv code is the last feature map, whatever the latent size says."""
     hidden = parse_widths(settings.hidden_text) if settings.arch in ("mlp", "vae") else MODEL.hidden
-    return ModelConfig.for_data(data.n_features, data.image_shape, settings.arch, settings.latent, hidden=hidden)
+    if settings.train.task == "upscale" and data.image_shape is None:
+        raise AevizError("upscaling needs image data: choose mnist, digits or a file of images")
+    latent, code = settings.latent, "dense"
+    if settings.arch == "conv" and settings.conv_code == "spatial":
+        code = "spatial"
+        latent = ModelConfig.for_data(data.n_features, data.image_shape, "conv", 1).feature_map_size
+    return ModelConfig.for_data(data.n_features, data.image_shape, settings.arch, latent, hidden=hidden, conv_code=code)
 
 
 def view_axes(latent_dim: int, data: Dataset) -> tuple[str, str]:

@@ -134,6 +134,25 @@ def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:
     return models
 
 
+def shipped_denoisers() -> dict[float, Checkpoint]:
+    """The Denoising page's models, {training σ: checkpoint}: mnist-denoise and its twins at the other levels (σ = 0 is
+    the twin trained on clean digits). A level whose checkpoint is missing is left out."""
+    from aeviz.pretrain import DENOISE_DIR, DENOISE_LEVELS, denoise_name, recipe
+
+    shipped = recipe("mnist-denoise")
+    models = {}
+    for level in DENOISE_LEVELS:
+        folder, name = (
+            (SHIPPED_DIR, shipped.name)
+            if level == shipped.train.noise_std
+            else (SHIPPED_DIR / DENOISE_DIR, denoise_name(level))
+        )
+        weights = folder / name / "model.safetensors"
+        if weights.is_file():
+            models[level] = _stored_checkpoint(str(folder), name, weights.stat().st_mtime)
+    return models
+
+
 @st.cache_resource(max_entries=8)
 def _capacity_report(path: str, mtime: float, n_features: int):
     from aeviz.capacity import report_from_json

@@ -1,0 +1,107 @@
+"""Plotly figures of the application pages: the train-noise × test-noise grid, codes moved by noise, and images side by
+side with one shared zoom.
+
+Pure functions, arrays in, `plotly.graph_objects.Figure` out, like aeviz/plots.py (whose margins they share).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from aeviz.plots import MARGIN
+
+
+def noise_grid_fig(psnr: np.ndarray, train_levels: Sequence[float], test_levels: Sequence[float]) -> go.Figure:
+    """Mean PSNR (dB) of denoisers (rows: the σ each was trained at) on inputs corrupted at each test σ (columns); the
+    best model of each column is outlined."""
+    rows = [f"trained at σ = {s:g}" for s in train_levels]
+    cols = [f"{s:g}" for s in test_levels]
+    fig = go.Figure(
+        go.Heatmap(
+            z=psnr,
+            x=cols,
+            y=rows,
+            colorscale="Viridis",
+            text=np.vectorize(lambda v: f"{v:.1f}")(psnr),
+            texttemplate="%{text}",
+            colorbar={"title": "PSNR dB"},
+            hovertemplate="%{y}, tested at σ = %{x}: %{z:.2f} dB<extra></extra>",
+        )
+    )
+    for j, i in enumerate(np.argmax(psnr, axis=0)):
+        fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5, line={"color": "white", "width": 3})
+    fig.update_layout(
+        title="PSNR on validation digits: each column's best denoiser is outlined",
+        xaxis_title="noise σ at test time",
+        margin=MARGIN,
+        height=320,
+    )
+    return fig
+
+
+def code_arrows_fig(clean: np.ndarray, noisy: np.ndarray, labels: np.ndarray | None, title: str) -> go.Figure:
+    """Arrows from each digit's clean code to the code of its noisy copy, in a 2-D view (n, 2) of the code space."""
+    xs, ys = [], []
+    for (x0, y0), (x1, y1) in zip(clean, noisy, strict=True):
+        xs += [x0, x1, None]
+        ys += [y0, y1, None]
+    hover = None if labels is None else [f"digit {label}" for label in labels]
+    fig = go.Figure(
+        [
+            go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#999", "width": 1}, hoverinfo="skip", name="moved"),
+            go.Scatter(
+                x=clean[:, 0],
+                y=clean[:, 1],
+                mode="markers",
+                name="clean digit",
+                text=hover,
+                marker={"size": 7, "color": "#4C78A8"},
+            ),
+            go.Scatter(
+                x=noisy[:, 0],
+                y=noisy[:, 1],
+                mode="markers",
+                name="its noisy copy",
+                text=hover,
+                marker={"size": 7, "color": "#E45756", "symbol": "x"},
+            ),
+        ]
+    )
+    fig.update_layout(
+        title=title,
+        margin=MARGIN,
+        height=380,
+        xaxis_title="code PC 1",
+        yaxis={"title": "code PC 2", "scaleanchor": "x"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig
+
+
+def zoom_compare_fig(images: Sequence[np.ndarray], titles: Sequence[str]) -> go.Figure:
+    """Grayscale images in [0, 1] of one size side by side; zooming or panning one zooms all (drag a box to look
+    closer, double-click to reset)."""
+    fig = make_subplots(1, len(images), subplot_titles=list(titles), horizontal_spacing=0.02)
+    for i, image in enumerate(images, start=1):
+        fig.add_trace(
+            go.Heatmap(
+                z=np.clip(image, 0, 1),
+                colorscale="gray",
+                zmin=0,
+                zmax=1,
+                showscale=False,
+                hovertemplate="row %{y}, column %{x}: %{z:.2f}<extra></extra>",
+            ),
+            1,
+            i,
+        )
+        fig.update_xaxes(matches="x", showticklabels=False, row=1, col=i)
+        fig.update_yaxes(
+            matches="y", autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}", showticklabels=False, row=1, col=i
+        )
+    fig.update_layout(margin=MARGIN, height=340, dragmode="zoom")
+    return fig
