@@ -36,6 +36,7 @@ pages = {
     "Regularisation": [st.Page("views/sparsity.py", title="Sparsity", icon=":material/filter_alt:")],
     "Applications": [
         st.Page("views/denoise.py", title="Denoising", icon=":material/blur_off:"),
+        st.Page("views/recolour.py", title="Recolouring", icon=":material/palette:"),
         st.Page("views/upscale.py", title="Upscaling", icon=":material/zoom_in:"),
     ],
 }

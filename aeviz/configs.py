@@ -14,8 +14,9 @@ from aeviz.errors import AevizError
 ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh")
 # What a model learns to give back (its target is always the clean row; the task says what its input is):
 # reconstruct: the row itself (with noise_std or mask_prob > 0 that is a denoiser); denoise: a corrupted row (noise_std or
-# mask_prob must be > 0); upscale: the image shrunk 2× and brought back by bicubic interpolation (aeviz/restoration.py).
-TASKS = ("reconstruct", "denoise", "upscale")
+# mask_prob must be > 0); upscale: the image shrunk 2× and brought back by bicubic interpolation (aeviz/restoration.py);
+# recolour: a colour image's brightness in all three channels (aeviz/photos.py).
+TASKS = ("reconstruct", "denoise", "upscale", "recolour")
 ARCHS = ("vanilla", "mlp", "conv", "vae")
 MAX_LATENT = 4_096
 # Limits that protect a shared server: every model is checked against them before a tensor is allocated (a page's
@@ -87,6 +88,7 @@ class ModelConfig:
     image_shape: tuple[int, int] | None = None  # (height, width); required by conv
     conv_channels: tuple[int, ...] = (16, 8, 8)  # conv filters per stage, each followed by 2×2 max-pooling
     conv_code: str = "dense"  # conv: "dense" (a Linear bottleneck of latent_dim) or "spatial" (the last feature map)
+    channels: int = 1  # values per pixel: 1 (grayscale) or 3 (RGB rows, channel first: all red, all green, all blue)
     code_activation: str = "linear"  # relu | linear; the lecture's vanilla and sparse models use relu
     output_activation: str = "sigmoid"  # sigmoid for images in [0, 1], linear for standardised tables
 
@@ -114,8 +116,12 @@ class ModelConfig:
                 raise AevizError(f"the image shape must be (height, width), got {self.image_shape!r}")
             for side in self.image_shape:
                 _whole("an image side", side, 1, MAX_FEATURES)
-            if self.image_shape[0] * self.image_shape[1] != self.n_features:
+            if self.image_shape[0] * self.image_shape[1] * self.channels != self.n_features:
                 raise AevizError(f"image shape {self.image_shape} does not hold {self.n_features} features")
+        if self.channels not in (1, 3):
+            raise AevizError(f"images have 1 (grayscale) or 3 (colour) channels, got {self.channels!r}")
+        if self.channels != 1 and self.image_shape is None:
+            raise AevizError("colour channels need an image shape")
         if self.conv_code not in ("dense", "spatial"):
             raise AevizError(f"the conv code must be dense or spatial, got {self.conv_code!r}")
         if self.arch == "conv" and self.conv_code == "spatial" and self.latent_dim != self.feature_map_size:
@@ -148,13 +154,13 @@ class ModelConfig:
         dense = lambda a, b: a * b + b  # noqa: E731 - a Linear layer's weights and biases
         conv = lambda a, b: a * b * 9 + b  # noqa: E731 - a 3×3 Conv2d's
         if self.arch == "conv":
-            channels = [1, *self.conv_channels]
+            channels = [self.channels, *self.conv_channels]
             flat = self.feature_map_size
             back = list(self.conv_channels[::-1])
             bottleneck = dense(flat, self.latent_dim) + dense(self.latent_dim, flat) if self.conv_code == "dense" else 0
             encoder = sum(conv(a, b) for a, b in zip(channels, channels[1:], strict=False))
             decoder = sum(conv(a, b) for a, b in zip([back[0], *back[:-1]], back, strict=True))
-            return encoder + bottleneck + decoder + conv(back[-1], 1)
+            return encoder + bottleneck + decoder + conv(back[-1], self.channels)
         hidden = [] if self.arch == "vanilla" else list(self.hidden)
         if self.arch == "vae":
             widths = [self.n_features, *hidden]
@@ -230,8 +236,8 @@ class TrainConfig:
     @property
     def restores(self) -> str:
         """What the model was trained to undo: "noise" (noise or masking on the input), "resolution" or ""."""
-        if self.task == "upscale":
-            return "resolution"
+        if self.task in ("upscale", "recolour"):
+            return {"upscale": "resolution", "recolour": "colour"}[self.task]
         return "noise" if self.noise_std > 0 or self.mask_prob > 0 else ""
 
     @property
@@ -239,6 +245,8 @@ class TrainConfig:
         """The model's input in words (its target is the clean image or row)."""
         if self.task == "upscale":
             return "the image shrunk 2× and enlarged again by bicubic interpolation"
+        if self.task == "recolour":
+            return "the grayscale image (its brightness in each colour channel)"
         parts = [f"Gaussian noise σ = {self.noise_std:g}"] * (self.noise_std > 0)
         parts += [f"masking p = {self.mask_prob:g}"] * (self.mask_prob > 0)
         return f"the input with {' and '.join(parts)}" if parts else "the clean input"

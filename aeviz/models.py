@@ -52,10 +52,10 @@ def _pooled_sizes(size: int, stages: int) -> list[int]:
 
 def _conv_layers(config: ModelConfig) -> tuple[list[nn.Module], list[nn.Module]]:
     height, width = config.image_shape
-    channels = [1, *config.conv_channels]
+    channels = [config.channels, *config.conv_channels]
     hs, ws = _pooled_sizes(height, len(channels) - 1), _pooled_sizes(width, len(channels) - 1)
     flat = channels[-1] * hs[-1] * ws[-1]
-    encoder: list[nn.Module] = [Reshape(1, height, width)]
+    encoder: list[nn.Module] = [Reshape(config.channels, height, width)]
     for c_in, c_out in zip(channels, channels[1:], strict=False):
         encoder += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True)]
     encoder += [nn.Flatten()]
@@ -67,7 +67,7 @@ def _conv_layers(config: ModelConfig) -> tuple[list[nn.Module], list[nn.Module]]
     for i, (c_in, c_out) in enumerate(zip([back[0], *back[:-1]], back, strict=True)):
         size = (hs[-2 - i], ws[-2 - i])
         decoder += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.Upsample(size=size, mode="nearest")]
-    decoder += [nn.Conv2d(back[-1], 1, 3, padding=1), _ACTIVATIONS[config.output_activation](), nn.Flatten()]
+    decoder += [nn.Conv2d(back[-1], config.channels, 3, padding=1), _ACTIVATIONS[config.output_activation](), nn.Flatten()]
     return encoder, decoder
 
 

@@ -55,11 +55,15 @@ def psnr(clean: np.ndarray, other: np.ndarray) -> np.ndarray:
 
 
 def ssim(clean: np.ndarray, other: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """SSIM of each row of `other` (clipped to [0, 1]) against the same row of `clean`, as (height, width) images."""
+    """SSIM of each row of `other` (clipped to [0, 1]) against the same row of `clean`, as (height, width) images
+    (rows of 3 × height × width values are colour images, channel first)."""
     other = np.clip(other, 0.0, 1.0)
+    channels = clean.shape[1] // (shape[0] * shape[1])
+    image = (channels, *shape) if channels > 1 else shape
+    axis = 0 if channels > 1 else None
     return np.array(
         [
-            structural_similarity(a.reshape(shape), b.reshape(shape), data_range=1.0)
+            structural_similarity(a.reshape(image), b.reshape(image), data_range=1.0, channel_axis=axis)
             for a, b in zip(clean, other, strict=True)
         ]
     )
@@ -123,20 +127,28 @@ def restoration_metrics(model, train_config, data, seed: int = 0) -> dict[str, f
     """Validation PSNR/SSIM of a restoring model next to its baselines (empty for a plain autoencoder).
 
     A denoiser, at the corruption it was trained on: the corrupted input, PCA with as many components as the code, the
-    model. An upscaler: bicubic interpolation (its own input) and the model.
+    model. An upscaler: bicubic interpolation (its own input) and the model. A recolourer: the grayscale input, the
+    average colour of each brightness level in the training photos, and the model.
     """
     shape = data.image_shape
     if shape is None or not train_config.restores:
         return {}
     X = data.X_val
-    if train_config.restores == "resolution":
-        X_in = upscale_input(X, tuple(shape))
-        baselines = {"bicubic": X_in}
+    if train_config.restores == "colour":
+        from aeviz.photos import brightness_rows, gray_rows, recolour_rows
+
+        baselines = {"gray": gray_rows(X), "brightness": brightness_rows(X, tuple(shape))}
+        found = {**baselines, "model": recolour_rows(model, X, tuple(shape))}
     else:
-        X_in = corrupt_images(X, *training_corruption(train_config), seed=seed)
-        baselines = {"corrupted": X_in, "pca": pca_restore(data.X_train, X_in, model.config.latent_dim)}
+        if train_config.restores == "resolution":
+            X_in = upscale_input(X, tuple(shape))
+            baselines = {"bicubic": X_in}
+        else:
+            X_in = corrupt_images(X, *training_corruption(train_config), seed=seed)
+            baselines = {"corrupted": X_in, "pca": pca_restore(data.X_train, X_in, model.config.latent_dim)}
+        found = {**baselines, "model": restore(model, X_in)}
     result = {}
-    for name, other in {**baselines, "model": restore(model, X_in)}.items():
+    for name, other in found.items():
         found = score(X, other, tuple(shape))
         result[f"{name}_psnr"], result[f"{name}_ssim"] = found.psnr, found.ssim
     return result

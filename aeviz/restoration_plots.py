@@ -36,7 +36,8 @@ def noise_grid_fig(psnr: np.ndarray, train_levels: Sequence[float], test_levels:
         fig.add_shape(type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5, line={"color": "white", "width": 3})
     fig.update_layout(
         title="PSNR on validation digits: each column's best denoiser is outlined",
-        xaxis_title="noise σ at test time",
+        xaxis={"title": "noise σ at test time", "type": "category"},  # "0.25" is a label, not a number on a line
+        yaxis={"type": "category"},
         margin=MARGIN,
         height=320,
     )
@@ -104,4 +105,20 @@ def zoom_compare_fig(images: Sequence[np.ndarray], titles: Sequence[str]) -> go.
             matches="y", autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}", showticklabels=False, row=1, col=i
         )
     fig.update_layout(margin=MARGIN, height=340, dragmode="zoom")
+    return fig
+
+
+def error_map_fig(errors: np.ndarray, title: str) -> go.Figure:
+    """A (height, width) map of per-pixel errors in [0, 1], brighter where the error is larger."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=errors,
+            colorscale="Inferno",
+            zmin=0,
+            zmax=max(float(errors.max()), 1e-6),
+            colorbar={"title": "difference"},
+            hovertemplate="row %{y}, column %{x}: %{z:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, margin=MARGIN, height=380, yaxis={"autorange": "reversed", "scaleanchor": "x"})
     return fig

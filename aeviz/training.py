@@ -105,12 +105,18 @@ def batch_loss(
 
 
 def task_inputs(X: np.ndarray, config: TrainConfig, image_shape: tuple[int, int] | None) -> np.ndarray:
-    """The model's input for the clean rows X: X itself, or for an upscaler X shrunk and enlarged again by bicubic
-    interpolation (noise is drawn afresh per batch by `train`, not here)."""
-    if config.task != "upscale":
+    """The model's input for the clean rows X: X itself; for an upscaler X shrunk and enlarged again by bicubic
+    interpolation; for a recolourer X's brightness (noise is drawn afresh per batch by `train`, not here)."""
+    if config.task not in ("upscale", "recolour"):
         return X
     if image_shape is None:
-        raise AevizError("upscaling needs image data (choose mnist, digits or an image file)")
+        raise AevizError(f"{'upscaling' if config.task == 'upscale' else 'recolouring'} needs image data")
+    if config.task == "recolour":
+        if X.shape[1] != 3 * image_shape[0] * image_shape[1]:
+            raise AevizError("recolouring needs colour images (3 values per pixel)")
+        from aeviz.photos import gray_rows
+
+        return gray_rows(X)
     return upscale_input(X, tuple(image_shape))
 
 

@@ -25,6 +25,7 @@ PAGES = [
     "views/pca_vs_ae.py",
     "views/sparsity.py",
     "views/denoise.py",
+    "views/recolour.py",
     "views/upscale.py",
 ]
 
@@ -50,7 +51,7 @@ def _run_job(at, button):
     assert not at.exception, at.exception
     pending = at.session_state["aeviz"].pending
     assert pending is not None, [e.value for e in at.error]
-    assert pending.job.kind in {"training", "sparsity pair", "λ sweep", "k-sweep", "capacity", "projection"}
+    assert pending.job.kind in {"training", "sparsity pair", "λ sweep", "k-sweep", "capacity", "projection", "recolour"}
     from aeviz.ui.resources import job_pool
 
     assert job_pool().wait(pending.job, timeout=600)
@@ -568,7 +569,7 @@ def test_denoise_page_scores_what_it_shows_and_its_verdict_follows_the_numbers(a
     assert len(at.get("plotly_chart")) == 3  # the grid and two arrow views
     at.slider(key="denoise_sigma").set_value(0.0).run()
     assert not at.exception
-    assert "the denoiser is not the best here (same network, trained clean is)" in at.info[0].value
+    assert "the denoiser is not the best here (the clean-trained twin is)" in at.info[0].value
 
 
 def test_denoise_page_takes_salt_and_pepper(app):
@@ -602,3 +603,21 @@ def test_upscaling_a_table_is_refused_with_a_message(app):
     at.button(key="train").click().run()
     assert not at.exception
     assert "upscaling needs image data" in at.error[0].value
+
+
+def test_recolour_page_scores_each_photo_and_trains_again(app, monkeypatch):
+    """The verdict names whichever is closest, recomputed here; a retrained model (2 epochs, few patches) replaces the
+    shipped one on the page."""
+    from aeviz.photos import colour_by_brightness, colour_errors, grayscale, keep_brightness, load_photo
+
+    at = _open(app, "views/recolour.py")
+    assert not at.error and len(at.image) == 4
+    image = load_photo("flower")
+    baseline = colour_errors(image, keep_brightness(grayscale(image), colour_by_brightness(image))).mean()
+    assert f"average colour of its brightness {baseline:.3f}" in at.info[0].value
+    at.selectbox(key="recolour_photo").set_value("astronaut").run()
+    assert not at.exception and "On astronaut the shipped model" in at.info[0].value
+    at.slider(key="recolour_epochs").set_value(3)
+    _run_job(at, "recolour_train")
+    assert "Trained the recolouring model for 3 epochs" in at.success[0].value
+    assert "your recolouring model" in at.info[0].value

@@ -15,13 +15,14 @@ SHIPPED = [r.name for r in RECIPES]
 
 
 def test_every_recipe_is_shipped_and_small():
-    """All recipes are in checkpoints/ (the k-sweep's in checkpoints/sweep, out of the model list), under 15 MB."""
+    """All recipes are in checkpoints/ (the k-sweep's in checkpoints/sweep, out of the model list), under 20 MB (15 MB
+    until the application pages added their denoisers and upscaler: 4.4 MB)."""
     assert set(SHIPPED) <= set(list_checkpoints(SHIPPED_DIR))
     sweep = {r.name for r in sweep_recipes()}
     assert len(sweep) == 34 and sweep <= set(list_checkpoints(SHIPPED_DIR / SWEEP_DIR))
     assert not sweep & set(list_checkpoints(SHIPPED_DIR))
     total = sum(f.stat().st_size for f in Path(SHIPPED_DIR).rglob("*") if f.is_file())
-    assert total < 15 * 2**20
+    assert total < 20 * 2**20
 
 
 @pytest.mark.parametrize("name", SHIPPED)

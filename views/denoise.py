@@ -24,7 +24,8 @@ COLUMNS = {  # name in the restorations: heading
     "twin": "same network, trained clean",
     "denoiser": f"denoiser (trained at σ = {TRAIN_SIGMA:g})",
 }
-ARROWS = 60  # digits drawn as arrows
+SHORT = {"pca": "PCA", "twin": "clean-trained twin", "denoiser": "denoiser"}
+ARROWS = 40  # digits drawn as arrows
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,12 @@ def verdict(averages: dict[str, Score], corruption: Corruption) -> str:
     gains = f"{twin:+.1f} dB against its clean-trained twin, {pca:+.1f} dB against PCA"
     if best == "denoiser":
         return f"At {what} the denoiser restores best on the validation split: {gains}."
-    return f"At {what} the denoiser is not the best here ({COLUMNS[best]} is): {gains}."
+    return f"At {what} the denoiser is not the best here (the {SHORT[best]} is): {gains}."
+
+
+def shape_text(checkpoint: Checkpoint) -> str:
+    config = checkpoint.config
+    return "-".join(str(w) for w in (config.n_features, *config.hidden, config.latent_dim))
 
 
 def grid_panel(models: dict[float, Checkpoint], data: Dataset) -> None:
@@ -90,7 +96,8 @@ def grid_panel(models: dict[float, Checkpoint], data: Dataset) -> None:
     best = [levels[i] for i in grid.argmax(axis=0)]
     pairs = ", ".join(f"σ = {t:g} → trained at {b:g}" for t, b in zip(GRID_TEST_LEVELS, best, strict=True))
     st.caption(
-        f"The same 784-512-256-32 network trained at {len(levels)} noise levels, each tested at {len(GRID_TEST_LEVELS)}. "
+        f"The same {shape_text(models[levels[0]])} network trained at {len(levels)} noise levels, each tested at "
+        f"{len(GRID_TEST_LEVELS)}. "
         f"Best per test level: {pairs}."
     )
 
@@ -103,14 +110,14 @@ def arrows_panel(twin: Checkpoint, denoiser: Checkpoint, data: Dataset, sigma: f
     for column, (name, checkpoint) in zip(st.columns(2), (("twin", twin), ("denoiser", denoiser)), strict=True):
         clean, noisy = arrow_view(checkpoint.model, data.X_val, X, X_noisy)
         moves[name] = code_moves(checkpoint, data, sigma)
-        title = f"{COLUMNS[name]}: codes move {moves[name]:.0%} of their spread"
+        column.markdown(f"**{COLUMNS[name].capitalize()}**: noisy codes move {moves[name]:.0%} of the codes' spread")
         labels = None if data.y_val is None else data.y_val[:ARROWS]
-        column.plotly_chart(code_arrows_fig(clean, noisy, labels, title), key=f"arrows_{name}")
+        column.plotly_chart(code_arrows_fig(clean, noisy, labels, ""), key=f"arrows_{name}")
     shorter = "denoiser" if moves["denoiser"] < moves["twin"] else "twin"
     st.caption(
         f"Each arrow goes from a digit's code to the code of its copy with noise σ = {sigma:g} (first two principal "
         f"components of each model's codes). Over the validation split the noisy code lies {moves['denoiser']:.0%} of "
-        f"the codes' spread away for the denoiser and {moves['twin']:.0%} for the twin: the {COLUMNS[shorter]}'s "
+        f"the codes' spread away for the denoiser and {moves['twin']:.0%} for the twin: the {SHORT[shorter]}'s "
         "code is the one that moves less."
     )
 

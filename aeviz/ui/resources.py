@@ -134,6 +134,15 @@ def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:
     return models
 
 
+def shipped_recolourer() -> Checkpoint | None:
+    """The Recolouring page's shipped model (in checkpoints/recolour, out of the model list), or None if missing."""
+    from aeviz.pretrain import RECOLOUR_DIR, recolour_recipe
+
+    folder, name = SHIPPED_DIR / RECOLOUR_DIR, recolour_recipe().name
+    weights = folder / name / "model.safetensors"
+    return _stored_checkpoint(str(folder), name, weights.stat().st_mtime) if weights.is_file() else None
+
+
 def shipped_denoisers() -> dict[float, Checkpoint]:
     """The Denoising page's models, {training σ: checkpoint}: mnist-denoise and its twins at the other levels (σ = 0 is
     the twin trained on clean digits). A level whose checkpoint is missing is left out."""

@@ -87,3 +87,34 @@ def _upscale_scores(model_key: str, data_key: str, _found: tuple, _data: Dataset
 def upscale_scores(checkpoint: Checkpoint, data: Dataset) -> dict[str, Score]:
     found = upscaled(checkpoint, data)
     return _upscale_scores(checkpoint.fingerprint(), data.fingerprint, found, data)
+
+
+@st.cache_data(max_entries=32, show_spinner="Colouring the photo patch by patch…")
+def _recoloured(model_key: str, name: str, _checkpoint: Checkpoint) -> np.ndarray:
+    from aeviz.photos import load_photo, recolour_photo
+
+    return recolour_photo(_checkpoint.model, load_photo(name))
+
+
+def recoloured(checkpoint: Checkpoint, name: str) -> np.ndarray:
+    """The packaged photo `name` recoloured by the model from its grayscale version, (height, width, 3)."""
+    return _recoloured(checkpoint.fingerprint(), name, checkpoint)
+
+
+@st.cache_data(max_entries=16, show_spinner="Scoring the held-out photo's patches…")
+def _recolour_scores(model_key: str, _checkpoint: Checkpoint) -> dict[str, Score]:
+    from aeviz.photos import brightness_rows, gray_rows, photo_dataset, recolour_rows
+
+    data = photo_dataset()
+    X, shape = data.X_val, tuple(data.image_shape)
+    found = {
+        "gray": gray_rows(X),
+        "brightness": brightness_rows(X, shape),
+        "model": recolour_rows(_checkpoint.model, X, shape),
+    }
+    return {name: score(X, rows, shape) for name, rows in found.items()}
+
+
+def recolour_scores(checkpoint: Checkpoint) -> dict[str, Score]:
+    """Mean PSNR and SSIM over the held-out photo's patches: the grayscale input, the brightness baseline, the model."""
+    return _recolour_scores(checkpoint.fingerprint(), checkpoint)

@@ -1,0 +1,47 @@
+"""The application pages in a real browser: the Denoising page's pictures, scores and grid, a change of corruption
+redrawing them; the Upscaling page's shared zoom."""
+
+import pytest
+
+from tests.e2e.helpers import goto, new_page, rerun
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+PLOTS = "() => [...document.querySelectorAll('.js-plotly-plot')]"
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    context, page = new_page(browser)
+    yield page
+    context.close()
+
+
+def test_denoising_shows_five_pictures_scores_and_a_grid_then_takes_salt_and_pepper(page, server, shot):
+    goto(page, f"{server}/denoise")
+    for heading in ("clean", "corrupted input", "PCA, 32 components", "same network, trained clean"):
+        assert page.get_by_text(heading, exact=True).count() == 1, heading
+    assert page.get_by_text("At Gaussian noise σ = 0.5 the denoiser restores best").is_visible()
+    assert page.get_by_text("validation mean:").count() == 4
+    page.wait_for_function(f"() => ({PLOTS})().length === 3", timeout=30_000)
+    grid = page.evaluate(f"() => ({PLOTS})()[0].data[0].z.length")
+    assert grid == 4  # four training noise levels
+    shot(page, "denoise")
+    rerun(page, page.get_by_text("Salt and pepper", exact=True).click)
+    assert page.get_by_text("At salt and pepper p = 0.3").count() == 1
+
+
+def test_upscaling_zooms_the_three_pictures_together(page, server, shot):
+    goto(page, f"{server}/upscale")
+    assert page.get_by_text("the shipped upscaler beats bicubic interpolation").count() == 1
+    page.wait_for_function(f"() => ({PLOTS})().length === 1 && ({PLOTS})()[0]._fullLayout", timeout=30_000)
+    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5, steps=5)
+    page.mouse.up()
+    ranges = page.evaluate(
+        f"() => {{ const l = ({PLOTS})()[0]._fullLayout; return [l.xaxis.range, l.xaxis2.range, l.xaxis3.range]; }}"
+    )
+    assert ranges[0] == ranges[1] == ranges[2] and ranges[0][1] - ranges[0][0] < 20  # zoomed in, all three alike
+    shot(page, "upscale")

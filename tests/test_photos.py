@@ -1,0 +1,106 @@
+"""aeviz.photos: packaged photos as RGB patches, the grayscale input, the baseline, a whole photo recoloured, and the
+shipped recolouring model against its baselines on the held-out photo (recomputed)."""
+
+import numpy as np
+import pytest
+from skimage import color
+
+from aeviz import AevizError
+from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint
+from aeviz.configs import ModelConfig
+from aeviz.models import build_model
+from aeviz.photos import (
+    HELD_OUT,
+    PATCH,
+    TRAIN_PHOTOS,
+    brightness_rows,
+    colour_by_brightness,
+    colour_errors,
+    gray_rows,
+    grayscale,
+    keep_brightness,
+    load_photo,
+    photo_dataset,
+    recolour_photo,
+    recolour_rows,
+    to_images,
+    to_rows,
+)
+from aeviz.pretrain import RECOLOUR_DIR, recolour_recipe
+from aeviz.restoration import score
+
+RNG = np.random.default_rng(0)
+
+
+def test_the_photos_ship_with_the_packages_and_none_is_both_trained_and_held_out():
+    assert not set(TRAIN_PHOTOS) & set(HELD_OUT)
+    for name in (*TRAIN_PHOTOS, *HELD_OUT):
+        image = load_photo(name)
+        assert image.ndim == 3 and image.shape[2] == 3 and image.min() >= 0 and image.max() <= 1
+    with pytest.raises(AevizError, match="unknown photo"):
+        load_photo("../etc/passwd")
+
+
+def test_patches_are_rows_channel_first_and_come_back_as_images():
+    images = RNG.random((2, 4, 4, 3)).astype(np.float32)
+    rows = to_rows(images)
+    np.testing.assert_array_equal(rows[0, :16], images[0, :, :, 0].ravel())  # all red first
+    np.testing.assert_array_equal(to_images(rows, (4, 4)), images)
+    data = photo_dataset()
+    assert data.n_features == 3 * PATCH * PATCH and data.image_shape == (PATCH, PATCH) and len(data.X_val) > 0
+
+
+def test_the_gray_input_is_scikit_images_brightness_in_every_channel():
+    images = RNG.random((3, 4, 4, 3)).astype(np.float32)
+    gray = to_images(gray_rows(to_rows(images)), (4, 4))
+    for channel in range(3):
+        np.testing.assert_allclose(gray[..., channel], color.rgb2gray(images), atol=1e-6)
+
+
+def test_the_baseline_colours_each_brightness_by_the_training_photos_average():
+    """A pixel's baseline colour is the table's colour for its brightness: two pixels of equal brightness get the same
+    colour, and the table is not gray (the training photos are not)."""
+    image = np.array([[[0.9, 0.2, 0.2], [0.2, 0.42, 0.09]]], np.float32)  # a red and a green of equal brightness
+    out = colour_by_brightness(image)
+    assert color.rgb2gray(image)[0, 0] == pytest.approx(color.rgb2gray(image)[0, 1], abs=0.002)
+    np.testing.assert_allclose(out[0, 0], out[0, 1])
+    assert np.ptp(out[0, 0]) > 0.01
+
+
+def test_keep_brightness_keeps_the_gray_inputs_lightness_and_the_colours_hue():
+    gray = np.full((1, 1, 3), 0.5, np.float32)
+    red = np.array([[[0.9, 0.1, 0.1]]], np.float32)
+    out = keep_brightness(gray, red)
+    assert color.rgb2lab(out)[0, 0, 0] == pytest.approx(color.rgb2lab(gray)[0, 0, 0], abs=0.5)
+    assert out[0, 0, 0] > out[0, 0, 1] and out[0, 0, 0] > out[0, 0, 2]
+
+
+def test_a_whole_photo_is_recoloured_to_its_own_size():
+    config = ModelConfig(
+        arch="conv",
+        n_features=3 * PATCH * PATCH,
+        latent_dim=8 * 8 * 8,
+        image_shape=(PATCH, PATCH),
+        conv_channels=(8, 8),
+        conv_code="spatial",
+        channels=3,
+    )
+    model = build_model(config)
+    image = load_photo("flower")[:70, :90]
+    out = recolour_photo(model, image)
+    assert out.shape == image.shape and np.isfinite(out).all()
+    np.testing.assert_allclose(color.rgb2lab(out)[..., 0], color.rgb2lab(grayscale(image))[..., 0], atol=1.0)
+
+
+def test_the_shipped_recolourer_is_closer_to_the_true_colours_than_both_baselines():
+    """On the held-out photo's patches (PSNR: the lecture's difference score) and on the whole photo (mean absolute
+    difference); its SSIM is below the grayscale photo's, which README and the page say."""
+    model = load_checkpoint(recolour_recipe().name, SHIPPED_DIR / RECOLOUR_DIR).model
+    data = photo_dataset()
+    X, shape = data.X_val, data.image_shape
+    ours = score(X, recolour_rows(model, X, shape), shape).psnr
+    assert ours > score(X, gray_rows(X), shape).psnr and ours > score(X, brightness_rows(X, shape), shape).psnr
+    image = load_photo(HELD_OUT[0])
+    mine = colour_errors(image, recolour_photo(model, image)).mean()
+    baseline = colour_errors(image, keep_brightness(grayscale(image), colour_by_brightness(image))).mean()
+    assert mine < baseline and mine < colour_errors(image, grayscale(image)).mean()
