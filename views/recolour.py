@@ -95,9 +95,11 @@ def failures(model: Checkpoint, name: str, model_name: str) -> None:
         error_map_fig(mine, "How far the autoencoder's colour is from the truth (brighter: further)"), key="recolour_errors"
     )
     better = float((mine < theirs).mean())
+    ours_s, true_s = saturation(ours), saturation(image)
+    muted = "muted" if ours_s < 0.8 * true_s else "about as colourful as the photo's"
     st.caption(
         f"{model_name.capitalize()} is closer than the brightness baseline on {better:.0%} of the pixels. Its colours "
-        f"are muted: mean saturation {saturation(ours):.2f}, the photo's {saturation(image):.2f}. Where a grayscale "
+        f"are {muted}: mean saturation {ours_s:.2f}, the photo's {true_s:.2f}. Where a grayscale "
         "value could be many colours (a red flower and green leaves can be equally bright) it guesses the colours its "
         "training photos mostly had at that brightness and texture, and misses whatever is rare in them."
     )

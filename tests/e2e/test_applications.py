@@ -24,7 +24,7 @@ def test_denoising_shows_five_pictures_scores_and_a_grid_then_takes_salt_and_pep
     assert page.get_by_text("At Gaussian noise σ = 0.5 the denoiser restores best").is_visible()
     assert page.get_by_text("validation mean:").count() == 4
     page.wait_for_function(f"() => ({PLOTS})().length === 3", timeout=30_000)
-    grid = page.evaluate(f"() => ({PLOTS})()[0].data[0].z.length")
+    grid = page.evaluate(f"() => ({PLOTS})()[0].data[0].y.length")
     assert grid == 4  # four training noise levels
     shot(page, "denoise")
     rerun(page, page.get_by_text("Salt and pepper", exact=True).click)
@@ -45,3 +45,11 @@ def test_upscaling_zooms_the_three_pictures_together(page, server, shot):
     )
     assert ranges[0] == ranges[1] == ranges[2] and ranges[0][1] - ranges[0][0] < 20  # zoomed in, all three alike
     shot(page, "upscale")
+
+
+def test_recolouring_shows_the_photo_four_ways(page, server, shot):
+    goto(page, f"{server}/recolour")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img').length === 4", timeout=60_000)
+    assert page.get_by_text("difference to the true colours:").count() == 3
+    assert page.get_by_text("On flower the shipped model").count() == 1
+    shot(page, "recolour")
