@@ -152,7 +152,8 @@ def weights_bytes(checkpoint: Checkpoint, half: bool = False) -> bytes:
     dtype = torch.float16 if half else torch.float32
     tensors = {k: v.detach().cpu().to(dtype).contiguous() for k, v in checkpoint.model.state_dict().items()}
     if checkpoint.epoch_views and len(checkpoint.epoch_views) == len(checkpoint.history):
-        tensors[VIEWS] = torch.from_numpy(np.stack(checkpoint.epoch_views).astype(np.float16))
+        # contiguous: astype keeps a column-major view's layout (PCA of a code wider than its rows gives one)
+        tensors[VIEWS] = torch.from_numpy(np.ascontiguousarray(np.stack(checkpoint.epoch_views), dtype=np.float16))
     return save_safetensors(tensors, metadata={"format": FORMAT})
 
 

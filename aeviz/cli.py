@@ -53,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
         choices=TASKS,
         default=TRAIN.task,
         help="what the input is (the target is the clean image): reconstruct; denoise (noise σ 0.5 unless --noise or "
-        "--mask says otherwise); upscale (the image shrunk 2× and enlarged by bicubic interpolation)",
+        "--mask says otherwise); upscale (the image shrunk 2× and enlarged by bicubic interpolation); recolour (gray "
+        "patches of the packaged photos in, colour out: --dataset photos, --arch conv)",
     )
     t.add_argument(
         "--conv-code",
@@ -103,10 +104,11 @@ def _train(args: argparse.Namespace) -> None:
     check_target(root, name, args.force)  # before training: a refusal after minutes of training would waste them
     data = load_dataset(args.dataset, seed=args.seed)
     latent = args.latent
+    channels = data.n_features // (data.image_shape[0] * data.image_shape[1]) if data.image_shape else 1
     if args.arch == "conv" and args.conv_code == "spatial":
-        latent = ModelConfig.for_data(data.n_features, data.image_shape, "conv", 1).feature_map_size
+        latent = ModelConfig.for_data(data.n_features, data.image_shape, "conv", 1, channels=channels).feature_map_size
     model_config = ModelConfig.for_data(
-        data.n_features, data.image_shape, args.arch, latent, hidden=args.hidden, conv_code=args.conv_code
+        data.n_features, data.image_shape, args.arch, latent, hidden=args.hidden, conv_code=args.conv_code, channels=channels
     )
     noise = DENOISE_NOISE if args.task == "denoise" and args.noise == 0 and args.mask == 0 else args.noise
     train_config = TrainConfig(

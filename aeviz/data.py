@@ -117,7 +117,12 @@ def list_datasets() -> list[str]:
 def load_dataset(
     source: str | Path, *, val_fraction: float = 0.2, seed: int = 0, image_size: int = 28, label_column=None
 ) -> Dataset:
-    """A built-in dataset by name, or the user's file or folder by path, split with `seed`."""
+    """A built-in dataset by name, or the user's file or folder by path, split with `seed` ("photos": the recolouring
+    patches of aeviz/photos.py, split by photo, not by seed)."""
+    if str(source) == "photos":
+        from aeviz.photos import photo_dataset
+
+        return photo_dataset()
     if str(source) in BUILTIN_DATASETS:
         raw = BUILTIN_DATASETS[str(source)]()
         return split_dataset(raw, str(source), val_fraction=val_fraction, seed=seed)

@@ -92,3 +92,19 @@ def test_task_denoise_without_a_noise_level_trains_at_the_shipped_sigma(tmp_path
     assert main(["train", "--dataset", "digits", "--task", "denoise", "--epochs", "1", "--out", str(out)]) == 0
     assert "Gaussian noise σ = 0.5" in capsys.readouterr().out
     assert json.loads((out / "meta.json").read_text())["train"]["task"] == "denoise"
+
+
+def test_train_a_recolourer_on_the_packaged_photos_then_eval_against_both_baselines(tmp_path, capsys):
+    out = tmp_path / "rec"
+    args = ["train", "--dataset", "photos", "--task", "recolour", "--arch", "conv", "--conv-code", "spatial"]
+    assert main([*args, "--epochs", "1", "--out", str(out)]) == 0
+    assert "grayscale image" in capsys.readouterr().out
+    assert main(["eval", str(out), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {"gray_psnr", "brightness_psnr", "model_psnr", "model_ssim"} <= set(result)
+
+
+def test_recolouring_grayscale_digits_is_a_message(tmp_path, capsys):
+    args = ["train", "--dataset", "digits", "--task", "recolour", "--epochs", "1", "--out", str(tmp_path / "x")]
+    assert main(args) == 2
+    assert "recolouring needs colour images" in capsys.readouterr().err
