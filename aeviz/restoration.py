@@ -88,17 +88,28 @@ def pca_restore(X_train: np.ndarray, X_in: np.ndarray, n_components: int) -> np.
     return pca.inverse_transform(pca.transform(X_in)).astype(np.float32)
 
 
+def _planes(channels: int, shape: tuple[int, int]) -> tuple[int, ...]:
+    """How a row is an image: (height, width), or (3, height, width) for colour rows (channel first)."""
+    return tuple(shape) if channels == 1 else (channels, *shape)
+
+
 def downscale(X: np.ndarray, shape: tuple[int, int], factor: int = UPSCALE) -> np.ndarray:
-    """Rows of (height, width) images shrunk by `factor` (anti-aliased, scikit-image's `resize`), as rows."""
+    """Rows of (height, width) images (grayscale, or colour channel first) shrunk by `factor` (anti-aliased,
+    scikit-image's `resize`), as rows."""
     small = (shape[0] // factor, shape[1] // factor)
     if min(small) < 2:
         raise AevizError(f"{shape[0]}×{shape[1]} images are too small to shrink {factor}×")
-    return np.stack([resize(x.reshape(shape), small, order=1, anti_aliasing=True).ravel() for x in X]).astype(np.float32)
+    channels = X.shape[1] // (shape[0] * shape[1])
+    full, target = _planes(channels, shape), _planes(channels, small)
+    return np.stack([resize(x.reshape(full), target, order=1, anti_aliasing=True).ravel() for x in X]).astype(np.float32)
 
 
 def bicubic(X_small: np.ndarray, small: tuple[int, int], shape: tuple[int, int]) -> np.ndarray:
-    """The baseline of upscaling: rows of `small` images brought to `shape` by bicubic interpolation."""
-    return np.stack([resize(x.reshape(small), shape, order=3, anti_aliasing=False).ravel() for x in X_small]).astype(
+    """The baseline of upscaling: rows of `small` images (grayscale or colour) brought to `shape` by bicubic
+    interpolation."""
+    channels = X_small.shape[1] // (small[0] * small[1])
+    planes, target = _planes(channels, small), _planes(channels, shape)
+    return np.stack([resize(x.reshape(planes), target, order=3, anti_aliasing=False).ravel() for x in X_small]).astype(
         np.float32
     )
 

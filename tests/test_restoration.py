@@ -147,3 +147,11 @@ def test_the_shipped_upscaler_beats_bicubic_on_validation(mnist):
     bicubic = upscale_input(X, (28, 28))
     ours, theirs = score(X, restore(upscaler.model, bicubic), (28, 28)), score(X, bicubic, (28, 28))
     assert ours.psnr > theirs.psnr + 1 and ours.ssim > theirs.ssim
+
+
+def test_colour_rows_are_shrunk_and_enlarged_channel_by_channel():
+    """A colour row (channel first) gives what its three planes give one by one (no blur across channels)."""
+    planes = RNG.random((3, 16 * 16)).astype(np.float32)
+    colour = planes.reshape(1, -1)
+    together = upscale_input(colour, (16, 16)).reshape(3, -1)
+    np.testing.assert_allclose(together, upscale_input(planes, (16, 16)), atol=1e-6)
