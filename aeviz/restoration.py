@@ -88,9 +88,14 @@ def pca_restore(X_train: np.ndarray, X_in: np.ndarray, n_components: int) -> np.
     return pca.inverse_transform(pca.transform(X_in)).astype(np.float32)
 
 
-def _planes(channels: int, shape: tuple[int, int]) -> tuple[int, ...]:
-    """How a row is an image: (height, width), or (3, height, width) for colour rows (channel first)."""
-    return tuple(shape) if channels == 1 else (channels, *shape)
+def _by_plane(X: np.ndarray, shape: tuple[int, int], resize_rows) -> np.ndarray:
+    """`resize_rows` applied to each plane of colour rows (channel first) as if it were a grayscale row: each channel is
+    resized, and clipped to its own range, alone."""
+    channels = X.shape[1] // (shape[0] * shape[1])
+    if channels == 1:
+        return resize_rows(X)
+    planes = resize_rows(X.reshape(len(X) * channels, -1))
+    return planes.reshape(len(X), -1)
 
 
 def downscale(X: np.ndarray, shape: tuple[int, int], factor: int = UPSCALE) -> np.ndarray:
@@ -99,19 +104,21 @@ def downscale(X: np.ndarray, shape: tuple[int, int], factor: int = UPSCALE) -> n
     small = (shape[0] // factor, shape[1] // factor)
     if min(small) < 2:
         raise AevizError(f"{shape[0]}×{shape[1]} images are too small to shrink {factor}×")
-    channels = X.shape[1] // (shape[0] * shape[1])
-    full, target = _planes(channels, shape), _planes(channels, small)
-    return np.stack([resize(x.reshape(full), target, order=1, anti_aliasing=True).ravel() for x in X]).astype(np.float32)
+
+    def rows(gray: np.ndarray) -> np.ndarray:
+        return np.stack([resize(x.reshape(shape), small, order=1, anti_aliasing=True).ravel() for x in gray])
+
+    return _by_plane(X, shape, rows).astype(np.float32)
 
 
 def bicubic(X_small: np.ndarray, small: tuple[int, int], shape: tuple[int, int]) -> np.ndarray:
     """The baseline of upscaling: rows of `small` images (grayscale or colour) brought to `shape` by bicubic
     interpolation."""
-    channels = X_small.shape[1] // (small[0] * small[1])
-    planes, target = _planes(channels, small), _planes(channels, shape)
-    return np.stack([resize(x.reshape(planes), target, order=3, anti_aliasing=False).ravel() for x in X_small]).astype(
-        np.float32
-    )
+
+    def rows(gray: np.ndarray) -> np.ndarray:
+        return np.stack([resize(x.reshape(small), shape, order=3, anti_aliasing=False).ravel() for x in gray])
+
+    return _by_plane(X_small, small, rows).astype(np.float32)
 
 
 def upscale_input(X: np.ndarray, shape: tuple[int, int], factor: int = UPSCALE) -> np.ndarray:
