@@ -63,3 +63,15 @@ def sprite_png(X: np.ndarray, shape: tuple[int, int], n_cols: int = SPRITE_COLUM
     buffer = io.BytesIO()
     Image.fromarray(montage(X, shape, n_cols, pad=0)).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def row_image(row: np.ndarray, shape: tuple[int, int], scale: int = 1) -> np.ndarray:
+    """One row as a uint8 picture: (height·scale, width·scale) for a grayscale row, (…, 3) for a colour row of
+    3 × height × width values (channel first)."""
+    row = np.asarray(row, dtype=np.float32)
+    if row.size == shape[0] * shape[1]:
+        return to_image(row, shape, scale)
+    if row.size != 3 * shape[0] * shape[1]:
+        raise AevizError(f"a row of {row.size} values is not a {shape[0]}×{shape[1]} image")
+    pixels = (np.clip(row.reshape(3, *shape).transpose(1, 2, 0), 0, 1) * 255 + 0.5).astype(np.uint8)
+    return pixels.repeat(scale, axis=0).repeat(scale, axis=1) if scale > 1 else pixels

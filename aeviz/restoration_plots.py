@@ -84,22 +84,22 @@ def code_arrows_fig(clean: np.ndarray, noisy: np.ndarray, labels: np.ndarray | N
 
 
 def zoom_compare_fig(images: Sequence[np.ndarray], titles: Sequence[str]) -> go.Figure:
-    """Grayscale images in [0, 1] of one size side by side; zooming or panning one zooms all (drag a box to look
-    closer, double-click to reset)."""
+    """Images of one size side by side — grayscale (height, width) in [0, 1] or colour uint8 (height, width, 3) —;
+    zooming or panning one zooms all (drag a box to look closer, double-click to reset)."""
     fig = make_subplots(1, len(images), subplot_titles=list(titles), horizontal_spacing=0.02)
     for i, image in enumerate(images, start=1):
-        fig.add_trace(
-            go.Heatmap(
+        if image.ndim == 3:
+            trace = go.Image(z=image, hovertemplate="row %{y}, column %{x}<extra></extra>")
+        else:
+            trace = go.Heatmap(
                 z=np.clip(image, 0, 1),
                 colorscale="gray",
                 zmin=0,
                 zmax=1,
                 showscale=False,
                 hovertemplate="row %{y}, column %{x}: %{z:.2f}<extra></extra>",
-            ),
-            1,
-            i,
-        )
+            )
+        fig.add_trace(trace, 1, i)
         fig.update_xaxes(matches="x", showticklabels=False, row=1, col=i)
         fig.update_yaxes(
             matches="y", autorange="reversed", scaleanchor=f"x{'' if i == 1 else i}", showticklabels=False, row=1, col=i

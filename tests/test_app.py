@@ -621,3 +621,13 @@ def test_recolour_page_scores_each_photo_and_trains_again(app, monkeypatch):
     _run_job(at, "recolour_train")
     assert "Trained the recolouring model for 3 epochs" in at.success[0].value
     assert "your recolouring model" in at.info[0].value
+
+
+def test_upscale_page_on_photo_patches_says_the_autoencoder_loses_to_bicubic(app):
+    """Measured on the held-out photo: the shipped photo upscaler is far below bicubic, and the page says so."""
+    at = _open(app, "views/upscale.py")
+    at.radio(key="upscale_source").set_value("photos").run()
+    assert not at.exception and not at.error
+    assert "On the held-out photo's patches the shipped photo upscaler does not beat bicubic" in at.info[0].value
+    at.slider(key="upscale_index").set_value(5).run()
+    assert not at.exception and len(at.image) == 4

@@ -49,3 +49,14 @@ def test_sprite_cell_i_is_image_i():
     for i in range(7):
         r, c = divmod(i, 3)
         assert np.array_equal(sheet[r * 3 : r * 3 + 3, c * 4 : c * 4 + 4], to_image(X[i], (3, 4)))
+
+
+def test_a_colour_row_is_drawn_with_its_channels_in_place():
+    from aeviz.montages import row_image
+
+    row = np.zeros(3 * 2 * 2, np.float32)
+    row[:4] = 1.0  # the red plane
+    picture = row_image(row, (2, 2), scale=2)
+    assert picture.shape == (4, 4, 3) and picture.dtype == np.uint8
+    assert (picture[..., 0] == 255).all() and (picture[..., 1:] == 0).all()
+    assert row_image(np.ones(4, np.float32), (2, 2)).shape == (2, 2)

@@ -134,6 +134,15 @@ def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:
     return models
 
 
+def shipped_photo_upscaler() -> Checkpoint | None:
+    """The Upscaling page's photo model (in checkpoints/upscale, out of the model list), or None if missing."""
+    from aeviz.pretrain import UPSCALE_DIR, photo_upscale_recipe
+
+    folder, name = SHIPPED_DIR / UPSCALE_DIR, photo_upscale_recipe().name
+    weights = folder / name / "model.safetensors"
+    return _stored_checkpoint(str(folder), name, weights.stat().st_mtime) if weights.is_file() else None
+
+
 def shipped_recolourer() -> Checkpoint | None:
     """The Recolouring page's shipped model (in checkpoints/recolour, out of the model list), or None if missing."""
     from aeviz.pretrain import RECOLOUR_DIR, recolour_recipe
