@@ -27,6 +27,7 @@ def test_a_task_says_what_the_input_is_and_a_denoiser_needs_a_corruption():
     assert "σ = 0.2" in TrainConfig(noise_std=0.2).input_kind and "bicubic" in TrainConfig(task="upscale").input_kind
     with pytest.raises(AevizError, match="a denoiser needs a corruption"):
         TrainConfig(task="denoise")
-    with pytest.raises(AevizError, match="unknown task 'recolour'"):
-        TrainConfig(task="recolour")
+    with pytest.raises(AevizError, match="unknown task 'colorize'"):
+        TrainConfig(task="colorize")
+    assert TrainConfig(task="recolour").restores == "colour"
     assert TrainConfig.from_dict({"epochs": 3}).task == "reconstruct"  # checkpoints saved before tasks existed

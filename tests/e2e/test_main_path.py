@@ -50,7 +50,7 @@ def test_stop_keeps_the_model_trained_so_far(session, server, shot):
     page.get_by_role("button", name="Train", exact=True).click()
     wait_epoch(page, 3, 100)  # a fresh server's worker warms up first
     # the live monitor redraws its canvases as the model learns: coloured points, and a newer epoch each time
-    page.wait_for_function("() => window.aeviz.monitor && window.aeviz.monitor.epoch >= 2", timeout=30_000)
+    page.wait_for_function("() => window.aeviz?.monitor && window.aeviz.monitor.epoch >= 2", timeout=30_000)
     assert page.locator('canvas[aria-label="latent space"]').evaluate(COLOURED_PIXELS) > 500
     drawn = page.evaluate("() => window.aeviz.monitor.epoch")
     page.wait_for_function("e => window.aeviz.monitor.epoch > e", arg=drawn, timeout=30_000)
