@@ -12,10 +12,8 @@ from aeviz.configs import ModelConfig
 from aeviz.photos import (
     HELD_OUT,
     TRAIN_PHOTOS,
-    colour_by_brightness,
     colour_errors,
     grayscale,
-    keep_brightness,
     load_photo,
     photo_dataset,
     saturation,
@@ -24,7 +22,7 @@ from aeviz.photos import (
 from aeviz.pretrain import recolour_recipe
 from aeviz.restoration_plots import error_map_fig
 from aeviz.training import JobOutcome, fit_job
-from aeviz.ui.restoring import recolour_scores, recoloured
+from aeviz.ui.restoring import brightness_baseline, recolour_scores, recoloured
 
 RECIPE = recolour_recipe()
 PHOTOS = {
@@ -64,7 +62,7 @@ def pictures(model: Checkpoint, name: str) -> dict[str, float]:
     gray = grayscale(image)
     shown = {
         "gray": gray,
-        "brightness": keep_brightness(gray, colour_by_brightness(image)),
+        "brightness": brightness_baseline(name),
         "model": recoloured(model, name),
     }
     errors = {key: float(colour_errors(image, other).mean()) for key, other in shown.items()}
@@ -89,7 +87,7 @@ def failures(model: Checkpoint, name: str, model_name: str) -> None:
     st.subheader("Where it fails")
     image = load_photo(name)
     ours = recoloured(model, name)
-    baseline = keep_brightness(grayscale(image), colour_by_brightness(image))
+    baseline = brightness_baseline(name)
     mine, theirs = colour_errors(image, ours), colour_errors(image, baseline)
     st.plotly_chart(
         error_map_fig(mine, "How far the autoencoder's colour is from the truth (brighter: further)"), key="recolour_errors"

@@ -118,3 +118,12 @@ def _recolour_scores(model_key: str, _checkpoint: Checkpoint) -> dict[str, Score
 def recolour_scores(checkpoint: Checkpoint) -> dict[str, Score]:
     """Mean PSNR and SSIM over the held-out photo's patches: the grayscale input, the brightness baseline, the model."""
     return _recolour_scores(checkpoint.fingerprint(), checkpoint)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def brightness_baseline(name: str) -> np.ndarray:
+    """The packaged photo `name` coloured by the average colour of each brightness, on its own brightness."""
+    from aeviz.photos import colour_by_brightness, grayscale, keep_brightness, load_photo
+
+    image = load_photo(name)
+    return keep_brightness(grayscale(image), colour_by_brightness(image))
