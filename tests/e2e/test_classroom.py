@@ -7,13 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.e2e.conftest import start_app, stop_app
-from tests.e2e.helpers import goto, nav, new_page, rerun, wait_epoch
+from tests.e2e.helpers import click_train, goto, nav, new_page, rerun, wait_epoch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-def _train(page):
-    rerun(page, page.get_by_role("button", name="Train", exact=True).click)
 
 
 @pytest.fixture
@@ -33,11 +29,11 @@ def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, s
         goto(anna, f"{server}/train?train_dataset=mnist&train_epochs=60")
         goto(ben, f"{server}/train?train_dataset=digits&train_epochs=2")
         goto(cleo, f"{server}/train?train_dataset=digits&train_epochs=2")
-        _train(anna)
+        click_train(anna)
         wait_epoch(anna, 1, 60)  # running
-        _train(ben)
+        click_train(ben)
         ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
-        _train(cleo)
+        click_train(cleo)
         cleo.wait_for_selector("text=Waiting in the class queue: number 2 of 2", timeout=30_000)
         nav(cleo, "Latent walk")  # another page stays usable, and its sidebar shows the waiting job
         assert cleo.get_by_text("training digits, multilayer, 2-D code: number 2 in the class queue").count() == 1
@@ -65,7 +61,7 @@ def test_a_live_model_link_made_on_one_copy_opens_on_another(browser, tmp_path_f
     context, page = new_page(browser)
     try:
         goto(page, f"{servers[0][0]}/train?train_dataset=digits&train_epochs=2")
-        _train(page)
+        click_train(page)
         page.wait_for_selector("text=Trained 2 epochs", timeout=120_000)
         link = parse_qs(urlsplit(page.url).query)["model"][0]
         assert link.startswith("live:") and (shared / link.removeprefix("live:") / "model.safetensors").is_file()

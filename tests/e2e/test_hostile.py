@@ -14,7 +14,7 @@ import pytest
 from aeviz.checkpoints import META, WEIGHTS, Checkpoint, to_zip
 from aeviz.configs import ModelConfig, TrainConfig
 from aeviz.models import build_model
-from tests.e2e.helpers import goto, nav, new_page, rerun, settle, wait_trained
+from tests.e2e.helpers import click_train, goto, nav, new_page, rerun, settle, wait_trained
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -61,7 +61,7 @@ def test_a_hostile_csv_shows_as_text_only(server, browser, shot):
         page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
         settle(page)  # the run that drew the uploader is over
         _upload(page, FILE_NAME, _hostile_csv(), "text/csv")
-        rerun(page, page.get_by_role("button", name="Train", exact=True).click, timeout=120_000)
+        click_train(page)
         wait_trained(page, 3)
         assert page.get_by_text("free exam answers").count() >= 1  # the name is shown, as the text it is
         scatter = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Latent space of your model")
@@ -106,7 +106,7 @@ def test_a_hostile_checkpoint_zip_gets_a_message_and_another_student_still_train
     context, other = new_page(browser)
     try:
         goto(other, f"{server}/train?train_dataset=digits&train_epochs=2")
-        rerun(other, other.get_by_role("button", name="Train", exact=True).click, timeout=120_000)
+        click_train(other)
         wait_trained(other, 2)
     finally:
         context.close()

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aeviz.checkpoints import from_zip
-from tests.e2e.helpers import goto, nav, new_page, reload, rerun, settle, slider, wait_epoch, wait_trained
+from tests.e2e.helpers import click_train, goto, nav, new_page, reload, rerun, settle, slider, wait_epoch, wait_trained
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -68,7 +68,7 @@ def test_training_with_the_defaults_finishes_and_downloads(session, server, shot
     model = parse_qs(urlsplit(page.url).query)["model"][0]
     goto(page, f"{server}/train?model={model}")
     assert page.get_by_text("Your model", exact=True).count() == 1
-    rerun(page, page.get_by_role("button", name="Train", exact=True).click, timeout=120_000)
+    click_train(page)
     wait_trained(page, 15)
     assert page.get_by_text("Latent space of your model").count() > 0
     assert page.locator('canvas[aria-label="latent space"]').count() == 0  # the finished model gets Plotly figures

@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from tests.e2e.helpers import goto, nav, rerun, settle, wait_trained
+from tests.e2e.helpers import click_train, goto, nav, rerun, settle, wait_trained
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -15,7 +15,7 @@ def _choose_upload_and_train(page, path):
     uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
     rerun(page, lambda: uploader.set_input_files(str(path)))
     page.wait_for_selector(f'[data-testid="stFileChipName"]:has-text("{path.name}")', timeout=60_000)
-    rerun(page, page.get_by_role("button", name="Train", exact=True).click, timeout=120_000)
+    click_train(page)
 
 
 def _open_uploader(page, url):
@@ -40,7 +40,8 @@ def test_bad_then_good_upload(server, page, tmp_path):
     bad = tmp_path / "ragged.csv"
     bad.write_text("a,b,c\n1,2,3\n4,5\n")
     _choose_upload_and_train(page, bad)
-    assert page.get_by_text("ragged.csv, row 3: 2 values, expected 3").count() == 1
+    page.wait_for_selector("text=ragged.csv, row 3: 2 values, expected 3", timeout=60_000)
+    settle(page)
 
     good = _table(tmp_path / "blobs.csv", 120, seed=0)
     _choose_upload_and_train(page, good)
