@@ -60,6 +60,12 @@ def _run_job(at, button):
     return at
 
 
+def _component(at, name):
+    """The proto of the one aeviz browser component `name` on the page (AppTest shows it as an unknown element)."""
+    (found,) = [e.proto for e in at.get("bidi_component") if e.proto.component_name == name]
+    return found
+
+
 def _open(at, page):
     at.switch_page(page)
     at.run()
@@ -497,10 +503,16 @@ def queued(app):
 
 def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(queued):
     """With every worker busy, Train queues: the page and the sidebar say the position; Leave the queue cancels."""
+    from aeviz.ui.resources import job_pool
+    from aeviz.ui.work import queue_poll_seconds
+
     at = queued
     assert "Waiting in the class queue: number 1 of 1" in at.info[0].value
     assert "number 1 in the class queue" in at.sidebar.caption[-1].value
     job = at.session_state["aeviz"].pending.job
+    clock = json.loads(_component(at, "aeviz.queue_clock").json)  # counts down in the browser, polls when it says
+    assert clock["start_in"] == pytest.approx(job_pool().estimated_start(job), abs=1.0)
+    assert clock["poll_in"] == pytest.approx(queue_poll_seconds(clock["start_in"]))
     at.button(key="cancel_training").click().run()
     assert job.state == "cancelled" and at.session_state["aeviz"].pending is None
     assert "Cancelled: training digits" in at.info[0].value

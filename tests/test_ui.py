@@ -27,3 +27,16 @@ def test_the_bounded_store_drops_the_oldest_beyond_its_capacity():
     store.put("a", 3)  # renewed: now the newest
     store.put("c", 4)
     assert [store.get(k) for k in "abc"] == [3, None, 4]
+
+
+def test_a_waiting_page_polls_after_half_its_estimated_wait_within_bounds():
+    """Far back in the queue a page looks again rarely, the next in line every few seconds, and never later than half
+    its estimate (an estimate that was too long is corrected before the job would start)."""
+    from aeviz.ui.work import QUEUE_POLL_MAX, QUEUE_POLL_MIN, queue_poll_seconds
+
+    assert queue_poll_seconds(0.0) == QUEUE_POLL_MIN
+    assert queue_poll_seconds(12.0) == 6.0
+    assert queue_poll_seconds(600.0) == QUEUE_POLL_MAX
+    waits = [1.0, 5.0, 10.0, 30.0, 60.0, 300.0]
+    polls = [queue_poll_seconds(w) for w in waits]
+    assert polls == sorted(polls) and all(p <= max(w / 2, QUEUE_POLL_MIN) for p, w in zip(polls, waits))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import importlib.resources
 import math
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -114,6 +115,16 @@ def training_monitor(
         },
     }
     _component("training_monitor", "monitor")(data=data)
+
+
+# --- the queue clock -------------------------------------------------------------------------------------------------
+
+
+def queue_clock(start_in: float, poll_in: float, key: str) -> None:
+    """A line counting down to a waiting job's estimated start (`start_in` seconds) in the browser, which reruns the
+    fragment around it after `poll_in` seconds (aeviz/static/queue.js)."""
+    data = {"start_in": float(start_in), "poll_in": float(poll_in), "poll": time.time()}  # new data: a fresh timer
+    _component("queue_clock", "queue")(data=data, key=key, on_poll_change=lambda: None)
 
 
 # --- images beside hovered points ------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Heavy work in the server-wide job pool, seen from a page: submit, watch (queue position, progress, Stop), collect.
 
 A page submits a job with a `keep` function; the job runs on a worker thread (aeviz.jobs: no Streamlit there) while a
-fragment on the page polls it (every QUEUE_POLL_SECONDS while it waits, POLL_SECONDS while it runs) and draws it.
+fragment on the page polls it and draws it: every POLL_SECONDS while it runs; while it waits, when the queue clock in
+the browser asks (`queue_poll_seconds`: rarely far back in the queue, every few seconds near its front).
 When it has finished, the fragment reruns the app; `collect_jobs` (app.py calls it before routing, so on every page)
 runs `keep(result)` in the script thread, which stores the result in the session and returns what to tell the student
 (level, text); the page of that kind shows it.
@@ -16,16 +17,18 @@ import streamlit as st
 
 from aeviz import AevizError
 from aeviz.jobs import CANCELLED, DONE, QUEUED, Job, JobPool
-from aeviz.ui.display import show_error
+from aeviz.ui.display import queue_clock, show_error
 from aeviz.ui.resources import job_pool
 from aeviz.ui.state import Notice, Pending, session
 
-# How often a page polls its job. Each poll is a script run on the server and a redraw in the browser, measured in
-# headless Chromium: ~0.13 s of browser CPU per poll of a queued job, ~0.22 s per redraw of a running job's live
-# monitor. With 10 students polling every second and the monitor every half second, the browsers took the CPU the
-# training and the other pages needed (bench/bench_classroom.py).
+# How often a page polls its job. Each poll is a script run on the server and a redraw of the page in the browser,
+# measured in headless Chromium on the Train page: ~0.3 s of browser CPU per poll of a queued job, ~0.22 s per redraw
+# of a running job's live monitor. With 29 students waiting and each polling every 5 s, their browsers took most of
+# the 2 cores the training and the other pages needed (bench/bench_classroom.py). Most of a class waits, so a waiting
+# page polls when its place could have changed: after half its estimated wait, within these bounds.
 POLL_SECONDS = 1.0  # a running job: its progress and live monitor
-QUEUE_POLL_SECONDS = 5.0  # a waiting job's place in the queue (most of a class waits)
+QUEUE_POLL_MIN = 2.0  # the next in line
+QUEUE_POLL_MAX = 20.0  # far back in the queue: its place and estimate are redrawn at least this often
 
 
 def submit(
@@ -76,11 +79,16 @@ def collect_jobs() -> None:
 
 def queue_text(job: Job, pool: JobPool) -> str:
     running, queued = pool.counts()
-    position, wait = pool.position(job), pool.estimated_start(job)
     return (
-        f"Waiting in the class queue: number {position} of {queued} ({running} running, {pool.workers} at a time). "
-        f"Estimated start in about {max(1, round(wait))} s. The other pages stay usable meanwhile."
+        f"Waiting in the class queue: number {pool.position(job)} of {queued} ({running} running, {pool.workers} at a "
+        "time). The other pages stay usable meanwhile."
     )
+
+
+def queue_poll_seconds(wait: float) -> float:
+    """When a waiting page should look again, given its estimated wait in seconds: after half of it, so that an
+    estimate that was too long is corrected early, and within [QUEUE_POLL_MIN, QUEUE_POLL_MAX]."""
+    return min(QUEUE_POLL_MAX, max(QUEUE_POLL_MIN, wait / 2))
 
 
 def job_panel(kind: str, draw: Callable[[Any], None] | None = None) -> None:
@@ -101,12 +109,15 @@ def job_panel(kind: str, draw: Callable[[Any], None] | None = None) -> None:
             _watch_run(kind, draw)
 
 
-@st.fragment(run_every=QUEUE_POLL_SECONDS)
+@st.fragment
 def _watch_queue(kind: str) -> None:
+    """The queue panel; the queue clock under it counts down in the browser and reruns this fragment when it polls."""
     job, pool = pending_job(), job_pool()
     if job is None or job.kind != kind or job.state != QUEUED:  # started or finished: the page draws it anew
         st.rerun(scope="app")
     st.info(queue_text(job, pool), icon=":material/hourglass_top:")
+    wait = pool.estimated_start(job)
+    queue_clock(wait, queue_poll_seconds(wait), key=f"queue_clock_{kind}")
     if st.button("Leave the queue", key=f"cancel_{kind}"):
         pool.cancel(job)
         st.rerun(scope="app")

@@ -33,6 +33,7 @@ def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, s
         wait_epoch(anna, 1, 60)  # running
         click_train(ben)
         ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
+        ben.wait_for_selector("text=/Estimated start in about \\d+ (s|min)/", timeout=10_000)  # the queue clock
         click_train(cleo)
         cleo.wait_for_selector("text=Waiting in the class queue: number 2 of 2", timeout=30_000)
         nav(cleo, "Latent walk")  # another page stays usable, and its sidebar shows the waiting job
