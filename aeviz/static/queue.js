@@ -5,11 +5,11 @@
 // page ~0.3 s of browser CPU per poll on the class's shared 2-core server (bench/bench_classroom.py). `aeviz` (el)
 // comes from common.js.
 
-// An estimate rounded as coarsely as it is worth (5 s under a minute, 10 s under two, then 30 s), so that the line
-// changes every 5-30 s, not every second: each change lays out and repaints Streamlit's whole page (~7 ms of browser
-// CPU, measured), and thirty waiting students share the server's cores with their browsers in a test class.
+// An estimate rounded as coarsely as it is worth (10 s under a minute, 30 s under three, then whole minutes), so that
+// the line changes every 10-60 s, not every second: each change lays out and repaints Streamlit's whole page (~7 ms
+// of browser CPU, measured), and in a test class thirty waiting students' browsers share the server's cores.
 function duration(seconds) {
-  const step = seconds < 60 ? 5 : seconds < 120 ? 10 : 30;
+  const step = seconds < 60 ? 10 : seconds < 180 ? 30 : 60;
   const s = Math.max(step, Math.round(seconds / step) * step);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);

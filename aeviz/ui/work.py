@@ -28,7 +28,7 @@ from aeviz.ui.state import Notice, Pending, session
 # page polls when its place could have changed: after half its estimated wait, within these bounds.
 POLL_SECONDS = 1.0  # a running job: its progress and live monitor
 QUEUE_POLL_MIN = 2.0  # the next in line
-QUEUE_POLL_MAX = 20.0  # far back in the queue: its place and estimate are redrawn at least this often
+QUEUE_POLL_MAX = 30.0  # far back in the queue: its place and estimate are redrawn at least this often
 
 
 def submit(

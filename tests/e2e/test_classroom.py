@@ -43,7 +43,7 @@ def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, s
         shot(cleo, "queue")
         rerun(cleo, cleo.get_by_role("button", name="Leave the queue").click)
         cleo.wait_for_selector("text=Cancelled: training digits", timeout=30_000)
-        ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)  # the poll redraws
+        ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=45_000)  # his next poll redraws
         anna.get_by_role("button", name="Stop", exact=True).click()
         anna.wait_for_selector("text=Training stopped after epoch", timeout=60_000)
         ben.wait_for_selector("text=Trained 2 epochs", timeout=120_000)
