@@ -2,7 +2,7 @@
 // the browser, and asks the server to look again (a trigger value: it reruns only the fragment around it) once
 // `data.poll_in` seconds have passed. The server chooses that delay from the estimate (aeviz.ui.work): a student far
 // back in the queue is asked rarely, the next in line every few seconds. A fixed `run_every` poll cost each waiting
-// page ~0.3 s of browser CPU per poll on the class's shared 2-core server (bench/bench_classroom.py). `aeviz` (el)
+// page 0.1-0.3 s of browser CPU per poll on the class's shared 2-core server (bench/bench_classroom.py). `aeviz` (el)
 // comes from common.js.
 
 // An estimate rounded as coarsely as it is worth (10 s under a minute, 30 s under three, then whole minutes), so that
@@ -30,7 +30,6 @@ export default function ({ data, parentElement, setTriggerValue }) {
   draw();
   parentElement.__aevizCountdown = setInterval(draw, 1000);
   parentElement.__aevizPoll = setTimeout(() => setTriggerValue("poll", data.poll), data.poll_in * 1000);
-  aeviz.queue = { poll_in: data.poll_in, start_in: data.start_in }; // for the browser tests
   return () => {
     clearInterval(parentElement.__aevizCountdown);
     clearTimeout(parentElement.__aevizPoll);

@@ -22,7 +22,7 @@ from aeviz.ui.resources import job_pool
 from aeviz.ui.state import Notice, Pending, session
 
 # How often a page polls its job. Each poll is a script run on the server and a redraw of the page in the browser,
-# measured in headless Chromium on the Train page: ~0.3 s of browser CPU per poll of a queued job, ~0.22 s per redraw
+# measured in headless Chromium on the Train page: 0.1-0.3 s of browser CPU per poll of a queued job, ~0.22 s per redraw
 # of a running job's live monitor. With 29 students waiting and each polling every 5 s, their browsers took most of
 # the 2 cores the training and the other pages needed (bench/bench_classroom.py). Most of a class waits, so a waiting
 # page polls when its place could have changed: after half its estimated wait, within these bounds.
