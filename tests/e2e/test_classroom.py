@@ -21,21 +21,24 @@ def server(tmp_path_factory):
 
 
 def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, shot):
-    """Anna's long training runs; Ben and Cleo queue as numbers 1 and 2; Cleo leaves, Ben moves up; Anna stops, and
-    Ben's training runs and finishes; Cleo has no model."""
+    """Anna's long training runs; Ben and Cleo queue as numbers 1 and 2, and Ben's next poll shows Cleo behind him;
+    Cleo leaves, and Ben's next poll shows him alone; Anna stops, and Ben's training runs and finishes; Cleo has no
+    model. Anna's training must outlast all that (two of Ben's polls, up to 30 s apart): 100 epochs of mnist in
+    batches of 32 take minutes here, where 60 epochs in batches of 128 (~25 s) could end before Cleo left."""
     students = [new_page(browser) for _ in range(3)]
     anna, ben, cleo = (page for _, page in students)
     try:
-        goto(anna, f"{server}/train?train_dataset=mnist&train_epochs=60")
+        goto(anna, f"{server}/train?train_dataset=mnist&train_epochs=100&train_batch=32")
         goto(ben, f"{server}/train?train_dataset=digits&train_epochs=2")
         goto(cleo, f"{server}/train?train_dataset=digits&train_epochs=2")
         click_train(anna)
-        wait_epoch(anna, 1, 60)  # running
+        wait_epoch(anna, 1, 100)  # running
         click_train(ben)
         ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
         ben.wait_for_selector("text=/Estimated start in about \\d+ (s|min)/", timeout=10_000)  # the queue clock
         click_train(cleo)
         cleo.wait_for_selector("text=Waiting in the class queue: number 2 of 2", timeout=30_000)
+        ben.wait_for_selector("text=Waiting in the class queue: number 1 of 2", timeout=45_000)  # his next poll
         nav(cleo, "Latent walk")  # another page stays usable, and its sidebar shows the waiting job
         assert cleo.get_by_text("training digits, multilayer, 2-D code: number 2 in the class queue").count() == 1
         nav(cleo, "Train")
@@ -43,7 +46,7 @@ def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, s
         shot(cleo, "queue")
         rerun(cleo, cleo.get_by_role("button", name="Leave the queue").click)
         cleo.wait_for_selector("text=Cancelled: training digits", timeout=30_000)
-        ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=45_000)  # his next poll redraws
+        ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=45_000)  # and the one after
         anna.get_by_role("button", name="Stop", exact=True).click()
         anna.wait_for_selector("text=Training stopped after epoch", timeout=60_000)
         ben.wait_for_selector("text=Trained 2 epochs", timeout=120_000)
