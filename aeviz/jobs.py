@@ -66,6 +66,11 @@ class Job:
     fraction: float = 0.0  # share of the work done, 0–1, as the job last reported it
     text: str = ""  # the job's last progress message
     payload: Any = None  # what the job last handed the page to draw (e.g. loss history and the latest view)
+    # (time, fraction) of its first progress report and of its latest: the pace between them, not since the start,
+    # says how long the rest takes (the time before the first report holds the worker's start-up and the data loading)
+    first_report: tuple[float, float] | None = None
+    last_report: tuple[float, float] | None = None
+    clock: Callable[[], float] = field(default=time.monotonic, repr=False)  # the pool's
     result: Any = None
     error: str = ""
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -87,9 +92,16 @@ class Job:
         """Progress for the page (each call also checks for cancellation). A payload replaces the previous one; hand
         over copies or objects the job no longer changes."""
         self.check()
+        self.progressed(fraction, text, payload)
+
+    def progressed(self, fraction: float, text: str, payload: Any) -> None:
+        """Note a progress report (from the job itself, or relayed from its worker process)."""
         self.fraction, self.text = min(max(fraction, 0.0), 1.0), text
         if payload is not None:
             self.payload = payload
+        self.last_report = (self.clock(), self.fraction)
+        if self.first_report is None:
+            self.first_report = self.last_report
 
 
 def use_processes() -> bool:
@@ -142,7 +154,7 @@ class JobPool:
             current = self._latest.get(owner)
             if current is not None and not current.finished:
                 raise AevizError(f"you already have a job {current.state} ({current.label}): wait for it or cancel it")
-            job = Job(owner, kind, label, fn, args, then, submitted=self._clock())
+            job = Job(owner, kind, label, fn, args, then, submitted=self._clock(), clock=self._clock)
             self._queue.append(job)
             self._latest[owner] = job
             self._start_workers()
@@ -245,7 +257,11 @@ class JobPool:
 
     def _remaining(self, job: Job, now: float) -> float:
         elapsed = now - (job.started or now)
-        if job.fraction > 0.05:  # trust the job's own progress once it has some
+        if job.first_report and job.last_report and job.last_report[1] > job.first_report[1]:
+            (t0, f0), (t1, f1) = job.first_report, job.last_report  # its pace since it first reported
+            if t1 > t0:
+                return max((1.0 - f1) * (t1 - t0) / (f1 - f0) - (now - t1), 0.0)
+        if job.fraction > 0.05:  # one report: its pace since the start
             return max(elapsed / job.fraction - elapsed, 0.0)
         return max(self._typical(job.kind) - elapsed, 0.0)
 
@@ -296,9 +312,7 @@ class Worker:
                     continue
                 message = self._conn.recv()
                 if message[0] == "progress":
-                    _, job.fraction, job.text, payload = message
-                    if payload is not None:
-                        job.payload = payload
+                    job.progressed(*message[1:])
                 elif message[0] == "done":
                     return message[1]
                 elif message[0] == "cancelled":

@@ -221,3 +221,27 @@ def test_a_worker_job_that_refuses_or_dies_fails_with_a_message_and_the_next_job
     assert processes.wait(dead, timeout=60) and dead.state == FAILED and "stopped unexpectedly" in dead.error
     after = processes.submit("e", "training", "count", count_to, (1, 0.0))
     assert processes.wait(after, timeout=120) and after.state == DONE
+
+
+def test_a_running_jobs_remainder_comes_from_its_pace_since_its_first_report_not_since_it_started():
+    """A fresh worker spends 8 s starting up before the first report (10%); a second report 1 s later (20%) says the
+    rest takes 8 s. Since the start (9 s for 20%) it would seem 36 s: a waiting student was told "2 min 30 s" for a
+    31 s wait on a fresh server."""
+    now, reported, gate = [0.0], threading.Event(), Gate()
+    pool = JobPool(1, processes=False, clock=lambda: now[0])
+
+    def starts_slowly(job):
+        for fraction in (0.1, 0.2):
+            now[0] += 8.0 if fraction == 0.1 else 1.0
+            job.report(fraction)
+        reported.set()
+        return gate(job)
+
+    running = pool.submit("r", "training", "r", starts_slowly)
+    assert reported.wait(10)
+    waiting = pool.submit("w", "training", "w", Gate())
+    assert pool.estimated_start(waiting) == pytest.approx(8.0)
+    now[0] += 3.0  # three more seconds without a report
+    assert pool.estimated_start(waiting) == pytest.approx(5.0)
+    for job in (waiting, running):
+        pool.cancel(job)
