@@ -519,6 +519,33 @@ def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(queued
     assert at.session_state["aeviz"].live is None
 
 
+def test_a_running_training_polls_every_second_and_less_often_while_others_wait(app):
+    """The running job's panel reruns when its clock in the browser says: every second while nobody waits, less often
+    once classmates queue behind it (chosen on each run, not fixed when the panel was first drawn)."""
+    from aeviz.ui.resources import job_pool
+    from aeviz.ui.work import POLL_SECONDS, POLL_SECONDS_BUSY
+
+    at = _open(app, "views/train.py")
+    at.slider(key="train_epochs").set_value(100)
+    at.button(key="train").click().run()
+    pool, job = job_pool(), at.session_state["aeviz"].pending.job
+    classmates = []
+    try:
+        while job.state == "queued":
+            pool.wait(job, timeout=0.05)
+        at.run()
+        assert json.loads(_component(at, "aeviz.queue_clock").json)["poll_in"] == POLL_SECONDS
+        classmates = [
+            pool.submit(f"{i:032x}", "training", "a classmate's training", wait_until_cancelled)
+            for i in range(pool.workers)  # every other worker busy, and one job waiting
+        ]
+        at.run()
+        assert job.state == "running" and pool.counts()[1] >= 1
+        assert json.loads(_component(at, "aeviz.queue_clock").json)["poll_in"] == POLL_SECONDS_BUSY
+    finally:
+        _free(pool, [*classmates, job])
+
+
 def test_one_session_runs_one_job_at_a_time(queued):
     """A second heavy job while the first one waits is refused with a message (the Sparsity page's pair here)."""
     at = _open(queued, "views/sparsity.py")

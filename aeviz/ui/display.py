@@ -120,10 +120,14 @@ def training_monitor(
 # --- the queue clock -------------------------------------------------------------------------------------------------
 
 
-def queue_clock(start_in: float, poll_in: float, key: str) -> None:
-    """A line counting down to a waiting job's estimated start (`start_in` seconds) in the browser, which reruns the
-    fragment around it after `poll_in` seconds (aeviz/static/queue.js)."""
-    data = {"start_in": float(start_in), "poll_in": float(poll_in), "poll": time.time()}  # new data: a fresh timer
+def queue_clock(start_in: float | None, poll_in: float, key: str) -> None:
+    """A timer in the browser that reruns the fragment around it after `poll_in` seconds; with `start_in` (a waiting
+    job's estimated start, in seconds) also a line counting down to it (aeviz/static/queue.js)."""
+    data = {
+        "start_in": None if start_in is None else float(start_in),
+        "poll_in": float(poll_in),
+        "poll": time.time(),  # new data: a fresh timer
+    }
     _component("queue_clock", "queue")(data=data, key=key, on_poll_change=lambda: None)
 
 

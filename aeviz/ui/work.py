@@ -1,8 +1,9 @@
 """Heavy work in the server-wide job pool, seen from a page: submit, watch (queue position, progress, Stop), collect.
 
 A page submits a job with a `keep` function; the job runs on a worker thread (aeviz.jobs: no Streamlit there) while a
-fragment on the page polls it and draws it: every POLL_SECONDS while it runs; while it waits, when the queue clock in
-the browser asks (`queue_poll_seconds`: rarely far back in the queue, every few seconds near its front).
+fragment on the page polls it and draws it, when a clock in the browser asks: while it runs, every 1-2 s
+(`run_poll_seconds`: less often while others wait); while it waits, rarely far back in the queue and every few seconds
+near its front (`queue_poll_seconds`).
 When it has finished, the fragment reruns the app; `collect_jobs` (app.py calls it before routing, so on every page)
 runs `keep(result)` in the script thread, which stores the result in the session and returns what to tell the student
 (level, text); the page of that kind shows it.
@@ -26,7 +27,8 @@ from aeviz.ui.state import Notice, Pending, session
 # of a running job's live monitor. With 29 students waiting and each polling every 5 s, their browsers took most of
 # the 2 cores the training and the other pages needed (bench/bench_classroom.py). Most of a class waits, so a waiting
 # page polls when its place could have changed: after half its estimated wait, within these bounds.
-POLL_SECONDS = 1.0  # a running job: its progress and live monitor
+POLL_SECONDS = 1.0  # a running job: its progress and live monitor, while nobody waits
+POLL_SECONDS_BUSY = 2.0  # … while others wait: a live-monitor redraw took ~0.23 s of browser CPU a second here
 QUEUE_POLL_MIN = 2.0  # the next in line
 QUEUE_POLL_MAX = 30.0  # far back in the queue: its place and estimate are redrawn at least this often
 
@@ -91,6 +93,12 @@ def queue_poll_seconds(wait: float) -> float:
     return min(QUEUE_POLL_MAX, max(QUEUE_POLL_MIN, wait / 2))
 
 
+def run_poll_seconds(waiting: int) -> float:
+    """How often a running job's page redraws its progress and live monitor, given how many jobs wait: every second
+    while the server is free for it, less often while the others' wait depends on the CPU it takes."""
+    return POLL_SECONDS if waiting == 0 else POLL_SECONDS_BUSY
+
+
 def job_panel(kind: str, draw: Callable[[Any], None] | None = None) -> None:
     """Where a page shows its job: the messages of finished jobs of this kind, then, while this session's job of this
     kind is queued or running, a panel that polls it (`draw(payload)` draws what a running job last handed over)."""
@@ -123,8 +131,11 @@ def _watch_queue(kind: str) -> None:
         st.rerun(scope="app")
 
 
-@st.fragment(run_every=POLL_SECONDS)
+@st.fragment
 def _watch_run(kind: str, draw: Callable[[Any], None] | None) -> None:
+    """The running job's progress, Stop and live monitor; a poll clock in the browser reruns this fragment after
+    `run_poll_seconds` (chosen on each run, so it follows the queue; a fixed `run_every` is set when the panel is first
+    drawn, when the first of a class's clicks finds nobody waiting)."""
     job, pool = pending_job(), job_pool()
     if job is None or job.kind != kind:  # finished since the last poll: the whole page takes the result
         st.rerun(scope="app")
@@ -133,3 +144,4 @@ def _watch_run(kind: str, draw: Callable[[Any], None] | None) -> None:
         pool.cancel(job)
     if draw is not None and job.payload is not None:
         draw(job.payload)
+    queue_clock(None, run_poll_seconds(pool.counts()[1]), key=f"run_clock_{kind}")
