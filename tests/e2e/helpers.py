@@ -62,7 +62,7 @@ def wait_trained(page, epochs: int, timeout=180_000) -> None:
 
 
 def wait_epoch(page, at_least: int, epochs: int, timeout=180_000) -> None:
-    """Wait until the training panel says "epoch N/`epochs`" with N ≥ `at_least`. The panel polls once a second, so
+    """Wait until the training panel says "epoch N/`epochs`" with N ≥ `at_least`. The panel polls every 1-2 s, so
     any given epoch may never be on screen (a quick worker, a late poll): never wait for one epoch's text."""
     page.wait_for_function(
         """([least, total]) => [...document.body.innerText.matchAll(new RegExp(`epoch (\\\\d+)/${total}\\\\b`, "g"))]
