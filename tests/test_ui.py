@@ -39,4 +39,4 @@ def test_a_waiting_page_polls_after_half_its_estimated_wait_within_bounds():
     assert queue_poll_seconds(600.0) == QUEUE_POLL_MAX
     waits = [1.0, 5.0, 10.0, 30.0, 60.0, 300.0]
     polls = [queue_poll_seconds(w) for w in waits]
-    assert polls == sorted(polls) and all(p <= max(w / 2, QUEUE_POLL_MIN) for p, w in zip(polls, waits))
+    assert polls == sorted(polls) and all(p <= max(w / 2, QUEUE_POLL_MIN) for p, w in zip(polls, waits, strict=True))

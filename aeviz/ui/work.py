@@ -133,9 +133,9 @@ def _watch_queue(kind: str) -> None:
 
 @st.fragment
 def _watch_run(kind: str, draw: Callable[[Any], None] | None) -> None:
-    """The running job's progress, Stop and live monitor; a poll clock in the browser reruns this fragment after
-    `run_poll_seconds` (chosen on each run, so it follows the queue; a fixed `run_every` is set when the panel is first
-    drawn, when the first of a class's clicks finds nobody waiting)."""
+    """The running job's progress, Stop and live monitor; a clock in the browser reruns this fragment after
+    `run_poll_seconds`, chosen on each run so that it follows the queue (a fixed `run_every` would be set when the
+    panel is first drawn: for the first of a class's clicks, when nobody waits yet)."""
     job, pool = pending_job(), job_pool()
     if job is None or job.kind != kind:  # finished since the last poll: the whole page takes the result
         st.rerun(scope="app")
