@@ -107,3 +107,10 @@ def nav(page, title: str, timeout=90_000) -> None:
 
 def slider(page, label: str):
     return page.locator('[data-testid="stSlider"]').filter(has_text=label).locator('input[type="range"]')
+
+
+def uploader(page, label: str):
+    """The file uploader whose label contains `label`. The Train page has two (the Dataset's, drawn once "upload a
+    file…" is chosen, and the Load panel's in a collapsed expander): a bare `[data-testid="stFileUploader"]` could
+    match the Load panel's before the Dataset's was drawn, and a file set there gave a hidden chip (as on CI)."""
+    return page.locator('[data-testid="stFileUploader"]').filter(has_text=label)

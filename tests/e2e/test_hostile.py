@@ -14,7 +14,7 @@ import pytest
 from aeviz.checkpoints import META, WEIGHTS, Checkpoint, to_zip
 from aeviz.configs import ModelConfig, TrainConfig
 from aeviz.models import build_model
-from tests.e2e.helpers import click_train, goto, nav, new_page, rerun, settle, wait_trained
+from tests.e2e.helpers import click_train, goto, nav, new_page, rerun, settle, uploader, wait_trained
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -42,11 +42,13 @@ def _hostile_csv() -> bytes:
     return buffer.getvalue().encode()
 
 
-def _upload(page, name: str, payload: bytes, mime: str, index: int = 0) -> None:
-    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').nth(index)
-    rerun(page, lambda: uploader.set_input_files(files=[{"name": name, "mimeType": mime, "buffer": payload}]))
+def _upload(page, label: str, name: str, payload: bytes, mime: str) -> None:
+    """Give the uploader labelled `label` a file."""
+    target = uploader(page, label)
+    files = target.locator('input[type="file"]')
+    rerun(page, lambda: files.set_input_files(files=[{"name": name, "mimeType": mime, "buffer": payload}]))
     # the file's chip is drawn and no run follows: a click now cannot race the upload's own reruns
-    page.locator('[data-testid="stFileChipName"]').nth(index).wait_for(timeout=60_000)
+    target.locator('[data-testid="stFileChipName"]').wait_for(timeout=60_000)
     settle(page)
 
 
@@ -58,9 +60,10 @@ def test_a_hostile_csv_shows_as_text_only(server, browser, shot):
         goto(page, f"{server}/train?train_epochs=3")
         page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
         page.get_by_role("option", name="upload a file…").click()
-        page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
+        dropzone = uploader(page, "CSV, .npy/.npz").locator('[data-testid="stFileUploaderDropzoneInput"]')
+        dropzone.wait_for(state="attached", timeout=60_000)
         settle(page)  # the run that drew the uploader is over
-        _upload(page, FILE_NAME, _hostile_csv(), "text/csv")
+        _upload(page, "CSV, .npy/.npz", FILE_NAME, _hostile_csv(), "text/csv")
         click_train(page)
         wait_trained(page, 3)
         assert page.get_by_text("free exam answers").count() >= 1  # the name is shown, as the text it is
@@ -98,7 +101,7 @@ def test_a_hostile_checkpoint_zip_gets_a_message_and_another_student_still_train
     try:
         goto(page, f"{server}/train")
         page.get_by_text("Load a checkpoint (.zip downloaded from aeviz)").click()
-        _upload(page, "answers.zip", _hostile_checkpoint(), "application/zip", index=0)
+        _upload(page, "Checkpoint zip", "answers.zip", _hostile_checkpoint(), "application/zip")
         rerun(page, page.get_by_role("button", name="Load", exact=True).click)
         assert page.get_by_text("hidden widths must be between 1 and 4,096").count() == 1
     finally:

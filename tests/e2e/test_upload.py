@@ -5,15 +5,16 @@ import re
 import numpy as np
 import pytest
 
-from tests.e2e.helpers import click_train, goto, nav, rerun, settle, wait_trained
+from tests.e2e.helpers import click_train, goto, nav, rerun, settle, uploader, wait_trained
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+DATASET_UPLOADER = "CSV, .npy/.npz"  # its label's start
 
 
 def _choose_upload_and_train(page, path):
     # the upload's own rerun must be over before Train is clicked, or the click can race the file
-    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]').first
-    rerun(page, lambda: uploader.set_input_files(str(path)))
+    files = uploader(page, DATASET_UPLOADER).locator('input[type="file"]')
+    rerun(page, lambda: files.set_input_files(str(path)))
     page.wait_for_selector(f'[data-testid="stFileChipName"]:has-text("{path.name}")', timeout=60_000)
     click_train(page)
 
@@ -22,7 +23,8 @@ def _open_uploader(page, url):
     goto(page, url)
     page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
     page.get_by_role("option", name="upload a file…").click()
-    page.wait_for_selector('[data-testid="stFileUploaderDropzoneInput"]', state="attached", timeout=60_000)
+    dropzone = uploader(page, DATASET_UPLOADER).locator('[data-testid="stFileUploaderDropzoneInput"]')
+    dropzone.wait_for(state="attached", timeout=60_000)
     settle(page)  # the run that drew the uploader is over
 
 
