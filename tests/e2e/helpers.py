@@ -114,3 +114,16 @@ def uploader(page, label: str):
     file…" is chosen, and the Load panel's in a collapsed expander): a bare `[data-testid="stFileUploader"]` could
     match the Load panel's before the Dataset's was drawn, and a file set there gave a hidden chip (as on CI)."""
     return page.locator('[data-testid="stFileUploader"]').filter(has_text=label)
+
+
+DATASET_UPLOADER = "CSV, .npy/.npz"  # the start of the Train page's Dataset uploader's label
+
+
+def choose_dataset_upload(page) -> None:
+    """On the Train page, choose "upload a file…" as the Dataset and wait until its uploader is drawn."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
+    page.get_by_role("option", name="upload a file…").click()
+    uploader(page, DATASET_UPLOADER).locator('[data-testid="stFileUploaderDropzoneInput"]').wait_for(
+        state="attached", timeout=60_000
+    )
+    settle(page)  # the run that drew the uploader is over

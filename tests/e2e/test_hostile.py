@@ -14,7 +14,18 @@ import pytest
 from aeviz.checkpoints import META, WEIGHTS, Checkpoint, to_zip
 from aeviz.configs import ModelConfig, TrainConfig
 from aeviz.models import build_model
-from tests.e2e.helpers import click_train, goto, nav, new_page, rerun, settle, uploader, wait_trained
+from tests.e2e.helpers import (
+    DATASET_UPLOADER,
+    choose_dataset_upload,
+    click_train,
+    goto,
+    nav,
+    new_page,
+    rerun,
+    settle,
+    uploader,
+    wait_trained,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -58,12 +69,8 @@ def test_a_hostile_csv_shows_as_text_only(server, browser, shot):
     page.on("request", lambda r: outside.append(r.url) if urlsplit(r.url).hostname not in LOCAL else None)
     try:
         goto(page, f"{server}/train?train_epochs=3")
-        page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
-        page.get_by_role("option", name="upload a file…").click()
-        dropzone = uploader(page, "CSV, .npy/.npz").locator('[data-testid="stFileUploaderDropzoneInput"]')
-        dropzone.wait_for(state="attached", timeout=60_000)
-        settle(page)  # the run that drew the uploader is over
-        _upload(page, "CSV, .npy/.npz", FILE_NAME, _hostile_csv(), "text/csv")
+        choose_dataset_upload(page)
+        _upload(page, DATASET_UPLOADER, FILE_NAME, _hostile_csv(), "text/csv")
         click_train(page)
         wait_trained(page, 3)
         assert page.get_by_text("free exam answers").count() >= 1  # the name is shown, as the text it is

@@ -5,10 +5,19 @@ import re
 import numpy as np
 import pytest
 
-from tests.e2e.helpers import click_train, goto, nav, rerun, settle, uploader, wait_trained
+from tests.e2e.helpers import (
+    DATASET_UPLOADER,
+    choose_dataset_upload,
+    click_train,
+    goto,
+    nav,
+    rerun,
+    settle,
+    uploader,
+    wait_trained,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-DATASET_UPLOADER = "CSV, .npy/.npz"  # its label's start
 
 
 def _choose_upload_and_train(page, path):
@@ -21,11 +30,7 @@ def _choose_upload_and_train(page, path):
 
 def _open_uploader(page, url):
     goto(page, url)
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="Dataset").click()
-    page.get_by_role("option", name="upload a file…").click()
-    dropzone = uploader(page, DATASET_UPLOADER).locator('[data-testid="stFileUploaderDropzoneInput"]')
-    dropzone.wait_for(state="attached", timeout=60_000)
-    settle(page)  # the run that drew the uploader is over
+    choose_dataset_upload(page)
 
 
 def _table(path, n_rows: int, seed: int):
