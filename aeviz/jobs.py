@@ -203,6 +203,12 @@ class JobPool:
                 heapq.heappush(free, heapq.heappop(free) + self._typical(ahead.kind))
             return free[0]
 
+    def remaining(self, job: Job) -> float:
+        """Seconds until a running job should end, from its pace; 0 for a job that is not running (or is overdue)."""
+        now = self._clock()
+        with self._lock:
+            return self._remaining(job, now) if job in self._running else 0.0
+
     def wait(self, job: Job, timeout: float | None = None) -> bool:
         """Block until the job finished (tests and scripts; pages poll instead); False on timeout."""
         end = None if timeout is None else time.monotonic() + timeout

@@ -241,7 +241,10 @@ def test_a_running_jobs_remainder_comes_from_its_pace_since_its_first_report_not
     assert reported.wait(10)
     waiting = pool.submit("w", "training", "w", Gate())
     assert pool.estimated_start(waiting) == pytest.approx(8.0)
+    assert pool.remaining(running) == pytest.approx(8.0) and pool.remaining(waiting) == 0.0
     now[0] += 3.0  # three more seconds without a report
     assert pool.estimated_start(waiting) == pytest.approx(5.0)
+    now[0] += 6.0  # overdue: it should have ended a second ago
+    assert pool.remaining(running) == 0.0
     for job in (waiting, running):
         pool.cancel(job)
