@@ -203,11 +203,14 @@ class JobPool:
                 heapq.heappush(free, heapq.heappop(free) + self._typical(ahead.kind))
             return free[0]
 
-    def remaining(self, job: Job) -> float:
-        """Seconds until a running job should end, from its pace; 0 for a job that is not running (or is overdue)."""
+    def remaining(self, job: Job) -> float | None:
+        """Seconds until a running job should end, from its pace (0 once overdue); None before it has reported any
+        progress (a guess from other jobs would say nothing about this one) or when it is not running."""
         now = self._clock()
         with self._lock:
-            return self._remaining(job, now) if job in self._running else 0.0
+            if job not in self._running or job.last_report is None or job.fraction <= 0:
+                return None
+            return self._remaining(job, now)
 
     def wait(self, job: Job, timeout: float | None = None) -> bool:
         """Block until the job finished (tests and scripts; pages poll instead); False on timeout."""

@@ -241,10 +241,20 @@ def test_a_running_jobs_remainder_comes_from_its_pace_since_its_first_report_not
     assert reported.wait(10)
     waiting = pool.submit("w", "training", "w", Gate())
     assert pool.estimated_start(waiting) == pytest.approx(8.0)
-    assert pool.remaining(running) == pytest.approx(8.0) and pool.remaining(waiting) == 0.0
+    assert pool.remaining(running) == pytest.approx(8.0) and pool.remaining(waiting) is None
     now[0] += 3.0  # three more seconds without a report
     assert pool.estimated_start(waiting) == pytest.approx(5.0)
     now[0] += 6.0  # overdue: it should have ended a second ago
     assert pool.remaining(running) == 0.0
     for job in (waiting, running):
         pool.cancel(job)
+
+
+def test_a_running_job_that_has_not_reported_has_no_expected_end():
+    """Without a progress report there is no pace: the page polls at its regular pace, not at a guessed end (a first
+    UMAP would otherwise look 'overdue' after the 10 s first guess and be redrawn twice a second)."""
+    pool, gate = JobPool(1, processes=False), Gate()
+    job = pool.submit("s", "umap", "s", gate)
+    assert _running(pool, job) and pool.remaining(job) is None
+    gate.opened.set()
+    assert pool.wait(job, timeout=10)

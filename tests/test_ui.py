@@ -31,14 +31,15 @@ def test_the_bounded_store_drops_the_oldest_beyond_its_capacity():
 
 
 def test_a_running_page_looks_again_just_after_its_jobs_expected_end():
-    """Regular polls while the job has long to go (less often while others wait); a job due before the next regular
-    poll is looked at just after its expected end, and an overdue one every half second, not at every step."""
+    """Regular polls while the job has long to go (less often while others wait) or has not reported its pace; a job
+    due before the next regular poll is looked at just after its expected end, an overdue one every half second."""
     from aeviz.ui.work import END_MARGIN, OVERDUE_POLL, POLL_SECONDS, POLL_SECONDS_BUSY, run_poll_seconds
 
     assert run_poll_seconds(0, 30.0) == POLL_SECONDS
     assert run_poll_seconds(5, 30.0) == POLL_SECONDS_BUSY
     assert run_poll_seconds(5, 1.2) == pytest.approx(1.2 + END_MARGIN)  # before the regular 2 s poll
     assert run_poll_seconds(0, 0.0) == run_poll_seconds(5, 0.0) == OVERDUE_POLL
+    assert run_poll_seconds(5, None) == POLL_SECONDS_BUSY  # no progress reported yet: no end to look for
 
 
 def test_a_waiting_page_polls_after_half_its_estimated_wait_within_bounds():

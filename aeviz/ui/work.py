@@ -97,11 +97,14 @@ def queue_poll_seconds(wait: float) -> float:
     return min(QUEUE_POLL_MAX, max(QUEUE_POLL_MIN, wait / 2))
 
 
-def run_poll_seconds(waiting: int, remaining: float) -> float:
+def run_poll_seconds(waiting: int, remaining: float | None) -> float:
     """When a running job's page next redraws its progress and live monitor, given how many jobs wait and the seconds
-    the job should still take (`JobPool.remaining`): every second while the server is free for it, less often while
-    the others' wait depends on the CPU it takes, and just after its expected end when that comes first."""
+    the job should still take (`JobPool.remaining`, None if unknown): every second while the server is free for it,
+    less often while the others' wait depends on the CPU it takes, and just after its expected end when that comes
+    first."""
     every = POLL_SECONDS if waiting == 0 else POLL_SECONDS_BUSY
+    if remaining is None:
+        return every
     if remaining <= 0:
         return min(every, OVERDUE_POLL)
     return min(every, remaining + END_MARGIN)
