@@ -543,6 +543,8 @@ def test_a_running_training_polls_every_second_and_less_often_while_others_wait(
         ]
         at.run()
         assert job.state == "running" and pool.counts()[1] >= 1
+        remaining = pool.remaining(job)
+        assert remaining is None or remaining > POLL_SECONDS_BUSY
         assert json.loads(_component(at, "aeviz.queue_clock").json)["poll_in"] == POLL_SECONDS_BUSY
     finally:
         _free(pool, [*classmates, job])

@@ -30,7 +30,7 @@ from aeviz.ui.state import Notice, Pending, session
 POLL_SECONDS = 1.0  # a running job: its progress and live monitor, while nobody waits
 POLL_SECONDS_BUSY = 2.0  # … while others wait: at 1 s polls a live monitor kept 0.13 cores of browser busy here
 # … but a job due to end sooner is looked at just after its expected end, so that its result does not wait for the next
-# regular poll (with 2 s polls the first result of a class's 30 clicks reached its page ~1.6 s after the job ended)
+# regular poll (with 2 s polls the first result of a class's 30 clicks reached its page 1.6-2 s after its job ended)
 END_MARGIN = 0.25  # seconds after the expected end
 OVERDUE_POLL = 0.5  # past its expected end (its pace slowed): this often until it ends
 QUEUE_POLL_MIN = 2.0  # the next in line
