@@ -8,7 +8,11 @@ For each N (default 10 and 30), on a fresh server, in one headless Chromium (one
 It prints: all N finished; each model opens from its ?model=live:KEY link in a fresh session; the first and the last
 result against the lone training; the observer's p50/p95 under load against alone; the server's peak RSS (VmHWM).
 
-    python bench/bench_classroom.py [--students 10 30] [--pool N]
+    python bench/bench_classroom.py [--students 10 30] [--pool N] [--observer-own-browser]
+
+With --observer-own-browser the observer has a Chromium of its own (as a real student has their own laptop) instead
+of a context in the students' Chromium: it measures the server's part of a step without 30 other pages' rendering in
+the same browser. The default is the issue's setup.
 
 Goals (issue #11): all N finish; first result ≤ 2× a lone training; observer p50 ≤ 2× idle; peak RSS < 4 GB at N = 30.
 UMAP's warm-up is off on this server (it compiles for ~50 s in the background and would load the idle figures too).
@@ -155,7 +159,7 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
 
-def run_class(browser, n: int, tmp: Path) -> dict:
+def run_class(browser, n: int, tmp: Path, watch_browser=None) -> dict:
     process, url, _ = start_server(ROOT / "app.py", tmp / f"class{n}.log")
     try:
         lone_context, lone = student(browser, url)
@@ -168,7 +172,7 @@ def run_class(browser, n: int, tmp: Path) -> dict:
         lone_seconds = seconds_to_result(lone)
         lone_context.close()
 
-        watch_context, watch, slider = observer(browser, url)
+        watch_context, watch, slider = observer(watch_browser or browser, url)
         idle = steps(watch, slider, 20)
 
         students = [student(browser, url) for _ in range(n)]
@@ -217,6 +221,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, nargs="+", default=[10, 30])
     parser.add_argument("--pool", type=int, default=None, help="AEVIZ_POOL_SIZE (default: the app's, cores - 1)")
+    parser.add_argument(
+        "--observer-own-browser",
+        action="store_true",
+        help="the observer in a Chromium of its own (as on its own laptop), not a context of the students' Chromium",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="aeviz-class-"))
     os.environ.setdefault("AEVIZ_USER_CHECKPOINTS", str(tmp / "user_checkpoints"))
@@ -229,8 +238,12 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, job pool of {pool_size()}, workers at nice {os.environ.get('AEVIZ_WORKER_NICE', 5)}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        watch_browser = None
+        if args.observer_own_browser:  # a browser process of its own: on Linux also a scheduling group of its own
+            watch_browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+            print("the observer has a Chromium of its own")
         for n in args.students:
-            r = run_class(browser, n, tmp)
+            r = run_class(browser, n, tmp, watch_browser)
             idle50, idle95 = r["idle"]
             load50, load95, count = r["loaded"]
             print(f"\nN = {n} students, Train with the defaults at once; a lone training took {r['lone']:.1f} s")
@@ -248,6 +261,8 @@ def main() -> None:
             )
             print(f"  server peak RSS (with its workers) {r['rss']:.0f} MB" + (" (goal < 4096 MB)" if n >= 30 else ""))
         browser.close()
+        if watch_browser is not None:
+            watch_browser.close()
 
 
 if __name__ == "__main__":
