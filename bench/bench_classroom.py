@@ -11,8 +11,8 @@ result against the lone training; the observer's p50/p95 under load against alon
     python bench/bench_classroom.py [--students 10 30] [--pool N] [--observer-own-browser]
 
 With --observer-own-browser the observer has a Chromium of its own (as a real student has their own laptop) instead
-of a context in the students' Chromium: it measures the server's part of a step without 30 other pages' rendering in
-the same browser. The default is the issue's setup.
+of a context in the students' Chromium: its steps no longer wait in one browser behind 30 other pages (they still
+share the machine's cores with them). The default is the issue's setup.
 
 Goals (issue #11): all N finish; first result ≤ 2× a lone training; observer p50 ≤ 2× idle; peak RSS < 4 GB at N = 30.
 UMAP's warm-up is off on this server (it compiles for ~50 s in the background and would load the idle figures too).
