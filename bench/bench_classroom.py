@@ -8,7 +8,9 @@ For each N (default 10 and 30), on a fresh server, in one headless Chromium (one
 It prints: all N finished; each model opens from its ?model=live:KEY link in a fresh session; the first and the last
 result against the lone training; the observer's p50/p95 under load against alone; the server's peak RSS (VmHWM).
 
-    python bench/bench_classroom.py [--students 10 30] [--pool N] [--observer-own-browser]
+    python bench/bench_classroom.py [--students 10 30] [--pool N] [--repeat K] [--observer-own-browser]
+
+Runs of the same code differ by up to ~1.1× in the first result here: compare designs by the median of --repeat 3.
 
 With --observer-own-browser the observer has a Chromium of its own (as a real student has their own laptop) instead
 of a context in the students' Chromium: its steps no longer wait in one browser behind 30 other pages (they still
@@ -159,8 +161,8 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
 
-def run_class(browser, n: int, tmp: Path, watch_browser=None) -> dict:
-    process, url, _ = start_server(ROOT / "app.py", tmp / f"class{n}.log")
+def run_class(browser, n: int, log: Path, watch_browser=None) -> dict:
+    process, url, _ = start_server(ROOT / "app.py", log)
     try:
         lone_context, lone = student(browser, url)
         click_train(lone)  # the server's first training also loads the data and imports torch: not counted
@@ -217,10 +219,33 @@ def run_class(browser, n: int, tmp: Path, watch_browser=None) -> dict:
         process.wait()
 
 
+def report(r: dict) -> None:
+    n = r["n"]
+    idle50, idle95 = r["idle"]
+    load50, load95, count = r["loaded"]
+    print(f"\nN = {n} students, Train with the defaults at once; a lone training took {r['lone']:.1f} s")
+    print(f"  finished: {r['finished']}/{n}; opened from their link afterwards: {r['reachable']}/{n}")
+    print(f"  first result {r['first']:.1f} s = {r['first'] / r['lone']:.2f}× lone (goal ≤ 2)")
+    print(f"  last result {r['last']:.1f} s = {r['last'] / r['lone']:.1f}× lone")
+    print(
+        f"  observer's slider: p50 {load50 * 1000:.0f} ms, p95 {load95 * 1000:.0f} ms over {count} steps; "
+        f"alone p50 {idle50 * 1000:.0f} ms, p95 {idle95 * 1000:.0f} ms; p50 ratio {load50 / idle50:.2f} (goal ≤ 2)"
+    )
+    server_cpu, worker_cpu, wall = r["cpu"]
+    print(
+        f"  CPU while loaded ({wall:.0f} s): server {server_cpu:.0f} s, workers {worker_cpu:.0f} s "
+        f"(the rest of {os.cpu_count()} cores × {wall:.0f} s went to Chromium and the system)"
+    )
+    print(f"  server peak RSS (with its workers) {r['rss']:.0f} MB" + (" (goal < 4096 MB)" if n >= 30 else ""), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--students", type=int, nargs="+", default=[10, 30])
     parser.add_argument("--pool", type=int, default=None, help="AEVIZ_POOL_SIZE (default: the app's, cores - 1)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per N (each on a fresh server); with more than one, the medians"
+    )
     parser.add_argument(
         "--observer-own-browser",
         action="store_true",
@@ -243,23 +268,19 @@ def main() -> None:
             watch_browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
             print("the observer has a Chromium of its own")
         for n in args.students:
-            r = run_class(browser, n, tmp, watch_browser)
-            idle50, idle95 = r["idle"]
-            load50, load95, count = r["loaded"]
-            print(f"\nN = {n} students, Train with the defaults at once; a lone training took {r['lone']:.1f} s")
-            print(f"  finished: {r['finished']}/{n}; opened from their link afterwards: {r['reachable']}/{n}")
-            print(f"  first result {r['first']:.1f} s = {r['first'] / r['lone']:.2f}× lone (goal ≤ 2)")
-            print(f"  last result {r['last']:.1f} s = {r['last'] / r['lone']:.1f}× lone")
-            print(
-                f"  observer's slider: p50 {load50 * 1000:.0f} ms, p95 {load95 * 1000:.0f} ms over {count} steps; "
-                f"alone p50 {idle50 * 1000:.0f} ms, p95 {idle95 * 1000:.0f} ms; p50 ratio {load50 / idle50:.2f} (goal ≤ 2)"
-            )
-            server_cpu, worker_cpu, wall = r["cpu"]
-            print(
-                f"  CPU while loaded ({wall:.0f} s): server {server_cpu:.0f} s, workers {worker_cpu:.0f} s "
-                f"(the rest of {os.cpu_count()} cores × {wall:.0f} s went to Chromium and the system)"
-            )
-            print(f"  server peak RSS (with its workers) {r['rss']:.0f} MB" + (" (goal < 4096 MB)" if n >= 30 else ""))
+            runs = []
+            for k in range(args.repeat):
+                runs.append(run_class(browser, n, tmp / f"class{n}-{k}.log", watch_browser))
+                report(runs[-1])
+            if len(runs) > 1:
+                firsts = [r["first"] / r["lone"] for r in runs]
+                observed = [r["loaded"][0] / r["idle"][0] for r in runs]
+                print(
+                    f"\nN = {n}, {len(runs)} runs: first result {', '.join(f'{x:.2f}×' for x in firsts)}, median "
+                    f"{statistics.median(firsts):.2f}×; observer p50 {', '.join(f'{x:.2f}×' for x in observed)}, median "
+                    f"{statistics.median(observed):.2f}×; all finished and reachable in "
+                    f"{sum(r['finished'] == r['reachable'] == n for r in runs)} of {len(runs)}"
+                )
         browser.close()
         if watch_browser is not None:
             watch_browser.close()
