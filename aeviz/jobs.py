@@ -204,13 +204,11 @@ class JobPool:
             return free[0]
 
     def remaining(self, job: Job) -> float | None:
-        """Seconds until a running job should end, from its pace (0 once overdue); None before it has reported any
-        progress (a guess from other jobs would say nothing about this one) or when it is not running."""
+        """Seconds until a running job should end, from its own progress reports (0 once overdue); None while they say
+        too little (a guess from other jobs would say nothing about this one) or when it is not running."""
         now = self._clock()
         with self._lock:
-            if job not in self._running or job.last_report is None or job.fraction <= 0:
-                return None
-            return self._remaining(job, now)
+            return self._own_remaining(job, now) if job in self._running else None
 
     def wait(self, job: Job, timeout: float | None = None) -> bool:
         """Block until the job finished (tests and scripts; pages poll instead); False on timeout."""
@@ -265,14 +263,19 @@ class JobPool:
         return sum(recent) / len(recent) if recent else FIRST_GUESS
 
     def _remaining(self, job: Job, now: float) -> float:
-        elapsed = now - (job.started or now)
+        own = self._own_remaining(job, now)
+        return own if own is not None else max(self._typical(job.kind) - (now - (job.started or now)), 0.0)
+
+    def _own_remaining(self, job: Job, now: float) -> float | None:
+        """The rest of a running job from its own progress reports; None while they say too little."""
         if job.first_report and job.last_report and job.last_report[1] > job.first_report[1]:
             (t0, f0), (t1, f1) = job.first_report, job.last_report  # its pace since it first reported
             if t1 > t0:
                 return max((1.0 - f1) * (t1 - t0) / (f1 - f0) - (now - t1), 0.0)
         if job.fraction > 0.05:  # one report: its pace since the start
+            elapsed = now - (job.started or now)
             return max(elapsed / job.fraction - elapsed, 0.0)
-        return max(self._typical(job.kind) - elapsed, 0.0)
+        return None
 
     def _forget_old(self) -> None:
         now = self._clock()

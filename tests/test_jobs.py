@@ -250,11 +250,19 @@ def test_a_running_jobs_remainder_comes_from_its_pace_since_its_first_report_not
         pool.cancel(job)
 
 
-def test_a_running_job_that_has_not_reported_has_no_expected_end():
-    """Without a progress report there is no pace: the page polls at its regular pace, not at a guessed end (a first
-    UMAP would otherwise look 'overdue' after the 10 s first guess and be redrawn twice a second)."""
-    pool, gate = JobPool(1, processes=False), Gate()
-    job = pool.submit("s", "umap", "s", gate)
+def test_a_running_job_that_has_not_reported_its_pace_has_no_expected_end():
+    """Without a pace (no report, or one report of a sliver) the page polls at its regular pace, not at a guessed end
+    (a first UMAP would otherwise look 'overdue' after the 10 s first guess and be redrawn twice a second)."""
+    pool, gate, reported = JobPool(1, processes=False), Gate(), threading.Event()
+
+    def reports_a_sliver(job):
+        reported.wait(10)
+        job.report(0.01)
+        return gate(job)
+
+    job = pool.submit("s", "umap", "s", reports_a_sliver)
     assert _running(pool, job) and pool.remaining(job) is None
+    reported.set()
+    assert gate.ran.wait(10) and job.fraction == 0.01 and pool.remaining(job) is None
     gate.opened.set()
     assert pool.wait(job, timeout=10)
