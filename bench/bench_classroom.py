@@ -181,6 +181,7 @@ def run_class(browser, n: int, log: Path, watch_browser=None) -> dict:
         cpu_before, wall_before = cpu_seconds(process.pid), time.perf_counter()
         for _, page in students:
             click_train(page)
+        clicking = time.perf_counter() - wall_before  # one after another: the later clicks wait for a busy browser
         loaded, results = [], [None] * n
         deadline = time.time() + 60 * 60
         watch.bring_to_front()
@@ -213,6 +214,7 @@ def run_class(browser, n: int, log: Path, watch_browser=None) -> dict:
             "loaded": (statistics.median(loaded), p(loaded, 95), len(loaded)),
             "rss": peak_rss_mb(process.pid),
             "cpu": (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1], wall),
+            "clicking": clicking,
         }
     finally:
         process.terminate()
@@ -224,6 +226,7 @@ def report(r: dict) -> None:
     idle50, idle95 = r["idle"]
     load50, load95, count = r["loaded"]
     print(f"\nN = {n} students, Train with the defaults at once; a lone training took {r['lone']:.1f} s")
+    print(f"  the {n} clicks, sent one after another, took {r['clicking']:.1f} s")
     print(f"  finished: {r['finished']}/{n}; opened from their link afterwards: {r['reachable']}/{n}")
     print(f"  first result {r['first']:.1f} s = {r['first'] / r['lone']:.2f}× lone (goal ≤ 2)")
     print(f"  last result {r['last']:.1f} s = {r['last'] / r['lone']:.1f}× lone")
