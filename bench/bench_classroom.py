@@ -255,6 +255,8 @@ def main() -> None:
         help="the observer in a Chromium of its own (as on its own laptop), not a context of the students' Chromium",
     )
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     tmp = Path(tempfile.mkdtemp(prefix="aeviz-class-"))
     os.environ.setdefault("AEVIZ_USER_CHECKPOINTS", str(tmp / "user_checkpoints"))
     os.environ["AEVIZ_UMAP_WARMUP"] = "0"
