@@ -14,7 +14,6 @@ import os
 import shutil
 import tempfile
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +34,7 @@ from aeviz.checkpoint_checks import (
     record_from,
 )
 from aeviz.configs import ModelConfig, TrainConfig
-from aeviz.errors import CheckpointError
+from aeviz.errors import ZIP_ERRORS, CheckpointError
 
 __all__ = [  # WEIGHTS and META are the two files' names; the checks on them live in aeviz.checkpoint_checks
     "META",
@@ -302,6 +301,8 @@ def from_zip(payload: bytes, where: str = "the uploaded zip") -> Checkpoint:
             if sizes[WEIGHTS] > MAX_WEIGHTS_BYTES or sizes[META] > MAX_WEIGHTS_BYTES:
                 raise CheckpointError(f"{where} is too large")
             meta, weights = archive.read(META), archive.read(WEIGHTS)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+    except CheckpointError:
+        raise
+    except ZIP_ERRORS as exc:
         raise CheckpointError(f"{where} is not a valid zip file ({exc})") from None
     return _build(parse_meta(meta, where), weights, where)

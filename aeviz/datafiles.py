@@ -12,13 +12,12 @@ import csv
 import io
 import math
 import zipfile
-import zlib
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 
-from aeviz.errors import DataError
+from aeviz.errors import ZIP_ERRORS, DataError
 from aeviz.imagefiles import folder_images, idx_labels_beside, images_to_raw, read_idx, zip_images
 from aeviz.rawdata import (
     MAX_BYTES,
@@ -251,6 +250,8 @@ def _read_npz(payload: bytes, filename: str) -> RawData:
             if y_key is not None and y_key != x_key:
                 with archive.open(arrays[y_key]) as stream:
                     y = read_npy(stream, f"{filename}[{y_key}]", labels=True)
-    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+    except DataError:
+        raise
+    except ZIP_ERRORS as exc:
         raise DataError(f"{filename} is not a valid .npz file ({exc})") from None
     return array_to_raw(X, y, f"{filename}[{x_key}]")

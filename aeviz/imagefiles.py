@@ -10,13 +10,12 @@ import io
 import math
 import warnings
 import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from aeviz.errors import DataError
+from aeviz.errors import ZIP_ERRORS, DataError
 from aeviz.rawdata import (
     MAX_BYTES,
     MAX_FEATURES,
@@ -30,8 +29,6 @@ from aeviz.rawdata import (
     open_stream,
     read_some,
 )
-
-ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError)  # a damaged or odd member
 
 # Pillow's own guard against decompression bombs, set to aeviz's limit: a larger image is refused from its header.
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -95,7 +92,7 @@ def idx_labels_beside(path: Path) -> bytes | None:
 def zip_images(payload: bytes, filename: str) -> list[tuple[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(payload))
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+    except ZIP_ERRORS:
         raise DataError(f"{filename} is not a valid zip file") from None
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and not _is_hidden(m.filename)]

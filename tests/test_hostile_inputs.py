@@ -328,6 +328,26 @@ def test_mutated_valid_files_load_or_get_a_data_error(name, data):
     _reads_or_refuses(name, bytes(payload))
 
 
+def _central_directory_moved(archive: bytes) -> bytes:
+    """The zip with its end record pointing a file's length past the central directory: zipfile then computes every
+    member's header offset as negative and reading it fails with a ValueError ("negative seek value"), not a
+    BadZipFile."""
+    payload = bytearray(archive)
+    end = payload.rfind(b"PK\x05\x06")
+    offset = int.from_bytes(payload[end + 16 : end + 20], "little")  # where the central directory starts
+    payload[end + 16 : end + 20] = (offset + len(payload)).to_bytes(4, "little")
+    return bytes(payload)
+
+
+@pytest.mark.parametrize("name", ["f.zip", "f.npz"])
+def test_a_zip_whose_directory_offset_lies_gets_a_data_error(name):
+    _refused(lambda: read_bytes(name, _central_directory_moved(VALID[name])), DataError, name)
+
+
+def test_a_checkpoint_zip_whose_directory_offset_lies_gets_a_checkpoint_error():
+    _refused(lambda: from_zip(_central_directory_moved(_with_meta(*_CHECKPOINT))), CheckpointError, "not a valid zip")
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_mutated_checkpoint_zips_load_or_get_a_checkpoint_error(data):
