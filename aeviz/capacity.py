@@ -23,9 +23,11 @@ import numpy as np
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
 from aeviz.evaluation import MEMORISING_GAP, SMALL_GAP
+from aeviz.fitting import fit
+from aeviz.jobhandle import JobHandle
 from aeviz.latent import reconstruct
 from aeviz.models import Autoencoder, ModelConfig
-from aeviz.training import EpochMetrics, TrainConfig, fit
+from aeviz.training import EpochMetrics, TrainConfig
 
 SUBSETS = (200, 1_000, 4_000)  # training rows to choose from
 STEPS = 800  # optimiser steps per model, whatever the subset: 4 epochs of 4,000 rows or 100 of 1,000
@@ -243,7 +245,7 @@ def report_from_json(text: str, n_features: int) -> Report:
     return Report(**content)
 
 
-def report_job(job, data: Dataset, rows: int) -> Report:
+def report_job(job: JobHandle, data: Dataset, rows: int) -> Report:
     """Train every variant and measure them, as a job of the class's pool (aeviz.jobs): progress after every epoch."""
     total = sum(train_config(v, rows).epochs for v in variants(data.n_features))
     models = {}

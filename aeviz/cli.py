@@ -13,14 +13,15 @@ from pathlib import Path
 from tqdm import tqdm
 
 from aeviz.checkpoints import check_target, checkpoint_path, load_checkpoint, save_checkpoint
-from aeviz.configs import DEFAULT_DATASET, TASKS, parse_widths
+from aeviz.configs import DEFAULT_DATASET, parse_widths
 from aeviz.data import list_datasets, load_dataset
 from aeviz.errors import AevizError
-from aeviz.evaluation import evaluate_model
+from aeviz.evaluation import evaluate_model, restoration_metrics
+from aeviz.fitting import fit
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.pretrain import RECIPES, pretrain
-from aeviz.restoration import restoration_metrics
-from aeviz.training import TrainConfig, default_loss, fit, run_to_end
+from aeviz.tasks import TASKS
+from aeviz.training import TrainConfig, default_loss, run_to_end
 
 MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults, shared with the Train page (aeviz/configs.py)
 DENOISE_NOISE = 0.5  # --task denoise without --noise or --mask: the shipped denoiser's σ

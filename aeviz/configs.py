@@ -10,13 +10,9 @@ import os
 from dataclasses import asdict, dataclass, fields
 
 from aeviz.errors import AevizError
+from aeviz.tasks import check_task, describe_input, restores
 
 ACTIVATIONS = ("relu", "linear", "sigmoid", "tanh")
-# What a model learns to give back (its target is always the clean row; the task says what its input is):
-# reconstruct: the row itself (with noise_std or mask_prob > 0 that is a denoiser); denoise: a corrupted row (noise_std or
-# mask_prob must be > 0); upscale: the image shrunk 2× and brought back by bicubic interpolation (aeviz/restoration.py);
-# recolour: a colour image's brightness in all three channels (aeviz/photos.py).
-TASKS = ("reconstruct", "denoise", "upscale", "recolour")
 ARCHS = ("vanilla", "mlp", "conv", "vae")
 MAX_LATENT = 4_096
 # Limits that protect a shared server: every model is checked against them before a tensor is allocated (a page's
@@ -213,7 +209,7 @@ class TrainConfig:
     beta: float = 1.0  # VAE: weight of the KL term
     loss: str = "mse"  # mse | bce (bce needs data in [0, 1])
     seed: int = 0  # shuffling, noise and VAE sampling
-    task: str = "reconstruct"  # reconstruct | denoise | upscale: what the input is (TASKS above); the target is clean
+    task: str = "reconstruct"  # what the input is (aeviz.tasks.TASKS); the target is always the clean row
 
     def __post_init__(self) -> None:
         _whole("the number of epochs", self.epochs, 1, MAX_EPOCHS)
@@ -228,28 +224,17 @@ class TrainConfig:
             raise AevizError(f"the masking probability must be in [0, 1), got {self.mask_prob!r}")
         if self.loss not in ("mse", "bce"):
             raise AevizError(f"unknown loss {self.loss!r}: use mse or bce")
-        if self.task not in TASKS:
-            raise AevizError(f"unknown task {self.task!r}: use one of {', '.join(TASKS)}")
-        if self.task == "denoise" and not (self.noise_std > 0 or self.mask_prob > 0):
-            raise AevizError("a denoiser needs a corruption to learn from: a noise σ or a masking probability above 0")
+        check_task(self.task, self.noise_std, self.mask_prob)
 
     @property
     def restores(self) -> str:
-        """What the model was trained to undo: "noise" (noise or masking on the input), "resolution" or ""."""
-        if self.task in ("upscale", "recolour"):
-            return {"upscale": "resolution", "recolour": "colour"}[self.task]
-        return "noise" if self.noise_std > 0 or self.mask_prob > 0 else ""
+        """What the model was trained to undo: "noise", "resolution", "colour" or "" (`aeviz.tasks.restores`)."""
+        return restores(self.task, self.noise_std, self.mask_prob)
 
     @property
     def input_kind(self) -> str:
         """The model's input in words (its target is the clean image or row)."""
-        if self.task == "upscale":
-            return "the image shrunk 2× and enlarged again by bicubic interpolation"
-        if self.task == "recolour":
-            return "the grayscale image (its brightness in each colour channel)"
-        parts = [f"Gaussian noise σ = {self.noise_std:g}"] * (self.noise_std > 0)
-        parts += [f"masking p = {self.mask_prob:g}"] * (self.mask_prob > 0)
-        return f"the input with {' and '.join(parts)}" if parts else "the clean input"
+        return describe_input(self.task, self.noise_std, self.mask_prob)
 
     def to_dict(self) -> dict:
         return asdict(self)

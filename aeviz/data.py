@@ -21,6 +21,7 @@ from aeviz.datafiles import RawData, read_bytes, read_file
 from aeviz.errors import DataError
 
 MANIFOLD_SAMPLES = 2_000  # points on the swiss roll and the S-curve
+PHOTOS = "photos"  # the recolouring and photo-upscaling patches (aeviz.photos), split by photo
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +110,17 @@ BUILTIN_DATASETS: dict[str, Callable[[], RawData]] = {
 }
 
 
+@functools.cache
+def photo_dataset() -> Dataset:
+    """Patches of the training photos for training, of the held-out photo for validation (aeviz.photos: no labels,
+    PATCH × PATCH images with 3 values per pixel, channel first)."""
+    from aeviz.photos import HELD_OUT, PATCH, TRAIN_PHOTOS, cut_patches, load_photo, to_rows  # deferred: scikit-image
+
+    train = to_rows(np.concatenate([cut_patches(load_photo(n)) for n in TRAIN_PHOTOS]))
+    val = to_rows(np.concatenate([cut_patches(load_photo(n), stride=PATCH) for n in HELD_OUT]))
+    return Dataset(PHOTOS, train, val, None, None, (PATCH, PATCH))
+
+
 def list_datasets() -> list[str]:
     """Names of the built-in datasets, the default first."""
     return list(BUILTIN_DATASETS)
@@ -119,9 +131,7 @@ def load_dataset(
 ) -> Dataset:
     """A built-in dataset by name, or the user's file or folder by path, split with `seed` ("photos": the recolouring
     patches of aeviz/photos.py, split by photo, not by seed)."""
-    if str(source) == "photos":
-        from aeviz.photos import photo_dataset
-
+    if str(source) == PHOTOS:
         return photo_dataset()
     if str(source) in BUILTIN_DATASETS:
         raw = BUILTIN_DATASETS[str(source)]()

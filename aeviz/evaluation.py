@@ -1,17 +1,25 @@
-"""How good a trained autoencoder is on the validation split, next to PCA with the same number of components."""
+"""How good a trained autoencoder is on the validation split, always next to an honest baseline: PCA with the same
+number of components; for a restoring model (aeviz.tasks) the corrupted input, PCA, bicubic interpolation, the gray
+photo or the colour of each brightness. Scores of restorations are per image and then averaged: PSNR in dB (data range
+1, images clipped to [0, 1] as they are shown) and SSIM, both scikit-image's.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from sklearn.decomposition import PCA
 
-from aeviz.configs import ACTIVE_THRESHOLD
+from aeviz.configs import ACTIVE_THRESHOLD, TrainConfig
 from aeviz.data import Dataset
-from aeviz.latent import encode_dataset, reconstruct
+from aeviz.latent import encode_dataset, reconstruct, restore
 from aeviz.models import Autoencoder
+from aeviz.photos import brightness_rows, recolour_rows
 from aeviz.projection import knn_accuracy
+from aeviz.tasks import corrupt_images, gray_rows, training_corruption, upscale_input
 
 
 def evaluate_model(model: Autoencoder, data: Dataset) -> dict[str, float]:
@@ -67,3 +75,77 @@ def describe_gap(history: Sequence[dict]) -> str:
     if gap < -SMALL_GAP:  # a denoiser's training error is on noisy inputs; an epoch's mean lags the improving model
         return f"Validation error ends {-gap:.0%} below training error: no sign of memorising."
     return f"Validation error ends within {abs(gap):.0%} of training error: no gap, so no sign of memorising."
+
+
+# --- restorations: PSNR, SSIM and the baselines ------------------------------------------------------------------
+
+
+def psnr(clean: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """PSNR in dB of each row of `other` (clipped to [0, 1]) against the same row of `clean`."""
+    other = np.clip(other, 0.0, 1.0)
+    with np.errstate(divide="ignore"):  # an exact copy has infinite PSNR, as scikit-image says
+        return np.array([peak_signal_noise_ratio(a, b, data_range=1.0) for a, b in zip(clean, other, strict=True)])
+
+
+def ssim(clean: np.ndarray, other: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """SSIM of each row of `other` (clipped to [0, 1]) against the same row of `clean`, as (height, width) images
+    (rows of 3 × height × width values are colour images, channel first)."""
+    other = np.clip(other, 0.0, 1.0)
+    channels = clean.shape[1] // (shape[0] * shape[1])
+    image = (channels, *shape) if channels > 1 else shape
+    axis = 0 if channels > 1 else None
+    return np.array(
+        [
+            structural_similarity(a.reshape(image), b.reshape(image), data_range=1.0, channel_axis=axis)
+            for a, b in zip(clean, other, strict=True)
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class Score:
+    """Mean PSNR (dB) and SSIM of a restoration over a set of images."""
+
+    psnr: float
+    ssim: float
+
+
+def score(clean: np.ndarray, other: np.ndarray, shape: tuple[int, int]) -> Score:
+    """Mean PSNR and SSIM of the rows `other` against `clean`, as (height, width) images."""
+    return Score(float(np.mean(psnr(clean, other))), float(np.mean(ssim(clean, other, shape))))
+
+
+def pca_restore(X_train: np.ndarray, X_in: np.ndarray, n_components: int) -> np.ndarray:
+    """The linear baseline: PCA fitted on clean training rows, the corrupted rows recast through its components."""
+    n_components = min(n_components, *X_train.shape)
+    pca = PCA(n_components=n_components, random_state=0).fit(X_train)
+    return pca.inverse_transform(pca.transform(X_in)).astype(np.float32)
+
+
+def restoration_metrics(model: Autoencoder, train_config: TrainConfig, data: Dataset, seed: int = 0) -> dict[str, float]:
+    """Validation PSNR/SSIM of a restoring model next to its baselines (empty for a plain autoencoder).
+
+    A denoiser, at the corruption it was trained on: the corrupted input, PCA with as many components as the code, the
+    model. An upscaler: bicubic interpolation (its own input) and the model. A recolourer: the grayscale input, the
+    average colour of each brightness level in the training photos, and the model.
+    """
+    shape = data.image_shape
+    if shape is None or not train_config.restores:
+        return {}
+    X = data.X_val
+    if train_config.restores == "colour":
+        baselines = {"gray": gray_rows(X), "brightness": brightness_rows(X, tuple(shape))}
+        found = {**baselines, "model": recolour_rows(model, X, tuple(shape))}
+    else:
+        if train_config.restores == "resolution":
+            X_in = upscale_input(X, tuple(shape))
+            baselines = {"bicubic": X_in}
+        else:
+            X_in = corrupt_images(X, *training_corruption(train_config.noise_std, train_config.mask_prob), seed=seed)
+            baselines = {"corrupted": X_in, "pca": pca_restore(data.X_train, X_in, model.config.latent_dim)}
+        found = {**baselines, "model": restore(model, X_in)}
+    result = {}
+    for name, other in found.items():
+        scored = score(X, other, tuple(shape))
+        result[f"{name}_psnr"], result[f"{name}_ssim"] = scored.psnr, scored.ssim
+    return result

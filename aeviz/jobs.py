@@ -34,6 +34,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aeviz.errors import AevizError
+from aeviz.jobhandle import Cancelled, JobKind
+
+__all__ = ["CANCELLED", "DONE", "FAILED", "QUEUED", "RUNNING", "Cancelled", "ChildJob", "Job", "JobKind", "JobPool"]
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +47,12 @@ FORGET_AFTER = 3600.0  # finished jobs nobody collected (a closed tab) are dropp
 NICE = int(os.environ.get("AEVIZ_WORKER_NICE", "5"))  # worker processes yield the CPU to the server's pages
 
 
-class Cancelled(Exception):
-    """Raised inside a job by `Job.check` once the job was cancelled."""
-
-
 @dataclass(eq=False)
 class Job:
     """One piece of heavy work: written by the pool (from its worker's messages), read by the page that submitted it."""
 
     owner: str  # the session that submitted it
-    kind: str  # e.g. "training"; estimates are per kind
+    kind: JobKind  # estimates are per kind
     label: str  # what the page says it is, e.g. "training mnist, mlp, 2-D code"
     fn: Callable[..., Any] = field(repr=False)  # called as fn(job, *args) in a worker: a module-level function
     args: tuple = field(default=(), repr=False)
@@ -141,20 +140,20 @@ class JobPool:
     def submit(
         self,
         owner: str,
-        kind: str,
+        kind: JobKind,
         label: str,
         fn: Callable[..., Any],
         args: tuple = (),
         then: Callable[[Any], None] | None = None,
     ) -> Job:
         """Queue `fn(job, *args)`; `then(result)` runs in the server once it has succeeded (e.g. to store the model).
-        Refuses while the owner has an unfinished job (one at a time per session)."""
+        Refuses while the owner has an unfinished job (one at a time per session); an unknown kind is a ValueError."""
         with self._lock:
             self._forget_old()
             current = self._latest.get(owner)
             if current is not None and not current.finished:
                 raise AevizError(f"you already have a job {current.state} ({current.label}): wait for it or cancel it")
-            job = Job(owner, kind, label, fn, args, then, submitted=self._clock(), clock=self._clock)
+            job = Job(owner, JobKind(kind), label, fn, args, then, submitted=self._clock(), clock=self._clock)
             self._queue.append(job)
             self._latest[owner] = job
             self._start_workers()
@@ -341,7 +340,7 @@ class Worker:
 
 
 class ChildJob:
-    """What a job's function sees inside the worker process: `report` and `check`, as on `Job`."""
+    """What a job's function sees inside the worker process: a `JobHandle`, as `Job` is in the server."""
 
     def __init__(self, conn, cancel) -> None:
         self._conn, self._cancel = conn, cancel

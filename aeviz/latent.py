@@ -1,4 +1,5 @@
-"""Tools on the latent space: encode a dataset, decode codes, slider ranges, the 2-D decoded grid, interpolation.
+"""Tools on the latent space: encode a dataset, decode codes, reconstruct and restore, slider ranges, the 2-D decoded
+grid, interpolation.
 
 All functions take and return NumPy arrays: X is (n_samples, n_features), Z is (n_samples, latent_dim).
 """
@@ -42,6 +43,12 @@ def decode(model: Autoencoder, Z: np.ndarray, batch_size: int = BATCH) -> np.nda
 def reconstruct(model: Autoencoder, X: np.ndarray) -> np.ndarray:
     """X̂ = g(f(X)), shape (n_samples, n_features)."""
     return decode(model, encode_dataset(model, X))
+
+
+def restore(model: Autoencoder, X_in: np.ndarray) -> np.ndarray:
+    """A restoring model's output for the inputs X_in (corrupted, small or gray rows: aeviz.tasks), clipped to [0, 1]
+    as it is shown and scored; shape (n_samples, n_features)."""
+    return np.clip(reconstruct(model, X_in), 0.0, 1.0)
 
 
 def slider_ranges(Z: np.ndarray, low: float = 1.0, high: float = 99.0) -> np.ndarray:

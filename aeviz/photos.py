@@ -14,8 +14,10 @@ import numpy as np
 from skimage import color, data
 from skimage.transform import resize
 
-from aeviz.data import Dataset
 from aeviz.errors import AevizError
+from aeviz.latent import restore
+from aeviz.models import Autoencoder
+from aeviz.tasks import gray_rows
 
 TRAIN_PHOTOS = ("astronaut", "chelsea", "coffee", "rocket", "china")
 HELD_OUT = ("flower",)  # never seen in training: where the page shows what was learnt
@@ -23,7 +25,6 @@ PATCH = 32  # side of a training patch, in pixels
 STRIDE = 16  # training patches overlap by half
 SCALE = 0.5  # photos are shrunk to half their size first: faster, and a patch holds more of the scene
 BRIGHTNESS_LEVELS = 32  # bins of the colour-by-brightness baseline
-NAME = "photos"
 
 
 @functools.cache
@@ -62,22 +63,6 @@ def cut_patches(image: np.ndarray, size: int = PATCH, stride: int = STRIDE) -> n
 
 
 @functools.cache
-def photo_dataset() -> Dataset:
-    """Patches of TRAIN_PHOTOS for training, of HELD_OUT for validation (no labels, image shape PATCH × PATCH with 3
-    channels per pixel)."""
-    train = to_rows(np.concatenate([cut_patches(load_photo(n)) for n in TRAIN_PHOTOS]))
-    val = to_rows(np.concatenate([cut_patches(load_photo(n), stride=PATCH) for n in HELD_OUT]))
-    return Dataset(NAME, train, val, None, None, (PATCH, PATCH))
-
-
-def gray_rows(rows: np.ndarray) -> np.ndarray:
-    """The recolouring input: each RGB row's brightness (scikit-image's rgb2gray weights) in all three channels."""
-    r, g, b = rows.reshape(len(rows), 3, -1).transpose(1, 0, 2)
-    gray = 0.2125 * r + 0.7154 * g + 0.0721 * b
-    return np.ascontiguousarray(np.tile(gray, (1, 3)), dtype=np.float32)
-
-
-@functools.cache
 def colour_table(levels: int = BRIGHTNESS_LEVELS) -> np.ndarray:
     """The baseline's lookup: the mean colour (levels, 3) of the training photos' pixels at each brightness level."""
     pixels = np.concatenate([load_photo(n).reshape(-1, 3) for n in TRAIN_PHOTOS])
@@ -103,10 +88,8 @@ def brightness_rows(rows: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return to_rows(np.stack([keep_brightness(grayscale(image), colour_by_brightness(image)) for image in images]))
 
 
-def recolour_rows(model, rows: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+def recolour_rows(model: Autoencoder, rows: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """The model's colours for the gray versions of RGB rows, on the input's brightness (`keep_brightness`), as rows."""
-    from aeviz.restoration import restore
-
     gray = gray_rows(rows)
     return to_rows(keep_brightness(to_images(gray, shape), to_images(restore(model, gray), shape)))
 
@@ -124,12 +107,10 @@ def grayscale(image: np.ndarray) -> np.ndarray:
     return np.repeat(color.rgb2gray(image)[..., None], 3, axis=2).astype(np.float32)
 
 
-def recolour_photo(model, image: np.ndarray, size: int = PATCH) -> np.ndarray:
+def recolour_photo(model: Autoencoder, image: np.ndarray, size: int = PATCH) -> np.ndarray:
     """A whole photo recoloured by a patch model: its gray version cut into patches overlapping by half (the photo
     padded by reflection to fit), each recoloured, overlaps averaged, on the photo's own brightness (`keep_brightness`).
     Returns (height, width, 3) in [0, 1]."""
-    from aeviz.restoration import restore
-
     height, width = image.shape[:2]
     step = size // 2
     pad_h, pad_w = (

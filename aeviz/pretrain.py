@@ -10,10 +10,9 @@ from aeviz import capacity, sweep
 from aeviz.checkpoints import Checkpoint, save_checkpoint
 from aeviz.data import load_dataset
 from aeviz.errors import AevizError
+from aeviz.fitting import fit
 from aeviz.models import ModelConfig
-from aeviz.photos import NAME as PHOTOS
-from aeviz.photos import photo_dataset
-from aeviz.training import TrainConfig, fit, run_to_end
+from aeviz.training import TrainConfig, run_to_end
 
 
 @dataclass(frozen=True)
@@ -121,7 +120,7 @@ def recipe(name: str) -> Recipe:
 def make(recipe: Recipe, epochs: int | None = None, keep_views: bool = True) -> Checkpoint:
     """Train one recipe to the end (optionally for fewer epochs) and return the checkpoint (with its per-epoch views
     for the epoch scrubber, unless `keep_views` is off)."""
-    data = photo_dataset() if recipe.dataset == PHOTOS else load_dataset(recipe.dataset)
+    data = load_dataset(recipe.dataset)
     config = ModelConfig.for_data(data.n_features, data.image_shape, recipe.arch, recipe.latent_dim, **recipe.model_options)
     train_config = recipe.train if epochs is None else replace(recipe.train, epochs=epochs)
     _, checkpoint = run_to_end(fit(data, config, train_config, keep_views=keep_views))

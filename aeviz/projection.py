@@ -15,6 +15,7 @@ from sklearn.manifold import TSNE, trustworthiness
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 
 from aeviz.errors import AevizError
+from aeviz.jobhandle import JobHandle
 from aeviz.runtime import configure_environment
 
 METHODS = ("pca", "umap", "tsne")
@@ -158,7 +159,7 @@ def scored_view(Z: np.ndarray, X: np.ndarray, y: np.ndarray | None, method: str,
 
 
 def views_job(
-    job, method: str, n_components: int, Z: np.ndarray, Z_pca: np.ndarray, X: np.ndarray, y: np.ndarray | None
+    job: JobHandle, method: str, n_components: int, Z: np.ndarray, Z_pca: np.ndarray, X: np.ndarray, y: np.ndarray | None
 ) -> tuple[dict, dict]:
     """The Latent space page's two views by a slow method (UMAP, t-SNE), as a job of the class's pool: the codes Z and
     PCA of the inputs Z_pca, each scored against the inputs X."""

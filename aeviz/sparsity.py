@@ -10,9 +10,11 @@ import numpy as np
 from aeviz.checkpoints import Checkpoint
 from aeviz.configs import ACTIVE_THRESHOLD
 from aeviz.data import Dataset
+from aeviz.fitting import fit
+from aeviz.jobhandle import JobHandle
 from aeviz.latent import decode, encode_dataset
 from aeviz.models import Autoencoder, ModelConfig, build_model
-from aeviz.training import EpochMetrics, TrainConfig, fit, run_to_end, train
+from aeviz.training import EpochMetrics, TrainConfig, run_to_end, train
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ def lambda_sweep(
 
 
 def twins_job(
-    job, data: Dataset, config: ModelConfig, train_config: TrainConfig, lam: float
+    job: JobHandle, data: Dataset, config: ModelConfig, train_config: TrainConfig, lam: float
 ) -> tuple[Checkpoint, Checkpoint]:
     """`train_twins` as a job of the class's pool (aeviz.jobs): progress after every epoch; (λ = 0 twin, λ twin)."""
     finished, total = {}, 2 * train_config.epochs
@@ -78,8 +80,8 @@ def twins_job(
     return finished[0.0], finished[float(lam)]
 
 
-def sweep_job(
-    job, data: Dataset, config: ModelConfig, lambdas: Sequence[float], train_config: TrainConfig
+def lambda_sweep_job(
+    job: JobHandle, data: Dataset, config: ModelConfig, lambdas: Sequence[float], train_config: TrainConfig
 ) -> list[tuple[float, float, float]]:
     """`lambda_sweep` as a pool job: [(λ, active fraction, reconstruction MSE)], progress after every λ."""
     results = []

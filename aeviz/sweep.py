@@ -19,9 +19,11 @@ from sklearn.decomposition import PCA
 
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
+from aeviz.fitting import fit
+from aeviz.jobhandle import JobHandle
 from aeviz.latent import reconstruct
 from aeviz.models import Autoencoder, ModelConfig
-from aeviz.training import EpochMetrics, TrainConfig, fit
+from aeviz.training import EpochMetrics, TrainConfig
 
 SWEEP_KS = (1, 2, 4, 8, 16, 32, 64)
 FAMILIES = {"mlp": "multilayer autoencoder", "linear": "linear autoencoder"}
@@ -177,7 +179,7 @@ def _list(ks: Sequence[int]) -> str:
     return ", ".join(str(k) for k in ks)
 
 
-def sweep_job(job, data: Dataset) -> dict[tuple[str, int], Checkpoint]:
+def k_sweep_job(job: JobHandle, data: Dataset) -> dict[tuple[str, int], Checkpoint]:
     """`train_sweep` as a job of the class's pool (aeviz.jobs): progress after every epoch; {(family, k): model}."""
     ks = sweep_ks(data.n_features)
     epochs = {family: train_config(family, data.n_features, len(data.X_train)).epochs for family in FAMILIES}

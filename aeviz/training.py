@@ -5,7 +5,8 @@ The loss is the lecture's L(x, x̂) + λ Σ_i |a_i^(h)|:
   error per pixel/column and does not grow with the image size;
 - the L1 activity penalty sums |a_i| over the code units i and averages over the samples of the batch (measured on
   MNIST with the vanilla 784-64-784 ReLU code, 40 epochs: λ = 0.0003 cuts the active units from 74 % to 31 %);
-- denoising corrupts the input (Gaussian noise σ, masking probability p) while the target stays the clean input;
+- denoising corrupts the input (Gaussian noise σ, masking probability p) while the target stays the clean input; what
+  each task feeds the model is `aeviz.tasks`'s;
 - a VAE adds β · KL(q(z|x) || N(0, I)), summed over code units, averaged over samples and divided by the number of
   features so that it is on the per-feature scale of the reconstruction term.
 """
@@ -24,28 +25,20 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from aeviz.checkpoints import Checkpoint
-from aeviz.configs import ACTIVE_THRESHOLD, VIEW_SAMPLES, ModelConfig, TrainConfig, default_loss
+from aeviz.configs import ACTIVE_THRESHOLD, TrainConfig, default_loss
 from aeviz.data import Dataset
 from aeviz.errors import AevizError, TrainingError
-from aeviz.evaluation import evaluate_model
-from aeviz.jobs import Cancelled, Job
-from aeviz.latent import encode_dataset
-from aeviz.models import Autoencoder, build_model, default_device
-from aeviz.projection import live_view
-from aeviz.restoration import restoration_metrics, upscale_input
+from aeviz.models import Autoencoder
+from aeviz.tasks import corrupt, model_inputs
 
 __all__ = [
     "ACTIVE_THRESHOLD",
     "EpochMetrics",
     "TrainConfig",
+    "batch_loss",
     "clean_losses",
-    "corrupt",
     "default_loss",
-    "fit",
-    "fit_job",
     "run_to_end",
-    "task_inputs",
     "train",
 ]
 
@@ -70,16 +63,6 @@ class EpochMetrics:
         return asdict(self)
 
 
-def corrupt(x: torch.Tensor, noise_std: float, mask_prob: float, generator: torch.Generator) -> torch.Tensor:
-    """The denoising input: x plus N(0, σ²) noise, with a fraction `mask_prob` of features set to zero."""
-    if noise_std > 0:
-        x = x + noise_std * torch.randn(x.shape, generator=generator, dtype=x.dtype, device=x.device)
-    if mask_prob > 0:
-        keep = torch.rand(x.shape, generator=generator, device=x.device) >= mask_prob
-        x = x * keep
-    return x
-
-
 def _reconstruction(x_hat: torch.Tensor, x: torch.Tensor, kind: str) -> torch.Tensor:
     if kind == "bce":
         return F.binary_cross_entropy(x_hat.clamp(1e-6, 1 - 1e-6), x)
@@ -102,22 +85,6 @@ def batch_loss(
     recon = _reconstruction(model.decode(code), x, config.loss)
     penalty = config.l1 * code.abs().sum(dim=1).mean() if config.l1 > 0 else recon.new_zeros(())
     return recon + penalty, recon, penalty, code
-
-
-def task_inputs(X: np.ndarray, config: TrainConfig, image_shape: tuple[int, int] | None) -> np.ndarray:
-    """The model's input for the clean rows X: X itself; for an upscaler X shrunk and enlarged again by bicubic
-    interpolation; for a recolourer X's brightness (noise is drawn afresh per batch by `train`, not here)."""
-    if config.task not in ("upscale", "recolour"):
-        return X
-    if image_shape is None:
-        raise AevizError(f"{'upscaling' if config.task == 'upscale' else 'recolouring'} needs image data")
-    if config.task == "recolour":
-        if X.shape[1] != 3 * image_shape[0] * image_shape[1]:
-            raise AevizError("recolouring needs colour images (3 values per pixel)")
-        from aeviz.photos import gray_rows
-
-        return gray_rows(X)
-    return upscale_input(X, tuple(image_shape))
 
 
 @torch.inference_mode()
@@ -163,8 +130,8 @@ def train(
         raise AevizError("binary cross-entropy needs data in [0, 1]; use mse for tabular data")
     device = next(model.parameters()).device
     X = torch.from_numpy(np.ascontiguousarray(data.X_train)).to(device)
-    X_in = torch.from_numpy(np.ascontiguousarray(task_inputs(data.X_train, config, data.image_shape))).to(device)
-    X_val_in = task_inputs(data.X_val, config, data.image_shape)
+    X_in = torch.from_numpy(np.ascontiguousarray(model_inputs(data.X_train, config.task, data.image_shape))).to(device)
+    X_val_in = model_inputs(data.X_val, config.task, data.image_shape)
     generator = torch.Generator(device=device).manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     denoising = config.noise_std > 0 or config.mask_prob > 0
@@ -203,90 +170,9 @@ def train(
         yield EpochMetrics(epoch, train_loss, val_loss, recon_loss, penalty, val_recon, active, seconds)
 
 
-def fit(
-    data: Dataset,
-    model_config: ModelConfig,
-    train_config: TrainConfig,
-    data_seed: int = 0,
-    on_batch: BatchCallback | None = None,
-    keep_views: bool = True,
-) -> Iterator[tuple[EpochMetrics, Checkpoint]]:
-    """Build a model and train it, yielding (metrics, checkpoint so far) after each epoch.
-
-    The checkpoint is the same object at every yield, its model trained in place; after the last epoch (when the
-    generator is driven to its end) it also carries the evaluation figures next to PCA (`evaluate_model`).
-    With `keep_views`, every epoch also appends the 2-D view of the first VIEW_SAMPLES validation rows to
-    `checkpoint.epoch_views` (float16, turned like the previous epoch's): the epoch scrubber replays them.
-    """
-    model = build_model(model_config, seed=train_config.seed).to(default_device())
-    checkpoint = Checkpoint(model, train_config, data.name, data_seed)
-    shown = task_inputs(data.X_val[:VIEW_SAMPLES], train_config, data.image_shape)
-    labels = None if data.y_val is None else data.y_val[:VIEW_SAMPLES]
-    for metrics in train(model, data, train_config, on_batch):
-        if keep_views:
-            previous = checkpoint.epoch_views[-1].astype(np.float32) if checkpoint.epoch_views else None
-            view = live_view(encode_dataset(model, shown), previous, labels)
-            checkpoint.epoch_views.append(view.astype(np.float16))
-        checkpoint.history.append(metrics.to_dict())
-        checkpoint.metrics = {"val_loss": metrics.val_loss, "active_fraction": metrics.active_fraction}
-        yield metrics, checkpoint
-    checkpoint.metrics.update(evaluate_model(model, data))
-    checkpoint.metrics.update(restoration_metrics(model, train_config, data, seed=train_config.seed))
-
-
 def run_to_end(steps: Iterable[T]) -> T:
     """Drive a generator (e.g. `fit` or `train`) to its end and return the last thing it yielded."""
     last = deque(steps, maxlen=1)
     if not last:
         raise AevizError("nothing to run: the generator yielded nothing")
     return last[0]
-
-
-@dataclass(frozen=True)
-class LiveFrame:
-    """What a training job hands the page after each epoch: the losses so far and the latest view of the code."""
-
-    history: list[dict]  # a copy: the page reads it while the worker trains on
-    view: np.ndarray  # (n_shown, 2) float16, never changed after the epoch that made it
-    epoch: int
-
-
-@dataclass(frozen=True)
-class JobOutcome:
-    """How a training job ended: its model (epochs done so far after a Stop or a failure) and why it ended early."""
-
-    checkpoint: Checkpoint | None
-    epochs_done: int
-    epochs_asked: int
-    error: str = ""  # a training error after some epochs (the model keeps them)
-
-
-def fit_job(job: Job, data: Dataset, model_config: ModelConfig, train_config: TrainConfig, data_seed: int = 0) -> JobOutcome:
-    """`fit` inside a pool job: progress within epochs, a `LiveFrame` after each, Stop (cancel) keeps the finished
-    epochs. Cancelled before the first epoch ended, the job ends cancelled with nothing."""
-    epochs = train_config.epochs
-
-    def tick(epoch: int, batch: int, batches: int) -> None:
-        if batch % 8 == 0 or batch == batches:
-            job.report((epoch - 1 + batch / batches) / epochs, f"epoch {epoch}/{epochs}: batch {batch} of {batches}…")
-        else:
-            job.check()
-
-    checkpoint, done = None, 0
-    try:
-        for metrics, checkpoint in fit(data, model_config, train_config, data_seed, tick):
-            done = metrics.epoch
-            frame = LiveFrame(list(checkpoint.history), checkpoint.epoch_views[-1], done)
-            text = (
-                f"epoch {done}/{epochs} — training loss {metrics.train_loss:.3g}, validation loss "
-                f"{metrics.val_loss:.3g}, active units {metrics.active_fraction:.0%}"
-            )
-            job.report(done / epochs, text, frame)
-    except Cancelled:
-        if checkpoint is None:
-            raise
-    except AevizError as exc:
-        if checkpoint is None:
-            raise
-        return JobOutcome(checkpoint, done, epochs, str(exc))
-    return JobOutcome(checkpoint, done, epochs)

@@ -158,8 +158,9 @@ def pure_training_seconds(threads: int) -> float:
 
     from aeviz.configs import DEFAULT_DATASET
     from aeviz.data import load_dataset
+    from aeviz.fitting import fit
     from aeviz.models import ModelConfig
-    from aeviz.training import TrainConfig, fit, run_to_end
+    from aeviz.training import TrainConfig, run_to_end
 
     data = load_dataset(DEFAULT_DATASET)
     page = ModelConfig()  # the Train page's defaults (aeviz/configs.py)

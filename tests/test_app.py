@@ -600,7 +600,9 @@ def test_denoise_page_scores_what_it_shows_and_its_verdict_follows_the_numbers(a
     """At the training noise the denoiser wins and the page's mean PSNR is the one recomputed here; on clean inputs
     (σ = 0) the clean-trained twin wins and the page says the denoiser is not the best (a canned sentence fails)."""
     from aeviz.checkpoints import load_checkpoint
-    from aeviz.restoration import corrupt_images, restore, score
+    from aeviz.evaluation import score
+    from aeviz.latent import restore
+    from aeviz.tasks import corrupt_images
 
     at = _open(app, "views/denoise.py")
     assert not at.error

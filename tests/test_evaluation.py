@@ -1,12 +1,27 @@
-"""aeviz.evaluation: figures next to PCA with the same number of components."""
+"""aeviz.evaluation: figures next to PCA with the same number of components, PSNR/SSIM as scikit-image computes them,
+and the baselines of each restoring task."""
 
 import numpy as np
 import pytest
+from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from sklearn.decomposition import PCA
 
+from aeviz.configs import TrainConfig
 from aeviz.data import load_dataset
-from aeviz.evaluation import describe_gap, evaluate_model, generalisation_gap
+from aeviz.evaluation import (
+    describe_gap,
+    evaluate_model,
+    generalisation_gap,
+    pca_restore,
+    psnr,
+    restoration_metrics,
+    score,
+    ssim,
+)
 from aeviz.models import ModelConfig, build_model
+from aeviz.tasks import upscale_input
+
+RNG = np.random.default_rng(0)
 
 
 def test_pca_baseline_is_pca_with_as_many_components(small_digits):
@@ -35,3 +50,40 @@ def test_gap_reads_memorising_only_when_validation_error_is_clearly_higher():
     assert "40% below training error" in describe_gap([{"epoch": 9, "train_loss": 0.1, "val_loss": 0.06}])
     assert describe_gap([]) == ""
     assert "a small gap" in describe_gap([{"epoch": 3, "train_loss": 0.1, "val_loss": 0.11}])
+
+
+def test_psnr_is_scikit_images_per_image_on_clipped_images():
+    clean = np.full((2, 16), 0.9, np.float32)
+    other = np.stack([np.full(16, 0.8), np.full(16, 1.3)]).astype(np.float32)  # the second is clipped to 1.0
+    np.testing.assert_allclose(psnr(clean, other), [20.0, 20.0], rtol=1e-5)  # 10·log10(1 / 0.1²)
+    a, b = RNG.random((3, 64)), RNG.random((3, 64))
+    expected = [peak_signal_noise_ratio(x, y, data_range=1.0) for x, y in zip(a, b, strict=True)]
+    np.testing.assert_allclose(psnr(a, b), expected)
+
+
+def test_ssim_compares_the_rows_as_images_of_their_shape():
+    a = RNG.random((2, 64))
+    b = np.clip(a + 0.1 * RNG.standard_normal(a.shape), 0, 1)
+    expected = [structural_similarity(x.reshape(8, 8), y.reshape(8, 8), data_range=1.0) for x, y in zip(a, b, strict=True)]
+    np.testing.assert_allclose(ssim(a, b, (8, 8)), expected)
+    assert ssim(a, a, (8, 8)) == pytest.approx([1.0, 1.0])
+
+
+def test_pca_removes_noise_off_the_datas_plane():
+    """Rows on a 3-D plane in 50-D: PCA with 3 components keeps the plane and drops most of the noise."""
+    basis = RNG.standard_normal((3, 50))
+    clean = (0.5 + 0.05 * RNG.standard_normal((400, 3)) @ basis).astype(np.float32)
+    noisy = clean + 0.1 * RNG.standard_normal(clean.shape).astype(np.float32)
+    restored = pca_restore(clean[:300], noisy[300:], 3)
+    assert np.mean((restored - clean[300:]) ** 2) < 0.2 * np.mean((noisy[300:] - clean[300:]) ** 2)
+
+
+def test_restoration_metrics_name_the_baselines_of_each_task():
+    data = load_dataset("digits")
+    model = build_model(ModelConfig.for_data(64, (8, 8), "mlp", 8, hidden=(32,)))
+    assert restoration_metrics(model, TrainConfig(), data) == {}
+    denoise = restoration_metrics(model, TrainConfig(noise_std=0.3), data)
+    assert set(denoise) == {f"{n}_{m}" for n in ("corrupted", "pca", "model") for m in ("psnr", "ssim")}
+    upscale = restoration_metrics(model, TrainConfig(task="upscale"), data)
+    assert set(upscale) == {f"{n}_{m}" for n in ("bicubic", "model") for m in ("psnr", "ssim")}
+    assert upscale["bicubic_psnr"] == pytest.approx(score(data.X_val, upscale_input(data.X_val, (8, 8)), (8, 8)).psnr)

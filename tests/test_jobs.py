@@ -260,7 +260,7 @@ def test_a_running_job_that_has_not_reported_its_pace_has_no_expected_end():
         job.report(0.01)
         return gate(job)
 
-    job = pool.submit("s", "umap", "s", reports_a_sliver)
+    job = pool.submit("s", "projection", "s", reports_a_sliver)
     assert _running(pool, job) and pool.remaining(job) is None
     reported.set()
     assert gate.ran.wait(10) and job.fraction == 0.01 and pool.remaining(job) is None

@@ -1,5 +1,7 @@
-"""House rules a command can check: pages draw, aeviz computes, only aeviz/ui/ imports streamlit."""
+"""House rules a command can check: pages draw, aeviz computes, only aeviz/ui/ imports streamlit, and the library's
+modules import downwards only, never in a cycle."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -30,3 +32,108 @@ def test_readme_layout_names_every_module():
     files += [*ROOT.joinpath("aeviz", "static").glob("*.js"), *ROOT.joinpath("tests", "e2e").glob("[!t_]*.py")]
     missing = [p.name for p in files if p.name not in ("__init__.py", "__main__.py") and p.name not in layout]
     assert missing == []
+
+
+# --- floors: a module imports only from its own floor or below, and no import cycle (STYLE.md rule 16) ---------------
+
+# The library's floors, lowest first. A module imports only modules on its floor or below; imports inside functions and
+# under `if TYPE_CHECKING:` count. A new module must be given a floor here: where it sits is a decision worth a review.
+FLOORS = {
+    "basics": ["errors", "runtime", "text", "jobhandle"],
+    "definitions": ["aeviz", "tasks", "configs", "jobs", "montages", "pca", "projection"],
+    "models, data and figures": [
+        "models", "latent", "export", "rawdata", "imagefiles", "datafiles", "photos", "data", "checkpoint_checks",
+        "checkpoints", "livestore", "plots", "capacity_plots", "pca_plots", "restoration_plots", "scrubber",
+    ],
+    "learning": ["training", "evaluation", "fitting", "denoising"],
+    "the lecture's ideas": ["capacity", "sparsity", "sweep", "pretrain"],
+    "entry points": ["cli", "__main__"],
+    "streamlit": ["ui.resources", "ui.state", "ui.caches", "ui.restoring", "ui.display", "ui.work", "ui"],
+}  # fmt: skip
+
+
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """{module: the package's modules it imports}, names relative to the package ("ui.state"; the package itself is
+    its own name), from every import statement in the file, at any depth."""
+    top = package.name
+    modules = {}
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts) or top
+        modules[name] = path
+    graph = {}
+    for name, path in modules.items():
+        inside = name if path.name == "__init__.py" else (name.rsplit(".", 1)[0] if "." in name else top)
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:  # relative: from the importing module's package
+                    anchor = [top] + ([] if inside == top else inside.split("."))
+                    base = ".".join(anchor[: len(anchor) - node.level + 1] + ([base] if base else []))
+                targets = [base] + [f"{base}.{a.name}" for a in node.names]
+            for target in targets:
+                if target != top and not target.startswith(top + "."):
+                    continue
+                target = target.removeprefix(top + ".") if target != top else top
+                while target not in modules and "." in target:
+                    target = target.rsplit(".", 1)[0]
+                if target in modules and target != name:
+                    found.add(target)
+        graph[name] = found
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[str]:
+    """The modules that reach themselves through their imports."""
+
+    def reachable(start: str) -> set[str]:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            module = todo.pop()
+            if module not in seen:
+                seen.add(module)
+                todo.extend(graph.get(module, ()))
+        return seen
+
+    return sorted(m for m in graph if m in reachable(m))
+
+
+def upward_imports(graph: dict[str, set[str]], floors: dict[str, list[str]]) -> list[str]:
+    """Each import of a module on a higher floor than the importer's, as "a -> b", and each module without a floor, as
+    "a: no floor"."""
+    level = {module: i for i, members in enumerate(floors.values()) for module in members}
+    found = [f"{m}: no floor" for m in sorted(graph) if m not in level]
+    found += [f"{m} -> {t}" for m in sorted(graph) for t in sorted(graph[m]) if m in level and level.get(t, 0) > level[m]]
+    return found
+
+
+def test_the_library_has_no_import_cycle():
+    assert cycles(import_graph(ROOT / "aeviz")) == []
+
+
+def test_every_module_imports_only_from_its_floor_or_below():
+    graph = import_graph(ROOT / "aeviz")
+    assert upward_imports(graph, FLOORS) == []
+    assert sorted(m for members in FLOORS.values() for m in members) == sorted(graph)  # no floor names a gone module
+
+
+def test_an_import_inside_a_function_counts(tmp_path):
+    """The checker itself: a cycle closed by an import inside a function (as data → photos → data was) is found, and
+    so is the upward import that makes it."""
+    package = tmp_path / "pkg"
+    (package / "ui").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "ui" / "__init__.py").write_text("from . import state\n")
+    (package / "ui" / "state.py").write_text("from pkg.data import load\n")
+    (package / "data.py").write_text("def load():\n    from pkg.photos import photo\n    return photo()\n")
+    (package / "photos.py").write_text("import numpy\n\ndef photo():\n    from .data import load\n    return load\n")
+    graph = import_graph(package)
+    assert graph["ui"] == {"ui.state"} and graph["ui.state"] == {"data"}
+    assert cycles(graph) == ["data", "photos"]
+    floors = {"low": ["pkg", "photos"], "high": ["data"], "ui": ["ui.state", "ui"]}
+    assert upward_imports(graph, floors) == ["photos -> data"]
+    assert upward_imports(graph, {"low": ["photos", "data"]}) == ["pkg: no floor", "ui: no floor", "ui.state: no floor"]

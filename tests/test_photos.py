@@ -8,6 +8,8 @@ from skimage import color
 from aeviz import AevizError
 from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint
 from aeviz.configs import ModelConfig
+from aeviz.data import photo_dataset
+from aeviz.evaluation import score
 from aeviz.models import build_model
 from aeviz.photos import (
     HELD_OUT,
@@ -16,18 +18,16 @@ from aeviz.photos import (
     brightness_rows,
     colour_by_brightness,
     colour_errors,
-    gray_rows,
     grayscale,
     keep_brightness,
     load_photo,
-    photo_dataset,
     recolour_photo,
     recolour_rows,
     to_images,
     to_rows,
 )
 from aeviz.pretrain import RECOLOUR_DIR, recolour_recipe
-from aeviz.restoration import score
+from aeviz.tasks import gray_rows
 
 RNG = np.random.default_rng(0)
 

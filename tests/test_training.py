@@ -9,7 +9,8 @@ import torch
 from aeviz import AevizError, TrainingError
 from aeviz.latent import reconstruct
 from aeviz.models import ModelConfig, build_model
-from aeviz.training import EpochMetrics, TrainConfig, clean_losses, corrupt, train
+from aeviz.tasks import corrupt, model_inputs
+from aeviz.training import EpochMetrics, TrainConfig, clean_losses, train
 
 
 def _run(data, arch="mlp", latent=2, seed=0, **train_kwargs):
@@ -122,105 +123,14 @@ def test_a_stop_within_an_epoch_keeps_the_last_finished_epoch(small_digits):
     assert all(torch.equal(p, q) for p, q in zip(model.parameters(), two.parameters(), strict=True))
 
 
-@pytest.mark.parametrize("latent", [2, 4])
-def test_fit_keeps_one_view_of_the_shown_rows_per_epoch(small_digits, latent):
-    """The epoch scrubber's data: after every epoch, a float16 2-D view of the first validation rows; the last one is
-    the finished model's code (a 2-D code as it is, a wider one by its PCA, turned like the epoch before)."""
-    from aeviz.configs import VIEW_SAMPLES
-    from aeviz.latent import encode_dataset
-    from aeviz.projection import live_view
-    from aeviz.training import fit, run_to_end
-
-    config = ModelConfig.for_data(small_digits.n_features, small_digits.image_shape, "mlp", latent)
-    _, checkpoint = run_to_end(fit(small_digits, config, TrainConfig(epochs=3)))
-    views = checkpoint.epoch_views
-    shown = small_digits.X_val[:VIEW_SAMPLES]
-    assert len(views) == 3 and all(v.dtype == np.float16 and v.shape == (len(shown), 2) for v in views)
-    code = encode_dataset(checkpoint.model, shown)
-    expected = live_view(code, views[-2].astype(np.float32))
-    assert np.allclose(views[-1], expected, atol=2e-3 * np.abs(expected).max())
-    _, no_views = run_to_end(fit(small_digits, config, TrainConfig(epochs=2), keep_views=False))
-    assert no_views.epoch_views == []
-
-
-def test_each_epoch_view_is_turned_like_the_one_before(small_digits, monkeypatch):
-    """The scrubber's views are Procrustes-aligned in a chain: epoch t's view is computed with epoch t-1's as its
-    reference (the first with none), so a replay does not flip or spin."""
-    import aeviz.training as training
-    from aeviz.projection import live_view
-
-    references = []
-
-    def spy(Z, reference=None, labels=None):
-        references.append(None if reference is None else reference.copy())
-        return live_view(Z, reference, labels)
-
-    monkeypatch.setattr(training, "live_view", spy)
-    config = ModelConfig.for_data(small_digits.n_features, small_digits.image_shape, "mlp", 4)
-    _, checkpoint = training.run_to_end(training.fit(small_digits, config, TrainConfig(epochs=3)))
-    assert references[0] is None
-    for reference, previous in zip(references[1:], checkpoint.epoch_views[:-1], strict=True):
-        assert np.array_equal(reference, previous.astype(np.float32))
-
-
-def _job():
-    from aeviz.jobs import Job
-
-    return Job("owner", "training", "a test", fn=None)
-
-
-def test_a_training_job_hands_the_page_each_epoch_and_ends_as_fit_does(small_digits):
-    """fit_job reports a LiveFrame per epoch (a copy of the history, the epoch's view) and returns fit's model."""
-    from aeviz.training import fit, fit_job, run_to_end
-
-    config = ModelConfig.for_data(64, (8, 8), "mlp", 2)
-    job, frames = _job(), []
-    report = job.report
-    job.report = lambda fraction, text="", payload=None: (frames.append(payload), report(fraction, text, payload))
-    outcome = fit_job(job, small_digits, config, TrainConfig(epochs=3))
-    epochs = [f.epoch for f in frames if f is not None]
-    assert epochs == [1, 2, 3] and [len(f.history) for f in frames if f is not None] == [1, 2, 3]
-    assert (outcome.epochs_done, outcome.epochs_asked, outcome.error) == (3, 3, "")
-    _, alone = run_to_end(fit(small_digits, config, TrainConfig(epochs=3)))
-    assert outcome.checkpoint.fingerprint() == alone.fingerprint() and "val_mse" in outcome.checkpoint.metrics
-    assert job.fraction == 1.0
-
-
-def test_a_stopped_training_job_keeps_its_finished_epochs(small_digits):
-    """Stop (the pool's cancel) during epoch 3: the outcome holds the 2-epoch model; before epoch 1 ends, nothing."""
-    from aeviz.jobs import Cancelled
-    from aeviz.training import fit_job
-
-    config = ModelConfig.for_data(64, (8, 8), "mlp", 2)
-    job = _job()
-    report = job.report
-
-    def cancel_in_epoch_three(fraction, text="", payload=None):
-        if payload is not None and payload.epoch == 2:
-            job._cancel.set()  # what JobPool.cancel does to a running job
-        return report(fraction, text, payload)
-
-    job.report = cancel_in_epoch_three
-    outcome = fit_job(job, small_digits, config, TrainConfig(epochs=5, batch_size=32))
-    two, _ = _run(small_digits, epochs=2, batch_size=32)
-    assert (outcome.epochs_done, len(outcome.checkpoint.history)) == (2, 2)
-    assert all(torch.equal(p, q) for p, q in zip(outcome.checkpoint.model.parameters(), two.parameters(), strict=True))
-    early = _job()
-    early._cancel.set()
-    with pytest.raises(Cancelled):
-        fit_job(early, small_digits, config, TrainConfig(epochs=5))
-
-
 def test_an_upscaler_learns_from_and_is_validated_on_the_bicubic_input(small_digits):
     """Its validation loss is measured on its task's input (a shrunk and enlarged digit), not on the clean digit."""
-    from aeviz.training import task_inputs
-
     config = TrainConfig(epochs=2, task="upscale", seed=0)
     model, history = _run(small_digits, latent=16, epochs=2, task="upscale")
-    X_in = task_inputs(small_digits.X_val, config, small_digits.image_shape)
+    X_in = model_inputs(small_digits.X_val, config.task, small_digits.image_shape)
     assert not np.allclose(X_in, small_digits.X_val)
     on_task = clean_losses(model, small_digits.X_val, config, X_in)[1]
     on_clean = clean_losses(model, small_digits.X_val, config)[1]
     assert history[-1].val_recon == pytest.approx(on_task, rel=1e-5) and on_task != pytest.approx(on_clean, rel=1e-3)
     with pytest.raises(AevizError, match="upscaling needs image data"):
-        task_inputs(np.zeros((2, 5), np.float32), config, None)
+        model_inputs(np.zeros((2, 5), np.float32), config.task, None)

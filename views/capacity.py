@@ -17,6 +17,7 @@ from aeviz.capacity import (
 )
 from aeviz.capacity_plots import copy_shares_fig, train_val_fig
 from aeviz.data import Dataset
+from aeviz.jobhandle import JobKind
 from aeviz.montages import display_scale, montage
 from aeviz.text import markdown_text
 
@@ -47,8 +48,8 @@ def chosen_report(data: Dataset, rows: int) -> Report | None:
     if st.button(label if found is None and shipped is None else "Train them again", key="capacity_train"):
         shared = ui.shared_results()  # the run is everyone's as soon as it ends, even if this tab is closed
         label = f"the capacity run on {rows:,} rows"
-        ui.submit("capacity", label, report_job, (data, rows), kept, lambda report: shared.put(key, report))
-    ui.job_panel("capacity")
+        ui.submit(JobKind.CAPACITY, label, report_job, (data, rows), kept, lambda report: shared.put(key, report))
+    ui.job_panel(JobKind.CAPACITY)
     if found is None and shipped is not None:
         st.caption("Showing the shipped run (made by `aeviz pretrain`); training again takes about 2 minutes here.")
     if found is None and shipped is None and ui.pending_job() is None:

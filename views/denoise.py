@@ -9,10 +9,12 @@ import streamlit as st
 from aeviz import ui
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
+from aeviz.denoising import arrow_view
+from aeviz.evaluation import Score, psnr, ssim
 from aeviz.montages import display_scale, montage
 from aeviz.pretrain import recipe
-from aeviz.restoration import CORRUPTION_NAMES, CORRUPTIONS, Score, arrow_view, corrupt_images, psnr, ssim
 from aeviz.restoration_plots import code_arrows_fig, noise_grid_fig
+from aeviz.tasks import CORRUPTION_NAMES, CORRUPTIONS, corrupt_images
 from aeviz.ui.restoring import GRID_TEST_LEVELS, code_moves, denoise_grid, restorations, scores
 
 SHIPPED = recipe("mnist-denoise")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from aeviz import ui
 from aeviz.data import Dataset
+from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
 from aeviz.plots import latent_scatter_fig, selected_row
@@ -50,8 +51,8 @@ def slow_view_ready(model: ui.ActiveModel, data: Dataset, method: str, dims: int
     if not ready and st.button(f"Compute {name}", type="primary", key="space_compute"):
         fn, args, then = ui.slow_views_job(model, data, method, dims)
         label = f"{name} ({dims}-D) of {ui.VIEW_SAMPLES} codes"
-        ui.submit("projection", label, fn, args, lambda _: ("success", f"{name} is ready."), then)
-    ui.job_panel("projection")  # the message of a finished one, or the queue and progress of this one
+        ui.submit(JobKind.PROJECTION, label, fn, args, lambda _: ("success", f"{name} is ready."), then)
+    ui.job_panel(JobKind.PROJECTION)  # the message of a finished one, or the queue and progress of this one
     if not ready and ui.pending_job() is None:
         st.caption("UMAP and t-SNE take a few seconds; PCA is shown until then.")
     return ready

@@ -6,6 +6,7 @@ import streamlit as st
 from aeviz import ui
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
+from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
 from aeviz.pca_plots import angles_fig, sweep_fig
 from aeviz.plots import points_3d_fig
@@ -13,9 +14,9 @@ from aeviz.sweep import (
     FAMILIES,
     angles_sentence,
     compare_sentence,
+    k_sweep_job,
     linear_note,
     linear_sentence,
-    sweep_job,
     sweep_ks,
 )
 from aeviz.text import markdown_text
@@ -36,8 +37,8 @@ def train_panel(data: Dataset) -> None:
     ks = sweep_ks(data.n_features)
     label = f"Train the sweep on {markdown_text(data.name)} ({len(FAMILIES) * len(ks)} models)"
     if st.button(label, key="sweep_train", help="One multilayer and one linear autoencoder per k, same split."):
-        ui.submit("k-sweep", f"the k-sweep on {data.name}", sweep_job, (data,), keep_sweep(data))
-    ui.job_panel("k-sweep")
+        ui.submit(JobKind.K_SWEEP, f"the k-sweep on {data.name}", k_sweep_job, (data,), keep_sweep(data))
+    ui.job_panel(JobKind.K_SWEEP)
 
 
 def sweep_models(data: Dataset) -> Models:

@@ -9,19 +9,20 @@ import streamlit as st
 from aeviz import ui
 from aeviz.checkpoints import Checkpoint
 from aeviz.configs import ModelConfig
+from aeviz.data import photo_dataset
+from aeviz.fitting import JobOutcome, fit_job
+from aeviz.jobhandle import JobKind
 from aeviz.photos import (
     HELD_OUT,
     TRAIN_PHOTOS,
     colour_errors,
     grayscale,
     load_photo,
-    photo_dataset,
     saturation,
     to_display,
 )
 from aeviz.pretrain import recolour_recipe
 from aeviz.restoration_plots import error_map_fig
-from aeviz.training import JobOutcome, fit_job
 from aeviz.ui.restoring import brightness_baseline, recolour_scores, recoloured
 
 RECIPE = recolour_recipe()
@@ -52,8 +53,10 @@ def train_panel() -> None:
                 return "success", f"Trained the recolouring model for {outcome.epochs_done} epochs: the page now shows it."
 
             train = replace(RECIPE.train, epochs=epochs)
-            ui.submit("recolour", f"training the recolouring model, {epochs} epochs", fit_job, (data, config, train), keep)
-        ui.job_panel("recolour")
+            ui.submit(
+                JobKind.RECOLOUR, f"training the recolouring model, {epochs} epochs", fit_job, (data, config, train), keep
+            )
+        ui.job_panel(JobKind.RECOLOUR)
 
 
 def pictures(model: Checkpoint, name: str) -> dict[str, float]:

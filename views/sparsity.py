@@ -7,12 +7,13 @@ import streamlit as st
 from aeviz import ui
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
+from aeviz.jobhandle import JobKind
 from aeviz.latent import one_hot_features
 from aeviz.models import ModelConfig
 from aeviz.montages import montage
 from aeviz.plots import histogram_fig, lambda_sweep_fig, unit_means_fig
 from aeviz.pretrain import recipe
-from aeviz.sparsity import SparsityReport, compare_sentence, sparsity_report, sweep_job, twins_job
+from aeviz.sparsity import SparsityReport, compare_sentence, lambda_sweep_job, sparsity_report, twins_job
 
 SHIPPED_PAIR = ("mnist-sparse-l0", "mnist-sparse-l1")
 LAMBDAS = [1e-4, 3e-4, 1e-3, 3e-3]
@@ -66,8 +67,8 @@ def chosen_pair(settings: PairSettings, data: Dataset) -> ui.SparsityPair | None
     if st.button("Train the pair", type="primary", key="sparsity_train"):
         train_config = replace(TWIN_RECIPE.train, epochs=settings.epochs)
         args = (data, twin_config(data), train_config, settings.lam)
-        ui.submit("sparsity pair", f"the λ = 0 / {settings.lam:g} pair", twins_job, args, keep_pair(settings.lam))
-    ui.job_panel("sparsity pair")
+        ui.submit(JobKind.SPARSITY_PAIR, f"the λ = 0 / {settings.lam:g} pair", twins_job, args, keep_pair(settings.lam))
+    ui.job_panel(JobKind.SPARSITY_PAIR)
     if state.sparsity_pair is None and ui.pending_job() is None:
         st.info("Choose λ and press *Train the pair* (a few seconds), or look at the shipped twins.")
     return state.sparsity_pair
@@ -109,8 +110,8 @@ def sweep_panel(data: Dataset) -> None:
     )
     if st.button("Run the sweep", key="sparsity_sweep"):
         args = (data, twin_config(data), [0.0, *LAMBDAS], replace(TWIN_RECIPE.train, epochs=SWEEP_EPOCHS))
-        ui.submit("λ sweep", "the λ sweep", sweep_job, args, keep_sweep)
-    ui.job_panel("λ sweep")
+        ui.submit(JobKind.LAMBDA_SWEEP, "the λ sweep", lambda_sweep_job, args, keep_sweep)
+    ui.job_panel(JobKind.LAMBDA_SWEEP)
     results = ui.session().sparsity_sweep
     if results:
         values, active, errors = zip(*results, strict=True)

@@ -12,13 +12,15 @@ from aeviz.checkpoints import Checkpoint, from_zip, to_zip
 from aeviz.configs import DEFAULT_DATASET, check_work, parse_widths
 from aeviz.data import Dataset, list_datasets
 from aeviz.evaluation import describe_gap
+from aeviz.fitting import JobOutcome, LiveFrame, fit_job
+from aeviz.jobhandle import JobKind
 from aeviz.livestore import new_key
 from aeviz.models import ARCHS, ModelConfig
 from aeviz.plots import latent_scatter_fig, loss_curves_fig
 from aeviz.projection import live_view
 from aeviz.scrubber import scrubber_fig
 from aeviz.text import markdown_text
-from aeviz.training import JobOutcome, LiveFrame, TrainConfig, default_loss, fit_job
+from aeviz.training import TrainConfig, default_loss
 
 UPLOAD = "upload a file…"
 FAMILIES = {"vanilla": "vanilla (one hidden layer)", "mlp": "multilayer", "conv": "convolutional", "vae": "variational"}
@@ -163,7 +165,7 @@ def start_training(settings: TrainSettings) -> None:
         return "success", f"{done} Explore it on the Latent space and Latent walk pages."
 
     label = f"training {data.name}, {FAMILIES[config.arch]}, {config.latent_dim}-D code"
-    if ui.submit("training", label, fit_job, (data, config, train, train.seed), keep, then) is not None:
+    if ui.submit(JobKind.TRAINING, label, fit_job, (data, config, train, train.seed), keep, then) is not None:
         ui.session().train_run = ui.TrainRun(total=train.epochs, data=data, latent=config.latent_dim)
 
 
@@ -310,7 +312,7 @@ def training_controls(settings: TrainSettings) -> None:
     needed); the finished job reruns the page."""
     if st.button("Train", type="primary", key="train"):
         start_training(settings)
-    ui.job_panel("training", draw_frame)
+    ui.job_panel(JobKind.TRAINING, draw_frame)
 
 
 st.title("Train an autoencoder")

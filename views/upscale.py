@@ -6,12 +6,12 @@ import streamlit as st
 
 from aeviz import ui
 from aeviz.checkpoints import Checkpoint
-from aeviz.data import Dataset
+from aeviz.data import Dataset, photo_dataset
+from aeviz.evaluation import Score, psnr, ssim
 from aeviz.montages import display_scale, row_image
-from aeviz.photos import photo_dataset
 from aeviz.pretrain import recipe
-from aeviz.restoration import UPSCALE, Score, downscale, psnr, ssim
 from aeviz.restoration_plots import zoom_compare_fig
+from aeviz.tasks import UPSCALE, downscale
 from aeviz.ui.restoring import upscale_scores, upscaled
 
 SHIPPED = recipe("mnist-upscale")

@@ -9,7 +9,10 @@ import streamlit as st
 
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
-from aeviz.restoration import Score, code_shift, corrupt_images, noise_grid, pca_restore, restore, score, upscale_input
+from aeviz.denoising import code_shift, noise_grid
+from aeviz.evaluation import Score, pca_restore, score
+from aeviz.latent import restore
+from aeviz.tasks import corrupt_images, upscale_input
 
 GRID_TEST_LEVELS = [0.0, 0.25, 0.5, 0.75, 1.0]
 SEED = 0  # the corruption of the validation split is the same for every student, so the numbers are comparable
@@ -103,7 +106,9 @@ def recoloured(checkpoint: Checkpoint, name: str) -> np.ndarray:
 
 @st.cache_data(max_entries=16, show_spinner="Scoring the held-out photo's patches…")
 def _recolour_scores(model_key: str, _checkpoint: Checkpoint) -> dict[str, Score]:
-    from aeviz.photos import brightness_rows, gray_rows, photo_dataset, recolour_rows
+    from aeviz.data import photo_dataset
+    from aeviz.photos import brightness_rows, recolour_rows
+    from aeviz.tasks import gray_rows
 
     data = photo_dataset()
     X, shape = data.X_val, tuple(data.image_shape)
