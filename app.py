@@ -14,6 +14,7 @@ configure_environment()
 
 import streamlit as st  # noqa: E402 - after the thread settings
 
+from aeviz.sitemap import HOME, sections  # noqa: E402
 from aeviz.ui.work import collect_jobs  # noqa: E402
 
 # The favicon is a file of the package: a Material icon as page_icon is fetched from fonts.gstatic.com, and nothing may
@@ -22,23 +23,8 @@ ICON = str(Path(__file__).resolve().parent / "aeviz" / "static" / "favicon.png")
 st.set_page_config(page_title="aeviz — autoencoder latent spaces", page_icon=ICON, layout="wide")
 
 pages = {
-    "Start": [st.Page("views/home.py", title="Home", icon=":material/home:", default=True)],
-    "Autoencoders": [
-        st.Page("views/train.py", title="Train", icon=":material/model_training:"),
-        st.Page("views/latent_space.py", title="Latent space", icon=":material/scatter_plot:"),
-        st.Page("views/latent_walk.py", title="Latent walk", icon=":material/tune:"),
-        st.Page("views/capacity.py", title="Capacity", icon=":material/memory:"),
-    ],
-    "PCA": [
-        st.Page("views/pca_steps.py", title="PCA step by step", icon=":material/stacked_line_chart:"),
-        st.Page("views/pca_vs_ae.py", title="PCA vs autoencoders", icon=":material/compare_arrows:"),
-    ],
-    "Regularisation": [st.Page("views/sparsity.py", title="Sparsity", icon=":material/filter_alt:")],
-    "Applications": [
-        st.Page("views/denoise.py", title="Denoising", icon=":material/blur_off:"),
-        st.Page("views/recolour.py", title="Recolouring", icon=":material/palette:"),
-        st.Page("views/upscale.py", title="Upscaling", icon=":material/zoom_in:"),
-    ],
+    section: [st.Page(p.file, title=p.title, icon=p.icon, default=p is HOME) for p in members]
+    for section, members in sections().items()
 }
 collect_jobs()
 st.navigation(pages).run()

@@ -2,11 +2,9 @@
 here from the weights, never read from meta.json)."""
 
 import numpy as np
-import pytest
 
 from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint
 from aeviz.configs import ModelConfig
-from aeviz.data import load_dataset
 from aeviz.denoising import code_shift, noise_grid
 from aeviz.evaluation import pca_restore, score
 from aeviz.latent import restore
@@ -23,11 +21,6 @@ def test_code_shift_is_zero_for_the_same_input_and_grows_with_noise():
     assert code_shift(model, X, X) == 0.0
     small, large = (code_shift(model, X, corrupt_images(X, "gaussian", s, seed=0)) for s in (0.1, 0.5))
     assert 0 < small < large
-
-
-@pytest.fixture(scope="module")
-def mnist():
-    return load_dataset("mnist")
 
 
 def test_the_shipped_denoiser_beats_its_clean_trained_twin_by_2_db_and_pca(mnist):

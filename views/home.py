@@ -1,9 +1,11 @@
-"""Home: the encoder → latent → decoder diagram and the lecture's ideas, with a link to each page."""
+"""Home: the encoder → latent → decoder diagram and the lecture's ideas, with a link to every page
+(from the one list of pages, aeviz/sitemap.py)."""
 
 import streamlit as st
 
 from aeviz import ui
 from aeviz.plots import architecture_svg
+from aeviz.sitemap import HOME, PAGES
 
 checkpoint = ui.sidebar()
 ui.start_umap_warm_up()
@@ -36,11 +38,7 @@ with left:
     )
 with right:
     st.subheader("Explore")
-    st.page_link("views/train.py", label="Train an autoencoder live and watch its losses", icon=":material/model_training:")
-    st.page_link("views/latent_space.py", label="Latent space next to PCA", icon=":material/scatter_plot:")
-    st.page_link("views/latent_walk.py", label="Walk the latent space through the decoder", icon=":material/tune:")
-    st.page_link("views/capacity.py", label="Under-, complete, overcomplete: memorising, copying", icon=":material/memory:")
-    st.page_link("views/pca_steps.py", label="PCA in five steps", icon=":material/stacked_line_chart:")
-    st.page_link("views/pca_vs_ae.py", label="PCA against autoencoders at every code size", icon=":material/compare_arrows:")
-    st.page_link("views/sparsity.py", label="How λ silences code units", icon=":material/filter_alt:")
+    for page in PAGES:
+        if page is not HOME:
+            st.page_link(page.file, label=page.purpose, icon=page.icon)
     st.caption(f"Active model: {ui.describe(checkpoint)} — switch it in the sidebar.")

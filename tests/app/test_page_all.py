@@ -1,0 +1,105 @@
+"""Every page: opens from a shipped model, reads the model from the URL, survives hostile URL values, and the sidebar."""
+
+import pytest
+
+from aeviz.sitemap import HOME, PAGES
+from tests.app.helpers import new_session, open_page, run_job
+
+FILES = [page.file for page in PAGES]
+IDS = [page.url_path for page in PAGES]
+
+
+@pytest.mark.parametrize("page", FILES, ids=IDS)
+def test_page_opens_with_a_shipped_model(app, page):
+    """Each page shows something on first open, before anyone trains."""
+    at = open_page(app, page)
+    assert at.title and not at.error
+    assert at.selectbox(key="model_picker").value == "mnist-mlp-2d"
+
+
+def test_home_links_every_other_page_from_the_one_list(app):
+    """Home's links are the page list's, in its order, each with its purpose (a page left out of Home fails)."""
+    links = [(link.proto.page, link.proto.label) for link in app.get("page_link")]
+    assert links == [(page.url_path, page.purpose) for page in PAGES if page is not HOME]
+
+
+def test_query_parameters_open_the_same_view():
+    at = new_session({"model": "digits-2d"})
+    assert at.selectbox(key="model_picker").value == "digits-2d"
+
+
+def test_switching_model_in_the_sidebar(app):
+    at = open_page(app, "views/latent_space.py")
+    at.selectbox(key="model_picker").set_value("mnist-conv").run()
+    assert not at.exception
+    assert at.radio(key="space_method").value == "pca"  # a 16-D code gets a projection choice
+    assert at.query_params["model"] in ("mnist-conv", ["mnist-conv"])
+
+
+def test_an_expired_live_model_gives_way_to_a_shipped_one_with_a_message(app):
+    at = open_page(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits")
+    at.slider(key="train_epochs").set_value(1)
+    run_job(at, "train")
+    state = at.session_state["aeviz"]
+    state.live_name = state.active_name = "live:" + "0" * 32  # what the store no longer holds after the idle time
+    at.run()
+    assert "idle too long" in at.sidebar.info[0].value
+    assert at.selectbox(key="model_picker").value == "mnist-mlp-2d" and state.live_name == ""
+
+
+@pytest.mark.parametrize("page", ["views/latent_space.py", "views/latent_walk.py"])
+def test_tabular_model_pages(page):
+    """The swiss roll (no images) draws decoded points in 3-D instead of pictures."""
+    at = new_session({"model": "swiss-roll-2d"})
+    at.switch_page(page).run()
+    assert not at.exception and not at.error
+    assert at.get("plotly_chart")
+
+
+HOSTILE_QUERIES = {  # grouped so that each page meets every value in a few runs
+    "old names": {"latent": "abc", "l1": "x", "dataset": "nope", "arch": "x"},  # no longer read
+    "old names, out of range": {"latent": "0", "l1": "5"},
+    "not numbers": {
+        "train_latent": "abc",
+        "train_l1": "x",
+        "train_epochs": "-3",
+        "train_lr": "nan",
+        "sparsity_lambda": "1e9",
+        "sparsity_epochs": "x",
+        "space_dims": "7",
+        "capacity_rows": "x",
+        "pca_standardize": "maybe",
+        "model": "../../etc",
+    },
+    "out of range": {
+        "train_latent": "0",
+        "train_l1": "5",
+        "train_seed": "-1",
+        "train_batch": "7",
+        "capacity_rows": "70000",
+        "model": "",
+    },
+    "markup and paths": {
+        "train_latent": "99999999",
+        "train_dataset": "../../etc/passwd",
+        "train_arch": "<script>alert(1)</script>",
+        "space_method": "umap'; drop",
+        "model": "live:not-a-key",
+    },
+}
+
+
+@pytest.mark.parametrize("page", FILES, ids=IDS)
+@pytest.mark.parametrize("query", HOSTILE_QUERIES.values(), ids=HOSTILE_QUERIES.keys())
+def test_hostile_query_values_fall_back_to_defaults(page, query):
+    """A bad value in the URL never crashes a page: bound widgets fall back to their default, `model` to the default
+    model, and no error is shown."""
+    at = open_page(new_session(query), page)
+    assert at.title and not at.error
+    assert at.selectbox(key="model_picker").value == "mnist-mlp-2d"
+    if page == "views/train.py":
+        assert at.number_input(key="train_latent").value == 2 and at.number_input(key="train_l1").value == 0.0
+        assert at.selectbox(key="train_dataset").value == "mnist" and at.slider(key="train_epochs").value == 15
+    if page == "views/capacity.py":
+        assert at.select_slider(key="capacity_rows").value == 1_000

@@ -1,0 +1,39 @@
+"""The Capacity page."""
+
+from aeviz.data import load_dataset
+from tests.app.helpers import (
+    new_session,
+    open_page,
+    run_job,
+)
+
+
+def test_capacity_trains_once_for_the_class_and_prints_what_its_models_measure(monkeypatch):
+    """The button trains the five variants (steps cut here), the page prints each model's gap and copying sentence as
+    recomputed from the models, and a second session sees the same models without training."""
+    import aeviz.capacity as capacity
+    from aeviz.ui.resources import shared_result
+
+    monkeypatch.setattr(capacity, "STEPS", 20)
+    at = new_session({"model": "digits-2d"})
+    at = open_page(at, "views/capacity.py")
+    assert at.info and "Nothing trained for digits on 1,000 rows" in at.info[0].value
+    run_job(at, "capacity_train")
+    assert not at.exception and not at.error and not at.info
+    data = load_dataset("digits")
+    report = shared_result(("capacity", data.fingerprint, 1_000))
+    assert report.data_key == data.fingerprint and report.rows == 1_000
+    labels = {v.key: v.label[0].upper() + v.label[1:] for v in capacity.variants(64)}
+    shown = [m.value[2:] for m in at.markdown if m.value.startswith("- ")]
+    for line, (key, found) in zip(shown[:5], report.errors.items(), strict=True):  # each model's own numbers
+        train, val = found["training rows"], found["validation rows"]
+        gap = (val - train) / train
+        verdict = "memorising" if gap > 0.25 else "a small gap" if gap > 0.05 else "no sign of memorising"
+        assert line.startswith(f"{labels[key]}: training error {train:.4f}, validation error {val:.4f} ({gap:+.0%}: ")
+        assert f"{verdict}); {report.active[key]:.0%} of code activations" in line
+    for line, (key, share) in zip(shown[-5:], report.shares.items(), strict=True):
+        assert line.startswith(f"{labels[key]} brings back {share['validation rows']:.0%} of the validation rows")
+    assert len(shown) == 5 + len(capacity.odd_inputs(data)) + 5
+    other = new_session({"model": "digits-2d"})
+    other = open_page(other, "views/capacity.py")
+    assert not other.info and len([m for m in other.markdown if m.value.startswith("- ")]) == len(shown)

@@ -1,0 +1,85 @@
+"""The job pool seen from a page: a queued training's position and Leave, the running panel's polls, one job per session."""
+
+import json
+
+import pytest
+
+from tests.app.helpers import (
+    component,
+    free,
+    occupy_the_pool,
+    open_page,
+    shown,
+    wait_until_cancelled,
+)
+
+
+@pytest.fixture
+def queued(app):
+    """A session whose digits training waits in the queue, every worker busy with another session's job."""
+    pool, others = occupy_the_pool()
+    at = open_page(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits")
+    at.button(key="train").click().run()
+    yield at
+    pending = at.session_state["aeviz"].pending
+    if pending is not None:
+        pool.cancel(pending.job)
+    free(pool, others)
+
+
+def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(queued):
+    """With every worker busy, Train queues: the page and the sidebar say the position; Leave the queue cancels."""
+    from aeviz.ui.resources import job_pool
+    from aeviz.ui.work import queue_poll_seconds
+
+    at = queued
+    assert "Waiting in the class queue: number 1 of 1" in at.info[0].value
+    assert "number 1 in the class queue" in at.sidebar.caption[-1].value
+    job = at.session_state["aeviz"].pending.job
+    clock = json.loads(component(at, "aeviz.queue_clock").json)  # counts down in the browser, polls when it says
+    assert clock["start_in"] == pytest.approx(job_pool().estimated_start(job), abs=1.0)
+    assert clock["poll_in"] == pytest.approx(queue_poll_seconds(clock["start_in"]))
+    at.button(key="cancel_training").click().run()
+    assert job.state == "cancelled" and at.session_state["aeviz"].pending is None
+    assert "Cancelled: training digits" in at.info[0].value
+    assert at.session_state["aeviz"].live is None
+
+
+def test_a_running_training_polls_every_second_and_less_often_while_others_wait(app):
+    """The running job's panel reruns when its clock in the browser says: every second while nobody waits, less often
+    once classmates queue behind it (chosen on each run, not fixed when the panel was first drawn)."""
+    from aeviz.ui.resources import job_pool
+    from aeviz.ui.work import POLL_SECONDS, POLL_SECONDS_BUSY
+
+    at = open_page(app, "views/train.py")
+    at.slider(key="train_epochs").set_value(100)
+    at.button(key="train").click().run()
+    pool, job = job_pool(), at.session_state["aeviz"].pending.job
+    classmates = []
+    try:
+        while job.state == "queued":
+            pool.wait(job, timeout=0.05)
+        at.run()
+        remaining = pool.remaining(job)  # no pace yet, or far from its end: the regular polls
+        assert remaining is None or remaining > POLL_SECONDS_BUSY
+        assert json.loads(component(at, "aeviz.queue_clock").json)["poll_in"] == POLL_SECONDS
+        classmates = [
+            pool.submit(f"{i:032x}", "training", "a classmate's training", wait_until_cancelled)
+            for i in range(pool.workers)  # every other worker busy, and one job waiting
+        ]
+        at.run()
+        assert job.state == "running" and pool.counts()[1] >= 1
+        remaining = pool.remaining(job)
+        assert remaining is None or remaining > POLL_SECONDS_BUSY
+        assert json.loads(component(at, "aeviz.queue_clock").json)["poll_in"] == POLL_SECONDS_BUSY
+    finally:
+        free(pool, [*classmates, job])
+
+
+def test_one_session_runs_one_job_at_a_time(queued):
+    """A second heavy job while the first one waits is refused with a message (the Sparsity page's pair here)."""
+    at = open_page(queued, "views/sparsity.py")
+    at.radio(key="sparsity_source").set_value("train").run()
+    at.button(key="sparsity_train").click().run()
+    assert "you already have a job queued (training digits" in shown(at.error[0])

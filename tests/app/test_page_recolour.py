@@ -1,0 +1,24 @@
+"""The Recolouring page."""
+
+from tests.app.helpers import (
+    open_page,
+    run_job,
+)
+
+
+def test_recolour_page_scores_each_photo_and_trains_again(app, monkeypatch):
+    """The verdict names whichever is closest, recomputed here; a retrained model (2 epochs, few patches) replaces the
+    shipped one on the page."""
+    from aeviz.photos import colour_by_brightness, colour_errors, grayscale, keep_brightness, load_photo
+
+    at = open_page(app, "views/recolour.py")
+    assert not at.error and len(at.image) == 4
+    image = load_photo("flower")
+    baseline = colour_errors(image, keep_brightness(grayscale(image), colour_by_brightness(image))).mean()
+    assert f"average colour of its brightness {baseline:.3f}" in at.info[0].value
+    at.selectbox(key="recolour_photo").set_value("astronaut").run()
+    assert not at.exception and "On astronaut the shipped model" in at.info[0].value
+    at.slider(key="recolour_epochs").set_value(3)
+    run_job(at, "recolour_train")
+    assert "Trained the recolouring model for 3 epochs" in at.success[0].value
+    assert "your recolouring model" in at.info[0].value

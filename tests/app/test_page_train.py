@@ -1,0 +1,172 @@
+"""The Train page: train, keep, save, load, replay, and the messages for what cannot be trained."""
+
+import json
+
+import pytest
+
+from aeviz.checkpoints import SHIPPED_DIR, read_info
+from tests.app.helpers import (
+    new_session,
+    open_page,
+    run_job,
+    shown,
+)
+
+
+@pytest.mark.parametrize("name", ["mnist-mlp-2d", "digits-2d"])
+def test_train_page_first_shows_how_the_active_model_learned(name):
+    """Before anything is trained, the Train page shows the active model's own stored losses and what its gap means
+    (a page that showed the default model's, or none, fails for one of the two)."""
+    at = new_session({"model": name})
+    at = open_page(at, "views/train.py")
+    info = read_info(name, SHIPPED_DIR)
+    assert [h.value for h in at.subheader] == ["How the active model learned", "Watch the code form"]
+    last = info.history[-1]
+    gap = (last["val_recon"] - last["recon_loss"]) / last["recon_loss"]  # the stored losses of its last epoch
+    assert f"{len(info.history)} epochs. Validation error ends " in at.caption[0].value
+    assert f"{abs(gap):.0%}" in at.caption[0].value and ("memorise" in at.caption[0].value) == (gap > 0.25)
+    assert at.metric[0].value == f"{info.metrics['val_mse']:.4f}"
+
+
+def test_train_one_epoch_then_switch_page_keeps_the_model(app):
+    """Train a tiny model for one epoch; it becomes active and survives a page switch."""
+    at = open_page(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits")
+    at.slider(key="train_epochs").set_value(1)
+    run_job(at, "train")
+    assert not at.exception and not at.error
+    assert "Trained 1 epoch." in at.success[0].value
+    assert at.selectbox(key="model_picker").value.startswith("live:")
+    at = open_page(at, "views/latent_walk.py")
+    assert at.selectbox(key="model_picker").value.startswith("live:")
+    assert "digits" in at.sidebar.caption[0].value
+
+
+def test_a_new_session_with_the_link_gets_the_live_model_and_its_own_cache_key(app, monkeypatch):
+    """Opening ?model=live:KEY in a fresh session (a reload) finds the model, keyed by its own name (was 'None:1')."""
+    at = open_page(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits")
+    at.slider(key="train_epochs").set_value(1)
+    run_job(at, "train")
+    link = at.query_params["model"]
+    fresh = new_session({"model": link})
+    fresh = open_page(fresh, "views/train.py")
+    assert [h.value for h in fresh.subheader] == ["Your model", "Watch the code form"]  # the views came along
+    assert fresh.session_state["aeviz"].live_name == link and link.startswith("live:")
+    # the cache key is the content of the weights: equal in both sessions, different from every shipped model's
+    assert fresh.session_state["aeviz"].live.fingerprint() == at.session_state["aeviz"].live.fingerprint()
+
+
+@pytest.mark.parametrize(
+    ("widths", "message"),
+    [
+        ("12,x", "whole numbers separated by commas"),
+        ("100000,100000", "hidden widths must be between 1 and 4,096"),  # was a 40 GB allocation attempt
+        ("4096,4096", "more than this server"),  # 20 M parameters: over the budget, refused before it is built
+    ],
+)
+def test_bad_or_huge_hidden_widths_show_a_message(app, widths, message):
+    at = open_page(app, "views/train.py")
+    at.text_input(key="train_hidden").set_value(widths)
+    at.button(key="train").click().run()
+    assert not at.exception and message in shown(at.error[0])
+    assert at.session_state["aeviz"].live is None  # nothing was trained
+
+
+def test_saves_belong_to_their_session(app, tmp_path):
+    """A bad name is refused; a save goes to this session's own folder and list; another session sees neither it nor
+    can replace it; replacing one's own save needs the tick; the link to it gives it back after a reload."""
+    at = open_page(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits")
+    at.slider(key="train_epochs").set_value(1)
+    run_job(at, "train")
+    at.text_input(key="save_name").set_value("../escape")
+    at.button(key="save").click().run()
+    assert at.error and "invalid checkpoint name" in at.error[0].value
+    at.text_input(key="save_name").set_value("mnist-mlp-2d")
+    at.button(key="save").click().run()
+    assert "shipped or shared model" in at.error[0].value
+    at.text_input(key="save_name").set_value("my-digits")
+    at.button(key="save").click().run()
+    owner = at.session_state["aeviz"].owner
+    saved = tmp_path / "students" / owner / "my-digits"
+    assert (saved / "model.safetensors").is_file() and not (tmp_path / "my-digits").exists()
+    key = f"saved:{owner}/my-digits"
+    assert "my-digits (saved by you)" in at.selectbox(key="model_picker").options  # shown by its format_func
+    at.button(key="save").click().run()
+    assert "exists already" in at.error[0].value
+    at.checkbox(key="save_replace").check().run()
+    at.button(key="save").click().run()
+    assert not at.error
+
+    other = new_session()
+    assert all("my-digits" not in o for o in other.selectbox(key="model_picker").options)
+    assert other.session_state["aeviz"].owner != owner
+
+    reloaded = new_session({"model": key})
+    assert reloaded.selectbox(key="model_picker").value == key
+
+
+def test_each_page_reads_its_own_query_parameters():
+    """Good values in the URL set the Train page's widgets (the link a teacher shares), under the page's own names."""
+    at = new_session({"train_latent": "16", "train_l1": "0.0003", "train_dataset": "digits", "l1": "0.5"})
+    at = open_page(at, "views/train.py")
+    assert at.number_input(key="train_latent").value == 16 and at.number_input(key="train_l1").value == 0.0003
+    assert at.selectbox(key="train_dataset").value == "digits"
+
+
+@pytest.mark.parametrize("name", ["mnist-mlp-2d", "swiss-roll-2d"])
+def test_train_page_replays_how_the_shipped_model_learned(name):
+    """Every shipped model carries its per-epoch views: the Train page opens the scrubber on them, one frame per epoch
+    (at most 60), the first one named epoch 1 and the last the model's last epoch."""
+    from aeviz.checkpoints import load_checkpoint
+    from aeviz.scrubber import frame_epochs
+
+    at = new_session({"model": name})
+    at = open_page(at, "views/train.py")
+    assert "Watch the code form" in [h.value for h in at.subheader]
+    shipped = load_checkpoint(name, SHIPPED_DIR)
+    spec = next(s for s in (json.loads(c.proto.spec) for c in at.get("plotly_chart")) if s.get("frames"))
+    kept = frame_epochs(len(shipped.history))
+    assert [f["name"] for f in spec["frames"]] == [str(shipped.history[i]["epoch"]) for i in kept]
+    assert spec["layout"]["sliders"][0]["active"] == len(kept) - 1
+
+
+def test_a_training_over_the_work_budget_is_refused_before_it_queues(app, monkeypatch):
+    import aeviz.configs
+
+    monkeypatch.setattr(aeviz.configs, "MAX_WORK", 1e9)
+    at = open_page(app, "views/train.py")
+    at.button(key="train").click().run()
+    assert "epochs × rows × parameters" in shown(at.error[0]) and at.session_state["aeviz"].pending is None
+
+
+def test_upscaling_a_table_is_refused_with_a_message(app):
+    at = open_page(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("swiss_roll")
+    at.selectbox(key="train_task").set_value("upscale")
+    at.button(key="train").click().run()
+    assert not at.exception
+    assert "upscaling needs image data" in at.error[0].value
+
+
+def test_the_lecture_pages_on_a_model_trained_on_the_s_curve(monkeypatch):
+    """A model trained here on the S-curve (no shipped model has it) makes the S-curve the data of every lecture page:
+    the Train page replays its epochs, the shipped S-curve sweep shows with its 3-D panel, Capacity trains on it."""
+    import aeviz.capacity as capacity
+
+    monkeypatch.setattr(capacity, "STEPS", 20)
+    at = new_session()
+    at = open_page(at, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("s_curve")
+    at.slider(key="train_epochs").set_value(3)
+    run_job(at, "train")
+    assert "Watch the code form" in [h.value for h in at.subheader]
+    at = open_page(at, "views/pca_vs_ae.py")
+    assert any("shipped sweep for s\\_curve" in c.value for c in at.caption)
+    assert "A plane against a curved sheet" in [h.value for h in at.subheader]
+    at = open_page(at, "views/capacity.py")
+    assert at.select_slider(key="capacity_rows").options == ["200", "1,000", "1,600"]
+    run_job(at, "capacity_train")
+    assert not at.exception and not at.error
+    assert any(m.value.startswith("- Rows 3× further out: ") for m in at.markdown)
