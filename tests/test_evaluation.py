@@ -9,6 +9,8 @@ from sklearn.decomposition import PCA
 from aeviz.configs import TrainConfig
 from aeviz.data import load_dataset
 from aeviz.evaluation import (
+    COLOUR_DIFFERENCE,
+    RESTORATION,
     describe_gap,
     evaluate_model,
     generalisation_gap,
@@ -17,6 +19,7 @@ from aeviz.evaluation import (
     restoration_metrics,
     score,
     ssim,
+    verdict,
 )
 from aeviz.models import ModelConfig, build_model
 from aeviz.tasks import upscale_input
@@ -87,3 +90,25 @@ def test_restoration_metrics_name_the_baselines_of_each_task():
     upscale = restoration_metrics(model, TrainConfig(task="upscale"), data)
     assert set(upscale) == {f"{n}_{m}" for n in ("bicubic", "model") for m in ("psnr", "ssim")}
     assert upscale["bicubic_psnr"] == pytest.approx(score(data.X_val, upscale_input(data.X_val, (8, 8)), (8, 8)).psnr)
+
+
+NAMES = {"model": "denoiser", "pca": "PCA", "twin": "twin"}
+
+
+def test_the_verdict_names_the_model_the_winner_only_when_it_is_best_on_every_measure():
+    wins = verdict("At σ = 0.5", "the denoiser", {"model": (17.6, 0.77), "pca": (16.6, 0.62)}, NAMES, RESTORATION,
+                   "restores best", "is not the best")  # fmt: skip
+    assert (
+        wins
+        == "At σ = 0.5 the denoiser restores best. PSNR: denoiser 17.6 dB, PCA 16.6 dB; SSIM: denoiser 0.770, PCA 0.620."
+    )
+    values = {"pca": (15.9, 0.60), "model": (16.5, 0.70), "twin": (16.3, 0.73)}  # masking p = 0.3, as measured
+    mixed = verdict("At p = 0.3", "the denoiser", values, NAMES, RESTORATION, "restores best", "is not the best")
+    assert mixed.startswith("At p = 0.3 the denoiser is not the best; best on PSNR denoiser, on SSIM twin. PSNR: denoiser")
+
+
+def test_a_verdict_on_an_error_counts_the_lowest_as_best():
+    names = {"model": "autoencoder", "gray": "gray"}
+    closer = verdict("On flower", "it", {"model": (0.09,), "gray": (0.11,)}, names, (COLOUR_DIFFERENCE,), "wins", "loses")
+    further = verdict("On flower", "it", {"model": (0.12,), "gray": (0.11,)}, names, (COLOUR_DIFFERENCE,), "wins", "loses")
+    assert closer.startswith("On flower it wins.") and further.startswith("On flower it loses; best on mean absolute")

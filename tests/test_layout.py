@@ -45,10 +45,10 @@ FLOORS = {
         "models", "latent", "export", "rawdata", "imagefiles", "datafiles", "photos", "data", "checkpoint_checks",
         "checkpoints", "livestore", "plots", "capacity_plots", "pca_plots", "restoration_plots", "scrubber",
     ],
-    "learning": ["training", "evaluation", "fitting", "denoising"],
+    "learning": ["training", "evaluation", "fitting", "applications"],
     "the lecture's ideas": ["capacity", "sparsity", "sweep", "pretrain"],
     "entry points": ["cli", "__main__"],
-    "streamlit": ["ui.resources", "ui.state", "ui.caches", "ui.restoring", "ui.display", "ui.work", "ui"],
+    "streamlit": ["ui.resources", "ui.state", "ui.caches", "ui.application_caches", "ui.display", "ui.work", "ui"],
 }  # fmt: skip
 
 

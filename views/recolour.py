@@ -7,23 +7,17 @@ from dataclasses import replace
 import streamlit as st
 
 from aeviz import ui
+from aeviz.applications import colour_failure, failure_sentence
 from aeviz.checkpoints import Checkpoint
 from aeviz.configs import ModelConfig
 from aeviz.data import photo_dataset
+from aeviz.evaluation import COLOUR_DIFFERENCE, verdict
 from aeviz.fitting import JobOutcome, fit_job
 from aeviz.jobhandle import JobKind
-from aeviz.photos import (
-    HELD_OUT,
-    TRAIN_PHOTOS,
-    colour_errors,
-    grayscale,
-    load_photo,
-    saturation,
-    to_display,
-)
+from aeviz.photos import HELD_OUT, TRAIN_PHOTOS, colour_errors, grayscale, load_photo, to_display
 from aeviz.pretrain import recolour_recipe
 from aeviz.restoration_plots import error_map_fig
-from aeviz.ui.restoring import brightness_baseline, recolour_scores, recoloured
+from aeviz.ui.application_caches import brightness_baseline, recolour_scores, recoloured
 
 RECIPE = recolour_recipe()
 PHOTOS = {
@@ -31,6 +25,13 @@ PHOTOS = {
     **{n: f"{n} (seen in training)" for n in TRAIN_PHOTOS},
 }
 NAMES = {"gray": "grayscale photo", "brightness": "average colour of its brightness", "model": "autoencoder"}
+VERBS = ("is closest to the true colours", "is not closest to the true colours")  # what the verdict says it does
+BOUND = "query-params"
+
+
+def photo_form() -> str:
+    """The photo to recolour, one of PHOTOS."""
+    return st.selectbox("Photo", list(PHOTOS), format_func=PHOTOS.get, key="recolour_photo", bind=BOUND)
 
 
 def chosen_model() -> tuple[Checkpoint | None, str]:
@@ -38,36 +39,29 @@ def chosen_model() -> tuple[Checkpoint | None, str]:
     return (mine, "your recolouring model") if mine is not None else (ui.shipped_recolourer(), "the shipped model")
 
 
+def keep(outcome: JobOutcome) -> tuple[str, str]:
+    ui.session().recolourer = outcome.checkpoint
+    return "success", f"Trained the recolouring model for {outcome.epochs_done} epochs: the page now shows it."
+
+
 def train_panel() -> None:
     """Train the model again on the training photos (a few minutes), in the class's job pool."""
-    with st.expander("Train it again"):
-        epochs = st.slider("Epochs", 3, 30, RECIPE.train.epochs, key="recolour_epochs")
-        if st.button("Train the recolouring model", key="recolour_train"):
-            data = photo_dataset()
-            config = ModelConfig.for_data(
-                data.n_features, data.image_shape, RECIPE.arch, RECIPE.latent_dim, **RECIPE.model_options
-            )
-
-            def keep(outcome: JobOutcome) -> tuple[str, str]:
-                ui.session().recolourer = outcome.checkpoint
-                return "success", f"Trained the recolouring model for {outcome.epochs_done} epochs: the page now shows it."
-
-            train = replace(RECIPE.train, epochs=epochs)
-            ui.submit(
-                JobKind.RECOLOUR, f"training the recolouring model, {epochs} epochs", fit_job, (data, config, train), keep
-            )
-        ui.job_panel(JobKind.RECOLOUR)
+    epochs = st.slider("Epochs", 3, 30, RECIPE.train.epochs, key="recolour_epochs", bind=BOUND)
+    if st.button("Train the recolouring model", key="recolour_train"):
+        data = photo_dataset()
+        config = ModelConfig.for_data(
+            data.n_features, data.image_shape, RECIPE.arch, RECIPE.latent_dim, **RECIPE.model_options
+        )
+        train = replace(RECIPE.train, epochs=epochs)
+        label = f"training the recolouring model, {epochs} epochs"
+        ui.submit(JobKind.RECOLOUR, label, fit_job, (data, config, train), keep)
+    ui.job_panel(JobKind.RECOLOUR)
 
 
-def pictures(model: Checkpoint, name: str) -> dict[str, float]:
-    """The photo four ways, each with the lecture's score under it; returns the scores (mean absolute difference)."""
+def pictures(model: Checkpoint, name: str, model_name: str) -> None:
+    """The photo four ways, each with the lecture's score under it, and the verdict from those scores."""
     image = load_photo(name)
-    gray = grayscale(image)
-    shown = {
-        "gray": gray,
-        "brightness": brightness_baseline(name),
-        "model": recoloured(model, name),
-    }
+    shown = {"gray": grayscale(image), "brightness": brightness_baseline(name), "model": recoloured(model, name)}
     errors = {key: float(colour_errors(image, other).mean()) for key, other in shown.items()}
     scale = 2 if image.shape[1] < 400 else 1
     columns = st.columns(4)
@@ -75,35 +69,37 @@ def pictures(model: Checkpoint, name: str) -> dict[str, float]:
         column.image(to_display(shown[key], scale), caption=NAMES[key])
         column.markdown(f"difference to the true colours: **{errors[key]:.3f}**")
     columns[3].image(to_display(image, scale), caption="true colours")
-    return errors
+    values = {key: (value,) for key, value in errors.items()}
+    st.info(verdict(f"On {name}", model_name, values, NAMES, (COLOUR_DIFFERENCE,), *VERBS))
 
 
-def verdict(errors: dict[str, float], model_name: str, photo: str) -> str:
-    best = min(errors, key=errors.get)
-    both = ", ".join(f"{NAMES[k]} {v:.3f}" for k, v in errors.items())
-    if best == "model":
-        return f"On {photo} {model_name} is closest to the true colours (mean absolute difference per channel: {both})."
-    return f"On {photo} {model_name} is not closest to the true colours; the {NAMES[best]} is ({both})."
-
-
-def failures(model: Checkpoint, name: str, model_name: str) -> None:
-    st.subheader("Where it fails")
-    image = load_photo(name)
-    ours = recoloured(model, name)
-    baseline = brightness_baseline(name)
-    mine, theirs = colour_errors(image, ours), colour_errors(image, baseline)
-    st.plotly_chart(
-        error_map_fig(mine, "How far the autoencoder's colour is from the truth (brighter: further)"), key="recolour_errors"
-    )
-    better = float((mine < theirs).mean())
-    ours_s, true_s = saturation(ours), saturation(image)
-    muted = "muted" if ours_s < 0.8 * true_s else "about as colourful as the photo's"
+def held_out_panel(model: Checkpoint) -> None:
+    held_out = recolour_scores(model)
     st.caption(
-        f"{model_name.capitalize()} is closer than the brightness baseline on {better:.0%} of the pixels. Its colours "
-        f"are {muted}: mean saturation {ours_s:.2f}, the photo's {true_s:.2f}. Where a grayscale "
-        "value could be many colours (a red flower and green leaves can be equally bright) it guesses the colours its "
-        "training photos mostly had at that brightness and texture, and misses whatever is rare in them."
+        "On the held-out photo's patches (PSNR, dB): "
+        + ", ".join(f"{NAMES[k]} {held_out[k].psnr:.1f}" for k in ("gray", "brightness", "model"))
+        + "; SSIM: "
+        + ", ".join(f"{NAMES[k]} {held_out[k].ssim:.3f}" for k in ("gray", "brightness", "model"))
+        + "."
     )
+
+
+def failures_panel(model: Checkpoint, name: str, model_name: str) -> None:
+    st.subheader("Where it fails")
+    found = colour_failure(load_photo(name), recoloured(model, name), brightness_baseline(name))
+    title = "How far the autoencoder's colour is from the truth (brighter: further)"
+    st.plotly_chart(error_map_fig(found.errors, title), key="recolour_errors")
+    st.caption(failure_sentence(found, model_name))
+
+
+def recolouring(photo: str) -> None:
+    model, model_name = chosen_model()
+    if model is None:
+        st.error("The shipped recolouring model is missing: run `aeviz pretrain` to make it.")
+        return
+    pictures(model, photo, model_name)
+    held_out_panel(model)
+    failures_panel(model, photo, model_name)
 
 
 ui.sidebar()
@@ -116,20 +112,6 @@ st.markdown(
     "understands: the grayscale photo itself, and each pixel coloured by the average colour its brightness had in the "
     "training photos."
 )
-active, active_name = chosen_model()
-if active is None:
-    st.error("The shipped recolouring model is missing: run `aeviz pretrain` to make it.")
-    st.stop()
-photo = st.selectbox("Photo", list(PHOTOS), format_func=PHOTOS.get, key="recolour_photo", bind="query-params")
-found = pictures(active, photo)
-st.info(verdict(found, active_name, photo))
-held_out = recolour_scores(active)
-st.caption(
-    "On the held-out photo's patches (PSNR, dB): "
-    + ", ".join(f"{NAMES[k]} {held_out[k].psnr:.1f}" for k in ("gray", "brightness", "model"))
-    + "; SSIM: "
-    + ", ".join(f"{NAMES[k]} {held_out[k].ssim:.3f}" for k in ("gray", "brightness", "model"))
-    + "."
-)
-failures(active, photo, active_name)
-train_panel()
+recolouring(photo_form())
+with st.expander("Train it again"):
+    train_panel()

@@ -21,11 +21,11 @@ def test_denoise_page_scores_what_it_shows_and_its_verdict_follows_the_numbers(a
     data = load_dataset("mnist")
     noisy = corrupt_images(data.X_val, "gaussian", 0.5, seed=0)
     expected = score(data.X_val, restore(load_checkpoint("mnist-denoise", SHIPPED_DIR).model, noisy), (28, 28))
-    assert any(f"validation mean: {expected.psnr:.1f} dB · {expected.ssim:.2f}" in m.value for m in at.markdown)
+    assert any(f"validation mean: {expected.psnr:.1f} dB · SSIM {expected.ssim:.2f}" in m.value for m in at.markdown)
     assert len(at.get("plotly_chart")) == 3  # the grid and two arrow views
     at.slider(key="denoise_sigma").set_value(0.0).run()
     assert not at.exception
-    assert "the denoiser is not the best here (the clean-trained twin is)" in at.info[0].value
+    assert "the denoiser is not the best here; best on PSNR clean-trained twin" in at.info[0].value
 
 
 def test_denoise_page_takes_salt_and_pepper(app):

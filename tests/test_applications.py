@@ -1,11 +1,20 @@
-"""aeviz.denoising, and the shipped denoisers and upscaler against their baselines on validation digits (recomputed
+"""aeviz.applications, and the shipped denoisers and upscaler against their baselines on validation digits (recomputed
 here from the weights, never read from meta.json)."""
 
 import numpy as np
+import pytest
 
+from aeviz.applications import (
+    arrows_sentence,
+    code_shift,
+    colour_failure,
+    grid_sentence,
+    image_scores,
+    noise_grid,
+    upscale_example,
+)
 from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint
 from aeviz.configs import ModelConfig
-from aeviz.denoising import code_shift, noise_grid
 from aeviz.evaluation import pca_restore, score
 from aeviz.latent import restore
 from aeviz.models import build_model
@@ -58,3 +67,45 @@ def test_the_shipped_upscaler_beats_bicubic_on_validation(mnist):
     bicubic = upscale_input(X, (28, 28))
     ours, theirs = score(X, restore(upscaler.model, bicubic), (28, 28)), score(X, bicubic, (28, 28))
     assert ours.psnr > theirs.psnr + 1 and ours.ssim > theirs.ssim
+
+
+def test_one_images_scores_are_that_rows_against_its_clean_row():
+    X = RNG.random((3, 64)).astype(np.float32)
+    found = {"noisy": np.clip(X + 0.1, 0, 1), "same": X.copy()}
+    scores = image_scores(X, found, 1, (8, 8))
+    assert scores["noisy"] == score(X[1:2], found["noisy"][1:2], (8, 8)) and scores["same"].ssim == pytest.approx(1.0)
+
+
+def test_the_grid_sentence_names_the_best_model_of_each_test_level():
+    grid = np.array([[20.0, 10.0, 8.0], [18.0, 15.0, 9.0], [15.0, 14.0, 12.0]])  # rows: trained at 0, 0.5, 1
+    text = grid_sentence(grid, [0.0, 0.5, 1.0], [0.0, 0.5, 1.0], "64-8")
+    assert text.endswith("Best per test level: σ = 0 → trained at 0, σ = 0.5 → trained at 0.5, σ = 1 → trained at 1.")
+
+
+def test_the_arrows_sentence_says_whose_code_moves_less():
+    names = {"twin": "clean-trained twin", "denoiser": "denoiser"}
+    assert arrows_sentence({"twin": 0.9, "denoiser": 0.4}, names, 0.5).endswith(
+        "the denoiser's code is the one that moves less."
+    )
+    assert "the clean-trained twin's code" in arrows_sentence({"twin": 0.2, "denoiser": 0.4}, names, 0.5)
+
+
+def test_an_upscale_example_shows_the_small_input_and_scores_the_two_outputs():
+    X = RNG.random((2, 64)).astype(np.float32)
+    bicubic = upscale_input(X, (8, 8))
+    example = upscale_example(X, bicubic, X.copy(), 1, (8, 8), scale=3)
+    assert example.small_shape == (4, 4) and example.small.shape == (4 * 3 * 2, 4 * 3 * 2)
+    assert list(example.pictures) == ["bicubic", "autoencoder", "original"] and example.pictures["original"].shape == (
+        24,
+        24,
+    )
+    assert example.scores["autoencoder"].psnr == np.inf and example.scores["bicubic"] == score(X[1:2], bicubic[1:2], (8, 8))
+
+
+def test_a_colour_failure_counts_the_pixels_where_the_model_is_closer():
+    image = np.full((2, 2, 3), 0.5, np.float32)
+    model, baseline = image.copy(), image.copy()
+    model[0, 0] = 0.0  # one pixel far off
+    baseline[1] = 0.6  # the baseline off on the second row
+    found = colour_failure(image, model, baseline)
+    assert found.closer == pytest.approx(0.5) and found.errors[0, 0] == pytest.approx(0.5) and found.saturation == 0.0

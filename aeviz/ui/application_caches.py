@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from aeviz.applications import code_shift, noise_grid
 from aeviz.checkpoints import Checkpoint
 from aeviz.data import Dataset
-from aeviz.denoising import code_shift, noise_grid
 from aeviz.evaluation import Score, pca_restore, score
 from aeviz.latent import restore
 from aeviz.tasks import corrupt_images, upscale_input

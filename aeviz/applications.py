@@ -1,0 +1,135 @@
+"""The lecture's applications in detail, for their pages: how far noise moves a model's codes, every denoiser at every
+noise level and the codes of clean and noisy digits in one view (denoising); one image in every form with its own
+scores (denoising, upscaling); where a recolouring fails. Sentences come from the numbers, as `evaluation.verdict`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.decomposition import PCA
+
+from aeviz.configs import ModelConfig
+from aeviz.evaluation import Score, psnr, score
+from aeviz.latent import encode_dataset, restore
+from aeviz.models import Autoencoder
+from aeviz.montages import row_image
+from aeviz.photos import colour_errors, saturation
+from aeviz.tasks import UPSCALE, corrupt_images, downscale
+
+
+def code_shift(model: Autoencoder, X: np.ndarray, X_in: np.ndarray) -> float:
+    """How far corruption moves the codes: mean ‖f(x̃) − f(x)‖ over the rows, divided by the codes' spread (mean
+    ‖f(x) − mean f(x)‖), so models with codes of different scales compare. 0: the code ignores the corruption."""
+    Z, Z_in = encode_dataset(model, X), encode_dataset(model, X_in)
+    spread = float(np.linalg.norm(Z - Z.mean(axis=0), axis=1).mean())
+    return float(np.linalg.norm(Z_in - Z, axis=1).mean()) / spread if spread > 0 else 0.0
+
+
+def noise_grid(models: list[Autoencoder], X: np.ndarray, levels: list[float], seed: int = 0) -> np.ndarray:
+    """Mean PSNR (dB) of each model (rows) on the rows X with Gaussian noise at each level (columns)."""
+    grid = np.zeros((len(models), len(levels)))
+    for j, level in enumerate(levels):
+        X_in = corrupt_images(X, "gaussian", level, seed)
+        for i, model in enumerate(models):
+            grid[i, j] = float(np.mean(psnr(X, restore(model, X_in))))
+    return grid
+
+
+def arrow_view(model: Autoencoder, X_all: np.ndarray, X: np.ndarray, X_in: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The codes of the clean rows X and of their corrupted copies X_in in one 2-D view: the first two principal
+    components of the model's codes of X_all. Returns two (n, 2) arrays."""
+    view = PCA(2, random_state=0).fit(encode_dataset(model, X_all))
+    return view.transform(encode_dataset(model, X)), view.transform(encode_dataset(model, X_in))
+
+
+def image_scores(X: np.ndarray, found: Mapping[str, np.ndarray], index: int, shape: tuple[int, int]) -> dict[str, Score]:
+    """PSNR and SSIM of row `index` of each restoration in `found` ({name: rows}) against the clean row X[index]."""
+    clean = X[index : index + 1]
+    return {name: score(clean, rows[index : index + 1], shape) for name, rows in found.items()}
+
+
+def layer_widths(config: ModelConfig) -> str:
+    """A multilayer model's widths from the input to the code, e.g. "784-256-128-32"."""
+    return "-".join(str(w) for w in (config.n_features, *config.hidden, config.latent_dim))
+
+
+def grid_sentence(grid: np.ndarray, train_levels: Sequence[float], test_levels: Sequence[float], widths: str) -> str:
+    """What the train-noise × test-noise grid of mean PSNRs (`noise_grid`, rows by training σ) shows: which model is
+    best at each test level."""
+    best = [train_levels[i] for i in np.argmax(grid, axis=0)]
+    pairs = ", ".join(f"σ = {t:g} → trained at {b:g}" for t, b in zip(test_levels, best, strict=True))
+    return (
+        f"The same {widths} network trained at {len(train_levels)} noise levels, each tested at {len(test_levels)}. "
+        f"Best per test level: {pairs}."
+    )
+
+
+def arrows_sentence(moves: Mapping[str, float], names: Mapping[str, str], sigma: float) -> str:
+    """What the arrows show, from `code_shift` of the twin and the denoiser: which model's code moves less."""
+    shorter = min(moves, key=moves.get)
+    return (
+        f"Each arrow goes from a digit's code to the code of its copy with noise σ = {sigma:g} (first two principal "
+        f"components of each model's codes). Over the validation split the noisy code lies {moves['denoiser']:.0%} of "
+        f"the codes' spread away for the denoiser and {moves['twin']:.0%} for the twin: the {names[shorter]}'s "
+        "code is the one that moves less."
+    )
+
+
+@dataclass(frozen=True)
+class UpscaleExample:
+    """One image of the Upscaling page in every form: the small input and the three full-size pictures."""
+
+    small: np.ndarray  # the input, a uint8 picture of the small image
+    small_shape: tuple[int, int]
+    pictures: dict[str, np.ndarray]  # "bicubic", "autoencoder", "original": uint8 pictures at full size
+    scores: dict[str, Score]  # "bicubic", "autoencoder" against the original
+    zoom: list[np.ndarray]  # the three at full size for the shared-zoom figure (gray: floats, colour: uint8)
+
+
+def upscale_example(
+    X: np.ndarray, bicubic: np.ndarray, model: np.ndarray, index: int, shape: tuple[int, int], scale: int
+) -> UpscaleExample:
+    """Row `index` of the clean rows X, shrunk (the input), bicubic and the model's output (rows of the whole split),
+    as pictures enlarged `scale` times, with their scores against the original."""
+    small_shape = (shape[0] // UPSCALE, shape[1] // UPSCALE)
+    clean = X[index : index + 1]
+    small = downscale(clean, shape)[0]
+    rows = {"bicubic": bicubic[index], "autoencoder": model[index], "original": X[index]}
+    gray = X.shape[1] == shape[0] * shape[1]
+    return UpscaleExample(
+        row_image(small, small_shape, scale * UPSCALE),
+        small_shape,
+        {name: row_image(row, shape, scale) for name, row in rows.items()},
+        image_scores(X, {"bicubic": bicubic, "autoencoder": model}, index, shape),
+        [row.reshape(shape) if gray else row_image(row, shape) for row in rows.values()],
+    )
+
+
+@dataclass(frozen=True)
+class ColourFailure:
+    """Where a recolouring misses, against the colour-by-brightness baseline."""
+
+    errors: np.ndarray  # (height, width): the model's mean absolute difference to the true colours per pixel
+    closer: float  # share of pixels where the model is closer to the truth than the baseline
+    saturation: float  # mean HSV saturation of the model's colours
+    true_saturation: float  # … of the photo's own
+
+
+def colour_failure(image: np.ndarray, model: np.ndarray, baseline: np.ndarray) -> ColourFailure:
+    """How a (height, width, 3) recolouring `model` of `image` fails, next to the `baseline` recolouring."""
+    mine = colour_errors(image, model)
+    return ColourFailure(mine, float((mine < colour_errors(image, baseline)).mean()), saturation(model), saturation(image))
+
+
+def failure_sentence(found: ColourFailure, model_name: str) -> str:
+    """What the error map and the saturations say, with why a recolourer guesses wrong."""
+    muted = "muted" if found.saturation < 0.8 * found.true_saturation else "about as colourful as the photo's"
+    return (
+        f"{model_name.capitalize()} is closer than the brightness baseline on {found.closer:.0%} of the pixels. Its "
+        f"colours are {muted}: mean saturation {found.saturation:.2f}, the photo's {found.true_saturation:.2f}. Where a "
+        "grayscale value could be many colours (a red flower and green leaves can be equally bright) it guesses the "
+        "colours its training photos mostly had at that brightness and texture, and misses whatever is rare in them."
+    )
