@@ -1,4 +1,10 @@
-"""Latent walk: move through the code with sliders and watch the decoder draw; the decoded grid; interpolation."""
+"""Latent walk: move through the code with sliders and watch the decoder draw; the decoded grid; interpolation.
+
+Every widget is bound to the URL under a stable name (walk_row, walk_browser, grid_x, interp_a…), so a link opens the
+same walk; the starting row resets by itself when a model with fewer rows makes it out of range.
+"""
+
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -10,6 +16,27 @@ from aeviz.plots import points_3d_fig
 
 MAX_SLIDERS = 16
 TABLE_POINTS = 1_500  # training rows drawn behind decoded points of tabular data (a swiss roll)
+BOUND = "query-params"
+
+
+@dataclass(frozen=True)
+class WalkSettings:
+    row: int  # the validation row the walk starts from
+    dims: list[int]  # the code dimensions with a slider
+    in_browser: bool  # decode in the browser (images only), else server sliders
+
+
+@dataclass(frozen=True)
+class GridSettings:
+    dims: tuple[int, int]  # (horizontal, vertical) code dimensions
+    steps: int
+
+
+@dataclass(frozen=True)
+class InterpolationSettings:
+    start: int  # validation rows at the two ends
+    end: int
+    steps: int
 
 
 class Outputs:
@@ -34,27 +61,34 @@ class Outputs:
             st.plotly_chart(fig, key=f"points_{caption}")
 
 
-def start_row(model: ui.ActiveModel, n_rows: int) -> int:
-    """The validation row to start from: the point clicked on the Latent space page for this model, else 0."""
+def walk_form(model: ui.ActiveModel, data: Dataset) -> WalkSettings:
+    """The row to start from (by default the point clicked on the Latent space page for this model), the dimensions
+    with a slider, and where to decode."""
+    n_rows = len(ui.view_rows(data))
     picked = ui.session().picked
     start = picked.row if picked is not None and picked.model_key == model.key and picked.row < n_rows else 0
-    row = st.number_input("Start from validation sample", 0, n_rows - 1, start, key=f"walk_row_{model.key}")
+    row = st.number_input("Start from validation sample", 0, n_rows - 1, start, key="walk_row", bind=BOUND)
     if start and row == start:
         st.caption(f"Starting at the point you clicked on the Latent space page (sample {start}).")
-    return int(row)
-
-
-def slider_dims(model: ui.ActiveModel) -> list[int]:
     latent = model.checkpoint.config.latent_dim
-    if latent <= MAX_SLIDERS:
-        return list(range(latent))
-    return st.multiselect(
-        f"Dimensions with a slider (up to {MAX_SLIDERS})",
-        list(range(latent)),
-        list(range(MAX_SLIDERS)),
-        max_selections=MAX_SLIDERS,
-        key=f"walk_dims_{model.key}",
+    dims = list(range(latent))
+    if latent > MAX_SLIDERS:
+        dims = st.multiselect(
+            f"Dimensions with a slider (up to {MAX_SLIDERS})",
+            dims,
+            dims[:MAX_SLIDERS],
+            max_selections=MAX_SLIDERS,
+            key="walk_dims",
+            bind=BOUND,
+        )
+    in_browser = data.is_image and st.toggle(
+        "Decode in the browser",
+        value=True,
+        key="walk_browser",
+        bind=BOUND,
+        help="The decoder runs in your browser, so dragging redraws at screen rate. Off: every step asks the server.",
     )
+    return WalkSettings(int(row), list(dims), bool(in_browser))
 
 
 @st.fragment
@@ -67,7 +101,7 @@ def server_walk(model: ui.ActiveModel, data: Dataset, row: int, dims: list[int],
         low, high = (float(v) for v in bounds[d])
         value = min(max(float(code[d]), low), high)
         code[d] = sliders[i % len(sliders)].slider(
-            f"z{d}", low, high, value, step=(high - low) / 100, key=f"z{d}_{model.key}_{row}", format="%.2f"
+            f"z{d}", low, high, value, step=(high - low) / 100, key=f"walk_z{d}", format="%.2f", bind=BOUND
         )
     nearest = nearest_index(ui.codes(model, data, "train"), code)
     left, right = st.columns(2)
@@ -97,39 +131,53 @@ def browser_walk(model: ui.ActiveModel, data: Dataset, row: int, dims: list[int]
     out.show(data.X_train[nearest : nearest + 1], f"nearest training sample ({nearest}) to the code you released")
 
 
+def grid_form(latent: int) -> GridSettings:
+    grid_cols = st.columns(3)
+    dim_x = grid_cols[0].selectbox("Horizontal dimension", range(latent), 0, key="grid_x", bind=BOUND)
+    dim_y = grid_cols[1].selectbox("Vertical dimension", range(latent), 1, key="grid_y", bind=BOUND)
+    steps = grid_cols[2].slider("Steps", 5, 25, 15, key="grid_steps", bind=BOUND)
+    return GridSettings((int(dim_x), int(dim_y)), int(steps))
+
+
 def grid_panel(model: ui.ActiveModel, data: Dataset, row: int, out: Outputs) -> None:
     st.subheader("The decoded grid (the latent 'manifold')")
     latent = model.checkpoint.config.latent_dim
     if latent < 2:
         st.caption("A 1-D code has no grid; the walk above covers it.")
         return
-    grid_cols = st.columns(3)
-    dim_x = grid_cols[0].selectbox("Horizontal dimension", range(latent), 0, key="grid_x")
-    dim_y = grid_cols[1].selectbox("Vertical dimension", range(latent), 1, key="grid_y")
-    steps = grid_cols[2].slider("Steps", 5, 25, 15, key="grid_steps")
+    settings = grid_form(latent)
+    (dim_x, dim_y), steps = settings.dims, settings.steps
     if dim_x == dim_y:
         st.warning("Choose two different dimensions.")
         return
-    grid = latent_grid(model.checkpoint.model, ui.codes(model, data)[row], (dim_x, dim_y), ui.ranges(model, data), steps)
+    grid = latent_grid(model.checkpoint.model, ui.codes(model, data)[row], settings.dims, ui.ranges(model, data), steps)
     caption = f"z{dim_x} grows to the right, z{dim_y} grows upward; other dimensions as at sample {row}"
     out.show(
         grid.reshape(steps * steps, -1), caption if data.is_image else "decoded grid", steps, max(1, out.scale // 3), pad=1
     )
 
 
+def interpolation_form(n_rows: int, row: int) -> InterpolationSettings:
+    cols = st.columns(3)
+    a = cols[0].number_input("From sample", 0, n_rows - 1, row, key="interp_a", bind=BOUND)
+    b = cols[1].number_input("To sample", 0, n_rows - 1, min(n_rows - 1, row + 1), key="interp_b", bind=BOUND)
+    steps = cols[2].slider("Steps", 3, 15, 9, key="interp_steps", bind=BOUND)
+    return InterpolationSettings(int(a), int(b), int(steps))
+
+
 def interpolation_panel(model: ui.ActiveModel, data: Dataset, row: int, out: Outputs) -> None:
     st.subheader("Interpolation between two samples")
     X, Z = ui.view_rows(data), ui.codes(model, data)
-    cols = st.columns(3)
-    a = cols[0].number_input("From sample", 0, len(X) - 1, row, key="interp_a")
-    b = cols[1].number_input("To sample", 0, len(X) - 1, min(len(X) - 1, row + 1), key="interp_b")
-    n_steps = cols[2].slider("Steps", 3, 15, 9, key="interp_steps")
+    ends = interpolation_form(len(X), row)
+    a, b = ends.start, ends.end
     out.show(
-        decode(model.checkpoint.model, interpolate(Z[a], Z[b], n_steps)),
+        decode(model.checkpoint.model, interpolate(Z[a], Z[b], ends.steps)),
         "decoded along the straight line between the two codes",
     )
     if data.is_image:
-        out.show(interpolate(X[a], X[b], n_steps), "for contrast: the pixels blended directly (a cross-fade, not a morph)")
+        out.show(
+            interpolate(X[a], X[b], ends.steps), "for contrast: the pixels blended directly (a cross-fade, not a morph)"
+        )
 
 
 ui.sidebar()
@@ -141,16 +189,9 @@ st.markdown(
     "the lecture's *latent space → decoder* half works on its own. A VAE's regularised code makes the walk smoother."
 )
 outputs = Outputs(dataset)
-start = start_row(active, len(ui.view_rows(dataset)))
-walk_dims = slider_dims(active)
-in_browser = dataset.is_image and st.toggle(
-    "Decode in the browser",
-    value=True,
-    key="walk_browser",
-    help="The decoder runs in your browser, so dragging redraws at screen rate. Off: every step asks the server.",
-)
-(browser_walk if in_browser else server_walk)(active, dataset, start, walk_dims, outputs)
+walk = walk_form(active, dataset)
+(browser_walk if walk.in_browser else server_walk)(active, dataset, walk.row, walk.dims, outputs)
 st.divider()
-grid_panel(active, dataset, start, outputs)
+grid_panel(active, dataset, walk.row, outputs)
 st.divider()
-interpolation_panel(active, dataset, start, outputs)
+interpolation_panel(active, dataset, walk.row, outputs)

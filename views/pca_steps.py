@@ -31,7 +31,14 @@ def step_form(data: Dataset) -> StepSettings:
         key="pca_standardize",
         bind="query-params",
     )
-    k = st.slider("Step 4: components kept (k)", 1, min(MAX_K, data.n_features), min(2, data.n_features), key="pca_k")
+    k = st.slider(
+        "Step 4: components kept (k)",
+        1,
+        min(MAX_K, data.n_features),
+        min(2, data.n_features),
+        key="pca_k",
+        bind="query-params",
+    )
     return StepSettings(standardize, k)
 
 

@@ -87,7 +87,7 @@ def angles_panel(data: Dataset, models: Models) -> None:
     if not ks:
         return
     st.subheader("Does the linear autoencoder find PCA's subspace?")
-    k = st.select_slider("k", ks, ks[min(3, len(ks) - 1)], key="sweep_angle_k")
+    k = st.select_slider("k", ks, ks[min(3, len(ks) - 1)], key="sweep_angle_k", bind="query-params")
     angles = ui.principal_angles(models["linear", k], data)
     error, pca = ui.model_error(models["linear", k], data), ui.pca_errors(data, k)[k - 1]
     left, right = st.columns([3, 2])

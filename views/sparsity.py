@@ -34,6 +34,7 @@ def pair_form() -> PairSettings:
         ["shipped", "train"],
         horizontal=True,
         key="sparsity_source",
+        bind="query-params",
         format_func={"shipped": "shipped twins (λ = 0.0003 and 0)", "train": "train a pair now with my λ"}.get,
     )
     if source == "shipped":

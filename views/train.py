@@ -61,6 +61,7 @@ def settings_form() -> TrainSettings:
         "Hidden widths",
         ",".join(map(str, MODEL.hidden)),
         key="train_hidden",
+        bind=BOUND,
         disabled=arch in ("vanilla", "conv"),
         help="Encoder layers before the code, e.g. 128,64; the decoder mirrors them.",
     )
