@@ -1,6 +1,6 @@
 """aeviz: the entry file routes (page config and navigation in the order of the lecture), after two things every page
 needs first: the process's thread settings (once, before torch or numba is imported) and the result of this session's
-finished background job (aeviz.ui.work), whichever page the student is on.
+finished background job (aeviz.ui.job_panel), whichever page the student is on.
 
 The page files live in views/, not pages/: with a pages/ folder, Streamlit 1.67 runs the first direct link of a fresh
 server (e.g. a shared /latent_walk URL) in the legacy folder mode, without this file's navigation and page config.
@@ -15,7 +15,7 @@ configure_environment()
 import streamlit as st  # noqa: E402 - after the thread settings
 
 from aeviz.sitemap import HOME, sections  # noqa: E402
-from aeviz.ui.work import collect_jobs  # noqa: E402
+from aeviz.ui.job_panel import collect_jobs  # noqa: E402
 
 # The favicon is a file of the package: a Material icon as page_icon is fetched from fonts.gstatic.com, and nothing may
 # download at run time (a classroom may be offline).

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from aeviz.checkpoints import Checkpoint
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.evaluation import MEMORISING_GAP, SMALL_GAP
 from aeviz.fitting import fit
 from aeviz.jobhandle import JobHandle

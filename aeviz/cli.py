@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from aeviz.checkpoints import check_target, checkpoint_path, load_checkpoint, save_checkpoint
 from aeviz.configs import DEFAULT_DATASET, parse_widths
-from aeviz.data import list_datasets, load_dataset
+from aeviz.datasets import list_datasets, load_dataset
 from aeviz.errors import AevizError
 from aeviz.evaluation import evaluate_model, restoration_metrics
 from aeviz.fitting import fit

@@ -14,7 +14,7 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from sklearn.decomposition import PCA
 
 from aeviz.configs import ACTIVE_THRESHOLD, TrainConfig
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.latent import encode_dataset, reconstruct, restore
 from aeviz.models import Autoencoder
 from aeviz.photos import brightness_rows, recolour_rows

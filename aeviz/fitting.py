@@ -14,7 +14,7 @@ import numpy as np
 
 from aeviz.checkpoints import Checkpoint
 from aeviz.configs import VIEW_SAMPLES, ModelConfig, TrainConfig
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.errors import AevizError
 from aeviz.evaluation import evaluate_model, restoration_metrics
 from aeviz.jobhandle import Cancelled, JobHandle

@@ -10,8 +10,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from aeviz.escaping import plotly_text
 from aeviz.plots import MARGIN
-from aeviz.text import plotly_text
 
 
 def feature_spread_fig(mean: np.ndarray, std: np.ndarray, title: str, names: Sequence[str] = ()) -> go.Figure:

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from aeviz.configs import ModelConfig
-from aeviz.text import plotly_text
+from aeviz.escaping import plotly_text
 
 CLASS_COLORS = qualitative.D3
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}

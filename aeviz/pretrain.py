@@ -8,7 +8,7 @@ from pathlib import Path
 
 from aeviz import capacity, sweep
 from aeviz.checkpoints import Checkpoint, save_checkpoint
-from aeviz.data import load_dataset
+from aeviz.datasets import load_dataset
 from aeviz.errors import AevizError
 from aeviz.fitting import fit
 from aeviz.models import ModelConfig
@@ -27,7 +27,7 @@ class Recipe:
     model_options: dict = field(default_factory=dict)  # other ModelConfig fields, e.g. hidden widths
 
 
-# The denoiser: on MNIST validation digits with noise σ = 0.5 (aeviz/restoration.py), this multilayer 784-256-128-32
+# The denoiser: on MNIST validation digits with noise σ = 0.5 (aeviz/tasks.py), this multilayer 784-256-128-32
 # reached 17.6 dB after 80 epochs, its clean-trained twin 13.4 dB and PCA with 32 components 16.7 dB. A 784-512-256-32
 # reached 18.0 dB, but it and its three twins of the noise grid took 11 MB (these take 4 MB). The conv family's 32-unit
 # dense code (the shipped model until #10) reached 14.8 dB, no better than a model that never saw noise.
@@ -142,7 +142,7 @@ def capacity_report(dataset: str, rows: int) -> capacity.Report:
 def pretrain(out: str | Path, report: Callable[[str], None] = lambda line: None) -> list[Path]:
     """Regenerate every shipped checkpoint under `out`. The k-sweep's go to out/sweep and the denoiser's twins to
     out/denoise, stored as float16 and without per-epoch views: they are points on one chart or cells of one grid (their
-    recomputed errors are what tests/test_sweep.py and tests/test_restoration.py check)."""
+    recomputed errors are what tests/test_sweep.py and tests/test_applications.py check)."""
     paths = []
     extra = [(r, SWEEP_DIR) for r in sweep_recipes()] + [(r, DENOISE_DIR) for r in denoise_recipes()]
     extra += [(recolour_recipe(), RECOLOUR_DIR), (photo_upscale_recipe(), UPSCALE_DIR)]

@@ -13,8 +13,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from aeviz.escaping import plotly_text
 from aeviz.plots import CLASS_COLORS, MARGIN, loss_log_scale
-from aeviz.text import plotly_text
 
 MAX_FRAMES = 60  # epochs shown at most (evenly spaced, the first and last always): 60 x 1,000 points is ~1 MB
 

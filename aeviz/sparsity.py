@@ -9,7 +9,7 @@ import numpy as np
 
 from aeviz.checkpoints import Checkpoint
 from aeviz.configs import ACTIVE_THRESHOLD
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.fitting import fit
 from aeviz.jobhandle import JobHandle
 from aeviz.latent import decode, encode_dataset

@@ -18,7 +18,7 @@ from scipy.linalg import subspace_angles
 from sklearn.decomposition import PCA
 
 from aeviz.checkpoints import Checkpoint
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.fitting import fit
 from aeviz.jobhandle import JobHandle
 from aeviz.latent import reconstruct

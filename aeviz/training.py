@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 
 from aeviz.configs import ACTIVE_THRESHOLD, TrainConfig, default_loss
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.errors import AevizError, TrainingError
 from aeviz.models import Autoencoder
 from aeviz.tasks import corrupt, model_inputs

@@ -157,7 +157,7 @@ def pure_training_seconds(threads: int) -> float:
     import torch
 
     from aeviz.configs import DEFAULT_DATASET
-    from aeviz.data import load_dataset
+    from aeviz.datasets import load_dataset
     from aeviz.fitting import fit
     from aeviz.models import ModelConfig
     from aeviz.training import TrainConfig, run_to_end

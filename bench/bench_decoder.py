@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench_app import ARGS, IDLE, ROOT, slider_steps, start_server  # noqa: E402
 
 from aeviz.checkpoints import SHIPPED_DIR, list_checkpoints, load_checkpoint  # noqa: E402
-from aeviz.export import export_decoder, payload_bytes  # noqa: E402
+from aeviz.decoder_export import export_decoder, payload_bytes  # noqa: E402
 
 MODELS = ["mnist-mlp-2d", "mnist-conv", "mnist-vae-2d"]
 MOVES = 300

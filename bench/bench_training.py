@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from aeviz.data import load_dataset
+from aeviz.datasets import load_dataset
 from aeviz.models import ModelConfig, build_model
 from aeviz.training import TrainConfig, train
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from aeviz.data import Dataset, load_dataset, split_dataset
-from aeviz.datafiles import RawData
+from aeviz.datasets import Dataset, load_dataset, split_dataset
+from aeviz.userdata import RawData
 
 
 @pytest.fixture(scope="session")

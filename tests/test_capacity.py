@@ -40,7 +40,7 @@ def test_every_subset_gets_the_same_number_of_steps():
 
 
 def test_odd_inputs_are_unlike_the_data(small_digits):
-    from aeviz.data import load_dataset
+    from aeviz.datasets import load_dataset
 
     swiss_roll = load_dataset("swiss_roll")
     images = odd_inputs(small_digits, n=8)
@@ -131,7 +131,7 @@ def test_the_shipped_mnist_report_is_what_training_gives():
     """Retrains the shipped default run (about 2 minutes) and compares: the README and the page quote these numbers.
     Same seeds, same torch build: equal up to floating-point summation order on another CPU."""
     from aeviz.checkpoints import SHIPPED_DIR
-    from aeviz.data import load_dataset
+    from aeviz.datasets import load_dataset
     from aeviz.pretrain import CAPACITY_DIR, capacity_report
 
     data = load_dataset("mnist")

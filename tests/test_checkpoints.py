@@ -191,7 +191,7 @@ def test_fingerprint_follows_the_weights_not_the_object(tmp_path, checkpoint):
     """Cache keys: a saved-and-loaded copy has the same fingerprint; one more epoch of training gives a new one."""
     from dataclasses import replace
 
-    from aeviz.data import load_dataset
+    from aeviz.datasets import load_dataset
     from aeviz.training import train
 
     copy = load_checkpoint("tiny", save_checkpoint(checkpoint, "tiny", tmp_path).parent)

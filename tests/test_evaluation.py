@@ -7,7 +7,7 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 from sklearn.decomposition import PCA
 
 from aeviz.configs import TrainConfig
-from aeviz.data import load_dataset
+from aeviz.datasets import load_dataset
 from aeviz.evaluation import (
     COLOUR_DIFFERENCE,
     RESTORATION,

@@ -23,10 +23,10 @@ from PIL import Image
 from aeviz.checkpoints import META, WEIGHTS, Checkpoint, from_zip, to_zip
 from aeviz.cli import main
 from aeviz.configs import ModelConfig, TrainConfig
-from aeviz.datafiles import read_bytes
 from aeviz.errors import CheckpointError, DataError
 from aeviz.models import build_model
 from aeviz.pca import TeachingPCA
+from aeviz.userdata import read_bytes
 
 PEAK_BYTES = 300 * 2**20  # far below what any of these files would take if a reader trusted it
 

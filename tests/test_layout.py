@@ -39,16 +39,19 @@ def test_readme_layout_names_every_module():
 # The library's floors, lowest first. A module imports only modules on its floor or below; imports inside functions and
 # under `if TYPE_CHECKING:` count. A new module must be given a floor here: where it sits is a decision worth a review.
 FLOORS = {
-    "basics": ["errors", "runtime", "text", "jobhandle"],
+    "basics": ["errors", "runtime", "escaping", "jobhandle"],
     "definitions": ["aeviz", "sitemap", "tasks", "configs", "jobs", "montages", "pca", "projection"],
     "models, data and figures": [
-        "models", "latent", "export", "rawdata", "imagefiles", "datafiles", "photos", "data", "checkpoint_checks",
+        "models", "latent", "decoder_export", "userdata.common", "userdata.images", "userdata.tables", "userdata",
+        "photos", "datasets", "checkpoint_checks",
         "checkpoints", "livestore", "plots", "capacity_plots", "pca_plots", "restoration_plots", "scrubber",
     ],
     "learning": ["training", "evaluation", "fitting", "applications"],
     "the lecture's ideas": ["capacity", "sparsity", "sweep", "pretrain"],
     "entry points": ["cli", "__main__"],
-    "streamlit": ["ui.resources", "ui.state", "ui.caches", "ui.application_caches", "ui.display", "ui.work", "ui"],
+    "streamlit": [
+        "ui.resources", "ui.state", "ui.model_caches", "ui.application_caches", "ui.display", "ui.job_panel", "ui",
+    ],
 }  # fmt: skip
 
 

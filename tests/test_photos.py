@@ -8,7 +8,7 @@ from skimage import color
 from aeviz import AevizError
 from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint
 from aeviz.configs import ModelConfig
-from aeviz.data import photo_dataset
+from aeviz.datasets import photo_dataset
 from aeviz.evaluation import score
 from aeviz.models import build_model
 from aeviz.photos import (

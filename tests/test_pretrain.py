@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from aeviz.checkpoints import SHIPPED_DIR, list_checkpoints, load_checkpoint
-from aeviz.data import load_dataset
+from aeviz.datasets import load_dataset
 from aeviz.evaluation import evaluate_model
 from aeviz.latent import decode
 from aeviz.pretrain import RECIPES, SWEEP_DIR, make, sweep_recipes

@@ -6,7 +6,7 @@ import torch
 from sklearn.decomposition import PCA
 
 from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint
-from aeviz.data import load_dataset
+from aeviz.datasets import load_dataset
 from aeviz.models import build_model
 from aeviz.pretrain import SWEEP_DIR, sweep_name
 from aeviz.sweep import (

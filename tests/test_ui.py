@@ -33,7 +33,7 @@ def test_the_bounded_store_drops_the_oldest_beyond_its_capacity():
 def test_a_running_page_looks_again_just_after_its_jobs_expected_end():
     """Regular polls while the job has long to go (less often while others wait) or has not reported its pace; a job
     due before the next regular poll is looked at just after its expected end, an overdue one every half second."""
-    from aeviz.ui.work import END_MARGIN, OVERDUE_POLL, POLL_SECONDS, POLL_SECONDS_BUSY, run_poll_seconds
+    from aeviz.ui.job_panel import END_MARGIN, OVERDUE_POLL, POLL_SECONDS, POLL_SECONDS_BUSY, run_poll_seconds
 
     assert run_poll_seconds(0, 30.0) == POLL_SECONDS
     assert run_poll_seconds(5, 30.0) == POLL_SECONDS_BUSY
@@ -45,7 +45,7 @@ def test_a_running_page_looks_again_just_after_its_jobs_expected_end():
 def test_a_waiting_page_polls_after_half_its_estimated_wait_within_bounds():
     """Far back in the queue a page looks again rarely, the next in line every few seconds, and never later than half
     its estimate (an estimate that was too long is corrected before the job would start)."""
-    from aeviz.ui.work import QUEUE_POLL_MAX, QUEUE_POLL_MIN, queue_poll_seconds
+    from aeviz.ui.job_panel import QUEUE_POLL_MAX, QUEUE_POLL_MIN, queue_poll_seconds
 
     assert queue_poll_seconds(0.0) == QUEUE_POLL_MIN
     assert queue_poll_seconds(12.0) == 6.0

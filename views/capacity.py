@@ -16,10 +16,10 @@ from aeviz.capacity import (
     variants,
 )
 from aeviz.capacity_plots import copy_shares_fig, train_val_fig
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
+from aeviz.escaping import markdown_text
 from aeviz.jobhandle import JobKind
 from aeviz.montages import display_scale, montage
-from aeviz.text import markdown_text
 
 
 def rows_form(data: Dataset) -> int:

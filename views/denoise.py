@@ -9,7 +9,7 @@ import streamlit as st
 from aeviz import ui
 from aeviz.applications import arrow_view, arrows_sentence, grid_sentence, image_scores, layer_widths
 from aeviz.checkpoints import Checkpoint
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.evaluation import RESTORATION, Score, score_values, verdict
 from aeviz.montages import display_scale, montage
 from aeviz.pretrain import recipe

@@ -5,13 +5,13 @@ from dataclasses import dataclass
 import streamlit as st
 
 from aeviz import ui
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
+from aeviz.escaping import markdown_text
 from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
 from aeviz.plots import latent_scatter_fig, selected_row
 from aeviz.projection import coordinates_csv
-from aeviz.text import markdown_text
 
 HOVER = "aeviz-latent-space"  # the layout.meta of charts whose points show their image on hover
 METHODS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}

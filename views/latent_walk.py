@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from aeviz import ui
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.latent import decode, interpolate, latent_grid, nearest_index
 from aeviz.montages import display_scale, montage
 from aeviz.plots import points_3d_fig

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from aeviz import ui
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.montages import display_scale, montage, unit_range
 from aeviz.pca import TeachingPCA, covariance_view, standardising_sentence
 from aeviz.pca_plots import covariance_fig, feature_spread_fig, scree_fig

@@ -5,7 +5,8 @@ import streamlit as st
 
 from aeviz import ui
 from aeviz.checkpoints import Checkpoint
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
+from aeviz.escaping import markdown_text
 from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
 from aeviz.pca_plots import angles_fig, sweep_fig
@@ -19,7 +20,6 @@ from aeviz.sweep import (
     linear_sentence,
     sweep_ks,
 )
-from aeviz.text import markdown_text
 
 Models = dict[tuple[str, int], Checkpoint]
 

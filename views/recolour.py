@@ -10,7 +10,7 @@ from aeviz import ui
 from aeviz.applications import colour_failure, failure_sentence
 from aeviz.checkpoints import Checkpoint
 from aeviz.configs import ModelConfig
-from aeviz.data import photo_dataset
+from aeviz.datasets import photo_dataset
 from aeviz.evaluation import COLOUR_DIFFERENCE, verdict
 from aeviz.fitting import JobOutcome, fit_job
 from aeviz.jobhandle import JobKind

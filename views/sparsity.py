@@ -6,7 +6,7 @@ import streamlit as st
 
 from aeviz import ui
 from aeviz.checkpoints import Checkpoint
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.jobhandle import JobKind
 from aeviz.latent import one_hot_features
 from aeviz.models import ModelConfig

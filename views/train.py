@@ -10,7 +10,8 @@ import streamlit as st
 from aeviz import AevizError, ui
 from aeviz.checkpoints import Checkpoint, from_zip, to_zip
 from aeviz.configs import DEFAULT_DATASET, check_work, parse_widths
-from aeviz.data import Dataset, list_datasets
+from aeviz.datasets import Dataset, list_datasets
+from aeviz.escaping import markdown_text
 from aeviz.evaluation import describe_gap
 from aeviz.fitting import JobOutcome, LiveFrame, fit_job
 from aeviz.jobhandle import JobKind
@@ -19,7 +20,6 @@ from aeviz.models import ARCHS, ModelConfig
 from aeviz.plots import latent_scatter_fig, loss_curves_fig
 from aeviz.projection import live_view
 from aeviz.scrubber import scrubber_fig
-from aeviz.text import markdown_text
 from aeviz.training import TrainConfig, default_loss
 
 UPLOAD = "upload a file…"

@@ -9,7 +9,7 @@ import streamlit as st
 from aeviz import ui
 from aeviz.applications import UpscaleExample, upscale_example
 from aeviz.checkpoints import Checkpoint
-from aeviz.data import Dataset, photo_dataset
+from aeviz.datasets import Dataset, photo_dataset
 from aeviz.evaluation import RESTORATION, Score, score_values, verdict
 from aeviz.montages import display_scale
 from aeviz.pretrain import recipe

@@ -1,5 +1,5 @@
 // aeviz latent decoder: runs an autoencoder's decoder in the browser, so sliders and the latent pad redraw on every
-// input event instead of waiting for a server round trip. The decoder arrives as plain data (aeviz/export.py): a list
+// input event instead of waiting for a server round trip. The decoder arrives as plain data (aeviz/decoder_export.py): a list
 // of layers with base64 float32 weights. Nothing from the data is ever inserted as HTML (labels use textContent).
 
 const decoded = new Map(); // model key -> layers with Float32Array weights, so a rerun does not decode base64 again

@@ -5,7 +5,9 @@ resources (shared caches), state (what pages share: the session, the active mode
 computations keyed by content), display (drawing).
 """
 
-from aeviz.ui.caches import (
+from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
+from aeviz.ui.job_panel import collect_jobs, job_panel, pending_job, submit
+from aeviz.ui.model_caches import (
     VIEW_SAMPLES,
     code_view,
     codes,
@@ -20,7 +22,6 @@ from aeviz.ui.caches import (
     view_labels,
     view_rows,
 )
-from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
 from aeviz.ui.resources import (
     builtin_dataset,
     job_pool,
@@ -59,7 +60,6 @@ from aeviz.ui.state import (
     sidebar,
     uploaded_dataset,
 )
-from aeviz.ui.work import collect_jobs, job_panel, pending_job, submit
 
 __all__ = [
     "slow_views",

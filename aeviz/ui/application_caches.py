@@ -9,7 +9,7 @@ import streamlit as st
 
 from aeviz.applications import code_shift, noise_grid
 from aeviz.checkpoints import Checkpoint
-from aeviz.data import Dataset
+from aeviz.datasets import Dataset
 from aeviz.evaluation import Score, pca_restore, score
 from aeviz.latent import restore
 from aeviz.tasks import corrupt_images, upscale_input
@@ -106,7 +106,7 @@ def recoloured(checkpoint: Checkpoint, name: str) -> np.ndarray:
 
 @st.cache_data(max_entries=16, show_spinner="Scoring the held-out photo's patches…")
 def _recolour_scores(model_key: str, _checkpoint: Checkpoint) -> dict[str, Score]:
-    from aeviz.data import photo_dataset
+    from aeviz.datasets import photo_dataset
     from aeviz.photos import brightness_rows, recolour_rows
     from aeviz.tasks import gray_rows
 

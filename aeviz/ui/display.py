@@ -15,7 +15,7 @@ import streamlit as st
 from aeviz.checkpoints import Checkpoint
 
 if TYPE_CHECKING:
-    from aeviz.data import Dataset
+    from aeviz.datasets import Dataset
     from aeviz.ui.state import ActiveModel
 
 # --- the browser components -------------------------------------------------------------------------------------------
@@ -35,7 +35,7 @@ def _component(name: str, script: str):
 @st.cache_data(max_entries=32, show_spinner=False)
 def exported_decoder(model_key: str, _checkpoint: Checkpoint) -> dict:
     """The active model's decoder as plain data for the browser, built once per model."""
-    from aeviz.export import export_decoder
+    from aeviz.decoder_export import export_decoder
 
     return export_decoder(_checkpoint.model)
 
@@ -148,7 +148,7 @@ def hover_images(meta: str, data: Dataset, scale: int) -> None:
     Plotly's own hover labels hold text only.
     """
     from aeviz.montages import SPRITE_COLUMNS
-    from aeviz.ui.caches import view_rows
+    from aeviz.ui.model_caches import view_rows
 
     X = view_rows(data)
     payload = {
@@ -169,6 +169,6 @@ def show_image(image: np.ndarray, caption: str) -> None:
 
 def show_error(exc: Exception) -> None:
     """A message for the student. It often quotes what they gave (a file's name, a cell's value): shown as text."""
-    from aeviz.text import markdown_text
+    from aeviz.escaping import markdown_text
 
     st.error(markdown_text(exc, limit=1_000), icon=":material/error:")

@@ -23,7 +23,7 @@ from aeviz.checkpoints import SHIPPED_DIR, Checkpoint, CheckpointInfo, list_chec
 from aeviz.runtime import set_torch_threads
 
 if TYPE_CHECKING:
-    from aeviz.data import Dataset
+    from aeviz.datasets import Dataset
 
 WARM_UP_DELAY = 5.0  # seconds after the first page view before UMAP is compiled in the background
 
@@ -74,7 +74,7 @@ def after_heavy_load() -> None:
 
 @st.cache_resource(show_spinner="Loading the dataset…")
 def builtin_dataset(name: str, seed: int = 0) -> Dataset:
-    from aeviz.data import load_dataset
+    from aeviz.datasets import load_dataset
 
     data = load_dataset(name, seed=seed)
     after_heavy_load()
@@ -117,7 +117,7 @@ def start_umap_warm_up() -> threading.Thread | None:
 def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:
     """The shipped k-sweep of a built-in dataset, {(family, k): checkpoint}, when `data` is that dataset with the
     split the sweep was trained on (compared by content); otherwise empty."""
-    from aeviz.data import list_datasets
+    from aeviz.datasets import list_datasets
     from aeviz.pretrain import SWEEP_DIR, sweep_name
     from aeviz.sweep import FAMILIES, sweep_ks
 
@@ -181,7 +181,7 @@ def _capacity_report(path: str, mtime: float, n_features: int):
 def shipped_capacity(data: Dataset, rows: int):
     """The shipped Capacity report for `data` and `rows` (made by `aeviz pretrain` on a built-in dataset), if `data`
     is the data it was made on (compared by content); else None."""
-    from aeviz.data import list_datasets
+    from aeviz.datasets import list_datasets
     from aeviz.pretrain import CAPACITY_DIR
 
     if data.name not in list_datasets():  # only a built-in name becomes part of a path

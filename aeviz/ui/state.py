@@ -20,10 +20,10 @@ import streamlit as st
 
 from aeviz import AevizError
 from aeviz.checkpoints import Checkpoint, CheckpointInfo
+from aeviz.escaping import markdown_text
 from aeviz.jobs import QUEUED
 from aeviz.livestore import LiveStore, make_store, new_key, valid_key
 from aeviz.runtime import set_torch_threads
-from aeviz.text import markdown_text
 from aeviz.ui.resources import (
     OWNER_PATTERN,
     SAVED_PREFIX,
@@ -39,7 +39,7 @@ from aeviz.ui.resources import (
 if TYPE_CHECKING:
     import numpy as np
 
-    from aeviz.data import Dataset
+    from aeviz.datasets import Dataset
     from aeviz.jobs import Job
 
 DEFAULT_MODEL = "mnist-mlp-2d"
@@ -139,7 +139,7 @@ class Session:
     recolourer: Checkpoint | None = None  # a recolouring model this session trained (30 k parameters)
     sparsity_sweep: list[tuple[float, float, float]] = field(default_factory=list)  # (λ, active fraction, error)
     k_sweep: SweepRun | None = None
-    pending: Pending | None = None  # this session's job in the pool (aeviz.ui.work)
+    pending: Pending | None = None  # this session's job in the pool (aeviz.ui.job_panel)
     notices: list[Notice] = field(default_factory=list)
 
     @property
@@ -264,7 +264,7 @@ def session_model() -> ActiveModel | None:
 
 def dataset_for(checkpoint: Checkpoint) -> Dataset | None:
     """The dataset the model was trained on: a built-in one, or this session's upload of that name."""
-    from aeviz.data import BUILTIN_DATASETS
+    from aeviz.datasets import BUILTIN_DATASETS
 
     if checkpoint.dataset in BUILTIN_DATASETS:
         return builtin_dataset(checkpoint.dataset, checkpoint.data_seed)
@@ -294,7 +294,7 @@ def active_dataset() -> Dataset:
 
 def uploaded_dataset(file) -> Dataset:
     """Read a Streamlit UploadedFile once per content; raises AevizError with a readable message."""
-    from aeviz.data import load_upload
+    from aeviz.datasets import load_upload
 
     payload = file.getvalue()
     digest = hashlib.sha1(payload).hexdigest()

@@ -1,6 +1,6 @@
 """The Capacity page."""
 
-from aeviz.data import load_dataset
+from aeviz.datasets import load_dataset
 from tests.app.helpers import (
     new_session,
     open_page,

@@ -1,7 +1,7 @@
 """The Denoising page."""
 
 from aeviz.checkpoints import SHIPPED_DIR
-from aeviz.data import load_dataset
+from aeviz.datasets import load_dataset
 from tests.app.helpers import (
     open_page,
 )

@@ -3,7 +3,7 @@
 import pytest
 
 from aeviz.checkpoints import SHIPPED_DIR, read_info
-from aeviz.data import load_dataset
+from aeviz.datasets import load_dataset
 from tests.app.helpers import (
     new_session,
     open_page,

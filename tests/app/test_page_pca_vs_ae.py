@@ -5,7 +5,7 @@ import json
 import pytest
 
 from aeviz.checkpoints import SHIPPED_DIR
-from aeviz.data import load_dataset
+from aeviz.datasets import load_dataset
 from tests.app.helpers import (
     new_session,
     open_page,

@@ -30,8 +30,8 @@ def queued(app):
 
 def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(queued):
     """With every worker busy, Train queues: the page and the sidebar say the position; Leave the queue cancels."""
+    from aeviz.ui.job_panel import queue_poll_seconds
     from aeviz.ui.resources import job_pool
-    from aeviz.ui.work import queue_poll_seconds
 
     at = queued
     assert "Waiting in the class queue: number 1 of 1" in at.info[0].value
@@ -49,8 +49,8 @@ def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(queued
 def test_a_running_training_polls_every_second_and_less_often_while_others_wait(app):
     """The running job's panel reruns when its clock in the browser says: every second while nobody waits, less often
     once classmates queue behind it (chosen on each run, not fixed when the panel was first drawn)."""
+    from aeviz.ui.job_panel import POLL_SECONDS, POLL_SECONDS_BUSY
     from aeviz.ui.resources import job_pool
-    from aeviz.ui.work import POLL_SECONDS, POLL_SECONDS_BUSY
 
     at = open_page(app, "views/train.py")
     at.slider(key="train_epochs").set_value(100)

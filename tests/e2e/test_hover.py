@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from aeviz.data import load_dataset
+from aeviz.datasets import load_dataset
 from aeviz.montages import to_image
-from aeviz.ui.caches import VIEW_SAMPLES
+from aeviz.ui.model_caches import VIEW_SAMPLES
 from tests.e2e.helpers import goto
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -1,4 +1,4 @@
-"""aeviz.export: the decoder as plain data holds everything needed to decode, for every family aeviz builds.
+"""aeviz.decoder_export: the decoder as plain data holds everything needed to decode, for every family aeviz builds.
 
 The reference below runs the exported layers in NumPy the way aeviz/static/decoder.js does, so the format is checked
 without a browser; tests/e2e/test_browser_decoder.py checks the JavaScript itself against torch.
@@ -12,7 +12,7 @@ import pytest
 from torch import nn
 
 from aeviz import AevizError
-from aeviz.export import _layer, export_decoder, payload_bytes
+from aeviz.decoder_export import _layer, export_decoder, payload_bytes
 from aeviz.latent import decode
 from aeviz.models import ARCHS, ModelConfig, build_model
 

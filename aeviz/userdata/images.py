@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from aeviz.errors import ZIP_ERRORS, DataError
-from aeviz.rawdata import (
+from aeviz.userdata.common import (
     MAX_BYTES,
     MAX_FEATURES,
     MAX_IMAGE_PIXELS,

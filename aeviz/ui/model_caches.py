@@ -17,7 +17,7 @@ from aeviz.configs import VIEW_SAMPLES
 from aeviz.ui.resources import BoundedStore
 
 if TYPE_CHECKING:
-    from aeviz.data import Dataset
+    from aeviz.datasets import Dataset
     from aeviz.ui.state import ActiveModel
 
 

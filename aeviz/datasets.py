@@ -17,8 +17,8 @@ import numpy as np
 from sklearn.datasets import load_digits, make_s_curve, make_swiss_roll
 from sklearn.preprocessing import StandardScaler
 
-from aeviz.datafiles import RawData, read_bytes, read_file
 from aeviz.errors import DataError
+from aeviz.userdata import RawData, read_bytes, read_file
 
 MANIFOLD_SAMPLES = 2_000  # points on the swiss roll and the S-curve
 PHOTOS = "photos"  # the recolouring and photo-upscaling patches (aeviz.photos), split by photo

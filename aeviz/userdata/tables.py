@@ -1,9 +1,7 @@
-"""Reading the user's own data files: the entry points (`read_file`, `read_bytes`, which pick a reader by suffix) and
-the table readers, CSV and .npy/.npz; images (zips, folders, MNIST IDX) are read by `aeviz.imagefiles`.
+"""The table readers of the user's files: CSV, .npy and .npz (`aeviz.userdata` picks the reader by suffix).
 
 Every reader returns a `RawData` (all rows, not yet split) or raises `DataError` with a message that names the problem and
 where it is (line, column, file in the zip). Nothing here unpickles: NumPy files are opened with `allow_pickle=False`.
-Kept apart from `aeviz.data` (the registry of datasets and the train/validation split) so each file stays readable.
 """
 
 from __future__ import annotations
@@ -12,75 +10,28 @@ import csv
 import io
 import math
 import zipfile
-from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 
 from aeviz.errors import ZIP_ERRORS, DataError
-from aeviz.imagefiles import folder_images, idx_labels_beside, images_to_raw, read_idx, zip_images
-from aeviz.rawdata import (
-    MAX_BYTES,
+from aeviz.userdata.common import (
     MAX_FEATURES,
     MAX_ROWS,
     MAX_VALUES,
     RawData,
     array_to_raw,
-    budgeted_stream,
     check_size,
     encode_labels,
     is_number,
     read_some,
 )
 
-__all__ = ["RawData", "read_bytes", "read_csv", "read_file"]
+__all__ = ["RawData", "read_csv", "read_npy", "read_npz"]
 
 LABEL_COLUMN_NAMES = ("label", "labels", "target", "class", "y", "digit")
 NPY_HEADER_BYTES = 10_000  # NumPy's own default bound on a .npy header
 MAX_LINE_CHARS = 2**22  # one CSV line: 4,096 values of up to 1,000 characters each
-
-
-def read_file(path: str | Path, *, image_size: int = 28, label_column: str | int | None = None) -> RawData:
-    """Read a data file or a folder of images from disk, choosing the reader by suffix."""
-    path = Path(path)
-    if path.is_dir():
-        return images_to_raw(folder_images(path), image_size, where=f"folder {path.name}")
-    if not path.is_file():
-        raise DataError(f"{path} does not exist: give a dataset name or the path of a data file")
-    if path.stat().st_size > MAX_BYTES:
-        raise DataError(f"{path.name} is larger than the limit of {MAX_BYTES // 2**20} MB")
-    labels = idx_labels_beside(path)
-    return read_bytes(path.name, path.read_bytes(), image_size=image_size, label_column=label_column, labels=labels)
-
-
-def read_bytes(
-    filename: str,
-    payload: bytes,
-    *,
-    image_size: int = 28,
-    label_column: str | int | None = None,
-    labels: bytes | None = None,
-) -> RawData:
-    """Read an uploaded file's bytes; `filename` only chooses the reader and names the file in messages.
-
-    `labels` is an optional second IDX file with one label per image (MNIST's `*-labels-idx1-ubyte`).
-    """
-    if len(payload) == 0:
-        raise DataError(f"{filename} is empty")
-    if len(payload) > MAX_BYTES:
-        raise DataError(f"{filename} is larger than the limit of {MAX_BYTES // 2**20} MB")
-    name = filename.lower().removesuffix(".gz")
-    if name.endswith((".csv", ".txt")):
-        return read_csv(budgeted_stream(payload, filename), filename, label_column=label_column)
-    if name.endswith(".npy"):
-        return array_to_raw(read_npy(io.BytesIO(payload), filename), None, filename)
-    if name.endswith(".npz"):
-        return _read_npz(payload, filename)
-    if name.endswith(".zip"):
-        return images_to_raw(zip_images(payload, filename), image_size, where=filename)
-    if "idx" in name or name.endswith("ubyte"):
-        return read_idx(payload, labels, filename)
-    raise DataError(f"{filename}: unknown file type; use .csv, .npy, .npz, a .zip of PNG/JPEG images or an MNIST IDX file")
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------------
@@ -235,7 +186,7 @@ def read_npy(stream: BinaryIO, where: str, labels: bool = False) -> np.ndarray:
     return np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
 
 
-def _read_npz(payload: bytes, filename: str) -> RawData:
+def read_npz(payload: bytes, filename: str) -> RawData:
     """X (and y) from a .npz: each member's header is checked before it is inflated; pickled members are refused."""
     try:
         with zipfile.ZipFile(io.BytesIO(payload)) as archive:

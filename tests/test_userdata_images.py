@@ -1,4 +1,4 @@
-"""aeviz.imagefiles: zips and folders of PNG/JPEG, MNIST IDX files, read through the public entry points."""
+"""aeviz.userdata.images: zips and folders of PNG/JPEG, MNIST IDX files, read through the public entry points."""
 
 import gzip
 import io
@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from aeviz import DataError
-from aeviz.data import load_dataset
-from aeviz.datafiles import read_bytes, read_file
+from aeviz.datasets import load_dataset
+from aeviz.userdata import read_bytes, read_file
 
 # --- IDX ----------------------------------------------------------------------------------------------------------
 

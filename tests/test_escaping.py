@@ -1,9 +1,9 @@
-"""aeviz.text: a student's strings reach the screen as text, never as links, images, markup or styling."""
+"""aeviz.escaping: a student's strings reach the screen as text, never as links, images, markup or styling."""
 
 import pytest
 from markdown_it import MarkdownIt
 
-from aeviz.text import WORD_JOINER, markdown_text, plotly_text
+from aeviz.escaping import WORD_JOINER, markdown_text, plotly_text
 
 HOSTILE = [
     "[free exam answers](http://phish.example)",

@@ -1,6 +1,6 @@
 """What every reader of the user's files returns (`RawData`), the limits they enforce, and the checks they share.
 
-Split from `aeviz.datafiles` (tables: CSV, .npy/.npz) and `aeviz.imagefiles` (images: zips or folders of PNG/JPEG,
+Split from `aeviz.userdata.tables` (tables: CSV, .npy/.npz) and `aeviz.userdata.images` (images: zips or folders of PNG/JPEG,
 MNIST-format IDX), which both build on it.
 """
 
