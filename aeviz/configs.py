@@ -245,6 +245,23 @@ class TrainConfig:
         return cls(**_known_fields(cls, meta, "training"))
 
 
+def model_from_form(
+    arch: str,
+    latent: int,
+    hidden_text: str,
+    conv_code: str,
+    n_features: int,
+    image_shape: tuple[int, int] | None,
+) -> ModelConfig:
+    """The model a training form asks for, fitted to the data (`ModelConfig.for_data`); the hidden widths stay text
+    until here, so a typo is a message. A spatial conv code is the last feature map, whatever the latent size says."""
+    hidden = parse_widths(hidden_text) if arch in ("mlp", "vae") else ModelConfig.hidden
+    if arch == "conv" and conv_code == "spatial":
+        latent = ModelConfig.for_data(n_features, image_shape, "conv", 1).feature_map_size
+    code = "spatial" if arch == "conv" and conv_code == "spatial" else "dense"
+    return ModelConfig.for_data(n_features, image_shape, arch, latent, hidden=hidden, conv_code=code)
+
+
 def check_work(model: ModelConfig, rows: int, epochs: int) -> float:
     """The work of a training (epochs × rows × parameters); raises AevizError beyond this server's MAX_WORK."""
     work = float(epochs) * rows * model.n_parameters

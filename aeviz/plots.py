@@ -102,6 +102,14 @@ def latent_scatter_fig(
     return fig
 
 
+def code_axis_titles(latent_dim: int, label_kind: str = "none", label_name: str = "") -> tuple[str, str]:
+    """Axis titles of the 2-D view of a code (`projection.live_view`): a 1-D code against its label, a 2-D code as it
+    is, a wider one by its first two principal components."""
+    if latent_dim == 1:
+        return ("z₀", label_name if label_kind != "none" else "")
+    return ("z₀", "z₁") if latent_dim == 2 else ("PC 1 of the code", "PC 2 of the code")
+
+
 def selected_row(event) -> int | None:
     """The row index of the first selected point of a Streamlit plotly selection event, or None."""
     try:

@@ -3,7 +3,7 @@
 import pytest
 
 from aeviz import AevizError
-from aeviz.configs import MAX_WORK, ModelConfig, check_work
+from aeviz.configs import MAX_WORK, ModelConfig, check_work, model_from_form
 
 
 def test_a_training_within_the_work_budget_passes_and_reports_its_work():
@@ -31,3 +31,16 @@ def test_a_task_says_what_the_input_is_and_a_denoiser_needs_a_corruption():
         TrainConfig(task="colorize")
     assert TrainConfig(task="recolour").restores == "colour"
     assert TrainConfig.from_dict({"epochs": 3}).task == "reconstruct"  # checkpoints saved before tasks existed
+
+
+def test_a_form_gives_the_model_its_family_and_data_ask_for():
+    """The hidden widths count only for the families that have them; a spatial conv code is the last feature map
+    (8 channels of 4×4 after three poolings of 28×28), whatever latent size the form says; a typo is a message."""
+    mlp = model_from_form("mlp", 16, "64, 32", "dense", 784, (28, 28))
+    assert (mlp.hidden, mlp.latent_dim, mlp.output_activation) == ((64, 32), 16, "sigmoid")
+    assert model_from_form("vanilla", 16, "not used", "spatial", 784, (28, 28)).conv_code == "dense"
+    spatial = model_from_form("conv", 16, "", "spatial", 784, (28, 28))
+    assert (spatial.conv_code, spatial.latent_dim) == ("spatial", 8 * 4 * 4)
+    assert model_from_form("mlp", 2, "8", "dense", 3, None).output_activation == "linear"  # a standardised table
+    with pytest.raises(AevizError, match="whole numbers separated by commas"):
+        model_from_form("mlp", 2, "64,x", "dense", 784, (28, 28))

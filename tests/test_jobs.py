@@ -8,7 +8,8 @@ import time
 import pytest
 
 from aeviz import AevizError
-from aeviz.jobs import CANCELLED, DONE, FAILED, NICE, QUEUED, RUNNING, Cancelled, JobPool, pool_size
+from aeviz.jobs import CANCELLED, DONE, FAILED, QUEUED, RUNNING, Cancelled, JobPool, pool_size
+from aeviz.workers import NICE
 
 
 class Gate:

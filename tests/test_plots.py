@@ -6,6 +6,7 @@ import pytest
 from aeviz.configs import ModelConfig
 from aeviz.plots import (
     architecture_svg,
+    code_axis_titles,
     histogram_fig,
     lambda_sweep_fig,
     latent_scatter_fig,
@@ -104,3 +105,8 @@ def test_points_3d_marks_decoded_points_apart_from_the_data():
     fig = points_3d_fig(np.zeros((10, 3)), None, marked=np.ones(3))
     data, marked = fig.data
     assert list(marked.x) == [1.0] and marked.marker.size > data.marker.size
+
+
+def test_a_codes_axes_say_what_the_view_shows():
+    assert code_axis_titles(1, "class", "digit") == ("z₀", "digit") and code_axis_titles(1) == ("z₀", "")
+    assert code_axis_titles(2) == ("z₀", "z₁") and code_axis_titles(16) == ("PC 1 of the code", "PC 2 of the code")

@@ -34,11 +34,11 @@ def rows_form(data: Dataset) -> int:
     )
 
 
-def kept(report: Report) -> tuple[str, str]:
+def keep_report(report: Report) -> tuple[str, str]:
     return "success", f"Trained and measured the {len(report.errors)} models; everyone on this server sees them now."
 
 
-def chosen_report(data: Dataset, rows: int) -> Report | None:
+def report_panel(data: Dataset, rows: int) -> Report | None:
     """The run for this data and subset: trained once per server (whoever presses the button first), else the shipped
     one (MNIST, 1,000 rows)."""
     key = ("capacity", data.fingerprint, rows)
@@ -48,7 +48,7 @@ def chosen_report(data: Dataset, rows: int) -> Report | None:
     if st.button(label if found is None and shipped is None else "Train them again", key="capacity_train"):
         shared = ui.shared_results()  # the run is everyone's as soon as it ends, even if this tab is closed
         label = f"the capacity run on {rows:,} rows"
-        ui.submit(JobKind.CAPACITY, label, report_job, (data, rows), kept, lambda report: shared.put(key, report))
+        ui.submit(JobKind.CAPACITY, label, report_job, (data, rows), keep_report, lambda report: shared.put(key, report))
     ui.job_panel(JobKind.CAPACITY)
     if found is None and shipped is not None:
         st.caption("Showing the shipped run (made by `aeviz pretrain`); training again takes about 2 minutes here.")
@@ -107,7 +107,7 @@ st.markdown(
     "layer that is the code) trained on a small part of the active model's data at three code sizes, then the "
     "overcomplete one with an L1 penalty and as a denoiser. Every sentence is computed from these models."
 )
-chosen = chosen_report(dataset, rows_form(dataset))
+chosen = report_panel(dataset, rows_form(dataset))
 if chosen is not None:
     gap_panel(dataset, chosen)
     copy_panel(dataset, chosen)

@@ -56,7 +56,7 @@ def corruption_form(n_val: int) -> Corruption:
     return Corruption(kind, float(level), int(index))
 
 
-def side_by_side(found: dict, averages: dict[str, Score], data: Dataset, index: int) -> None:
+def side_by_side_panel(found: dict, averages: dict[str, Score], data: Dataset, index: int) -> None:
     """The five images of one digit, each with its own PSNR/SSIM and the validation split's mean under it."""
     shape = tuple(data.image_shape)
     mine = image_scores(data.X_val, found, index, shape)
@@ -99,13 +99,13 @@ def arrows_panel(twin: Checkpoint, denoiser: Checkpoint, data: Dataset, sigma: f
     st.caption(arrows_sentence(moves, SHORT, sigma))
 
 
-def denoising(data: Dataset, denoisers: dict[float, Checkpoint]) -> None:
+def denoising_page(data: Dataset, denoisers: dict[float, Checkpoint]) -> None:
     """One digit five ways with the verdict over validation, the grid, the arrows."""
     twin, denoiser = denoisers[0.0], denoisers[TRAIN_SIGMA]
     chosen = corruption_form(len(data.X_val))
     restored = restorations(twin, denoiser, data, chosen.kind, chosen.level)
     mean_scores = scores(twin, denoiser, data, chosen.kind, chosen.level)
-    side_by_side(restored, mean_scores, data, chosen.index)
+    side_by_side_panel(restored, mean_scores, data, chosen.index)
     verdict_panel(mean_scores, chosen)
     st.divider()
     grid_panel(denoisers, data)
@@ -125,4 +125,4 @@ shipped = ui.shipped_denoisers()
 if 0.0 not in shipped or TRAIN_SIGMA not in shipped:
     st.error("The shipped denoisers are missing: run `aeviz pretrain` to make them.")
 else:
-    denoising(ui.builtin_dataset(SHIPPED.dataset), shipped)
+    denoising_page(ui.builtin_dataset(SHIPPED.dataset), shipped)

@@ -88,7 +88,7 @@ def point_panel(model: ui.ActiveModel, data: Dataset, row: int) -> None:
     st.page_link("views/latent_walk.py", label="Walk from this point", icon=":material/tune:")
 
 
-def latent_space(model: ui.ActiveModel, data: Dataset, settings: ViewSettings) -> None:
+def latent_space_panel(model: ui.ActiveModel, data: Dataset, settings: ViewSettings) -> None:
     """The two views side by side; a click on either picks a point for the point panel and the Latent walk."""
     latent = model.checkpoint.config.latent_dim
     name = METHODS[settings.method]
@@ -135,4 +135,4 @@ st.markdown(
     "**h = f(x)** of the validation set; right: PCA of the raw inputs with the same number of components. "
     "Trustworthiness tells how well each 2-D view keeps the inputs' neighbours; 5-NN accuracy how well it separates labels."
 )
-latent_space(active, dataset, view_form(active, dataset))
+latent_space_panel(active, dataset, view_form(active, dataset))

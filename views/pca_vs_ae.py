@@ -61,7 +61,7 @@ def sweep_models(data: Dataset) -> Models:
     return shipped
 
 
-def error_chart(data: Dataset, models: Models) -> None:
+def error_panel(data: Dataset, models: Models) -> None:
     ks = sweep_ks(data.n_features)
     pca = ui.pca_errors(data, max(ks))
     points, sentences, note = {}, [], ""
@@ -127,6 +127,6 @@ st.markdown(
     "(no activation functions), which can at best find PCA's subspace."
 )
 chosen = sweep_models(dataset)
-error_chart(dataset, chosen)
+error_panel(dataset, chosen)
 angles_panel(dataset, chosen)
 manifold_panel(dataset, chosen)

@@ -34,7 +34,7 @@ def photo_form() -> str:
     return st.selectbox("Photo", list(PHOTOS), format_func=PHOTOS.get, key="recolour_photo", bind=BOUND)
 
 
-def chosen_model() -> tuple[Checkpoint | None, str]:
+def choose_model() -> tuple[Checkpoint | None, str]:
     mine = ui.session().recolourer
     return (mine, "your recolouring model") if mine is not None else (ui.shipped_recolourer(), "the shipped model")
 
@@ -58,7 +58,7 @@ def train_panel() -> None:
     ui.job_panel(JobKind.RECOLOUR)
 
 
-def pictures(model: Checkpoint, name: str, model_name: str) -> None:
+def pictures_panel(model: Checkpoint, name: str, model_name: str) -> None:
     """The photo four ways, each with the lecture's score under it, and the verdict from those scores."""
     image = load_photo(name)
     shown = {"gray": grayscale(image), "brightness": brightness_baseline(name), "model": recoloured(model, name)}
@@ -92,12 +92,12 @@ def failures_panel(model: Checkpoint, name: str, model_name: str) -> None:
     st.caption(failure_sentence(found, model_name))
 
 
-def recolouring(photo: str) -> None:
-    model, model_name = chosen_model()
+def recolouring_page(photo: str) -> None:
+    model, model_name = choose_model()
     if model is None:
         st.error("The shipped recolouring model is missing: run `aeviz pretrain` to make it.")
         return
-    pictures(model, photo, model_name)
+    pictures_panel(model, photo, model_name)
     held_out_panel(model)
     failures_panel(model, photo, model_name)
 
@@ -112,6 +112,6 @@ st.markdown(
     "understands: the grayscale photo itself, and each pixel coloured by the average colour its brightness had in the "
     "training photos."
 )
-recolouring(photo_form())
+recolouring_page(photo_form())
 with st.expander("Train it again"):
     train_panel()

@@ -59,7 +59,7 @@ def keep_pair(lam: float):
     return keep
 
 
-def chosen_pair(settings: PairSettings, data: Dataset) -> ui.SparsityPair | None:
+def pair_panel(settings: PairSettings, data: Dataset) -> ui.SparsityPair | None:
     """The shipped twins, or the pair this session trained (a button queues the training)."""
     if settings.source == "shipped":
         dense, sparse = (ui.stored_checkpoint(name) for name in SHIPPED_PAIR)
@@ -88,7 +88,7 @@ def twin_panel(checkpoint: Checkpoint, report: SparsityReport, lam: float, data:
     ui.show_image(montage(features, data.image_shape, 8, 2, pad=1), f"What each unit draws alone: g(c·eᵢ), {n_units} units")
 
 
-def comparison(pair: ui.SparsityPair, data: Dataset) -> None:
+def comparison_panel(pair: ui.SparsityPair, data: Dataset) -> None:
     reports = [sparsity_report(m.model, data.X_val) for m in (pair.dense, pair.sparse)]
     st.success(compare_sentence(reports[0], reports[1], pair.lam))
     for column, checkpoint, report, lam in zip(
@@ -127,8 +127,8 @@ st.markdown(
     "autoencoder trained with λ = 0 and with λ > 0 (same seed, same data)."
 )
 mnist = ui.builtin_dataset(TWIN_RECIPE.dataset)
-chosen = chosen_pair(pair_form(), mnist)
+chosen = pair_panel(pair_form(), mnist)
 if chosen is not None:
-    comparison(chosen, mnist)
+    comparison_panel(chosen, mnist)
 st.divider()
 sweep_panel(mnist)

@@ -8,24 +8,24 @@ from dataclasses import dataclass
 import streamlit as st
 
 from aeviz import AevizError, ui
-from aeviz.checkpoints import Checkpoint, from_zip, to_zip
-from aeviz.configs import DEFAULT_DATASET, check_work, parse_widths
+from aeviz.checkpoints import Checkpoint
+from aeviz.configs import DEFAULT_DATASET, check_work, model_from_form
 from aeviz.datasets import Dataset, list_datasets
-from aeviz.escaping import markdown_text
 from aeviz.evaluation import describe_gap
 from aeviz.fitting import JobOutcome, LiveFrame, fit_job
 from aeviz.jobhandle import JobKind
 from aeviz.livestore import new_key
 from aeviz.models import ARCHS, ModelConfig
-from aeviz.plots import latent_scatter_fig, loss_curves_fig
+from aeviz.plots import code_axis_titles, latent_scatter_fig, loss_curves_fig
 from aeviz.projection import live_view
 from aeviz.scrubber import scrubber_fig
+from aeviz.tasks import TASK_LABELS, check_data
 from aeviz.training import TrainConfig, default_loss
 
 UPLOAD = "upload a file…"
 FAMILIES = {"vanilla": "vanilla (one hidden layer)", "mlp": "multilayer", "conv": "convolutional", "vae": "variational"}
 MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults, shared with `aeviz train` (aeviz/configs.py)
-TASK_NAMES = {"reconstruct": "reconstruct (denoise with σ > 0)", "upscale": "upscale 2× (small image in)"}
+TASKS_OFFERED = ("reconstruct", "upscale")  # recolouring trains on its own page (photos); denoise = reconstruct with σ
 CONV_CODES = {"dense": "dense bottleneck (latent size)", "spatial": "spatial: the last feature map"}
 BOUND = "query-params"  # these widgets live in the URL under their keys (train_*); a bad value falls back to the default
 
@@ -83,8 +83,8 @@ def settings_form() -> TrainSettings:
     lr = right.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], TRAIN.lr, key="train_lr", bind=BOUND)
     task = right.selectbox(
         "Input → target",
-        list(TASK_NAMES),
-        format_func=TASK_NAMES.get,
+        TASKS_OFFERED,
+        format_func=TASK_LABELS.get,
         key="train_task",
         bind=BOUND,
         help="Upscaling: the model sees the image shrunk 2× and enlarged by bicubic interpolation (the Upscaling page "
@@ -119,31 +119,14 @@ def load_data(settings: TrainSettings) -> Dataset:
     return ui.uploaded_dataset(settings.upload)
 
 
-def model_config(settings: TrainSettings, data: Dataset) -> ModelConfig:
-    """The model the settings ask for; a spatial conv code is the last feature map, whatever the latent size says."""
-    hidden = parse_widths(settings.hidden_text) if settings.arch in ("mlp", "vae") else MODEL.hidden
-    if settings.train.task == "upscale" and data.image_shape is None:
-        raise AevizError("upscaling needs image data: choose mnist, digits or a file of images")
-    latent, code = settings.latent, "dense"
-    if settings.arch == "conv" and settings.conv_code == "spatial":
-        code = "spatial"
-        latent = ModelConfig.for_data(data.n_features, data.image_shape, "conv", 1).feature_map_size
-    return ModelConfig.for_data(data.n_features, data.image_shape, settings.arch, latent, hidden=hidden, conv_code=code)
-
-
-def view_axes(latent_dim: int, data: Dataset) -> tuple[str, str]:
-    """Axis titles of the 2-D view of a code (projection.live_view): a 1-D code against its label, a 2-D code as it is,
-    a wider one by its first two principal components."""
-    if latent_dim == 1:
-        return ("z₀", data.label_name if data.label_kind != "none" else "")
-    return ("z₀", "z₁") if latent_dim == 2 else ("PC 1 of the code", "PC 2 of the code")
-
-
 def start_training(settings: TrainSettings) -> None:
     """Queue a training with the settings in the server's job pool; the worker puts the model in the live store."""
     try:
         data = load_data(settings)
-        config = model_config(settings, data)
+        check_data(settings.train.task, data.image_shape, data.n_features)
+        config = model_from_form(
+            settings.arch, settings.latent, settings.hidden_text, settings.conv_code, data.n_features, data.image_shape
+        )
         check_work(config, len(data.X_train), settings.train.epochs)
     except AevizError as exc:
         ui.show_error(exc)
@@ -184,7 +167,7 @@ def draw_frame(frame: LiveFrame) -> None:
         label_kind=data.label_kind,
         class_names=data.class_names,
         title=f"Latent space after epoch {frame.epoch}" + (" (PCA of the code)" if latent > 2 else ""),
-        axis_titles=view_axes(latent, data),
+        axis_titles=code_axis_titles(latent, data.label_kind, data.label_name),
     )
 
 
@@ -204,12 +187,12 @@ def scrubber_panel(checkpoint: Checkpoint, data: Dataset | None, key: str) -> No
         ui.view_labels(data),
         label_kind=data.label_kind,
         class_names=data.class_names,
-        axis_titles=view_axes(latent, data),
+        axis_titles=code_axis_titles(latent, data.label_kind, data.label_name),
     )
     st.plotly_chart(figure, key=key, config={"displaylogo": False})
 
 
-def show_metrics(metrics: dict) -> None:
+def metrics_panel(metrics: dict) -> None:
     """The evaluation figures a finished model carries: its reconstruction and 5-NN accuracy next to PCA's."""
     if "pca_val_mse" not in metrics:
         return
@@ -221,7 +204,7 @@ def show_metrics(metrics: dict) -> None:
         cols[3].metric("… on PCA", f"{metrics['pca_knn_accuracy']:.1%}")
 
 
-def model_figures(model: ui.ActiveModel, data: Dataset | None, run: ui.TrainRun | None) -> None:
+def figures_panel(model: ui.ActiveModel, data: Dataset | None, run: ui.TrainRun | None) -> None:
     """Loss curves and, when its data is loaded, the latent scatter of the session's model (turned as the live view)."""
     checkpoint = model.checkpoint
     plots = st.columns(2)
@@ -238,46 +221,25 @@ def model_figures(model: ui.ActiveModel, data: Dataset | None, run: ui.TrainRun 
         class_names=data.class_names,
         label_name=data.label_name,
         title="Latent space of your model",
-        axis_titles=view_axes(checkpoint.config.latent_dim, data),
+        axis_titles=code_axis_titles(checkpoint.config.latent_dim, data.label_kind, data.label_name),
     )
     plots[1].plotly_chart(figure, key="final_scatter", config={"displaylogo": False})
 
 
-def save_panel(checkpoint: Checkpoint) -> None:
-    """Save the session's model under a name (it joins this session's model list; others do not see it), or download
-    it as a zip. Replacing one's own save of that name needs the tick."""
-    save_cols = st.columns([3, 1, 1])
-    name = save_cols[0].text_input("Save as", placeholder="e.g. anna-mnist-2d", key="save_name")
-    replace = save_cols[0].checkbox("Replace my saved model of that name", key="save_replace")
-    if save_cols[1].button("Save checkpoint", key="save"):
-        try:
-            ui.save_session_model(name, replace)
-            st.success(f"Saved as {markdown_text(name)}: it is in your model list in the sidebar (only you see it).")
-        except AevizError as exc:
-            ui.show_error(exc)
-    save_cols[2].download_button(
-        "Download .zip",
-        lambda: to_zip(checkpoint),  # serialised only when clicked, not on every rerun
-        file_name=f"{name or 'aeviz-model'}.zip",
-        mime="application/zip",
-        key="download",
-    )
-
-
-def your_model(model: ui.ActiveModel, run: ui.TrainRun | None) -> None:
+def your_model_panel(model: ui.ActiveModel, run: ui.TrainRun | None) -> None:
     """The model trained (or loaded) in this session: its losses, latent space and figures; save or download it."""
     checkpoint = model.checkpoint
     st.divider()
     st.subheader("Your model")
     st.caption(f"{ui.describe(checkpoint)} — {len(checkpoint.history)} epochs. {describe_gap(checkpoint.history)}")
     data = ui.dataset_for(checkpoint)
-    model_figures(model, data, run)
-    show_metrics(checkpoint.metrics)
-    save_panel(checkpoint)
+    figures_panel(model, data, run)
+    metrics_panel(checkpoint.metrics)
+    ui.save_panel(checkpoint)
     scrubber_panel(checkpoint, data, "your_scrubber")
 
 
-def active_model_history(model: ui.ActiveModel) -> None:
+def history_panel(model: ui.ActiveModel) -> None:
     """Before anything is trained here: how the active (shipped or saved) model learned, from its stored history and,
     when it kept them, its per-epoch views."""
     checkpoint = model.checkpoint
@@ -287,22 +249,11 @@ def active_model_history(model: ui.ActiveModel) -> None:
     st.subheader("How the active model learned")
     history = checkpoint.history
     st.caption(f"{ui.describe(checkpoint)} — {len(history)} epochs. {describe_gap(history)} Train your own above.")
-    show_metrics(checkpoint.metrics)
+    metrics_panel(checkpoint.metrics)
     if checkpoint.epoch_views:
         scrubber_panel(checkpoint, ui.dataset_for(checkpoint), "active_scrubber")
     else:
         st.plotly_chart(loss_curves_fig(history), key="active_losses", config={"displaylogo": False})
-
-
-def load_panel() -> None:
-    with st.expander("Load a checkpoint (.zip downloaded from aeviz)"):
-        archive = st.file_uploader("Checkpoint zip", type=["zip"], key="load_zip")
-        if archive is not None and st.button("Load", key="load"):
-            try:
-                ui.set_session_model(from_zip(archive.getvalue(), archive.name))
-                st.success("Loaded; it is now the active model.")
-            except AevizError as exc:
-                ui.show_error(exc)
 
 
 @st.fragment
@@ -324,10 +275,10 @@ st.markdown(
 training_controls(settings_form())
 mine = ui.session_model()
 if mine is not None:
-    your_model(mine, ui.session().train_run)
+    your_model_panel(mine, ui.session().train_run)
 else:
-    active_model_history(ui.active_model())
-load_panel()
+    history_panel(ui.active_model())
+ui.load_panel()
 # Drawn last, so that after training it already shows the new model: no second run of the page (and no second drawing
 # of its figures) is needed. Where a function is called does not move the sidebar.
 ui.sidebar()

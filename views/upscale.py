@@ -40,11 +40,12 @@ def image_form(source: str, n_images: int) -> UpscaleSettings:
     return UpscaleSettings(source, int(index))
 
 
-def chosen_model(source: str, data: Dataset) -> tuple[Checkpoint | None, str]:
+def choose_model(source: str, data: Dataset) -> tuple[Checkpoint | None, str]:
     """This session's upscaler when it trained one on these digits, else the shipped one; and its name on the page."""
     if source == "photos":
         return ui.shipped_photo_upscaler(), "the shipped photo upscaler"
-    live = ui.session().live
+    mine = ui.session_model()
+    live = None if mine is None else mine.checkpoint
     trained = live is not None and live.train_config is not None and live.train_config.restores == "resolution"
     if trained and live.dataset == data.name and live.config.n_features == data.n_features:
         return live, "your upscaler"
@@ -61,7 +62,7 @@ def verdict_panel(found: dict[str, Score], model_name: str, source: str) -> None
         )
 
 
-def pictures(example: UpscaleExample, shape: tuple[int, int]) -> None:
+def pictures_panel(example: UpscaleExample, shape: tuple[int, int]) -> None:
     """The input, bicubic, the autoencoder and the original side by side, then the three in one zoomable figure."""
     columns = st.columns(4)
     with columns[0]:
@@ -76,10 +77,10 @@ def pictures(example: UpscaleExample, shape: tuple[int, int]) -> None:
     st.caption("Drag a box on any of the three to zoom all of them to that region; double-click to zoom out.")
 
 
-def upscaling(source: str) -> None:
+def upscaling_page(source: str) -> None:
     """The chosen images' verdict over validation, then one image in every form."""
     data = ui.builtin_dataset(SHIPPED.dataset) if source == "mnist" else photo_dataset()
-    model, model_name = chosen_model(source, data)
+    model, model_name = choose_model(source, data)
     if model is None:
         st.error("The shipped photo upscaler is missing: run `aeviz pretrain` to make it.")
         return
@@ -87,7 +88,9 @@ def upscaling(source: str) -> None:
     verdict_panel(upscale_scores(model, data), model_name, source)
     settings = image_form(source, len(data.X_val))
     shape = tuple(data.image_shape)
-    pictures(upscale_example(data.X_val, bicubic_rows, model_rows, settings.index, shape, display_scale(shape, 150)), shape)
+    pictures_panel(
+        upscale_example(data.X_val, bicubic_rows, model_rows, settings.index, shape, display_scale(shape, 150)), shape
+    )
     st.caption(
         f"{model_name.capitalize()}: {model.config.arch} network, {model.config.n_parameters:,} parameters. Train your "
         "own digit upscaler on the Train page with *Input → target: upscale 2×* (mnist); this page then shows yours."
@@ -101,4 +104,4 @@ st.markdown(
     "half its size and enlarged again by **bicubic interpolation** — the honest baseline — and has learnt, from "
     "training images, what the missing detail looks like. Both are scored against the original."
 )
-upscaling(source_form())
+upscaling_page(source_form())

@@ -1,10 +1,13 @@
 """The one part of aeviz that imports streamlit: cached loaders, session state, the sidebar, and display helpers.
 
-Pages call these as `ui.<name>`; the modules split what would otherwise be one long file:
-resources (shared caches), state (what pages share: the session, the active model, the sidebar), caches (per-model
-computations keyed by content), display (drawing).
+Pages call these as `ui.<name>`; the modules split what would otherwise be one long file: resources (server-wide
+caches: datasets, stored checkpoints, the job pool), records (what a session keeps, typed), state (the session, the active
+model, the live store, saves), datasets (the active model's data), sidebar, model_caches (per-model computations keyed by
+content), application_caches (the application pages'), display (drawing), job_panel (a page's view of the job pool).
 """
 
+from aeviz.ui.checkpoint_panels import load_panel, save_panel
+from aeviz.ui.datasets import active_dataset, dataset_for, require_dataset, uploaded_dataset
 from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
 from aeviz.ui.job_panel import collect_jobs, job_panel, pending_job, submit
 from aeviz.ui.model_caches import (
@@ -22,6 +25,7 @@ from aeviz.ui.model_caches import (
     view_labels,
     view_rows,
 )
+from aeviz.ui.records import ActiveModel, PickedPoint, Session, SparsityPair, SweepRun, TrainRun
 from aeviz.ui.resources import (
     builtin_dataset,
     job_pool,
@@ -37,31 +41,22 @@ from aeviz.ui.resources import (
     stored_checkpoint,
     user_dir,
 )
+from aeviz.ui.sidebar import describe, sidebar
 from aeviz.ui.state import (
     DEFAULT_MODEL,
-    ActiveModel,
-    PickedPoint,
-    Session,
-    SparsityPair,
-    SweepRun,
-    TrainRun,
-    active_dataset,
     active_info,
     active_model,
-    dataset_for,
-    describe,
     keep_live,
     live_store,
-    require_dataset,
     save_session_model,
     session,
     session_model,
     set_session_model,
-    sidebar,
-    uploaded_dataset,
 )
 
 __all__ = [
+    "load_panel",
+    "save_panel",
     "slow_views",
     "slow_views_job",
     "submit",

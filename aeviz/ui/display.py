@@ -16,7 +16,7 @@ from aeviz.checkpoints import Checkpoint
 
 if TYPE_CHECKING:
     from aeviz.datasets import Dataset
-    from aeviz.ui.state import ActiveModel
+    from aeviz.ui.records import ActiveModel
 
 # --- the browser components -------------------------------------------------------------------------------------------
 

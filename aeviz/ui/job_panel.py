@@ -19,8 +19,9 @@ import streamlit as st
 from aeviz import AevizError
 from aeviz.jobs import CANCELLED, DONE, QUEUED, Job, JobPool
 from aeviz.ui.display import queue_clock, show_error
+from aeviz.ui.records import Notice, Pending
 from aeviz.ui.resources import job_pool
-from aeviz.ui.state import Notice, Pending, session
+from aeviz.ui.state import session
 
 # How often a page polls its job. Each poll is a script run on the server and a redraw of the page in the browser,
 # measured in headless Chromium on the Train page: 0.1-0.3 s of browser CPU per poll of a queued job, ~0.22 s per redraw

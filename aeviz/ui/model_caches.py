@@ -18,7 +18,7 @@ from aeviz.ui.resources import BoundedStore
 
 if TYPE_CHECKING:
     from aeviz.datasets import Dataset
-    from aeviz.ui.state import ActiveModel
+    from aeviz.ui.records import ActiveModel
 
 
 def view_rows(data: Dataset) -> np.ndarray:

@@ -43,7 +43,7 @@ def test_a_training_waits_in_the_queue_with_its_position_and_can_leave_it(queued
     at.button(key="cancel_training").click().run()
     assert job.state == "cancelled" and at.session_state["aeviz"].pending is None
     assert "Cancelled: training digits" in at.info[0].value
-    assert at.session_state["aeviz"].live is None
+    assert at.session_state["aeviz"].live_name == ""
 
 
 def test_a_running_training_polls_every_second_and_less_often_while_others_wait(app):

@@ -1,0 +1,116 @@
+"""What a browser session keeps, as typed records: the `Session` and what pages hand each other through it.
+
+Plain dataclasses without Streamlit calls; `aeviz.ui.state` creates the session and keeps it in st.session_state.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from aeviz.checkpoints import Checkpoint
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from aeviz.datasets import Dataset
+    from aeviz.jobs import Job
+
+LIVE_PREFIX = "live:"  # a live model's name in the model list and the URL: "live:KEY"
+
+
+# --- what pages hand each other ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveModel:
+    """The model the pages show, with a key for caches that changes whenever its weights do."""
+
+    checkpoint: Checkpoint
+    key: str  # Checkpoint.fingerprint(): content, not identity
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file read on the Train page: its bytes' hash (read once per content) and the dataset it gave."""
+
+    digest: str
+    dataset: Dataset
+
+
+@dataclass
+class TrainRun:
+    """The Train page's last training: how far it got, and the last live view (the finished figure keeps its turn)."""
+
+    total: int  # epochs asked for
+    done: int = 0  # epochs finished
+    failed: bool = False
+    view: np.ndarray | None = None  # (n_shown, 2) coordinates of the last live scatter
+    data: Dataset | None = None  # what it trains on (the live monitor's labels)
+    latent: int = 2  # its code size (the live monitor's axes)
+
+    @property
+    def stopped_early(self) -> bool:
+        return self.total > 0 and self.done < self.total and not self.failed
+
+
+@dataclass(frozen=True)
+class PickedPoint:
+    """A point clicked on the Latent space page: a validation row of one model; the Latent walk starts from it."""
+
+    model_key: str
+    row: int
+
+
+@dataclass(frozen=True)
+class SparsityPair:
+    """Two models trained alike but for λ (the Sparsity page's "train a pair")."""
+
+    lam: float
+    dense: Checkpoint  # λ = 0
+    sparse: Checkpoint  # λ = lam
+
+
+@dataclass(frozen=True)
+class SweepRun:
+    """A k-sweep trained in this session (PCA against autoencoders) on the data with this fingerprint."""
+
+    data_key: str  # Dataset.fingerprint
+    models: dict[tuple[str, int], Checkpoint]  # {(family, k): finished model}
+
+
+@dataclass(frozen=True)
+class Pending:
+    """This session's job in the pool, and what to do with its result (run in the script thread, never the worker)."""
+
+    job: Job
+    keep: Callable[[Any], tuple[str, str]]  # stores the result in the session; returns (level, message) for the student
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message about a finished job, shown once by the page of its kind."""
+
+    kind: str
+    level: str  # success | info | error
+    text: str
+
+
+@dataclass
+class Session:
+    """Everything aeviz keeps for one browser session."""
+
+    active_name: str  # a stored model's key (model_sources), or LIVE_PREFIX + key of the live model
+    owner: str = field(default_factory=lambda: uuid.uuid4().hex)  # this session's key: its saves are its own
+    live_name: str = ""  # LIVE_PREFIX + key of the model trained or loaded in this session (in the live store)
+    upload: Upload | None = None
+    train_run: TrainRun | None = None
+    picked: PickedPoint | None = None
+    sparsity_pair: SparsityPair | None = None
+    recolourer: Checkpoint | None = None  # a recolouring model this session trained (30 k parameters)
+    sparsity_sweep: list[tuple[float, float, float]] = field(default_factory=list)  # (λ, active fraction, error)
+    k_sweep: SweepRun | None = None
+    pending: Pending | None = None  # this session's job in the pool (aeviz.ui.job_panel)
+    notices: list[Notice] = field(default_factory=list)
