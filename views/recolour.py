@@ -11,7 +11,7 @@ from aeviz.applications import colour_failure, failure_sentence
 from aeviz.checkpoints import Checkpoint
 from aeviz.configs import ModelConfig
 from aeviz.datasets import photo_dataset
-from aeviz.evaluation import COLOUR_DIFFERENCE, verdict
+from aeviz.evaluation import COLOUR_DIFFERENCE, RESTORATION, score_values, verdict
 from aeviz.fitting import JobOutcome, fit_job
 from aeviz.jobhandle import JobKind
 from aeviz.photos import HELD_OUT, TRAIN_PHOTOS, colour_errors, grayscale, load_photo, to_display
@@ -25,7 +25,8 @@ PHOTOS = {
     **{n: f"{n} (seen in training)" for n in TRAIN_PHOTOS},
 }
 NAMES = {"gray": "grayscale photo", "brightness": "average colour of its brightness", "model": "autoencoder"}
-VERBS = ("is closest to the true colours", "is not closest to the true colours")  # what the verdict says it does
+VERBS = ("is closest to the true colours", "is not closest to the true colours")  # what the verdicts say it does
+SCORES = ("scores best", "does not score best")
 BOUND = "query-params"
 
 
@@ -73,15 +74,10 @@ def pictures_panel(model: Checkpoint, name: str, model_name: str) -> None:
     st.info(verdict(f"On {name}", model_name, values, NAMES, (COLOUR_DIFFERENCE,), *VERBS))
 
 
-def held_out_panel(model: Checkpoint) -> None:
-    held_out = recolour_scores(model)
-    st.caption(
-        "On the held-out photo's patches (PSNR, dB): "
-        + ", ".join(f"{NAMES[k]} {held_out[k].psnr:.1f}" for k in ("gray", "brightness", "model"))
-        + "; SSIM: "
-        + ", ".join(f"{NAMES[k]} {held_out[k].ssim:.3f}" for k in ("gray", "brightness", "model"))
-        + "."
-    )
+def held_out_panel(model: Checkpoint, model_name: str) -> None:
+    """PSNR and SSIM over the held-out photo's patches: the model against the two baselines."""
+    found = score_values(recolour_scores(model))
+    st.caption(verdict("On the held-out photo's patches", model_name, found, NAMES, RESTORATION, *SCORES))
 
 
 def failures_panel(model: Checkpoint, name: str, model_name: str) -> None:
@@ -98,7 +94,7 @@ def recolouring_page(photo: str) -> None:
         st.error("The shipped recolouring model is missing: run `aeviz pretrain` to make it.")
         return
     pictures_panel(model, photo, model_name)
-    held_out_panel(model)
+    held_out_panel(model, model_name)
     failures_panel(model, photo, model_name)
 
 
