@@ -7,6 +7,7 @@ UMAP is imported lazily (it takes seconds) and its 15-nearest-neighbour graph co
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import orthogonal_procrustes
@@ -147,20 +148,29 @@ def coordinates_csv(model_coords: np.ndarray, input_coords: np.ndarray, labels: 
     return "\n".join(lines) + "\n"
 
 
-def scored_view(Z: np.ndarray, X: np.ndarray, y: np.ndarray | None, method: str, n_components: int) -> dict:
+@dataclass(frozen=True)
+class ScoredView:
+    """A 2-D/3-D view of some codes, with how faithful and how separable it is."""
+
+    coords: np.ndarray  # (n_samples, n_components)
+    trust: float  # trustworthiness against the inputs (5 neighbours)
+    knn: float | None = None  # 5-NN accuracy of integer labels: fitted on half the points, scored on the rest
+
+
+def scored_view(Z: np.ndarray, X: np.ndarray, y: np.ndarray | None, method: str, n_components: int) -> ScoredView:
     """A 2-D/3-D view of codes Z with its trustworthiness against the inputs X and, for integer labels y, its 5-NN
-    accuracy (fitted on half the points, scored on the rest): {"coords", "trust", "knn"}."""
+    accuracy (fitted on half the points, scored on the rest)."""
     coords = project(Z, method, n_components)
-    result = {"coords": coords, "trust": trustworthiness_score(X, coords)}
+    knn = None
     if y is not None and y.dtype.kind in "iu":
         half = len(coords) // 2
-        result["knn"] = knn_accuracy(coords[:half], y[:half], coords[half:], y[half:])
-    return result
+        knn = knn_accuracy(coords[:half], y[:half], coords[half:], y[half:])
+    return ScoredView(coords, trustworthiness_score(X, coords), knn)
 
 
 def views_job(
     job: JobHandle, method: str, n_components: int, Z: np.ndarray, Z_pca: np.ndarray, X: np.ndarray, y: np.ndarray | None
-) -> tuple[dict, dict]:
+) -> tuple[ScoredView, ScoredView]:
     """The Latent space page's two views by a slow method (UMAP, t-SNE), as a job of the class's pool: the codes Z and
     PCA of the inputs Z_pca, each scored against the inputs X."""
     job.report(0.05, "the model's codes…")

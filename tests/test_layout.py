@@ -141,3 +141,10 @@ def test_an_import_inside_a_function_counts(tmp_path):
     floors = {"low": ["pkg", "photos"], "high": ["data"], "ui": ["ui.state", "ui"]}
     assert upward_imports(graph, floors) == ["photos -> data"]
     assert upward_imports(graph, {"low": ["photos", "data"]}) == ["pkg: no floor", "ui: no floor", "ui.state: no floor"]
+
+
+def test_test_files_have_unique_names():
+    """pytest imports test files by their name: two files of one name in tests/, tests/app/ and tests/e2e/ stop the
+    whole run at collection ("import file mismatch"), which a run of one folder does not show."""
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []

@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from aeviz import AevizError
-from aeviz.projection import align, coordinates_csv, knn_accuracy, live_view, project, trustworthiness_score
+from aeviz.projection import (
+    align,
+    coordinates_csv,
+    knn_accuracy,
+    live_view,
+    project,
+    scored_view,
+    trustworthiness_score,
+)
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +102,12 @@ def test_coordinates_csv_has_a_header_and_a_row_per_point():
     text = coordinates_csv(np.zeros((3, 2)), np.ones((3, 2)), np.array([4, 5, 6]))
     lines = text.strip().split("\n")
     assert lines[0] == "row,label,model_1,model_2,pca_1,pca_2" and lines[3] == "2,6,0,0,1,1"
+
+
+def test_a_scored_view_has_knn_accuracy_only_for_class_labels():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 6)).astype(np.float32)
+    classes = (X[:, 0] > 0).astype(np.int64)
+    labelled = scored_view(X, X, classes, "pca", 2)
+    assert labelled.coords.shape == (80, 2) and 0.5 < labelled.trust <= 1.0 and labelled.knn > 0.8
+    assert scored_view(X, X, X[:, 0], "pca", 2).knn is None  # a continuous colour is not a class

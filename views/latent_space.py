@@ -11,7 +11,7 @@ from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
 from aeviz.plots import latent_scatter_fig, selected_row
-from aeviz.projection import coordinates_csv
+from aeviz.projection import ScoredView, coordinates_csv
 
 HOVER = "aeviz-latent-space"  # the layout.meta of charts whose points show their image on hover
 METHODS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
@@ -58,18 +58,18 @@ def slow_view_ready(model: ui.ActiveModel, data: Dataset, method: str, dims: int
     return ready
 
 
-def scatter_panel(panel, result: dict, title: str, key: str, data: Dataset, picked: int | None) -> int | None:
+def scatter_panel(panel, result: ScoredView, title: str, key: str, data: Dataset, picked: int | None) -> int | None:
     """One view with its scores; returns the row the student clicked in it, if any."""
     with panel:
         labels = ui.view_labels(data)
         label_args = {"label_kind": data.label_kind, "class_names": data.class_names, "label_name": data.label_name}
         meta = HOVER if data.is_image else None
-        fig = latent_scatter_fig(result["coords"], labels, title=title, highlight=picked, meta=meta, **label_args)
+        fig = latent_scatter_fig(result.coords, labels, title=title, highlight=picked, meta=meta, **label_args)
         event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config={"displaylogo": False})
         cols = st.columns(2)
-        cols[0].metric("trustworthiness", f"{result['trust']:.3f}")
-        if "knn" in result:
-            cols[1].metric("5-NN accuracy", f"{result['knn']:.1%}", help="fitted on half the points, scored on the rest")
+        cols[0].metric("trustworthiness", f"{result.trust:.3f}")
+        if result.knn is not None:
+            cols[1].metric("5-NN accuracy", f"{result.knn:.1%}", help="fitted on half the points, scored on the rest")
     return selected_row(event)
 
 
@@ -116,7 +116,7 @@ def latent_space_panel(model: ui.ActiveModel, data: Dataset, settings: ViewSetti
         st.caption("Click a point to see its input and reconstruction, and to start the latent walk from it.")
     st.download_button(
         "Coordinates as CSV",
-        lambda: coordinates_csv(model_view["coords"], input_view["coords"], ui.view_labels(data)),  # built on click
+        lambda: coordinates_csv(model_view.coords, input_view.coords, ui.view_labels(data)),  # built on click
         file_name="latent_views.csv",
         mime="text/csv",
         key="space_csv",

@@ -18,6 +18,7 @@ from aeviz.ui.resources import BoundedStore
 
 if TYPE_CHECKING:
     from aeviz.datasets import Dataset
+    from aeviz.projection import ScoredView
     from aeviz.ui.records import ActiveModel
 
 
@@ -56,15 +57,15 @@ def ranges(model: ActiveModel, data: Dataset) -> np.ndarray:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _view(key: tuple, method: str, n_components: int, _Z: np.ndarray, _X: np.ndarray, _y) -> dict:
+def _view(key: tuple, method: str, n_components: int, _Z: np.ndarray, _X: np.ndarray, _y) -> ScoredView:
     from aeviz.projection import scored_view
 
     return scored_view(_Z, _X, _y, method, n_components)
 
 
-def code_view(model: ActiveModel, data: Dataset, method: str, n_components: int) -> dict:
+def code_view(model: ActiveModel, data: Dataset, method: str, n_components: int) -> ScoredView:
     """A 2-D/3-D view of the model's codes of the shown rows, its trustworthiness against the inputs, and 5-NN accuracy
-    (fitted on half the points, scored on the rest): {"coords", "trust", "knn" (labelled data)}."""
+    (fitted on half the points, scored on the rest; labelled data)."""
     X = view_rows(data)
     return _view(("code", model.key, data.fingerprint), method, n_components, codes(model, data), X, view_labels(data))
 
@@ -77,7 +78,7 @@ def _raw_pca(data_key: str, n_components: int, _X_train: np.ndarray, _X: np.ndar
     return pca.transform(_X).astype(np.float32)
 
 
-def pca_view(data: Dataset, n_components: int, method: str, dims: int) -> dict:
+def pca_view(data: Dataset, n_components: int, method: str, dims: int) -> ScoredView:
     """The same view of the shown rows recast onto the first n_components principal components of the training split."""
     X = view_rows(data)
     Z = _raw_pca(data.fingerprint, n_components, data.X_train, X)
@@ -96,7 +97,7 @@ def _slow_key(model: ActiveModel, data: Dataset, method: str, dims: int) -> tupl
     return (model.key, data.fingerprint, method, dims)
 
 
-def slow_views(model: ActiveModel, data: Dataset, method: str, dims: int) -> tuple[dict, dict] | None:
+def slow_views(model: ActiveModel, data: Dataset, method: str, dims: int) -> tuple[ScoredView, ScoredView] | None:
     """UMAP or t-SNE of the model's codes and of PCA of the inputs (as `code_view` and `pca_view`), once a
     `slow_views_job` computed them; else None."""
     return _slow_views().get(_slow_key(model, data, method, dims))
