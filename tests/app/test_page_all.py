@@ -1,5 +1,7 @@
 """Every page: opens from a shipped model, reads the model from the URL, survives hostile URL values, and the sidebar."""
 
+import json
+
 import pytest
 
 from aeviz.sitemap import HOME, PAGES
@@ -50,11 +52,16 @@ def test_an_expired_live_model_gives_way_to_a_shipped_one_with_a_message(app):
 
 @pytest.mark.parametrize("page", ["views/latent_space.py", "views/latent_walk.py"])
 def test_tabular_model_pages(page):
-    """The swiss roll (no images) draws decoded points in 3-D instead of pictures."""
+    """The swiss roll (no images) draws its points instead of pictures: 2-D views of its 400 validation points on
+    Latent space, decoded points in 3-D among the training rows on Latent walk; no image anywhere."""
     at = new_session({"model": "swiss-roll-2d"})
     at.switch_page(page).run()
-    assert not at.exception and not at.error
-    assert at.get("plotly_chart")
+    assert not at.exception and not at.error and not at.get("image")
+    kinds = [[trace["type"] for trace in json.loads(c.proto.spec)["data"]] for c in at.get("plotly_chart")]
+    if page == "views/latent_space.py":
+        assert len(kinds) == 2 and all(set(k) <= {"scatter", "scattergl"} for k in kinds)
+    else:
+        assert kinds and all("scatter3d" in k for k in kinds)
 
 
 HOSTILE_QUERIES = {  # grouped so that each page meets every value in a few runs

@@ -29,8 +29,18 @@ def test_denoise_page_scores_what_it_shows_and_its_verdict_follows_the_numbers(a
 
 
 def test_denoise_page_takes_salt_and_pepper(app):
+    """Salt and pepper at p = 0.2: the verdict quotes the denoiser's mean PSNR on that corruption, recomputed here."""
+    from aeviz.checkpoints import load_checkpoint
+    from aeviz.evaluation import score
+    from aeviz.latent import restore
+    from aeviz.tasks import corrupt_images
+
     at = open_page(app, "views/denoise.py")
     at.radio(key="denoise_kind").set_value("salt_pepper").run()
     at.slider(key="denoise_salt_pepper").set_value(0.2).run()
     assert not at.exception and not at.error
-    assert at.info[0].value.startswith("At salt and pepper p = 0.2 ")
+    data = load_dataset("mnist")
+    salted = corrupt_images(data.X_val, "salt_pepper", 0.2, seed=0)
+    ours = score(data.X_val, restore(load_checkpoint("mnist-denoise", SHIPPED_DIR).model, salted), (28, 28))
+    assert at.info[0].value.startswith("At salt and pepper p = 0.2 the denoiser ")
+    assert f"denoiser {ours.psnr:.1f} dB" in at.info[0].value and f"denoiser {ours.ssim:.3f}" in at.info[0].value
