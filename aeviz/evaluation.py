@@ -200,10 +200,14 @@ def verdict(
         f"{m.name}: " + ", ".join(f"{names[key]} {values[key][i]:.{m.digits}f}{m.unit}" for key in order)
         for i, m in enumerate(measures)
     )
+    figures = figures[0].upper() + figures[1:]
     if all(leader == "model" for leader in leaders):
         return f"{setting} {model} {wins}. {figures}."
-    best = ", ".join(f"on {m.name} {names[leader]}" for m, leader in zip(measures, leaders, strict=True))
-    return f"{setting} {model} {loses}; best {best}. {figures}."
+    if len(set(leaders)) == 1:
+        best = f"{names[leaders[0]]} is best on {' and '.join(m.name for m in measures)}"
+    else:
+        best = "; ".join(f"best on {m.name}: {names[leader]}" for m, leader in zip(measures, leaders, strict=True))
+    return f"{setting} {model} {loses} ({best}). {figures}."
 
 
 def score_values(scores: Mapping[str, Score]) -> dict[str, tuple[float, float]]:

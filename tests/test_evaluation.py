@@ -104,11 +104,12 @@ def test_the_verdict_names_the_model_the_winner_only_when_it_is_best_on_every_me
     )
     values = {"pca": (15.9, 0.60), "model": (16.5, 0.70), "twin": (16.3, 0.73)}  # masking p = 0.3, as measured
     mixed = verdict("At p = 0.3", "the denoiser", values, NAMES, RESTORATION, "restores best", "is not the best")
-    assert mixed.startswith("At p = 0.3 the denoiser is not the best; best on PSNR denoiser, on SSIM twin. PSNR: denoiser")
+    assert mixed.startswith("At p = 0.3 the denoiser is not the best (best on PSNR: denoiser; best on SSIM: twin). PSNR:")
 
 
 def test_a_verdict_on_an_error_counts_the_lowest_as_best():
     names = {"model": "autoencoder", "gray": "gray"}
     closer = verdict("On flower", "it", {"model": (0.09,), "gray": (0.11,)}, names, (COLOUR_DIFFERENCE,), "wins", "loses")
     further = verdict("On flower", "it", {"model": (0.12,), "gray": (0.11,)}, names, (COLOUR_DIFFERENCE,), "wins", "loses")
-    assert closer.startswith("On flower it wins.") and further.startswith("On flower it loses; best on mean absolute")
+    assert closer.startswith("On flower it wins. Mean absolute difference to the true colours per channel: autoencoder")
+    assert further.startswith("On flower it loses (gray is best on mean absolute difference")

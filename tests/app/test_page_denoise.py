@@ -25,7 +25,7 @@ def test_denoise_page_scores_what_it_shows_and_its_verdict_follows_the_numbers(a
     assert len(at.get("plotly_chart")) == 3  # the grid and two arrow views
     at.slider(key="denoise_sigma").set_value(0.0).run()
     assert not at.exception
-    assert "the denoiser is not the best here; best on PSNR clean-trained twin" in at.info[0].value
+    assert "the denoiser is not the best here (clean-trained twin is best on PSNR and SSIM)" in at.info[0].value
 
 
 def test_denoise_page_takes_salt_and_pepper(app):
