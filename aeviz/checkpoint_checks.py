@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from aeviz.configs import MAX_EPOCHS, ModelConfig, TrainConfig
+from aeviz.configs import DATASET_FEATURES, MAX_EPOCHS, ModelConfig, TrainConfig
 from aeviz.errors import CheckpointError
 
 WEIGHTS = "model.safetensors"
@@ -53,11 +53,17 @@ def configs_from(meta: dict, where: str) -> tuple[ModelConfig, TrainConfig | Non
     return config, train_config
 
 
-def record_from(meta: dict, where: str) -> tuple[str, int, dict, list[dict]]:
-    """What a checkpoint records beside its configs: dataset name, data seed, metrics, history, each checked."""
+def record_from(meta: dict, where: str, config: ModelConfig) -> tuple[str, int, dict, list[dict]]:
+    """What a checkpoint records beside its configs: dataset name, data seed, metrics, history, each checked; a
+    built-in dataset must have as many features as the model has inputs."""
     dataset, seed = meta.get("dataset", ""), meta.get("data_seed", 0)
-    if not isinstance(dataset, str) or not isinstance(seed, int) or isinstance(seed, bool):
-        raise CheckpointError(f"{where}: the saved dataset name or data seed is invalid")
+    if not isinstance(dataset, str) or not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise CheckpointError(f"{where}: the saved dataset name or data seed is invalid (a seed is a whole number ≥ 0)")
+    if DATASET_FEATURES.get(dataset, config.n_features) != config.n_features:
+        raise CheckpointError(
+            f"{where}: the model takes {config.n_features} inputs, but {dataset} has {DATASET_FEATURES[dataset]} "
+            "features: it cannot have been trained on it"
+        )
     return dataset, seed, _metrics(meta, where), _history(meta, where)
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
+import secrets
 import shutil
 import tempfile
 import zipfile
@@ -38,6 +40,8 @@ from aeviz.checkpoint_checks import (
 )
 from aeviz.configs import ModelConfig, TrainConfig
 from aeviz.errors import ZIP_ERRORS, CheckpointError
+
+log = logging.getLogger(__name__)
 
 __all__ = [  # WEIGHTS and META are the two files' names; the checks on them live in aeviz.checkpoint_checks
     "META",
@@ -200,7 +204,10 @@ def save_checkpoint(
     root = Path(root) if root is not None else default_root()
     path = check_target(root, name, overwrite)
     root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{name}.", suffix=".tmp"))
+    # made like any folder (mode 0o777 less the umask), not mkdtemp's 0o700: a checkpoint the teacher writes as another
+    # user must stay readable by the server's user or group
+    tmp = path.parent / f".{name}.{secrets.token_hex(8)}.tmp"
+    tmp.mkdir()
     try:
         (tmp / WEIGHTS).write_bytes(weights_bytes(checkpoint, half))
         (tmp / META).write_text(json.dumps(_meta(checkpoint), indent=1))
@@ -219,19 +226,22 @@ def save_checkpoint(
 
 def _build(meta: dict, weights: bytes, where: str) -> Checkpoint:
     """Rebuild the model from its config and check every tensor against it before loading."""
+    import torch
     from safetensors import SafetensorError
     from safetensors.torch import load as load_safetensors
 
     from aeviz.models import Autoencoder
 
     config, train_config = configs_from(meta, where)  # sizes checked against the parameter budget here
-    record = record_from(meta, where)
+    record = record_from(meta, where, config)
     check_weights_fit(config, weights, where)
     try:
         tensors = load_safetensors(weights)
     except (SafetensorError, ValueError, RuntimeError, OSError) as exc:
         raise CheckpointError(f"{where}: {WEIGHTS} is damaged or not a safetensors file ({exc})") from None
     views = tensors.pop(VIEWS, None)
+    if not all(bool(torch.isfinite(t).all()) for t in tensors.values()):
+        raise CheckpointError(f"{where}: the weights hold NaN or infinite values; no page could draw this model")
     if views is not None and len(views) != len(record[3]):
         raise CheckpointError(f"{where}: {len(views)} epoch views for a history of {len(record[3])} epochs")
     model = Autoencoder(config)
@@ -257,14 +267,26 @@ def load_checkpoint(name: str, root: str | Path | None = None, device: torch.dev
     return checkpoint
 
 
+def _complete(folder: Path) -> bool:
+    """Both files of a checkpoint are there and readable; a folder this process may not read is left out, with a line
+    in the server's log (a checkpoint written by another user must not take every page down)."""
+    try:
+        return (folder / WEIGHTS).is_file() and (folder / META).is_file() and os.access(folder / META, os.R_OK)
+    except OSError as exc:
+        log.warning("skipping checkpoint folder %s: %s", folder, exc)
+        return False
+
+
 def list_checkpoints(root: str | Path | None = None) -> list[str]:
-    """Names of the checkpoint folders in root, sorted; folders without both files are left out."""
+    """Names of the checkpoint folders in root, sorted; folders without both files, or unreadable, are left out."""
     root = Path(root) if root is not None else default_root()
-    if not root.is_dir():
+    try:
+        if not root.is_dir():
+            return []
+        return sorted(p.name for p in root.iterdir() if NAME_PATTERN.fullmatch(p.name) and _complete(p))
+    except OSError as exc:
+        log.warning("cannot list checkpoints in %s: %s", root, exc)
         return []
-    return sorted(
-        p.name for p in root.iterdir() if NAME_PATTERN.fullmatch(p.name) and (p / WEIGHTS).is_file() and (p / META).is_file()
-    )
 
 
 def read_meta(name: str, root: str | Path | None = None) -> dict:
@@ -281,7 +303,7 @@ def read_info(name: str, root: str | Path | None = None) -> CheckpointInfo:
         name,
         config,
         train_config,
-        *record_from(meta, name),
+        *record_from(meta, name, config),
     )
 
 

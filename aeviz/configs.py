@@ -39,6 +39,9 @@ ACTIVE_THRESHOLD = 1e-3  # a code unit counts as active for a sample when |a| ex
 # (5-NN accuracy 0.63 against 0.42; with 128,64 and lr 0.001 for 20 epochs it was 0.414 against 0.415, no lesson).
 # tests/test_cli.py keeps that margin.
 DEFAULT_DATASET = "mnist"
+# Inputs per row of each built-in dataset (tests/test_datasets.py checks them against the data): a checkpoint that says it
+# was trained on one of them must have as many, or every page would fail on its first matrix product.
+DATASET_FEATURES = {"mnist": 784, "digits": 64, "swiss_roll": 3, "s_curve": 3, "photos": 3 * 32 * 32}
 
 
 def _whole(name: str, value, low: int, high: int) -> None:

@@ -215,3 +215,33 @@ def test_a_users_own_folder_or_file_is_never_replaced(tmp_path, checkpoint, over
     assert (tmp_path / "thesis" / "thesis.txt").read_bytes() == b"three years of work\n"
     assert (tmp_path / "notes.txt").read_bytes() == b"notes"
     assert sorted(os.listdir(tmp_path)) == ["notes.txt", "thesis"]  # no temporary folder left behind
+
+
+def test_a_saved_checkpoint_folder_is_made_like_any_folder_not_private(tmp_path, checkpoint):
+    """With the usual umask 022 the folder is 0755 (mkdtemp's 0700 kept a teacher's checkpoint from the server)."""
+    old = os.umask(0o022)
+    try:
+        path = save_checkpoint(checkpoint, "shared", tmp_path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o755
+    assert [p.name for p in tmp_path.iterdir()] == ["shared"]  # no temporary folder left behind
+
+
+def test_a_folder_that_cannot_be_read_is_left_out_of_the_list(tmp_path, checkpoint, monkeypatch, caplog):
+    """A checkpoint folder this process may not read (another user's, mode 0700) is skipped with a line in the log;
+    it raised PermissionError on every page before."""
+    import pathlib
+
+    save_checkpoint(checkpoint, "mine", tmp_path)
+    save_checkpoint(checkpoint, "theirs", tmp_path)
+    is_file = pathlib.Path.is_file
+
+    def refuses(self):
+        if self.parent.name == "theirs":
+            raise PermissionError(13, "Permission denied", str(self))
+        return is_file(self)
+
+    monkeypatch.setattr(pathlib.Path, "is_file", refuses)
+    assert list_checkpoints(tmp_path) == ["mine"]
+    assert "skipping checkpoint folder" in caplog.text and "theirs" in caplog.text

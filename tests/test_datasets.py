@@ -68,3 +68,11 @@ def test_fingerprint_tells_apart_two_files_of_the_same_name(digits):
     other = replace(digits, X_val=digits.X_val[::-1].copy())
     assert other.name == digits.name and other.fingerprint != digits.fingerprint
     assert replace(digits).fingerprint == digits.fingerprint
+
+
+def test_the_feature_counts_checkpoints_are_checked_against_are_the_datasets_own():
+    from aeviz.configs import DATASET_FEATURES
+    from aeviz.datasets import photo_dataset
+
+    found = {name: load_dataset(name).n_features for name in list_datasets()} | {"photos": photo_dataset().n_features}
+    assert found == DATASET_FEATURES

@@ -238,6 +238,31 @@ def test_weights_of_another_dtype_are_named_as_such(checkpoint_zip):
     _refused(lambda: from_zip(_with_meta(double, meta)), CheckpointError, "is stored as F64, the model needs F32 or F16")
 
 
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_weights_that_are_not_finite_are_refused_on_load(checkpoint_zip, bad):
+    """NaN or infinite weights crashed pages that project the codes ("Input X contains NaN"); the loader refuses them."""
+    from safetensors.torch import load, save
+
+    weights, meta = checkpoint_zip
+    tensors = load(weights)
+    first = next(iter(tensors))
+    tensors[first][0] = bad
+    _refused(lambda: from_zip(_with_meta(save(tensors), meta)), CheckpointError, "NaN or infinite")
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"data_seed": -1}, "data seed is invalid"),  # numpy refused it on six pages
+        ({"data_seed": 2**70}, "data seed is invalid"),
+        ({"dataset": "mnist"}, "the model takes 64 inputs, but mnist has 784"),  # "mat1 and mat2 shapes" on three pages
+    ],
+)
+def test_a_seed_or_dataset_no_page_could_use_is_refused_on_load(checkpoint_zip, change, fragment):
+    weights, meta = checkpoint_zip
+    _refused(lambda: from_zip(_with_meta(weights, {**meta, **change})), CheckpointError, fragment)
+
+
 @pytest.mark.parametrize(
     ("views", "fragment"),
     [

@@ -16,12 +16,13 @@ from aeviz.ui.state import active_model, session
 
 
 def dataset_for(checkpoint: Checkpoint) -> Dataset | None:
-    """The dataset the model was trained on: a built-in one, or this session's upload of that name."""
+    """The dataset the model was trained on: a built-in one, or this session's upload of that name with as many
+    features as the model has inputs (a different file of the same name is not it)."""
     if checkpoint.dataset in BUILTIN_DATASETS:
         return builtin_dataset(checkpoint.dataset, checkpoint.data_seed)
     upload = session().upload
     if upload is not None and upload.dataset.name == checkpoint.dataset:
-        return upload.dataset
+        return upload.dataset if upload.dataset.n_features == checkpoint.config.n_features else None
     return None
 
 
@@ -30,8 +31,8 @@ def require_dataset(checkpoint: Checkpoint) -> Dataset:
     data = dataset_for(checkpoint)
     if data is None:
         st.warning(
-            f"This model was trained on the uploaded file {markdown_text(checkpoint.dataset)}, which is not loaded in this "
-            "session. "
+            f"This model was trained on the uploaded file {markdown_text(checkpoint.dataset)} "
+            f"({checkpoint.config.n_features} features), which is not loaded in this session. "
             "Upload it again on the Train page, or pick another model in the sidebar."
         )
         st.stop()
