@@ -190,6 +190,18 @@ def check_target(root: str | Path, name: str, overwrite: bool = False, how_to_re
     return path
 
 
+def check_writable(root: str | Path) -> None:
+    """Raise CheckpointError unless checkpoints can be written into `root` (made if missing): checked before a
+    training, so that a read-only folder is not found out after minutes of training."""
+    root = Path(root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as exc:
+        raise CheckpointError(f"cannot write checkpoints into {root}: {exc.strerror or exc}") from None
+
+
 def save_checkpoint(
     checkpoint: Checkpoint, name: str, root: str | Path | None = None, overwrite: bool = False, half: bool = False
 ) -> Path:

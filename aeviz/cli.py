@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from aeviz.checkpoints import check_target, checkpoint_path, load_checkpoint, save_checkpoint
+from aeviz.checkpoints import check_target, check_writable, checkpoint_path, load_checkpoint, save_checkpoint
 from aeviz.configs import DEFAULT_DATASET, parse_widths
 from aeviz.datasets import list_datasets, load_dataset
 from aeviz.errors import AevizError
@@ -103,6 +103,7 @@ def _progress(steps, bar: tqdm):
 def _train(args: argparse.Namespace) -> None:
     root, name = _split_dir(args.out)
     check_target(root, name, args.force)  # before training: a refusal after minutes of training would waste them
+    check_writable(root)
     data = load_dataset(args.dataset, seed=args.seed)
     latent = args.latent
     channels = data.n_features // (data.image_shape[0] * data.image_shape[1]) if data.image_shape else 1

@@ -156,6 +156,8 @@ def split_dataset(raw: RawData, name: str, *, val_fraction: float = 0.2, seed: i
     """Shuffle with `seed`, hold out `val_fraction` for validation, and standardise tabular data on the training rows."""
     if not 0.0 < val_fraction < 1.0:
         raise DataError(f"the validation fraction must be between 0 and 1, got {val_fraction}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise DataError(f"the seed must be a whole number of at least 0, got {seed!r}")
     n = len(raw.X)
     n_val = int(round(n * val_fraction))
     if n_val < 1 or n - n_val < 2:

@@ -15,6 +15,7 @@ from sklearn.decomposition import PCA
 
 from aeviz.configs import ACTIVE_THRESHOLD, TrainConfig
 from aeviz.datasets import Dataset
+from aeviz.errors import AevizError
 from aeviz.latent import encode_dataset, reconstruct, restore
 from aeviz.models import Autoencoder
 from aeviz.photos import brightness_rows, recolour_rows
@@ -29,6 +30,8 @@ def evaluate_model(model: Autoencoder, data: Dataset) -> dict[str, float]:
     - active_fraction: share of (sample, code unit) pairs with |a| > ACTIVE_THRESHOLD;
     - knn_accuracy / pca_knn_accuracy (labelled data): 5-NN fitted on training codes, scored on validation codes.
     """
+    if data.n_features != model.config.n_features:
+        raise AevizError(f"the model takes {model.config.n_features} inputs but {data.name} has {data.n_features} features")
     n_components = min(model.config.latent_dim, data.n_features, len(data.X_train))
     pca = PCA(n_components=n_components, random_state=0).fit(data.X_train)
     Z_val = encode_dataset(model, data.X_val)

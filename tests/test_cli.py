@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from aeviz.cli import main
 
 
@@ -108,3 +110,29 @@ def test_recolouring_grayscale_digits_is_a_message(tmp_path, capsys):
     args = ["train", "--dataset", "digits", "--task", "recolour", "--epochs", "1", "--out", str(tmp_path / "x")]
     assert main(args) == 2
     assert "recolouring needs colour images" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["train", "--dataset", "digits", "--seed", "-1", "--epochs", "1"], "the seed must be a whole number of at least 0"),
+        (["train", "--dataset", "digits", "--epochs", "1", "--out", "{tmp}/a-file/model"], "cannot write checkpoints into"),
+    ],
+)
+def test_what_would_fail_after_training_is_refused_before_it(tmp_path, capsys, args, message):
+    """A negative seed (a numpy traceback) and an --out under a file (a traceback after the whole training) are one
+    line and exit 2, before any epoch."""
+    (tmp_path / "a-file").write_text("not a folder")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    if "--out" not in args:
+        args += ["--out", str(tmp_path / "m")]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err and "epoch" not in captured.out
+
+
+def test_eval_on_data_of_another_width_is_one_line(tmp_path, capsys):
+    assert main(["train", "--dataset", "digits", "--epochs", "1", "--out", str(tmp_path / "d")]) == 0
+    capsys.readouterr()
+    assert main(["eval", str(tmp_path / "d"), "--dataset", "swiss_roll"]) == 2
+    assert "the model takes 64 inputs but swiss_roll has 3 features" in capsys.readouterr().err
