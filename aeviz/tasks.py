@@ -29,6 +29,7 @@ IMAGE_TASKS = ("upscale", "recolour")  # tasks whose input is made from an image
 UPSCALE = 2  # the upscaling factor: 14×14 → 28×28 on MNIST
 CORRUPTIONS = ("gaussian", "masking", "salt_pepper")
 CORRUPTION_NAMES = {"gaussian": "Gaussian noise σ", "masking": "masking p", "salt_pepper": "salt and pepper p"}
+LEVEL_STEP = 0.05  # the corruption levels a page offers: every cached restoration is at one of them
 
 
 def check_task(task: str, noise_std: float, mask_prob: float) -> None:
@@ -84,6 +85,12 @@ def training_corruption(noise_std: float, mask_prob: float) -> tuple[str, float]
 
 
 # --- the inputs ---------------------------------------------------------------------------------------------------------
+
+
+def snap_level(level: float) -> float:
+    """A corruption level on the grid of LEVEL_STEP (0.7999999 from a URL is 0.8), so that odd values cannot each
+    make a cached restoration of their own."""
+    return round(round(float(level) / LEVEL_STEP) * LEVEL_STEP, 2)
 
 
 def corrupt(x, noise_std: float, mask_prob: float, generator):

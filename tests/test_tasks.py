@@ -93,3 +93,9 @@ def test_the_model_inputs_of_each_task():
         check_data("upscale", None, 5)
     with pytest.raises(AevizError, match="colour images"):
         model_inputs(gray, "recolour", (8, 8))
+
+
+def test_levels_snap_to_the_pages_step():
+    from aeviz.tasks import snap_level
+
+    assert snap_level(0.7999999) == 0.8 and snap_level(1e-300) == 0.0 and snap_level(0.326) == 0.35

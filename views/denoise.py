@@ -14,7 +14,7 @@ from aeviz.evaluation import RESTORATION, Score, score_values, verdict
 from aeviz.montages import display_scale, montage
 from aeviz.pretrain import recipe
 from aeviz.restoration_plots import code_arrows_fig, noise_grid_fig
-from aeviz.tasks import CORRUPTION_NAMES, CORRUPTIONS, corrupt_images
+from aeviz.tasks import CORRUPTION_NAMES, CORRUPTIONS, LEVEL_STEP, corrupt_images, snap_level
 from aeviz.ui.application_caches import GRID_TEST_LEVELS, code_moves, denoise_grid, restorations, scores
 
 SHIPPED = recipe("mnist-denoise")
@@ -49,11 +49,11 @@ def corruption_form(n_val: int) -> Corruption:
         bind=BOUND,
     )
     if kind == "gaussian":
-        level = middle.slider("Noise σ", 0.0, 1.0, TRAIN_SIGMA, 0.05, key="denoise_sigma", bind=BOUND)
+        level = middle.slider("Noise σ", 0.0, 1.0, TRAIN_SIGMA, LEVEL_STEP, key="denoise_sigma", bind=BOUND)
     else:
-        level = middle.slider("Share of pixels p", 0.0, 0.8, 0.3, 0.05, key=f"denoise_{kind}", bind=BOUND)
+        level = middle.slider("Share of pixels p", 0.0, 0.8, 0.3, LEVEL_STEP, key=f"denoise_{kind}", bind=BOUND)
     index = right.slider("Validation digit", 0, n_val - 1, 0, key="denoise_index", bind=BOUND)
-    return Corruption(kind, float(level), int(index))
+    return Corruption(kind, snap_level(level), int(index))
 
 
 def side_by_side_panel(found: dict, averages: dict[str, Score], data: Dataset, index: int) -> None:

@@ -72,8 +72,13 @@ def after_heavy_load() -> None:
     gc.freeze()
 
 
-@st.cache_resource(show_spinner="Loading the dataset…")
+DATASETS_KEPT = 8  # built-in datasets kept per server, (name, split seed) each: at most 8 × 16 MB for MNIST
+
+
+@st.cache_resource(show_spinner="Loading the dataset…", max_entries=DATASETS_KEPT)
 def builtin_dataset(name: str, seed: int = 0) -> Dataset:
+    """A built-in dataset split with `seed`, shared by every session. The Train page's seed comes from a widget and
+    the URL, so the cache is bounded: each new seed loaded MNIST again, +16 MB a click, without end."""
     from aeviz.datasets import load_dataset
 
     data = load_dataset(name, seed=seed)

@@ -3,6 +3,7 @@
 from aeviz.checkpoints import SHIPPED_DIR
 from aeviz.datasets import load_dataset
 from tests.app.helpers import (
+    new_session,
     open_page,
 )
 
@@ -44,3 +45,9 @@ def test_denoise_page_takes_salt_and_pepper(app):
     ours = score(data.X_val, restore(load_checkpoint("mnist-denoise", SHIPPED_DIR).model, salted), (28, 28))
     assert at.info[0].value.startswith("At salt and pepper p = 0.2 the denoiser ")
     assert f"denoiser {ours.psnr:.1f} dB" in at.info[0].value and f"denoiser {ours.ssim:.3f}" in at.info[0].value
+
+
+def test_a_level_off_the_sliders_step_is_snapped_to_it():
+    """σ = 0.7999999 from a URL is σ = 0.8: one cached restoration per step, not one per float a URL can spell."""
+    at = open_page(new_session({"denoise_sigma": "0.7999999"}), "views/denoise.py")
+    assert at.info[0].value.startswith("At Gaussian noise σ = 0.8 ")

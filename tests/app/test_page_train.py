@@ -169,3 +169,32 @@ def test_the_lecture_pages_on_a_model_trained_on_the_s_curve(monkeypatch):
     run_job(at, "capacity_train")
     assert not at.exception and not at.error
     assert any(m.value.startswith("- Rows 3× further out: ") for m in at.markdown)
+
+
+def test_new_seeds_do_not_grow_the_servers_datasets_without_bound(app, monkeypatch):
+    """Twelve Train clicks with twelve seeds (each refused over the work budget, as a hostile URL could make them):
+    at most DATASETS_KEPT of the datasets they loaded stay in memory (every one of them stayed, +16 MB a click)."""
+    import gc
+    import weakref
+
+    import aeviz.configs
+    import aeviz.datasets
+    from aeviz.ui.resources import DATASETS_KEPT
+
+    monkeypatch.setattr(aeviz.configs, "MAX_WORK", 1.0)
+    loaded, load = [], aeviz.datasets.load_dataset
+
+    def tracked(*args, **kwargs):
+        data = load(*args, **kwargs)
+        loaded.append(weakref.ref(data))
+        return data
+
+    monkeypatch.setattr(aeviz.datasets, "load_dataset", tracked)
+    at = open_page(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits")
+    for seed in range(100, 112):
+        at.number_input(key="train_seed").set_value(seed)
+        at.button(key="train").click().run()
+        assert "units of work" in shown(at.error[0])
+    gc.collect()
+    assert len(loaded) >= 12 and sum(ref() is not None for ref in loaded) <= DATASETS_KEPT
