@@ -50,8 +50,8 @@ FLOORS = {
     "the lecture's ideas": ["capacity", "sparsity", "sweep", "pretrain"],
     "entry points": ["cli", "__main__"],
     "streamlit": [
-        "ui.resources", "ui.records", "ui.state", "ui.datasets", "ui.sidebar", "ui.model_caches",
-        "ui.application_caches", "ui.display", "ui.checkpoint_panels", "ui.job_panel", "ui",
+        "ui.resources", "ui.records", "ui.model_caches", "ui.display", "ui.state", "ui.datasets", "ui.sidebar",
+        "ui.application_caches", "ui.checkpoint_panels", "ui.job_panel", "ui",
     ],
 }  # fmt: skip
 

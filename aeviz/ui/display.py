@@ -120,6 +120,11 @@ def training_monitor(
 # --- the queue clock -------------------------------------------------------------------------------------------------
 
 
+def keep_identity(name: str, owner: str, max_age: int) -> None:
+    """Have the browser keep the owner key in the cookie `name` for `max_age` seconds (aeviz/static/identity.js)."""
+    _component("identity", "identity")(data={"name": name, "owner": owner, "max_age": max_age}, key="aeviz_identity")
+
+
 def queue_clock(start_in: float | None, poll_in: float, key: str) -> None:
     """A timer in the browser that reruns the fragment around it after `poll_in` seconds; with `start_in` (a waiting
     job's estimated start, in seconds) also a line counting down to it (aeviz/static/queue.js)."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from aeviz import AevizError
+from aeviz.checkpoint_checks import NAME_PATTERN
 from aeviz.checkpoints import SHIPPED_DIR, Checkpoint, CheckpointInfo, list_checkpoints, load_checkpoint, read_info
 from aeviz.runtime import set_torch_threads
 
@@ -233,9 +234,20 @@ def shared_result(key: tuple):
     return shared_results().get(key)
 
 
-def model_sources(owner: str = "") -> dict[str, tuple[Path, str]]:
+def saved_source(key: str) -> tuple[Path, str] | None:
+    """(folder, name) of a student's save named by its link key "saved:OWNER/NAME", if it exists (both parts checked
+    before they become a path)."""
+    owner, _, name = key.removeprefix(SAVED_PREFIX).partition("/")
+    if not key.startswith(SAVED_PREFIX) or not OWNER_PATTERN.fullmatch(owner) or not NAME_PATTERN.fullmatch(name):
+        return None
+    folder = student_dir(owner)
+    return (folder, name) if name in list_checkpoints(folder) else None
+
+
+def model_sources(owner: str = "", visiting: str = "") -> dict[str, tuple[Path, str]]:
     """The stored models a session may pick, {key: (folder, checkpoint name)}: shipped ones, the class's shared ones,
-    then this session's own saves (key "saved:OWNER/NAME"; another session never sees them)."""
+    this session's own saves (key "saved:OWNER/NAME"; another session never lists them), and `visiting`: another
+    student's save this session opened from its link, to look at (it cannot replace it)."""
     sources = {name: (SHIPPED_DIR, name) for name in list_checkpoints(SHIPPED_DIR)}
     for name in list_checkpoints(user_dir()):
         sources.setdefault(name, (user_dir(), name))
@@ -243,18 +255,21 @@ def model_sources(owner: str = "") -> dict[str, tuple[Path, str]]:
         folder = student_dir(owner)
         for name in list_checkpoints(folder):
             sources[f"{SAVED_PREFIX}{owner}/{name}"] = (folder, name)
+    found = saved_source(visiting) if visiting else None
+    if found is not None:
+        sources.setdefault(visiting, found)
     return sources
 
 
-def stored_key(key: str, owner: str = "") -> tuple[str, str, float]:
+def stored_key(key: str, owner: str = "", visiting: str = "") -> tuple[str, str, float]:
     """(folder, name, modification time) of a stored model: what its cached copy is keyed by."""
-    found = model_sources(owner).get(key)
+    found = model_sources(owner, visiting).get(key)
     if found is None:
         raise AevizError(f"no checkpoint named {key!r}")
     folder, name = found
     return str(folder), name, (folder / name / "model.safetensors").stat().st_mtime
 
 
-def stored_checkpoint(key: str, owner: str = "") -> Checkpoint:
-    """A shipped, shared or own saved checkpoint, loaded once per server (shared: never train it)."""
-    return _stored_checkpoint(*stored_key(key, owner))
+def stored_checkpoint(key: str, owner: str = "", visiting: str = "") -> Checkpoint:
+    """A shipped, shared, own or visited saved checkpoint, loaded once per server (shared: never train it)."""
+    return _stored_checkpoint(*stored_key(key, owner, visiting))

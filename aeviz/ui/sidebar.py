@@ -9,7 +9,7 @@ from aeviz.escaping import markdown_text
 from aeviz.jobs import QUEUED
 from aeviz.ui.records import LIVE_PREFIX, Session
 from aeviz.ui.resources import SAVED_PREFIX, job_pool, model_sources
-from aeviz.ui.state import DEFAULT_MODEL, active_info, live_checkpoint, session, write_url
+from aeviz.ui.state import DEFAULT_MODEL, active_info, live_checkpoint, remember_owner, session, write_url
 
 
 def describe(checkpoint: Checkpoint | CheckpointInfo) -> str:
@@ -22,9 +22,12 @@ def describe(checkpoint: Checkpoint | CheckpointInfo) -> str:
     return " · ".join([markdown_text(checkpoint.dataset), c.arch, f"{c.latent_dim}-D code", *extras])
 
 
-def _label(key: str) -> str:
+def label(key: str, visiting: str = "") -> str:
+    """How the model picker names a model: a live one, an own save, another student's save opened from its link."""
     if key.startswith(LIVE_PREFIX):
         return "trained in this session"
+    if key == visiting:
+        return f"{key.rsplit('/', 1)[-1]} (opened from a link)"
     return f"{key.rsplit('/', 1)[-1]} (saved by you)" if key.startswith(SAVED_PREFIX) else key
 
 
@@ -49,7 +52,7 @@ def sidebar() -> Checkpoint | CheckpointInfo:
     """The compact 'active model' panel on every page; returns what is known of the active model (no weights)."""
     state = session()
     live = [state.live_name] if live_checkpoint(state) is not None else []
-    options = live + list(model_sources(state.owner))
+    options = live + list(model_sources(state.owner, state.visiting))
     if state.active_name not in options:
         state.active_name = DEFAULT_MODEL
     st.session_state["model_picker"] = state.active_name  # the picker follows a model made active elsewhere
@@ -57,7 +60,7 @@ def sidebar() -> Checkpoint | CheckpointInfo:
         st.selectbox(
             "Active model",
             options,
-            format_func=_label,
+            format_func=lambda key: label(key, state.visiting),
             key="model_picker",
             on_change=_picked_model,
             help="Shipped and saved checkpoints, or the model you trained in this session.",
@@ -72,5 +75,6 @@ def sidebar() -> Checkpoint | CheckpointInfo:
         cols[0].metric("latent size", checkpoint.config.latent_dim)
         cols[1].metric("val. MSE" if "val_mse" in checkpoint.metrics else "val. loss", f"{val:.4f}" if val else "–")
         _job_status(state)
+        remember_owner(state)
     write_url(state.active_name)
     return checkpoint

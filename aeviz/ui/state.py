@@ -11,16 +11,20 @@ model can expire and free its memory (a saved one never does).
 
 from __future__ import annotations
 
+import uuid
+
 import streamlit as st
 
 from aeviz import AevizError
 from aeviz.checkpoints import Checkpoint, CheckpointInfo, check_target, save_checkpoint
 from aeviz.livestore import LiveStore, make_store, new_key, valid_key
+from aeviz.ui.display import keep_identity
 from aeviz.ui.records import LIVE_PREFIX, ActiveModel, Notice, Session
 from aeviz.ui.resources import (
     OWNER_PATTERN,
     SAVED_PREFIX,
     model_sources,
+    saved_source,
     stored_checkpoint,
     stored_info,
     stored_key,
@@ -28,6 +32,8 @@ from aeviz.ui.resources import (
 )
 
 DEFAULT_MODEL = "mnist-mlp-2d"
+OWNER_COOKIE = "aeviz_owner"  # the browser's owner key; never in a URL or a link
+OWNER_COOKIE_DAYS = 30
 MODEL_PARAM = "model"  # the URL parameter naming the active model (pages bind their own widgets under their own names)
 _SESSION = "aeviz"  # the one st.session_state key aeviz owns; widget keys are Streamlit's own
 
@@ -77,18 +83,29 @@ def session() -> Session:
     if state is None:
         wanted = st.query_params.get(MODEL_PARAM, DEFAULT_MODEL)
         key = wanted.removeprefix(LIVE_PREFIX)
-        found = wanted.startswith(LIVE_PREFIX) and valid_key(key) and live_store().get(key) is not None
-        if found:
-            state = Session(active_name=wanted, live_name=wanted)
-        else:
-            state = Session(active_name=DEFAULT_MODEL)
-            owner = wanted.removeprefix(SAVED_PREFIX).split("/")[0] if wanted.startswith(SAVED_PREFIX) else ""
-            if OWNER_PATTERN.fullmatch(owner):  # the link to one's own save (a reload) gives back all of one's saves
-                state.owner = owner
-            if wanted in model_sources(state.owner):
-                state.active_name = wanted
+        state = Session(active_name=DEFAULT_MODEL, owner=returning_owner())
+        if wanted.startswith(LIVE_PREFIX) and valid_key(key) and live_store().get(key) is not None:
+            state.active_name = state.live_name = wanted
+        elif wanted in model_sources(state.owner):
+            state.active_name = wanted
+        elif saved_source(wanted) is not None:  # another student's save, from its link: to look at, not to own
+            state.active_name = state.visiting = wanted
         st.session_state[_SESSION] = state
     return state
+
+
+def returning_owner() -> str:
+    """This browser's owner key from its cookie (a reload, a second tab: the same student, its saves and its queue
+    slot), or a new one; a cookie that is not 32 hex digits is ignored."""
+    remembered = st.context.cookies.get(OWNER_COOKIE)
+    return remembered if isinstance(remembered, str) and OWNER_PATTERN.fullmatch(remembered) else uuid.uuid4().hex
+
+
+def remember_owner(state: Session) -> None:
+    """Ask the browser, once per session, to keep the owner key in its cookie (when it does not hold it already)."""
+    if not state.identity_sent and st.context.cookies.get(OWNER_COOKIE) != state.owner:
+        keep_identity(OWNER_COOKIE, state.owner, OWNER_COOKIE_DAYS * 86_400)
+    state.identity_sent = True
 
 
 def write_url(name: str) -> None:
@@ -108,7 +125,7 @@ def set_session_model(checkpoint: Checkpoint | None = None, key: str | None = No
 
 
 def _stored_name(state: Session) -> str:
-    if state.active_name not in model_sources(state.owner):
+    if state.active_name not in model_sources(state.owner, state.visiting):
         state.active_name = DEFAULT_MODEL  # e.g. a shared model the teacher took away
     return state.active_name
 
@@ -117,7 +134,7 @@ def active_model() -> ActiveModel:
     """The active model, with weights, and its content key."""
     state = session()
     live = live_checkpoint(state) if state.active_name.startswith(LIVE_PREFIX) else None
-    checkpoint = live if live is not None else stored_checkpoint(_stored_name(state), state.owner)
+    checkpoint = live if live is not None else stored_checkpoint(_stored_name(state), state.owner, state.visiting)
     return ActiveModel(checkpoint, checkpoint.fingerprint())
 
 
@@ -125,7 +142,7 @@ def active_info() -> Checkpoint | CheckpointInfo:
     """What the sidebar shows of the active model (configs, dataset, metrics) without loading stored weights."""
     state = session()
     live = live_checkpoint(state) if state.active_name.startswith(LIVE_PREFIX) else None
-    return live if live is not None else stored_info(*stored_key(_stored_name(state), state.owner))
+    return live if live is not None else stored_info(*stored_key(_stored_name(state), state.owner, state.visiting))
 
 
 def save_session_model(name: str, replace: bool = False) -> str:

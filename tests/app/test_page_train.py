@@ -106,6 +106,40 @@ def test_saves_belong_to_their_session(app, tmp_path):
     assert reloaded.selectbox(key="model_picker").value == key
 
 
+def test_a_saves_link_opens_it_to_look_at_without_handing_over_its_owner(app, tmp_path):
+    """Ben opens Anna's save from its link: he sees that model (and no other of hers), keeps his own identity, cannot
+    replace her save by saving under its name, and his training does not take her job slot (with the link he became
+    her: her saves listed, her model replaced, her Train refused)."""
+    anna = open_page(app, "views/train.py")
+    anna.selectbox(key="train_dataset").set_value("digits")
+    anna.slider(key="train_epochs").set_value(2)
+    run_job(anna, "train")
+    for name in ("first", "second"):
+        anna.text_input(key="save_name").set_value(name)
+        anna.button(key="save").click().run()
+    owner = anna.session_state["aeviz"].owner
+    link = f"saved:{owner}/first"
+    hers = (tmp_path / "students" / owner / "first" / "model.safetensors").read_bytes()
+
+    ben = new_session({"model": link})
+    assert ben.session_state["aeviz"].owner != owner
+    assert ben.selectbox(key="model_picker").value == link and "2 epochs" not in ben.sidebar.caption[0].value
+    assert [o for o in ben.selectbox(key="model_picker").options if "(" in o] == ["first (opened from a link)"]
+    ben = open_page(ben, "views/train.py")
+    assert "How the active model learned" in [h.value for h in ben.subheader]  # her model, shown
+    ben.selectbox(key="train_dataset").set_value("digits")
+    ben.slider(key="train_epochs").set_value(1)
+    run_job(ben, "train")
+    ben.text_input(key="save_name").set_value("first")
+    ben.checkbox(key="save_replace").check()
+    ben.button(key="save").click().run()
+    assert not ben.error  # saved among his own
+    assert (tmp_path / "students" / owner / "first" / "model.safetensors").read_bytes() == hers
+    anna = open_page(anna, "views/train.py")
+    anna.button(key="train").click().run()
+    assert not anna.error and anna.session_state["aeviz"].pending is not None  # her slot is her own
+
+
 def test_each_page_reads_its_own_query_parameters():
     """Good values in the URL set the Train page's widgets (the link a teacher shares), under the page's own names."""
     at = new_session({"train_latent": "16", "train_l1": "0.0003", "train_dataset": "digits", "l1": "0.5"})
