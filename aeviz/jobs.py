@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 FIRST_GUESS = 10.0  # seconds a job of a kind never run before is assumed to take
 RECENT = 10  # durations remembered per kind
+MAX_QUEUED = int(os.environ.get("AEVIZ_MAX_QUEUED", "60"))  # jobs waiting at once: two per student of a class of 30
 FORGET_AFTER = 3600.0  # finished jobs nobody collected (a closed tab) are dropped after this many seconds
 
 
@@ -121,8 +122,14 @@ class JobPool:
     Each of `workers` dispatcher threads hands one job at a time to its own worker process (`processes=True`, the
     server) or runs it itself (`processes=False`: the queue's logic in tests, with jobs that are closures)."""
 
-    def __init__(self, workers: int, processes: bool = True, clock: Callable[[], float] = time.monotonic) -> None:
-        self.workers, self.processes, self._clock = workers, processes, clock
+    def __init__(
+        self,
+        workers: int,
+        processes: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        max_queued: int = MAX_QUEUED,
+    ) -> None:
+        self.workers, self.processes, self._clock, self.max_queued = workers, processes, clock, max_queued
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)  # a worker waits on it for the queue to fill
         self._threads: list[threading.Thread] = []
@@ -143,12 +150,18 @@ class JobPool:
         then: Callable[[Any], None] | None = None,
     ) -> Job:
         """Queue `fn(job, *args)`; `then(result)` runs in the server once it has succeeded (e.g. to store the model).
-        Refuses while the owner has an unfinished job (one at a time per session); an unknown kind is a ValueError."""
+        Refuses while the owner has an unfinished job (one at a time per student, all tabs of a browser being one),
+        and while `max_queued` jobs wait; an unknown kind is a ValueError."""
         with self._lock:
             self._forget_old()
             current = self._latest.get(owner)
             if current is not None and not current.finished:
                 raise AevizError(f"you already have a job {current.state} ({current.label}): wait for it or cancel it")
+            if len(self._queue) >= self.max_queued:
+                raise AevizError(
+                    f"the class queue is full ({len(self._queue)} jobs waiting for {self.workers} worker(s)): "
+                    "try again in a few minutes"
+                )
             job = Job(owner, JobKind(kind), label, fn, args, then, submitted=self._clock(), clock=self._clock)
             self._queue.append(job)
             self._latest[owner] = job

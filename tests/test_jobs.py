@@ -267,3 +267,20 @@ def test_a_running_job_that_has_not_reported_its_pace_has_no_expected_end():
     assert gate.ran.wait(10) and job.fraction == 0.01 and pool.remaining(job) is None
     gate.opened.set()
     assert pool.wait(job, timeout=10)
+
+
+def test_the_queue_has_a_cap_for_the_class():
+    """Forty students, a queue of at most three: the fourth waiting job is refused with a message (nothing capped
+    the queue: 40 sessions queued 39 jobs); once one leaves, the next student may queue again."""
+    pool, gate = JobPool(1, processes=False, max_queued=3), Gate()
+    running = pool.submit("first", "training", "x", gate)
+    assert _running(pool, running)
+    waiting = [pool.submit(f"s{i}", "training", "x", Gate()) for i in range(3)]
+    with pytest.raises(AevizError, match=r"the class queue is full \(3 jobs waiting for 1 worker"):
+        pool.submit("late", "training", "x", Gate())
+    pool.cancel(waiting[0])
+    late = pool.submit("late", "training", "x", Gate())
+    for job in [*waiting[1:], late]:
+        pool.cancel(job)
+    gate.opened.set()
+    assert pool.wait(running, timeout=10)

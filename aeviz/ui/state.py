@@ -11,12 +11,13 @@ model can expire and free its memory (a saved one never does).
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import streamlit as st
 
 from aeviz import AevizError
-from aeviz.checkpoints import Checkpoint, CheckpointInfo, check_target, save_checkpoint
+from aeviz.checkpoints import Checkpoint, CheckpointInfo, check_target, list_checkpoints, save_checkpoint
 from aeviz.livestore import LiveStore, make_store, new_key, valid_key
 from aeviz.ui.display import keep_identity
 from aeviz.ui.records import LIVE_PREFIX, ActiveModel, Notice, Session
@@ -32,6 +33,7 @@ from aeviz.ui.resources import (
 )
 
 DEFAULT_MODEL = "mnist-mlp-2d"
+MAX_SAVES = int(os.environ.get("AEVIZ_MAX_SAVES", "20"))  # saved models one student keeps (~26 MB each at most)
 OWNER_COOKIE = "aeviz_owner"  # the browser's owner key; never in a URL or a link
 OWNER_COOKIE_DAYS = 30
 MODEL_PARAM = "model"  # the URL parameter naming the active model (pages bind their own widgets under their own names)
@@ -154,8 +156,15 @@ def save_session_model(name: str, replace: bool = False) -> str:
         raise AevizError("train or load a model first")
     if name in model_sources():
         raise AevizError(f"{name!r} is the name of a shipped or shared model; choose another name")
-    check_target(student_dir(state.owner), name, replace, how_to_replace='tick "Replace my saved model of that name"')
-    save_checkpoint(live, name, student_dir(state.owner), overwrite=replace)
+    folder = student_dir(state.owner)
+    check_target(folder, name, replace, how_to_replace='tick "Replace my saved model of that name"')
+    kept = list_checkpoints(folder)
+    if name not in kept and len(kept) >= MAX_SAVES:
+        raise AevizError(
+            f"you have {len(kept)} saved models, the most one student may keep on this server: replace one of them "
+            "(same name, tick Replace) or download this one as a .zip"
+        )
+    save_checkpoint(live, name, folder, overwrite=replace)
     return f"{SAVED_PREFIX}{state.owner}/{name}"
 
 

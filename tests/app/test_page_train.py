@@ -232,3 +232,23 @@ def test_new_seeds_do_not_grow_the_servers_datasets_without_bound(app, monkeypat
         assert "units of work" in shown(at.error[0])
     gc.collect()
     assert len(loaded) >= 12 and sum(ref() is not None for ref in loaded) <= DATASETS_KEPT
+
+
+def test_a_student_keeps_a_bounded_number_of_saves(app, monkeypatch):
+    """With a quota of two, a third save is refused with what to do (200 saves in 20 s went through before); replacing
+    one of the two is still allowed."""
+    import aeviz.ui.state
+
+    monkeypatch.setattr(aeviz.ui.state, "MAX_SAVES", 2)
+    at = open_page(app, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits")
+    at.slider(key="train_epochs").set_value(1)
+    run_job(at, "train")
+    for name in ("one", "two", "three"):
+        at.text_input(key="save_name").set_value(name)
+        at.button(key="save").click().run()
+    assert "you have 2 saved models, the most one student may keep" in shown(at.error[0])
+    at.text_input(key="save_name").set_value("two")
+    at.checkbox(key="save_replace").check()
+    at.button(key="save").click().run()
+    assert not at.error and at.success
