@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from aeviz.checkpoints import Checkpoint
+from aeviz.configs import check_runs
 from aeviz.datasets import Dataset
 from aeviz.evaluation import MEMORISING_GAP, SMALL_GAP
 from aeviz.fitting import fit
@@ -74,6 +75,16 @@ def subset(data: Dataset, rows: int) -> Dataset:
 def train_config(variant: Variant, rows: int) -> TrainConfig:
     epochs = max(5, min(1_000, round(STEPS / math.ceil(rows / 128))))
     return TrainConfig(epochs=epochs, lr=LR, l1=variant.l1, noise_std=variant.noise)
+
+
+def check_run(data: Dataset, rows: int) -> float:
+    """The run's work (its five models), or AevizError when a model is over the server's limits or the run over its
+    work budget: checked before the run queues, not after its first model."""
+    runs = [
+        (ModelConfig.for_data(data.n_features, data.image_shape, "vanilla", v.latent), rows, train_config(v, rows).epochs)
+        for v in variants(data.n_features)
+    ]
+    return check_runs(runs, f"the capacity run on {rows:,} rows")
 
 
 def train_variants(data: Dataset, rows: int) -> Iterator[tuple[Variant, EpochMetrics, Checkpoint]]:
@@ -247,6 +258,7 @@ def report_from_json(text: str, n_features: int) -> Report:
 
 def report_job(job: JobHandle, data: Dataset, rows: int) -> Report:
     """Train every variant and measure them, as a job of the class's pool (aeviz.jobs): progress after every epoch."""
+    check_run(data, rows)
     total = sum(train_config(v, rows).epochs for v in variants(data.n_features))
     models = {}
     for done, (variant, metrics, checkpoint) in enumerate(train_variants(data, rows), start=1):

@@ -277,6 +277,19 @@ def check_work(model: ModelConfig, rows: int, epochs: int) -> float:
     return work
 
 
+def check_runs(runs: list[tuple[ModelConfig, int, int]], what: str) -> float:
+    """The work of several trainings together, each (model, rows, epochs) — a lecture page's run of several models —
+    checked against MAX_WORK like one training's (`check_work`); the models' own limits were checked when they were
+    made, so a run that would fail on its third model is refused before its first."""
+    work = sum(float(epochs) * rows * model.n_parameters for model, rows, epochs in runs)
+    if work > MAX_WORK:
+        raise AevizError(
+            f"{what} would do {work:.2g} units of work (epochs × rows × parameters over its {len(runs)} models), more "
+            f"than this server's limit of {MAX_WORK:.2g}: use fewer rows or data with fewer features"
+        )
+    return work
+
+
 def default_loss(arch: str) -> str:
     """ "bce" for the conv family, "mse" otherwise.
 

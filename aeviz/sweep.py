@@ -18,6 +18,7 @@ from scipy.linalg import subspace_angles
 from sklearn.decomposition import PCA
 
 from aeviz.checkpoints import Checkpoint
+from aeviz.configs import check_runs
 from aeviz.datasets import Dataset
 from aeviz.fitting import fit
 from aeviz.jobhandle import JobHandle
@@ -74,6 +75,16 @@ def train_config(family: str, n_features: int, n_train: int, batch_size: int = 1
     recipe = plan(family, n_features)
     epochs = min(MAX_SWEEP_EPOCHS, max(5, round(recipe.steps / math.ceil(n_train / batch_size))))
     return TrainConfig(epochs=epochs, lr=recipe.lr, batch_size=batch_size)
+
+
+def check_sweep(data: Dataset) -> float:
+    """The sweep's work (every family at every k), or AevizError beyond the server's limits, before it queues."""
+    runs = []
+    for family in FAMILIES:
+        epochs = train_config(family, data.n_features, len(data.X_train)).epochs
+        for k in sweep_ks(data.n_features):
+            runs.append((model_config(family, k, data.n_features, data.image_shape), len(data.X_train), epochs))
+    return check_runs(runs, f"the k-sweep on {data.name}")
 
 
 def train_sweep(
@@ -181,6 +192,7 @@ def _list(ks: Sequence[int]) -> str:
 
 def k_sweep_job(job: JobHandle, data: Dataset) -> dict[tuple[str, int], Checkpoint]:
     """`train_sweep` as a job of the class's pool (aeviz.jobs): progress after every epoch; {(family, k): model}."""
+    check_sweep(data)
     ks = sweep_ks(data.n_features)
     epochs = {family: train_config(family, data.n_features, len(data.X_train)).epochs for family in FAMILIES}
     total, finished = sum(epochs.values()) * len(ks), {}

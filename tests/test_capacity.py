@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 
 import aeviz.capacity as capacity
+from aeviz import AevizError
 from aeviz.capacity import (
     TRAINING,
     VALIDATION,
+    check_run,
     copy_sentence,
     errors,
     gap_sentence,
@@ -18,6 +20,7 @@ from aeviz.capacity import (
     train_variants,
     variants,
 )
+from aeviz.datasets import Dataset, load_dataset
 
 
 @pytest.mark.parametrize(("n", "sizes"), [(784, [16, 784, 1024]), (64, [16, 64, 128]), (3, [1, 3, 4])])
@@ -142,3 +145,18 @@ def test_the_shipped_mnist_report_is_what_training_gives():
         for kind, value in fresh.errors[key].items():
             assert shipped.errors[key][kind] == pytest.approx(value, rel=0.02, abs=1e-4), (key, kind)
         assert shipped.active[key] == pytest.approx(fresh.active[key], abs=0.01)
+
+
+def _table(n_features: int, rows: int = 1_200) -> Dataset:
+    X = np.random.default_rng(0).normal(size=(rows, n_features)).astype(np.float32)
+    return Dataset("wide.csv", X[:1_000], X[1_000:], None, None)
+
+
+def test_a_run_over_the_work_budget_or_the_model_limits_is_refused_before_its_first_model():
+    """1,900 features: five models within the parameter limit, 3·10¹² units of work together (the page used to skip
+    the budget); 2,500 features: the complete model is over the parameter limit (it failed after the first model)."""
+    with pytest.raises(AevizError, match=r"the capacity run on 1,000 rows would do 3.\de\+12 units of work"):
+        check_run(_table(1_900), 1_000)
+    with pytest.raises(AevizError, match="parameters, more than this server's limit"):
+        check_run(_table(2_500), 1_000)
+    assert check_run(load_dataset("mnist"), 1_000) < 2e12  # the shipped run is within it

@@ -109,3 +109,16 @@ def test_the_shipped_sweep_makes_the_lecture_point(dataset):
 def test_angles_sentence_reads_the_median_and_the_largest_angle():
     sentence = angles_sentence(np.array([0.5, 2.0, 40.0]), 0.0303, 0.03)
     assert "median **2.0°**, largest **40.0°**" in sentence and "(+1.0%)" in sentence and "3-dimensional" in sentence
+
+
+def test_the_sweep_is_checked_against_the_work_budget_before_it_queues(monkeypatch):
+    import aeviz.configs
+    from aeviz import AevizError
+    from aeviz.datasets import load_dataset
+    from aeviz.sweep import check_sweep
+
+    digits = load_dataset("digits")
+    work = check_sweep(digits)
+    monkeypatch.setattr(aeviz.configs, "MAX_WORK", work / 2)
+    with pytest.raises(AevizError, match="the k-sweep on digits would do"):
+        check_sweep(digits)

@@ -8,6 +8,7 @@ from aeviz.capacity import (
     SHOWN,
     SUBSETS,
     Report,
+    check_run,
     copy_sentence,
     gap_sentence,
     kind_sentence,
@@ -48,7 +49,15 @@ def report_panel(data: Dataset, rows: int) -> Report | None:
     if st.button(label if found is None and shipped is None else "Train them again", key="capacity_train"):
         shared = ui.shared_results()  # the run is everyone's as soon as it ends, even if this tab is closed
         label = f"the capacity run on {rows:,} rows"
-        ui.submit(JobKind.CAPACITY, label, report_job, (data, rows), keep_report, lambda report: shared.put(key, report))
+        ui.submit(
+            JobKind.CAPACITY,
+            label,
+            report_job,
+            (data, rows),
+            keep_report,
+            lambda report: shared.put(key, report),
+            check=lambda: check_run(data, rows),
+        )
     ui.job_panel(JobKind.CAPACITY)
     if found is None and shipped is not None:
         st.caption("Showing the shipped run (made by `aeviz pretrain`); training again takes about 2 minutes here.")

@@ -14,6 +14,7 @@ from aeviz.plots import points_3d_fig
 from aeviz.sweep import (
     FAMILIES,
     angles_sentence,
+    check_sweep,
     compare_sentence,
     k_sweep_job,
     linear_note,
@@ -37,7 +38,8 @@ def train_panel(data: Dataset) -> None:
     ks = sweep_ks(data.n_features)
     label = f"Train the sweep on {markdown_text(data.name)} ({len(FAMILIES) * len(ks)} models)"
     if st.button(label, key="sweep_train", help="One multilayer and one linear autoencoder per k, same split."):
-        ui.submit(JobKind.K_SWEEP, f"the k-sweep on {data.name}", k_sweep_job, (data,), keep_sweep(data))
+        label = f"the k-sweep on {data.name}"
+        ui.submit(JobKind.K_SWEEP, label, k_sweep_job, (data,), keep_sweep(data), check=lambda: check_sweep(data))
     ui.job_panel(JobKind.K_SWEEP)
 
 

@@ -5,6 +5,7 @@ from tests.app.helpers import (
     new_session,
     open_page,
     run_job,
+    shown,
 )
 
 
@@ -37,3 +38,12 @@ def test_capacity_trains_once_for_the_class_and_prints_what_its_models_measure(m
     other = new_session({"model": "digits-2d"})
     other = open_page(other, "views/capacity.py")
     assert not other.info and len([m for m in other.markdown if m.value.startswith("- ")]) == len(shown)
+
+
+def test_a_capacity_run_over_the_work_budget_is_refused_before_it_queues(monkeypatch):
+    import aeviz.configs
+
+    monkeypatch.setattr(aeviz.configs, "MAX_WORK", 1e9)
+    at = open_page(new_session({"model": "digits-2d"}), "views/capacity.py")
+    at.button(key="capacity_train").click().run()
+    assert "units of work" in shown(at.error[0]) and at.session_state["aeviz"].pending is None
