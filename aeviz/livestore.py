@@ -32,10 +32,13 @@ MB = 1024 * 1024
 TOUCH_EVERY = 60.0  # seconds: a model in use has its folder's time refreshed at most this often
 
 
+OWNER_FILE = "owner.txt"  # beside a stored live model on disk: whose it is
+
+
 class LiveStore(Protocol):
     def get(self, key: str) -> Checkpoint | None: ...
 
-    def put(self, key: str, checkpoint: Checkpoint) -> None: ...
+    def put(self, key: str, checkpoint: Checkpoint, owner: str = "") -> None: ...
 
 
 def new_key() -> str:
@@ -52,10 +55,16 @@ def checkpoint_bytes(checkpoint: Checkpoint) -> int:
     return tensors + sum(view.nbytes for view in checkpoint.epoch_views)
 
 
-def store_limits() -> tuple[int, float]:
-    """(bytes, idle seconds) from $AEVIZ_LIVE_STORE_MB (default 1024) and $AEVIZ_LIVE_IDLE_MINUTES (default 120)."""
+def store_limits() -> tuple[int, float, int]:
+    """(bytes, idle seconds, bytes per student) from $AEVIZ_LIVE_STORE_MB (default 1024), $AEVIZ_LIVE_IDLE_MINUTES
+    (default 120) and $AEVIZ_LIVE_OWNER_MB (default 128: a student's own loads and trainings beyond it drop that
+    student's oldest models, never a classmate's)."""
     values = []
-    for name, default in (("AEVIZ_LIVE_STORE_MB", "1024"), ("AEVIZ_LIVE_IDLE_MINUTES", "120")):
+    for name, default in (
+        ("AEVIZ_LIVE_STORE_MB", "1024"),
+        ("AEVIZ_LIVE_IDLE_MINUTES", "120"),
+        ("AEVIZ_LIVE_OWNER_MB", "128"),
+    ):
         text = os.environ.get(name, default).strip()
         try:
             value = float(text)
@@ -64,21 +73,30 @@ def store_limits() -> tuple[int, float]:
         if value <= 0:
             raise AevizError(f"{name} must be a positive number, not {text!r}")
         values.append(value)
-    return int(values[0] * MB), values[1] * 60
+    return int(values[0] * MB), values[1] * 60, int(values[2] * MB)
 
 
 class MemoryStore:
-    """Live models in this process, at most `max_bytes` in all, each dropped after `idle_seconds` without a `get`."""
+    """Live models in this process, at most `max_bytes` in all and `owner_bytes` per student (a student's own oldest go
+    first), each dropped after `idle_seconds` without a `get`."""
 
-    def __init__(self, max_bytes: int, idle_seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_bytes: int,
+        idle_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        owner_bytes: int | None = None,
+    ) -> None:
         self.max_bytes, self.idle_seconds, self._clock = max_bytes, idle_seconds, clock
-        self._items: OrderedDict[str, tuple[Checkpoint, int, float]] = OrderedDict()  # key: (model, bytes, last use)
+        self.owner_bytes = max_bytes if owner_bytes is None else owner_bytes
+        # key: (model, bytes, last use, owner)
+        self._items: OrderedDict[str, tuple[Checkpoint, int, float, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
     def total_bytes(self) -> int:
         with self._lock:
-            return sum(size for _, size, _ in self._items.values())
+            return sum(item[1] for item in self._items.values())
 
     def __len__(self) -> int:
         with self._lock:
@@ -90,40 +108,51 @@ class MemoryStore:
             found = self._items.get(key)
             if found is None:
                 return None
-            self._items[key] = (found[0], found[1], self._clock())
+            self._items[key] = (found[0], found[1], self._clock(), found[3])
             self._items.move_to_end(key)
             return found[0]
 
-    def put(self, key: str, checkpoint: Checkpoint) -> None:
+    def put(self, key: str, checkpoint: Checkpoint, owner: str = "") -> None:
         if not valid_key(key):
             raise AevizError("invalid live-model key")
         size = checkpoint_bytes(checkpoint)
-        if size > self.max_bytes:
-            raise AevizError(f"this model needs {size / MB:.0f} MB; the server keeps at most {self.max_bytes / MB:.0f} MB")
+        if size > min(self.max_bytes, self.owner_bytes):
+            limit = min(self.max_bytes, self.owner_bytes)
+            raise AevizError(
+                f"this model needs {size / MB:.0f} MB; the server keeps at most {limit / MB:.0f} MB per student"
+            )
         with self._lock:
-            self._items[key] = (checkpoint, size, self._clock())
+            self._items[key] = (checkpoint, size, self._clock(), owner)
             self._items.move_to_end(key)
             self._expire()
-            total = sum(s for _, s, _ in self._items.values())
-            while total > self.max_bytes:  # the least recently used go first
-                _, (_, dropped, _) = self._items.popitem(last=False)
-                total -= dropped
+            if owner:  # the student's own least recently used first, down to their share
+                mine = [k for k, item in self._items.items() if item[3] == owner]
+                total = sum(self._items[k][1] for k in mine)
+                for old in mine[:-1]:
+                    if total <= self.owner_bytes:
+                        break
+                    total -= self._items.pop(old)[1]
+            total = sum(item[1] for item in self._items.values())
+            while total > self.max_bytes:  # then the class's least recently used
+                _, dropped = self._items.popitem(last=False)
+                total -= dropped[1]
 
     def _expire(self) -> None:
         now = self._clock()
-        for key, (_, _, used) in list(self._items.items()):
-            if now - used > self.idle_seconds:
+        for key, item in list(self._items.items()):
+            if now - item[2] > self.idle_seconds:
                 del self._items[key]
 
 
 class DiskStore:
     """Live models as checkpoints in a folder several server processes share (a volume all replicas mount)."""
 
-    def __init__(self, folder: str | Path, max_bytes: int, idle_seconds: float) -> None:
+    def __init__(self, folder: str | Path, max_bytes: int, idle_seconds: float, owner_bytes: int | None = None) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.max_bytes, self.idle_seconds = max_bytes, idle_seconds
-        self._recent = MemoryStore(max_bytes, idle_seconds)
+        self.owner_bytes = max_bytes if owner_bytes is None else owner_bytes
+        self._recent = MemoryStore(max_bytes, idle_seconds, owner_bytes=self.owner_bytes)
         self._touched: dict[str, float] = {}
 
     def get(self, key: str) -> Checkpoint | None:
@@ -144,15 +173,18 @@ class DiskStore:
         self._recent.put(key, found)
         return found
 
-    def put(self, key: str, checkpoint: Checkpoint) -> None:
+    def put(self, key: str, checkpoint: Checkpoint, owner: str = "") -> None:
         if not valid_key(key):
             raise AevizError("invalid live-model key")
-        self._recent.put(key, checkpoint)
-        save_checkpoint(checkpoint, key, self.folder)
-        self.prune()
+        self._recent.put(key, checkpoint, owner)
+        path = save_checkpoint(checkpoint, key, self.folder)
+        if owner:
+            (path / OWNER_FILE).write_text(owner)
+        self.prune(owner)
 
-    def prune(self) -> None:
-        """Remove models idle longer than the limit, then the least recently used beyond the byte bound."""
+    def prune(self, owner: str = "") -> None:
+        """Remove models idle longer than the limit, then `owner`'s least recently used beyond their share, then the
+        class's least recently used beyond the byte bound."""
         now, entries = time.time(), []
         for path in self.folder.iterdir():
             if not (path.is_dir() and valid_key(path.name)):  # temporary folders of a write in progress, strangers
@@ -166,6 +198,15 @@ class DiskStore:
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 entries.append((used, size, path))
+        if owner:
+            mine = sorted(entry for entry in entries if _owner_of(entry[2]) == owner)
+            total = sum(size for _, size, _ in mine)
+            for entry in mine[:-1]:
+                if total <= self.owner_bytes:
+                    break
+                shutil.rmtree(entry[2], ignore_errors=True)
+                entries.remove(entry)
+                total -= entry[1]
         kept = {path.name for _, _, path in entries}
         self._touched = {key: at for key, at in self._touched.items() if key in kept}  # bounded by the folder
         total = sum(size for _, size, _ in entries)
@@ -183,8 +224,17 @@ class DiskStore:
                 os.utime(path)
 
 
+def _owner_of(path: Path) -> str:
+    try:
+        return (path / OWNER_FILE).read_text()[:64]
+    except OSError:
+        return ""
+
+
 def make_store() -> LiveStore:
     """The store the app uses: on disk in $AEVIZ_LIVE_DIR when set (several replicas), else in memory."""
-    max_bytes, idle = store_limits()
+    max_bytes, idle, owner_bytes = store_limits()
     folder = os.environ.get("AEVIZ_LIVE_DIR", "").strip()
-    return DiskStore(folder, max_bytes, idle) if folder else MemoryStore(max_bytes, idle)
+    if folder:
+        return DiskStore(folder, max_bytes, idle, owner_bytes)
+    return MemoryStore(max_bytes, idle, owner_bytes=owner_bytes)

@@ -124,3 +124,30 @@ def test_the_app_uses_the_folder_when_one_is_configured(tmp_path, monkeypatch):
     monkeypatch.setenv("AEVIZ_LIVE_IDLE_MINUTES", "soon")
     with pytest.raises(AevizError, match="AEVIZ_LIVE_IDLE_MINUTES must be a positive number"):
         make_store()
+
+
+def test_one_students_loads_drop_their_own_oldest_models_not_a_classmates():
+    """Ben's model, then four of Anna's: with room for three models per student, Anna's oldest goes and Ben's stays
+    (before, her loads pushed his model out of the store: his link opened the default model)."""
+    size = checkpoint_bytes(_model())
+    store = MemoryStore(6 * size, idle_seconds=3600, owner_bytes=3 * size)
+    ben = new_key()
+    store.put(ben, _model(0), "b" * 32)
+    annas = [new_key() for _ in range(4)]
+    for seed, key in enumerate(annas, start=1):
+        store.put(key, _model(seed), "a" * 32)
+    assert store.get(ben) is not None
+    assert [store.get(k) is not None for k in annas] == [False, True, True, True]
+
+
+def test_the_shared_folder_keeps_each_students_share_too(tmp_path):
+    one = checkpoint_bytes(_model())
+    store = DiskStore(tmp_path, 100 * MB, 3600, owner_bytes=int(2.5 * one))
+    ben = new_key()
+    store.put(ben, _model(0), "b" * 32)
+    annas = [new_key() for _ in range(3)]
+    for seed, key in enumerate(annas, start=1):
+        store.put(key, _model(seed), "a" * 32)
+        os.utime(tmp_path / key, (time.time() - 10 + seed, time.time() - 10 + seed))  # in the order they came
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([ben, *annas[1:]])
+    assert (tmp_path / ben / "owner.txt").read_text() == "b" * 32

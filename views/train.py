@@ -132,9 +132,10 @@ def start_training(settings: TrainSettings) -> None:
         ui.show_error(exc)
         return
     store, key, train = ui.live_store(), new_key(), settings.train  # looked up here: the pool calls no st.*
+    owner = ui.session().owner
 
     def then(outcome: JobOutcome) -> None:  # in the server as soon as it ends: a closed tab loses nothing
-        store.put(key, outcome.checkpoint)
+        store.put(key, outcome.checkpoint, owner)
 
     def keep(outcome: JobOutcome) -> tuple[str, str]:
         run = ui.session().train_run

@@ -69,10 +69,10 @@ def live_checkpoint(state: Session) -> Checkpoint | None:
     return found
 
 
-def keep_live(checkpoint: Checkpoint, key: str | None = None) -> str:
-    """Put a model in the live store (a job may do it from its worker: the store takes no Streamlit call); its key."""
+def keep_live(checkpoint: Checkpoint, owner: str, key: str | None = None) -> str:
+    """Put `owner`'s model in the live store, within that student's share of it; its key."""
     key = key or new_key()
-    live_store().put(key, checkpoint)
+    live_store().put(key, checkpoint, owner)
     return key
 
 
@@ -121,7 +121,7 @@ def set_session_model(checkpoint: Checkpoint | None = None, key: str | None = No
     put in the live store, or `key` names one already there (a training job stores its own result)."""
     state = session()
     if checkpoint is not None:
-        key = keep_live(checkpoint)
+        key = keep_live(checkpoint, state.owner)
     state.live_name = state.active_name = LIVE_PREFIX + key
     write_url(state.active_name)
 
