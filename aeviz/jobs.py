@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 FIRST_GUESS = 10.0  # seconds a job of a kind never run before is assumed to take
 RECENT = 10  # durations remembered per kind
+GRACE = float(os.environ.get("AEVIZ_SESSION_GRACE", "60"))  # seconds a closed tab's session may come back (a reload)
 MAX_QUEUED = int(os.environ.get("AEVIZ_MAX_QUEUED", "60"))  # jobs waiting at once: two per student of a class of 30
 FORGET_AFTER = 3600.0  # finished jobs nobody collected (a closed tab) are dropped after this many seconds
 
@@ -54,6 +55,9 @@ class Job:
     fn: Callable[..., Any] = field(repr=False)  # called as fn(job, *args) in a worker: a module-level function
     args: tuple = field(default=(), repr=False)
     then: Callable[[Any], None] | None = field(default=None, repr=False)  # run in the server on the result (no st.*)
+    keep: Callable[[Any], Any] | None = field(default=None, repr=False)  # what a page of its owner does with the result
+    sessions: set[str] = field(default_factory=set, repr=False)  # the browser sessions showing it (opaque ids)
+    orphaned: bool = False  # every session that showed it has ended: its result is let go as soon as it is done
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     state: str = QUEUED
     submitted: float = 0.0  # the pool's clock
@@ -137,6 +141,7 @@ class JobPool:
         self._running: list[Job] = []
         self._latest: dict[str, Job] = {}  # each owner's most recent job until collected
         self._durations: dict[str, deque[float]] = defaultdict(lambda: deque(maxlen=RECENT))
+        self._seen: dict[str, float] = {}  # session id: when it was last seen connected (`reap`)
 
     # --- what pages call ------------------------------------------------------------------------------------------
 
@@ -148,6 +153,8 @@ class JobPool:
         fn: Callable[..., Any],
         args: tuple = (),
         then: Callable[[Any], None] | None = None,
+        keep: Callable[[Any], Any] | None = None,
+        session: str = "",
     ) -> Job:
         """Queue `fn(job, *args)`; `then(result)` runs in the server once it has succeeded (e.g. to store the model).
         Refuses while the owner has an unfinished job (one at a time per student, all tabs of a browser being one),
@@ -162,7 +169,8 @@ class JobPool:
                     f"the class queue is full ({len(self._queue)} jobs waiting for {self.workers} worker(s)): "
                     "try again in a few minutes"
                 )
-            job = Job(owner, JobKind(kind), label, fn, args, then, submitted=self._clock(), clock=self._clock)
+            job = Job(owner, JobKind(kind), label, fn, args, then, keep, submitted=self._clock(), clock=self._clock)
+            job.sessions = {session} if session else set()
             self._queue.append(job)
             self._latest[owner] = job
             self._start_workers()
@@ -173,6 +181,47 @@ class JobPool:
         """The owner's latest job (running, queued, or finished and not yet collected)."""
         with self._lock:
             return self._latest.get(owner)
+
+    def adopt(self, job: Job, session: str) -> None:
+        """Another browser session of the job's owner shows it too (a reload, a second tab)."""
+        with self._lock:
+            job.sessions.add(session)
+
+    def session_ended(self, session: str) -> None:
+        """A browser session is gone (its tab closed, and Streamlit let the session go): a job no other session shows
+        is cancelled if it has not finished (a queued one leaves the queue, a running one stops at its next check),
+        and a finished one nobody collected is forgotten, so that its result is released."""
+        with self._lock:
+            jobs = [*self._queue, *self._running, *self._latest.values()]
+        for job in {id(j): j for j in jobs}.values():
+            with self._lock:
+                if session not in job.sessions:
+                    continue
+                job.sessions.discard(session)
+                orphaned = job.orphaned = not job.sessions
+            if orphaned and not job.finished:
+                self.cancel(job)
+            if orphaned:
+                with self._lock:
+                    if job.finished and self._latest.get(job.owner) is job:
+                        del self._latest[job.owner]
+
+    def reap(self, connected: Callable[[str], bool], grace: float = GRACE) -> list[str]:
+        """End the sessions of the pool's jobs that have not been connected for `grace` seconds (their tab closed; a
+        reload within the grace reconnects or adopts the job), with `session_ended`; returns the ended ids. The
+        server calls it every few seconds with Streamlit's own idea of which sessions are connected."""
+        now = self._clock()
+        with self._lock:
+            jobs = [*self._queue, *self._running, *self._latest.values()]
+            shown = {session for job in jobs for session in job.sessions}
+            for session in shown:
+                if connected(session) or session not in self._seen:
+                    self._seen[session] = now
+            self._seen = {s: t for s, t in self._seen.items() if s in shown}
+            gone = [s for s, t in self._seen.items() if now - t > grace]
+        for session in gone:
+            self.session_ended(session)
+        return gone
 
     def collect(self, job: Job) -> None:
         """The page has shown a finished job's outcome: forget it (and let its result go)."""
@@ -265,6 +314,8 @@ class JobPool:
             if state == DONE:
                 self._durations[job.kind].append(job.ended - job.started)
             job.state = state
+            if job.orphaned and self._latest.get(job.owner) is job:  # nobody will collect it: let its result go
+                del self._latest[job.owner]
 
     def _typical(self, kind: str) -> float:
         recent = self._durations.get(kind)

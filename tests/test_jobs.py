@@ -284,3 +284,41 @@ def test_the_queue_has_a_cap_for_the_class():
         pool.cancel(job)
     gate.opened.set()
     assert pool.wait(running, timeout=10)
+
+
+def test_a_job_only_an_ended_session_showed_is_cancelled_and_let_go():
+    """Anna's tab closes while her job waits: it leaves the queue (a closed tab's jobs used to run for nobody). Ben's
+    job, shown by his reloaded tab as well, survives his first tab's end; once his last tab is gone and the job has
+    run, nothing keeps its result."""
+    pool, gate = JobPool(1, processes=False), Gate()
+    blocker = pool.submit("c", "training", "x", gate, session="tab-c")
+    assert _running(pool, blocker)
+    annas = pool.submit("a", "training", "x", Gate(), session="tab-a1")
+    bens = pool.submit("b", "training", "x", lambda job: "his result", session="tab-b1")
+    pool.adopt(bens, "tab-b2")  # a reload of Ben's page
+    pool.session_ended("tab-a1")
+    pool.session_ended("tab-b1")
+    assert annas.state == CANCELLED and bens.state == QUEUED
+    pool.session_ended("tab-b2")  # his last tab
+    assert bens.state == CANCELLED
+    gate.opened.set()
+    assert pool.wait(blocker, timeout=10) and pool.job_of("c") is blocker  # shown by a live tab: kept for it
+    pool.session_ended("tab-c")
+    assert pool.job_of("c") is None and pool.job_of("a") is None  # finished and orphaned: released
+
+
+def test_the_reaper_ends_a_session_only_after_its_grace():
+    """A tab disconnected for less than the grace (a reload, a flaky network) keeps its job; past it, the job goes."""
+    now = [0.0]
+    pool = JobPool(1, processes=False, clock=lambda: now[0])
+    gate = Gate()
+    running = pool.submit("c", "training", "x", gate, session="busy")
+    assert _running(pool, running)
+    waiting = pool.submit("a", "training", "x", Gate(), session="anna")
+    assert pool.reap(lambda s: True, grace=60) == []
+    now[0] = 50.0
+    assert pool.reap(lambda s: s == "busy", grace=60) == [] and waiting.state == QUEUED  # 50 s away: within grace
+    now[0] = 100.0
+    assert pool.reap(lambda s: s == "busy", grace=60) == ["anna"] and waiting.state == CANCELLED
+    gate.opened.set()
+    assert pool.wait(running, timeout=10)

@@ -137,8 +137,11 @@ def start_training(settings: TrainSettings) -> None:
     def then(outcome: JobOutcome) -> None:  # in the server as soon as it ends: a closed tab loses nothing
         store.put(key, outcome.checkpoint, owner)
 
-    def keep(outcome: JobOutcome) -> tuple[str, str]:
-        run = ui.session().train_run
+    def keep(outcome: JobOutcome) -> tuple[str, str]:  # in whichever session of the student collects it (a reload)
+        state = ui.session()
+        if state.train_run is None:
+            state.train_run = ui.TrainRun(total=outcome.epochs_asked, latent=config.latent_dim)
+        run = state.train_run
         run.done, run.failed = outcome.epochs_done, bool(outcome.error)
         run.view = outcome.checkpoint.epoch_views[-1].astype("float32")
         ui.set_session_model(key=key)

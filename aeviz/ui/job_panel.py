@@ -55,7 +55,7 @@ def submit(
     try:
         if check is not None:
             check()
-        job = job_pool().submit(state.owner, kind, label, fn, args, then)
+        job = job_pool().submit(state.owner, kind, label, fn, args, then, keep, state.session_id)
     except AevizError as exc:
         show_error(exc)
         return None

@@ -55,10 +55,25 @@ def student_dir(owner: str) -> Path:
 @st.cache_resource
 def job_pool():
     """The server's one pool for heavy work: $AEVIZ_POOL_SIZE worker processes, else one fewer than the cores (at
-    least one)."""
+    least one); a thread ends the jobs of browser sessions that are gone (`_reap_closed_tabs`)."""
     from aeviz.jobs import JobPool, pool_size, use_processes
 
-    return JobPool(pool_size(), processes=use_processes())
+    pool = JobPool(pool_size(), processes=use_processes())
+    threading.Thread(target=_reap_closed_tabs, args=(pool,), name="aeviz-reaper", daemon=True).start()
+    return pool
+
+
+def _reap_closed_tabs(pool) -> None:
+    """Every few seconds, tell the pool which of its jobs' sessions Streamlit still has connected: a job whose every
+    tab has been closed for the grace time is cancelled and its result let go (`JobPool.reap`)."""
+    from streamlit.runtime import Runtime
+
+    from aeviz.jobs import GRACE
+
+    while True:
+        time.sleep(min(15.0, max(0.5, GRACE / 4)))
+        if Runtime.exists():
+            pool.reap(Runtime.instance().is_active_session)
 
 
 def after_heavy_load() -> None:

@@ -15,15 +15,17 @@ import os
 import uuid
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from aeviz import AevizError
 from aeviz.checkpoints import Checkpoint, CheckpointInfo, check_target, list_checkpoints, save_checkpoint
 from aeviz.livestore import LiveStore, make_store, new_key, valid_key
 from aeviz.ui.display import keep_identity
-from aeviz.ui.records import LIVE_PREFIX, ActiveModel, Notice, Session
+from aeviz.ui.records import LIVE_PREFIX, ActiveModel, Notice, Pending, Session
 from aeviz.ui.resources import (
     OWNER_PATTERN,
     SAVED_PREFIX,
+    job_pool,
     model_sources,
     saved_source,
     stored_checkpoint,
@@ -92,8 +94,22 @@ def session() -> Session:
             state.active_name = wanted
         elif saved_source(wanted) is not None:  # another student's save, from its link: to look at, not to own
             state.active_name = state.visiting = wanted
+        follow_jobs(state)
         st.session_state[_SESSION] = state
     return state
+
+
+def follow_jobs(state: Session) -> None:
+    """Tie this session to its owner's job in the pool, still waiting, running or uncollected (a reload, a second
+    tab): the session shows it and collects it. The pool ends the jobs of sessions Streamlit has not had connected for
+    a while (their tabs closed: aeviz.ui.resources reaps them), so a session says which one it is."""
+    ctx = get_script_run_ctx()
+    state.session_id = ctx.session_id if ctx is not None else uuid.uuid4().hex
+    pool = job_pool()
+    job = pool.job_of(state.owner)
+    if job is not None and job.keep is not None:
+        pool.adopt(job, state.session_id)
+        state.pending = Pending(job, job.keep)
 
 
 def returning_owner() -> str:

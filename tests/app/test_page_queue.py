@@ -1,12 +1,14 @@
 """The job pool seen from a page: a queued training's position and Leave, the running panel's polls, one job per session."""
 
 import json
+import types
 
 import pytest
 
 from tests.app.helpers import (
     component,
     free,
+    new_session,
     occupy_the_pool,
     open_page,
     shown,
@@ -83,3 +85,31 @@ def test_one_session_runs_one_job_at_a_time(queued):
     at.radio(key="sparsity_source").set_value("train").run()
     at.button(key="sparsity_train").click().run()
     assert "you already have a job queued (training digits" in shown(at.error[0])
+
+
+def test_a_reload_finds_its_waiting_job_and_a_closed_tabs_job_leaves_the_queue(monkeypatch):
+    """The same browser (one owner, as its cookie makes it) opens the Train page again while its training waits: the
+    new page shows the queue and can leave it. Once neither page is connected any more (their tabs closed), the
+    server's reaper cancels the job; while one is, the job stays."""
+    import aeviz.ui.state
+
+    monkeypatch.setattr(aeviz.ui.state, "returning_owner", lambda: "a" * 32)
+    tab_ids = iter(["tab-1", "tab-2"])  # Streamlit's ids of the two sessions (AppTest gives every session one id)
+    monkeypatch.setattr(aeviz.ui.state, "get_script_run_ctx", lambda: types.SimpleNamespace(session_id=next(tab_ids)))
+    pool, others = occupy_the_pool()
+    try:
+        first = open_page(new_session(), "views/train.py")
+        first.selectbox(key="train_dataset").set_value("digits")
+        first.button(key="train").click().run()
+        job = first.session_state["aeviz"].pending.job
+        reloaded = open_page(new_session(), "views/train.py")
+        assert "Waiting in the class queue: number 1 of 1" in reloaded.info[0].value
+        tabs = [at.session_state["aeviz"].session_id for at in (first, reloaded)]
+        assert job.sessions == set(tabs) == {"tab-1", "tab-2"}
+        assert pool.reap(lambda session: True) == []  # both connected
+        gone = pool.reap(lambda session: session == tabs[1], grace=0)  # the first tab closed
+        assert tabs[0] in gone and tabs[1] not in gone and job.state == "queued"
+        assert tabs[1] in pool.reap(lambda session: False, grace=0)  # and the reloaded one
+        assert job.state == "cancelled" and pool.job_of("a" * 32) is None
+    finally:
+        free(pool, others)

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.e2e.conftest import start_app, stop_app
-from tests.e2e.helpers import click_train, goto, nav, new_page, rerun, wait_epoch
+from tests.e2e.helpers import click_train, goto, nav, new_page, reload, rerun, wait_epoch
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -81,3 +81,34 @@ def test_a_live_model_link_made_on_one_copy_opens_on_another(browser, tmp_path_f
         context.close()
         for _, process in servers:
             stop_app(process)
+
+
+def test_a_closed_tab_leaves_the_queue_and_a_reload_finds_its_place(browser, tmp_path_factory):
+    """Ben queues and closes his tab: after the grace (2 s here, 60 s by default) his job is cancelled and Cleo moves
+    up (a closed tab's job used to run for nobody). Cleo reloads: her page finds her place in the queue again and
+    can leave it (after a reload the panel and Leave were gone)."""
+    url, process = start_app(tmp_path_factory.mktemp("tabs"), AEVIZ_SESSION_GRACE="2")
+    students = [new_page(browser) for _ in range(3)]
+    anna, ben, cleo = (page for _, page in students)
+    try:
+        goto(anna, f"{url}/train?train_dataset=mnist&train_arch=conv&train_epochs=100&train_batch=32")
+        goto(ben, f"{url}/train?train_dataset=digits&train_epochs=2")
+        goto(cleo, f"{url}/train?train_dataset=digits&train_epochs=2")
+        click_train(anna)
+        wait_epoch(anna, 1, 100)  # running
+        click_train(ben)
+        ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
+        click_train(cleo)
+        cleo.wait_for_selector("text=Waiting in the class queue: number 2 of 2", timeout=30_000)
+        students[1][0].close()  # Ben's browser
+        cleo.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=60_000)  # a poll later
+        reload(cleo)
+        cleo.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
+        rerun(cleo, cleo.get_by_role("button", name="Leave the queue").click)
+        cleo.wait_for_selector("text=Cancelled: training digits", timeout=30_000)
+        anna.get_by_role("button", name="Stop", exact=True).click()
+        anna.wait_for_selector("text=Training stopped after epoch", timeout=60_000)
+    finally:
+        for context, _ in (students[0], students[2]):
+            context.close()
+        stop_app(process)
