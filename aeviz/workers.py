@@ -56,7 +56,11 @@ class Worker:
         child.close()
 
     def run(self, job: RelayedJob) -> Any:
-        """Run `job` in the child; progress lands on `job`; returns its result or raises as the job did."""
+        """Run `job` in the child; progress lands on `job`; returns its result or raises as the job did. A child that
+        died while idle (killed for memory between jobs) is replaced first, so the job does not fail for it."""
+        if not self._process.is_alive():
+            self._process.join()
+            self._start()
         self._cancel.value = 0
         try:
             self._conn.send((job.fn, job.args))

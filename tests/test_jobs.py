@@ -322,3 +322,23 @@ def test_the_reaper_ends_a_session_only_after_its_grace():
     assert pool.reap(lambda s: s == "busy", grace=60) == ["anna"] and waiting.state == CANCELLED
     gate.opened.set()
     assert pool.wait(running, timeout=10)
+
+
+def test_a_worker_killed_while_idle_is_replaced_before_the_next_job(processes):
+    """The out-of-memory killer took the idle worker: the next job runs in a new one (it failed with "stopped
+    unexpectedly (out of memory?)", though it had done nothing)."""
+    import signal
+
+    first = processes.submit("f", "training", "count", count_to, (1, 0.0))
+    assert processes.wait(first, timeout=120) and first.state == DONE
+    pid = int(first.result.split(" in process ")[1].split()[0])
+    os.kill(pid, signal.SIGKILL)
+    for _ in range(500):  # until the process is gone
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.01)
+    after = processes.submit("g", "training", "count", count_to, (1, 0.0))
+    assert processes.wait(after, timeout=120) and after.state == DONE, after.error
+    assert f"in process {pid} " not in after.result
