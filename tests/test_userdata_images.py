@@ -89,3 +89,19 @@ def test_folder_of_images(tmp_path):
         (tmp_path / f"{i}.png").write_bytes(_png(i * 60))
     raw = read_file(tmp_path)
     assert raw.X.shape == (4, 784) and raw.y is None
+
+
+def test_a_folder_over_the_byte_limit_is_refused_before_any_file_is_read(tmp_path, monkeypatch):
+    """A large file in a folder of images: refused from the folder's listing, read_bytes never called (a 1.5 GB file
+    was read whole, 1.5 GB of memory, before its size was looked at)."""
+    import pathlib
+
+    from aeviz.userdata import common, images
+
+    monkeypatch.setattr(images, "MAX_BYTES", 1_000)
+    (tmp_path / "big.png").write_bytes(b"\0" * 2_000)
+    read = []
+    monkeypatch.setattr(pathlib.Path, "read_bytes", lambda self: read.append(self) or b"")
+    with pytest.raises(DataError, match="holds more than the limit"):
+        read_file(tmp_path)
+    assert read == [] and common.MAX_BYTES > 1_000

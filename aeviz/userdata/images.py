@@ -111,9 +111,13 @@ def _is_hidden(name: str) -> bool:
 
 
 def folder_images(folder: Path) -> list[tuple[str, bytes]]:
+    """(name, bytes) of the files in a folder of images, their sizes checked from the folder before any is read (a
+    1.5 GB file in the folder was read whole before)."""
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not _is_hidden(p.relative_to(folder).as_posix()))
     if len(files) > MAX_ROWS:
         raise DataError(f"folder {folder.name} holds {len(files)} files, more than the limit of {MAX_ROWS}")
+    if sum(p.stat().st_size for p in files) > MAX_BYTES:
+        raise DataError(f"folder {folder.name} holds more than the limit of {MAX_BYTES // 2**20} MB")
     return [(p.relative_to(folder).as_posix(), p.read_bytes()) for p in files]
 
 
