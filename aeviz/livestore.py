@@ -156,6 +156,8 @@ class DiskStore:
         self._touched: dict[str, float] = {}
 
     def get(self, key: str) -> Checkpoint | None:
+        """The model under `key`, or None when there is none (never stored, expired, pruned); AevizError when its
+        files are there but damaged, so the page can say so instead of showing a shipped model without a word."""
         if not valid_key(key):
             return None
         path = self.folder / key
@@ -167,8 +169,12 @@ class DiskStore:
             return None
         try:
             found = load_checkpoint(key, self.folder)
-        except (AevizError, OSError):  # pruned by another process meanwhile
+        except OSError:  # pruned by another process meanwhile
             return None
+        except AevizError as exc:
+            if not path.is_dir():  # pruned while it was read
+                return None
+            raise AevizError(f"the model kept under this link could not be read ({exc})") from None
         self._touch(path)
         self._recent.put(key, found)
         return found

@@ -151,3 +151,14 @@ def test_the_shared_folder_keeps_each_students_share_too(tmp_path):
         os.utime(tmp_path / key, (time.time() - 10 + seed, time.time() - 10 + seed))  # in the order they came
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([ben, *annas[1:]])
     assert (tmp_path / ben / "owner.txt").read_text() == "b" * 32
+
+
+def test_a_damaged_model_in_the_folder_is_an_error_not_a_silent_none(tmp_path):
+    """Its link then says the model could not be read (it fell back to a shipped model without a word); a model
+    that is simply not there is still None."""
+    key = new_key()
+    DiskStore(tmp_path, 100 * MB, 3600).put(key, _model())
+    (tmp_path / key / "model.safetensors").write_bytes(b"not weights")
+    with pytest.raises(AevizError, match="could not be read"):
+        DiskStore(tmp_path, 100 * MB, 3600).get(key)
+    assert DiskStore(tmp_path, 100 * MB, 3600).get(new_key()) is None

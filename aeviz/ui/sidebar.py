@@ -68,7 +68,7 @@ def sidebar() -> Checkpoint | CheckpointInfo:
         checkpoint = active_info()
         for notice in [n for n in state.notices if n.kind == "expired"]:
             state.notices.remove(notice)
-            st.info(notice.text)
+            (st.error if notice.level == "error" else st.info)(notice.text)
         st.caption(describe(checkpoint))
         val = checkpoint.metrics.get("val_mse", checkpoint.metrics.get("val_loss"))
         cols = st.columns(2)

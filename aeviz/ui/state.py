@@ -46,8 +46,8 @@ _SESSION = "aeviz"  # the one st.session_state key aeviz owns; widget keys are S
 
 
 EXPIRED = (
-    "The model trained in this session was idle too long and the server let it go (save a model to keep it); "
-    "showing a shipped model."
+    "The model of this session's link is no longer kept on the server (idle too long, or the server restarted; save a "
+    "model to keep it); showing a shipped model."
 )
 
 
@@ -62,9 +62,15 @@ def live_checkpoint(state: Session) -> Checkpoint | None:
     it, falls back to the default model if it was the active one, and keeps a notice that the sidebar shows."""
     if not state.live_name:
         return None
-    found = live_store().get(state.live_name.removeprefix(LIVE_PREFIX))
+    try:
+        found = live_store().get(state.live_name.removeprefix(LIVE_PREFIX))
+    except AevizError as exc:
+        found = None
+        state.notices.append(Notice("expired", "error", f"{exc}; showing a shipped model."))
+    else:
+        if found is None:
+            state.notices.append(Notice("expired", "info", EXPIRED))
     if found is None:
-        state.notices.append(Notice("expired", "info", EXPIRED))
         state.live_name = ""
         if state.active_name.startswith(LIVE_PREFIX):
             state.active_name = DEFAULT_MODEL
@@ -88,8 +94,9 @@ def session() -> Session:
         wanted = st.query_params.get(MODEL_PARAM, DEFAULT_MODEL)
         key = wanted.removeprefix(LIVE_PREFIX)
         state = Session(active_name=DEFAULT_MODEL, owner=returning_owner())
-        if wanted.startswith(LIVE_PREFIX) and valid_key(key) and live_store().get(key) is not None:
+        if wanted.startswith(LIVE_PREFIX) and valid_key(key):
             state.active_name = state.live_name = wanted
+            live_checkpoint(state)  # gone or damaged: the default model, and the sidebar says why
         elif wanted in model_sources(state.owner):
             state.active_name = wanted
         elif saved_source(wanted) is not None:  # another student's save, from its link: to look at, not to own

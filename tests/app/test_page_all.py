@@ -173,3 +173,11 @@ REVEALED = {
     "views/latent_walk.py": ["walk_dims", "walk_z0", "walk_z15"],
     "views/denoise.py": ["denoise_masking", "denoise_salt_pepper"],
 }
+
+
+def test_a_link_to_a_live_model_the_server_no_longer_keeps_says_so():
+    """A link made before the server restarted (or left idle too long) opens the default model with a line that says
+    why (it did so without a word)."""
+    at = new_session({"model": "live:" + "0" * 32})
+    assert at.selectbox(key="model_picker").value == "mnist-mlp-2d"
+    assert "no longer kept on the server" in at.sidebar.info[0].value
