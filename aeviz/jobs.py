@@ -58,6 +58,7 @@ class Job:
     keep: Callable[[Any], Any] | None = field(default=None, repr=False)  # what a page of its owner does with the result
     sessions: set[str] = field(default_factory=set, repr=False)  # the browser sessions showing it (opaque ids)
     orphaned: bool = False  # every session that showed it has ended: its result is let go as soon as it is done
+    share: str = ""  # work whose result is everyone's (e.g. a Capacity run of some data): at most one at a time
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     state: str = QUEUED
     submitted: float = 0.0  # the pool's clock
@@ -155,6 +156,7 @@ class JobPool:
         then: Callable[[Any], None] | None = None,
         keep: Callable[[Any], Any] | None = None,
         session: str = "",
+        share: str = "",
     ) -> Job:
         """Queue `fn(job, *args)`; `then(result)` runs in the server once it has succeeded (e.g. to store the model).
         Refuses while the owner has an unfinished job (one at a time per student, all tabs of a browser being one),
@@ -164,6 +166,8 @@ class JobPool:
             current = self._latest.get(owner)
             if current is not None and not current.finished:
                 raise AevizError(f"you already have a job {current.state} ({current.label}): wait for it or cancel it")
+            if share and self._shared(share) is not None:
+                raise AevizError("a classmate's identical run is already on its way; its result will appear for everyone")
             if len(self._queue) >= self.max_queued:
                 raise AevizError(
                     f"the class queue is full ({len(self._queue)} jobs waiting for {self.workers} worker(s)): "
@@ -171,11 +175,20 @@ class JobPool:
                 )
             job = Job(owner, JobKind(kind), label, fn, args, then, keep, submitted=self._clock(), clock=self._clock)
             job.sessions = {session} if session else set()
+            job.share = share
             self._queue.append(job)
             self._latest[owner] = job
             self._start_workers()
             self._wake.notify()
         return job
+
+    def shared_job(self, share: str) -> Job | None:
+        """The queued or running job doing the shared work `share`, if any (a page offers to wait for it instead)."""
+        with self._lock:
+            return self._shared(share)
+
+    def _shared(self, share: str) -> Job | None:  # under the lock
+        return next((job for job in [*self._running, *self._queue] if job.share == share), None)
 
     def job_of(self, owner: str) -> Job | None:
         """The owner's latest job (running, queued, or finished and not yet collected)."""

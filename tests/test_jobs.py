@@ -342,3 +342,16 @@ def test_a_worker_killed_while_idle_is_replaced_before_the_next_job(processes):
     after = processes.submit("g", "training", "count", count_to, (1, 0.0))
     assert processes.wait(after, timeout=120) and after.state == DONE, after.error
     assert f"in process {pid} " not in after.result
+
+
+def test_identical_shared_work_is_queued_once():
+    """Three students press Train on the same Capacity run: one job, not three identical two-minute runs."""
+    pool, gate = JobPool(1, processes=False), Gate()
+    first = pool.submit("a", "capacity", "x", gate, share="capacity:digits:1000")
+    assert pool.shared_job("capacity:digits:1000") is first
+    with pytest.raises(AevizError, match="identical run is already on its way"):
+        pool.submit("b", "capacity", "x", Gate(), share="capacity:digits:1000")
+    other = pool.submit("b", "capacity", "x", lambda job: 1, share="capacity:digits:200")  # other work: welcome
+    gate.opened.set()
+    assert pool.wait(first, timeout=10) and pool.wait(other, timeout=10)
+    assert pool.shared_job("capacity:digits:1000") is None

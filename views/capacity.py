@@ -46,7 +46,14 @@ def report_panel(data: Dataset, rows: int) -> Report | None:
     found = ui.shared_result(key)
     shipped = ui.shipped_capacity(data, rows) if found is None else None
     label = f"Train the {len(variants(data.n_features))} models on {rows:,} rows"
-    if st.button(label if found is None and shipped is None else "Train them again", key="capacity_train"):
+    share = f"capacity:{data.fingerprint}:{rows}"
+    classmates = ui.job_pool().shared_job(share)
+    if classmates is not None and ui.pending_job() is not classmates:
+        st.info(
+            f"A classmate's run of these {rows:,} rows is {classmates.state} ({classmates.fraction:.0%} done): its "
+            "result appears here for everyone when it ends, so there is no need to train it again."
+        )
+    elif st.button(label if found is None and shipped is None else "Train them again", key="capacity_train"):
         shared = ui.shared_results()  # the run is everyone's as soon as it ends, even if this tab is closed
         label = f"the capacity run on {rows:,} rows"
         ui.submit(
@@ -57,6 +64,7 @@ def report_panel(data: Dataset, rows: int) -> Report | None:
             keep_report,
             lambda report: shared.put(key, report),
             check=lambda: check_run(data, rows),
+            share=share,
         )
     ui.job_panel(JobKind.CAPACITY)
     if found is None and shipped is not None:

@@ -46,16 +46,18 @@ def submit(
     keep: Callable[[Any], tuple[str, str]],
     then: Callable[[Any], None] | None = None,
     check: Callable[[], object] | None = None,
+    share: str = "",
 ) -> Job | None:
     """Queue `fn(job, *args)` (a module-level function: it runs in a worker process) for this session, one job at a
     time; `then(result)` runs in the server when it succeeds, whether or not the tab is still open (e.g. to store a
     model); `keep(result)` runs on the session's next script run. `check()` runs first and may refuse the job (e.g.
-    over the work budget). Shows why when the job cannot be queued."""
+    over the work budget); `share` names work whose result is everyone's, so that it is not queued twice. Shows why
+    when the job cannot be queued."""
     state = session()
     try:
         if check is not None:
             check()
-        job = job_pool().submit(state.owner, kind, label, fn, args, then, keep, state.session_id)
+        job = job_pool().submit(state.owner, kind, label, fn, args, then, keep, state.session_id, share)
     except AevizError as exc:
         show_error(exc)
         return None

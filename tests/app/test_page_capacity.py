@@ -2,7 +2,9 @@
 
 from aeviz.datasets import load_dataset
 from tests.app.helpers import (
+    free,
     new_session,
+    occupy_the_pool,
     open_page,
     run_job,
     shown,
@@ -47,3 +49,17 @@ def test_a_capacity_run_over_the_work_budget_is_refused_before_it_queues(monkeyp
     at = open_page(new_session({"model": "digits-2d"}), "views/capacity.py")
     at.button(key="capacity_train").click().run()
     assert "units of work" in shown(at.error[0]) and at.session_state["aeviz"].pending is None
+
+
+def test_a_classmates_identical_run_is_waited_for_not_queued_again():
+    pool, others = occupy_the_pool()
+    try:
+        anna = open_page(new_session({"model": "digits-2d"}), "views/capacity.py")
+        anna.button(key="capacity_train").click().run()
+        job = anna.session_state["aeviz"].pending.job
+        ben = open_page(new_session({"model": "digits-2d"}), "views/capacity.py")
+        assert "A classmate's run of these 1,000 rows is queued" in ben.info[0].value
+        assert not [b for b in ben.button if b.key == "capacity_train"] and ben.session_state["aeviz"].pending is None
+        pool.cancel(job)
+    finally:
+        free(pool, others)
