@@ -59,6 +59,7 @@ class Job:
     sessions: set[str] = field(default_factory=set, repr=False)  # the browser sessions showing it (opaque ids)
     orphaned: bool = False  # every session that showed it has ended: its result is let go as soon as it is done
     share: str = ""  # work whose result is everyone's (e.g. a Capacity run of some data): at most one at a time
+    work: float = 0.0  # its size (epochs × rows × parameters, configs.check_work), when known: estimates scale by it
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     state: str = QUEUED
     submitted: float = 0.0  # the pool's clock
@@ -142,6 +143,7 @@ class JobPool:
         self._running: list[Job] = []
         self._latest: dict[str, Job] = {}  # each owner's most recent job until collected
         self._durations: dict[str, deque[float]] = defaultdict(lambda: deque(maxlen=RECENT))
+        self._rates: dict[str, deque[float]] = defaultdict(lambda: deque(maxlen=RECENT))  # seconds per unit of work
         self._seen: dict[str, float] = {}  # session id: when it was last seen connected (`reap`)
 
     # --- what pages call ------------------------------------------------------------------------------------------
@@ -157,6 +159,7 @@ class JobPool:
         keep: Callable[[Any], Any] | None = None,
         session: str = "",
         share: str = "",
+        work: float = 0.0,
     ) -> Job:
         """Queue `fn(job, *args)`; `then(result)` runs in the server once it has succeeded (e.g. to store the model).
         Refuses while the owner has an unfinished job (one at a time per student, all tabs of a browser being one),
@@ -175,7 +178,7 @@ class JobPool:
                 )
             job = Job(owner, JobKind(kind), label, fn, args, then, keep, submitted=self._clock(), clock=self._clock)
             job.sessions = {session} if session else set()
-            job.share = share
+            job.share, job.work = share, float(work)
             self._queue.append(job)
             self._latest[owner] = job
             self._start_workers()
@@ -270,7 +273,7 @@ class JobPool:
             free = [self._remaining(j, now) for j in self._running] + [0.0] * (self.workers - len(self._running))
             heapq.heapify(free)
             for ahead in self._queue[: self._queue.index(job)]:
-                heapq.heappush(free, heapq.heappop(free) + self._typical(ahead.kind))
+                heapq.heappush(free, heapq.heappop(free) + self._expected(ahead))
             return free[0]
 
     def remaining(self, job: Job) -> float | None:
@@ -326,9 +329,19 @@ class JobPool:
             job.ended = self._clock()
             if state == DONE:
                 self._durations[job.kind].append(job.ended - job.started)
+                if job.work > 0:
+                    self._rates[job.kind].append((job.ended - job.started) / job.work)
             job.state = state
             if job.orphaned and self._latest.get(job.owner) is job:  # nobody will collect it: let its result go
                 del self._latest[job.owner]
+
+    def _expected(self, job: Job) -> float:
+        """How long `job` should take: its work at the pace recent jobs of its kind went (a 100-epoch training ahead
+        counts for more than a 1-epoch one), else as long as recent jobs of its kind took."""
+        rates = self._rates.get(job.kind)
+        if job.work > 0 and rates:
+            return job.work * sum(rates) / len(rates)
+        return self._typical(job.kind)
 
     def _typical(self, kind: str) -> float:
         recent = self._durations.get(kind)
@@ -336,7 +349,7 @@ class JobPool:
 
     def _remaining(self, job: Job, now: float) -> float:
         own = self._own_remaining(job, now)
-        return own if own is not None else max(self._typical(job.kind) - (now - (job.started or now)), 0.0)
+        return own if own is not None else max(self._expected(job) - (now - (job.started or now)), 0.0)
 
     def _own_remaining(self, job: Job, now: float) -> float | None:
         """The rest of a running job from its own progress reports; None while they say too little."""

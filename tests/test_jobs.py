@@ -355,3 +355,23 @@ def test_identical_shared_work_is_queued_once():
     gate.opened.set()
     assert pool.wait(first, timeout=10) and pool.wait(other, timeout=10)
     assert pool.shared_job("capacity:digits:1000") is None
+
+
+def test_the_estimate_counts_the_work_of_each_job_ahead():
+    """A finished training of 100 units took 4 s: a 1,000-unit training ahead counts 40 s, a 10-unit one 0.4 s (each
+    counted as a typical 4 s before, whatever its size); a job of unknown size still counts as typical."""
+    now, gates = [0.0], [Gate() for _ in range(5)]
+    pool = JobPool(1, processes=False, clock=lambda: now[0])
+    done = pool.submit("t", "training", "t", lambda job: now.__setitem__(0, now[0] + 4.0), work=100)
+    assert pool.wait(done, timeout=10)
+    running = pool.submit("r", "training", "r", gates.pop(), work=100)
+    assert _running(pool, running)
+    big, small, unknown, last = (
+        pool.submit(o, "training", o, gates.pop(), work=w) for o, w in (("b", 1_000), ("s", 10), ("u", 0), ("l", 5))
+    )
+    assert pool.estimated_start(big) == pytest.approx(4.0)  # the running one's 100 units
+    assert pool.estimated_start(small) == pytest.approx(44.0)
+    assert pool.estimated_start(unknown) == pytest.approx(44.4)
+    assert pool.estimated_start(last) == pytest.approx(48.4)
+    for job in (big, small, unknown, last, running):
+        pool.cancel(job)

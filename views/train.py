@@ -127,7 +127,7 @@ def start_training(settings: TrainSettings) -> None:
         config = model_from_form(
             settings.arch, settings.latent, settings.hidden_text, settings.conv_code, data.n_features, data.image_shape
         )
-        check_work(config, len(data.X_train), settings.train.epochs)
+        work = check_work(config, len(data.X_train), settings.train.epochs)
     except AevizError as exc:
         ui.show_error(exc)
         return
@@ -153,7 +153,7 @@ def start_training(settings: TrainSettings) -> None:
         return "success", f"{done} Explore it on the Latent space and Latent walk pages."
 
     label = f"training {data.name}, {FAMILIES[config.arch]}, {config.latent_dim}-D code"
-    if ui.submit(JobKind.TRAINING, label, fit_job, (data, config, train, train.seed), keep, then) is not None:
+    if ui.submit(JobKind.TRAINING, label, fit_job, (data, config, train, train.seed), keep, then, work=work) is not None:
         ui.session().train_run = ui.TrainRun(total=train.epochs, data=data, latent=config.latent_dim)
 
 

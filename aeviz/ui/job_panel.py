@@ -47,17 +47,18 @@ def submit(
     then: Callable[[Any], None] | None = None,
     check: Callable[[], object] | None = None,
     share: str = "",
+    work: float = 0.0,
 ) -> Job | None:
     """Queue `fn(job, *args)` (a module-level function: it runs in a worker process) for this session, one job at a
     time; `then(result)` runs in the server when it succeeds, whether or not the tab is still open (e.g. to store a
     model); `keep(result)` runs on the session's next script run. `check()` runs first and may refuse the job (e.g.
-    over the work budget); `share` names work whose result is everyone's, so that it is not queued twice. Shows why
-    when the job cannot be queued."""
+    over the work budget) — the work it returns, if a number, sizes the job's estimate, as `work` does; `share` names
+    work whose result is everyone's, so that it is not queued twice. Shows why when the job cannot be queued."""
     state = session()
     try:
-        if check is not None:
-            check()
-        job = job_pool().submit(state.owner, kind, label, fn, args, then, keep, state.session_id, share)
+        checked = check() if check is not None else None
+        work = float(checked) if isinstance(checked, (int, float)) and not work else work
+        job = job_pool().submit(state.owner, kind, label, fn, args, then, keep, state.session_id, share, work)
     except AevizError as exc:
         show_error(exc)
         return None
