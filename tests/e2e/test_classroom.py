@@ -20,6 +20,18 @@ def server(tmp_path_factory):
     stop_app(process)
 
 
+def anna_trains_and_ben_queues(url: str, anna, ben, cleo) -> None:
+    """Anna's long training runs (a convolutional model, 100 epochs of mnist in batches of 32: ~1.7 s an epoch here),
+    Ben's 2-epoch digits training waits behind it as number 1; Cleo's page is open on the same training."""
+    goto(anna, f"{url}/train?train_dataset=mnist&train_arch=conv&train_epochs=100&train_batch=32")
+    goto(ben, f"{url}/train?train_dataset=digits&train_epochs=2")
+    goto(cleo, f"{url}/train?train_dataset=digits&train_epochs=2")
+    click_train(anna)
+    wait_epoch(anna, 1, 100)  # running
+    click_train(ben)
+    ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
+
+
 def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, shot):
     """Anna's long training runs; Ben and Cleo queue as numbers 1 and 2, and Ben's next poll shows Cleo behind him;
     Cleo leaves, and Ben's next poll shows him alone; Anna stops, and Ben's training runs and finishes; Cleo has no
@@ -29,13 +41,7 @@ def test_three_students_queue_on_a_pool_of_one_and_one_leaves(browser, server, s
     students = [new_page(browser) for _ in range(3)]
     anna, ben, cleo = (page for _, page in students)
     try:
-        goto(anna, f"{server}/train?train_dataset=mnist&train_arch=conv&train_epochs=100&train_batch=32")
-        goto(ben, f"{server}/train?train_dataset=digits&train_epochs=2")
-        goto(cleo, f"{server}/train?train_dataset=digits&train_epochs=2")
-        click_train(anna)
-        wait_epoch(anna, 1, 100)  # running
-        click_train(ben)
-        ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
+        anna_trains_and_ben_queues(server, anna, ben, cleo)
         ben.wait_for_selector("text=/Estimated start in about \\d+ (s|min)/", timeout=10_000)  # the queue clock
         click_train(cleo)
         cleo.wait_for_selector("text=Waiting in the class queue: number 2 of 2", timeout=30_000)
@@ -91,13 +97,7 @@ def test_a_closed_tab_leaves_the_queue_and_a_reload_finds_its_place(browser, tmp
     students = [new_page(browser) for _ in range(3)]
     anna, ben, cleo = (page for _, page in students)
     try:
-        goto(anna, f"{url}/train?train_dataset=mnist&train_arch=conv&train_epochs=100&train_batch=32")
-        goto(ben, f"{url}/train?train_dataset=digits&train_epochs=2")
-        goto(cleo, f"{url}/train?train_dataset=digits&train_epochs=2")
-        click_train(anna)
-        wait_epoch(anna, 1, 100)  # running
-        click_train(ben)
-        ben.wait_for_selector("text=Waiting in the class queue: number 1 of 1", timeout=30_000)
+        anna_trains_and_ben_queues(url, anna, ben, cleo)
         click_train(cleo)
         cleo.wait_for_selector("text=Waiting in the class queue: number 2 of 2", timeout=30_000)
         students[1][0].close()  # Ben's browser
