@@ -48,22 +48,25 @@ def big_checkpoint_zip() -> bytes:
     return to_zip(Checkpoint(model, TrainConfig(epochs=1), "mnist"))
 
 
+def process_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def rss_mb(pid: int) -> float:
     """The resident memory of the server and its worker processes now (MB)."""
-    total = 0.0
-    for process in [pid, *children(pid)]:
-        try:
-            for line in Path(f"/proc/{process}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) / 1024
-        except OSError:
-            pass
-    return total
+    return process_rss_mb(pid) + sum(process_rss_mb(c) for c in children(pid))
 
 
-def sample(pid: int, samples: list[tuple[float, float]], stop: threading.Event, started: float) -> None:
+def sample(pid: int, samples: list[tuple[float, float, float]], stop: threading.Event, started: float) -> None:
+    """(seconds, server MB, workers MB) every 2 s."""
     while not stop.is_set():
-        samples.append((time.perf_counter() - started, rss_mb(pid)))
+        samples.append((time.perf_counter() - started, process_rss_mb(pid), sum(process_rss_mb(c) for c in children(pid))))
         stop.wait(2.0)
 
 
@@ -151,7 +154,7 @@ def main() -> None:
     payload = big_checkpoint_zip()
     print(f"large checkpoint: {len(payload) / 2**20:.0f} MB zip")
     process, url, started = start_server(ROOT / "app.py", work / "server.log")
-    samples: list[tuple[float, float]] = []
+    samples: list[tuple[float, float, float]] = []
     stop = threading.Event()
     threading.Thread(target=sample, args=(process.pid, samples, stop, started), daemon=True).start()
     kinds = {"train": 0, "load": 0, "leave": 0}
@@ -191,10 +194,11 @@ def main() -> None:
     print(f"saves on disk: {len(saves)}; keepers' models opening from their links: {opened}/3")
     print(f"a latecomer's 1-epoch training, from click to result: {late:.1f} s (the closed tabs' jobs reaped)")
     print(f"RSS after the keepers: {after_keepers:.0f} MB; at the end: {final:.0f} MB")
-    steady = [mb for t, mb in samples if t > samples[len(samples) // 4][0]] if samples else []
+    steady = [s + w for t, s, w in samples if t > samples[len(samples) // 4][0]] if samples else []
     print(f"RSS over the last three quarters of the soak: {min(steady):.0f}-{max(steady):.0f} MB")
-    for t, mb in samples[:: max(1, len(samples) // 20)]:
-        print(f"  {t:7.1f} s  {mb:6.0f} MB")
+    print("  seconds  server MB  workers MB")
+    for t, server, workers in samples[:: max(1, len(samples) // 20)]:
+        print(f"  {t:7.1f}  {server:9.0f}  {workers:10.0f}")
     print("tracebacks in the server log:", log.count("Traceback"))
 
 
