@@ -4,7 +4,7 @@ Loading never unpickles: safetensors holds raw tensors only, and the JSON is pla
 fit its config, a truncated file, or a name that would leave the checkpoints folder is refused with a CheckpointError.
 Writes are atomic: both files go into a temporary folder that is renamed into place.
 
-About 300 lines on purpose: reading, writing, the zip round trip and the content fingerprint are one format, and each
+About 350 lines on purpose: reading, writing, the zip round trip and the content fingerprint are one format, and each
 path's checks (aeviz.checkpoint_checks) must be read beside the others to see that none is missed.
 """
 

@@ -4,7 +4,7 @@ class and a fragment of its text), is refused within a bounded amount of memory,
 Files are built in tmp_path on the fly; the bombs are small on disk. Memory is measured with tracemalloc, which sees
 every NumPy and Python allocation (a reader that trusted a header would try to allocate gigabytes and fail here).
 
-One file of ~370 lines on purpose: it is the threat model of a class server read as one list (files, checkpoints, the
+One file of ~400 lines on purpose: it is the threat model of a class server read as one list (files, checkpoints, the
 command line, fuzzing), so that a new reader is checked against every kind of attack the others already meet.
 """
 
