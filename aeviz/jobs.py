@@ -12,8 +12,8 @@ server-side slider: steps went from ~0.17 s to 0.4-1.3 s; with 10 students one s
 process has its own GIL, runs at a lower CPU priority (nice) than the pages, and is restarted if it dies (e.g. out of
 memory). Results come back pickled from our own child process, never from a user's file.
 
-Jobs start in submission order; one session (an `owner`) has at most one unfinished job at a time. A queued job knows
-its position and an estimated start, from how long recent jobs of its kind took.
+Jobs start in submission order; one student (an `owner`: a browser, all its tabs) has at most one unfinished job. A
+queued job knows its position and an estimated start, from the work of the jobs ahead at their kinds' recent pace.
 """
 
 from __future__ import annotations
@@ -219,8 +219,7 @@ class JobPool:
                 self.cancel(job)
             if orphaned:
                 with self._lock:
-                    if job.finished and self._latest.get(job.owner) is job:
-                        del self._latest[job.owner]
+                    self._let_go(job)
 
     def reap(self, connected: Callable[[str], bool], grace: float = GRACE) -> list[str]:
         """End the sessions of the pool's jobs that have not been connected for `grace` seconds (their tab closed; a
@@ -332,8 +331,12 @@ class JobPool:
                 if job.work > 0:
                     self._rates[job.kind].append((job.ended - job.started) / job.work)
             job.state = state
-            if job.orphaned and self._latest.get(job.owner) is job:  # nobody will collect it: let its result go
-                del self._latest[job.owner]
+            self._let_go(job)
+
+    def _let_go(self, job: Job) -> None:  # under the lock
+        """Forget a finished job no session shows any more: nobody will collect it, so its result goes now."""
+        if job.orphaned and job.finished and self._latest.get(job.owner) is job:
+            del self._latest[job.owner]
 
     def _expected(self, job: Job) -> float:
         """How long `job` should take: its work at the pace recent jobs of its kind went (a 100-epoch training ahead

@@ -58,8 +58,9 @@ def live_store() -> LiveStore:
 
 
 def live_checkpoint(state: Session) -> Checkpoint | None:
-    """The session's live model while the store keeps it. Once the store let it go (idle too long), the session forgets
-    it, falls back to the default model if it was the active one, and keeps a notice that the sidebar shows."""
+    """The session's live model while the store keeps it. Once the store let it go (idle too long, a restart) or cannot
+    read it (damaged), the session forgets it, falls back to the default model if it was the active one, and keeps a
+    notice that the sidebar shows."""
     if not state.live_name:
         return None
     try:
