@@ -10,30 +10,62 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from aeviz.plots import MARGIN
+from aeviz.plots import MARGIN, log_ticks
 
 COLORS = qualitative.D3
+TRAINING_COLOR, VALIDATION_COLOR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange: told apart by colour-blind eyes
 
 
 def train_val_fig(histories: Mapping[str, Sequence[dict]]) -> go.Figure:
     """Each variant's reconstruction error per epoch: training solid, validation dashed, in the variant's colour; a
     log axis, so a gap between two small errors is as visible as between two large ones."""
-    traces = []
+    traces, values = [], []
     for i, (label, history) in enumerate(histories.items()):
         epochs = [row["epoch"] for row in history]
         color = COLORS[i % len(COLORS)]
         train = [row.get("recon_loss", row["train_loss"]) for row in history]
         val = [row.get("val_recon", row["val_loss"]) for row in history]
+        values += train + val
         traces.append(go.Scatter(x=epochs, y=train, name=f"{label}: training", line={"color": color}))
         traces.append(go.Scatter(x=epochs, y=val, name=f"{label}: validation", line={"color": color, "dash": "dash"}))
     fig = go.Figure(traces)
     fig.update_layout(
         title="Reconstruction error: training (solid) and validation (dashed)",
         xaxis_title="epoch",
-        yaxis={"title": "MSE per feature", "type": "log"},
+        yaxis={"title": "MSE per feature (log scale)", **log_ticks(values)},
         margin=MARGIN,
         height=420,
         legend={"font": {"size": 11}},
+    )
+    return fig
+
+
+def errors_fig(errors: Mapping[str, Mapping[str, float]], training: str, validation: str) -> go.Figure:
+    """Each finished model's error on its clean training rows and on the validation rows, side by side: the gap and
+    the absolute error in one picture (a wide gap can sit on a low validation error). `errors[label][kind]`."""
+    labels = list(errors)
+    traces = [
+        go.Bar(
+            x=labels,
+            y=[errors[label][kind] for label in labels],
+            name=kind,
+            marker_color=color,
+            text=[f"{errors[label][kind]:.4f}" for label in labels],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}<br>" + kind + ": MSE %{y:.4f}<extra></extra>",
+        )
+        for kind, color in ((training, TRAINING_COLOR), (validation, VALIDATION_COLOR))
+    ]
+    fig = go.Figure(traces)
+    values = [errors[label][kind] for label in labels for kind in (training, validation)]
+    fig.update_layout(
+        title="Finished models: error on the training rows and on new (validation) rows",
+        barmode="group",
+        yaxis={"title": "MSE per feature (log scale)", **log_ticks(values)},
+        margin=MARGIN,
+        height=400,
+        legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
     )
     return fig
 

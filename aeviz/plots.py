@@ -6,6 +6,7 @@ and a coloured scatter has one trace per class; `selected_row` turns a selection
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -127,6 +128,19 @@ def selected_row(event) -> int | None:
     return None
 
 
+def log_ticks(values: Sequence[float]) -> dict:
+    """A log axis's ticks at 1, 2 and 5 of every decade the positive `values` span, labelled as plain numbers
+    (0.05, 0.002): Plotly's own log ticks label 0.05 as "5" beside a small exponent a projector loses."""
+    positive = [v for v in values if v > 0 and np.isfinite(v)]
+    if not positive:
+        return {"type": "log"}
+    low, high = min(positive), max(positive)
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    ticks = [m * 10.0**e for e in range(first, last + 1) for m in (1, 2, 5)]
+    ticks = [float(f"{t:.3g}") for t in ticks if low / 2.5 <= t <= high * 2.5]
+    return {"type": "log", "tickvals": ticks, "ticktext": [f"{t:,g}" for t in ticks]}
+
+
 LOG_SCALE_SPAN = 10  # losses spanning more than this factor get a log axis, or the later epochs would lie flat on 0
 
 
@@ -156,7 +170,8 @@ def loss_curves_fig(history: Sequence[dict], total_epochs: int | None = None) ->
     if total_epochs:
         fig.update_xaxes(range=[0.5, total_epochs + 0.5])
     if loss_log_scale(history):
-        fig.update_yaxes(type="log", title="loss per feature (log scale)")
+        values = [v for h in history for v in (h["train_loss"], h["val_loss"])]
+        fig.update_yaxes(title="loss per feature (log scale)", **log_ticks(values))
     return fig
 
 

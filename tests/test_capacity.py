@@ -25,9 +25,25 @@ from aeviz.datasets import Dataset, load_dataset
 
 @pytest.mark.parametrize(("n", "sizes"), [(784, [16, 784, 1024]), (64, [16, 64, 128]), (3, [1, 3, 4])])
 def test_codes_below_at_and_above_the_input(n, sizes):
-    found = variants(n)
-    assert [v.latent for v in found[:3]] == sizes and found[3].latent == found[4].latent == sizes[2]
-    assert [(v.l1 > 0, v.noise > 0) for v in found] == [(False, False)] * 3 + [(True, False), (False, True)]
+    found = {v.key: v for v in variants(n)}
+    assert [found[k].latent for k in ("under", "complete", "over")] == sizes
+    assert (
+        found["complete_linear"].latent == sizes[1] and found["over_l1"].latent == found["over_denoise"].latent == sizes[2]
+    )
+    assert [(v.l1 > 0, v.noise > 0, v.linear) for v in found.values()] == [(False, False, False)] * 2 + [
+        (False, False, True),
+        (False, False, False),
+        (True, False, False),
+        (False, True, False),
+    ]
+
+
+def test_only_the_linear_variant_drops_relu_and_sigmoid(small_digits):
+    configs = {v.key: capacity.model_config(v, small_digits) for v in variants(small_digits.n_features)}
+    assert {k: (c.code_activation, c.output_activation) for k, c in configs.items()} == {
+        k: ("linear", "linear") if k == "complete_linear" else ("relu", "sigmoid") for k in configs
+    }
+    assert {c.arch for c in configs.values()} == {"vanilla"}
 
 
 def test_subset_takes_training_rows_and_keeps_validation(small_digits):
@@ -39,7 +55,7 @@ def test_subset_takes_training_rows_and_keeps_validation(small_digits):
 def test_every_subset_gets_the_same_number_of_steps():
     over = variants(784)[2]
     assert [train_config(over, rows).epochs for rows in (200, 1_000, 4_000)] == [400, 100, 25]
-    assert train_config(variants(784)[4], 1_000).noise_std == capacity.NOISE > 0
+    assert train_config(variants(784)[-1], 1_000).noise_std == capacity.NOISE > 0
 
 
 def test_odd_inputs_are_unlike_the_data(small_digits):
@@ -63,7 +79,7 @@ def test_the_sentences_follow_the_numbers():
     assert copy_sentence("Complete (784)", share) == (
         "Complete (784) brings back 90% of the validation rows' detail and 0% of noise, 55% of strokes: it copies strokes."
     )
-    assert copy_sentence("A", {**share, "strokes": 0.3}).endswith("none of them as much as 50% (copying).")
+    assert copy_sentence("A", {**share, "strokes": 0.3}).endswith(": it copies none of them.")
     assert kind_sentence("noise", {"under": 0.0, "over": 0.001}).startswith("Noise: no model brings back any of it")
     found = {TRAINING: 0.004, VALIDATION: 0.01}
     assert gap_sentence("B", found, 0.25) == (
@@ -73,6 +89,53 @@ def test_the_sentences_follow_the_numbers():
     assert kind_sentence("strokes", {"under": 0.1, "over": 0.4}) == (
         "Strokes: the over model brings back the most (40% of the detail), the under model the least (10%)."
     )
+
+
+def test_a_gap_is_set_against_the_validation_errors():
+    """The widest gap with the lowest validation error is said to be lower, with the ratio, not worse."""
+    found = {
+        "u": {TRAINING: 0.036, VALIDATION: 0.0375},
+        "c": {TRAINING: 0.0037, VALIDATION: 0.0074},
+        "l": {TRAINING: 0.0004, VALIDATION: 0.0013},
+    }
+    text = capacity.validation_sentence({"u": "Under", "c": "Complete", "l": "Linear"}, found)
+    assert text.startswith("The widest gap is Linear's (+225%), yet its validation error (0.0013) is 28.8× lower than ")
+    assert "that of Under (0.0375, gap +4%)" in text and text.endswith("here Linear (0.0013).")
+    worse = capacity.validation_sentence({"a": "A", "b": "B"}, {"a": found["u"], "b": {TRAINING: 0.01, VALIDATION: 0.1}})
+    assert "validation error (0.1000) is 2.7× higher than that of A" in worse
+
+
+def test_the_linear_and_reach_sentences_name_what_copies_and_what_lies_outside():
+    shares = {
+        "complete": {TRAINING: 0.96, VALIDATION: 0.92, "noise": 0.0, "strokes": 0.3},
+        "complete_linear": {TRAINING: 1.0, VALIDATION: 0.99, "noise": 0.0, "strokes": 0.74},
+    }
+    labels = {"complete": "Complete (784)", "complete_linear": "Complete, linear (784)"}
+    text = capacity.linear_sentence(labels, shares, 800)
+    assert "Complete, linear (784) brings back 74% of the strokes, Complete (784) (ReLU code, sigmoid output) 30%" in text
+    assert text.endswith("only the linear one copies it.")
+    shares["complete"]["strokes"] = 0.6
+    assert capacity.linear_sentence(labels, shares, 800).endswith("both copy it.")
+    reach = {TRAINING: 1.0, VALIDATION: 0.99, "noise": 0.0, "strokes": 0.83}
+    text = capacity.reach_sentence(424, reach, shares, 1_000)
+    assert "with 424 components (99.9% of their variance) brings back 0% of noise, 83% of strokes." in text
+    assert "What no model here brings back (noise) lies outside" in text
+    assert "lies outside" not in capacity.reach_sentence(424, {**reach, "noise": 0.2}, shares, 1_000)
+
+
+def test_row_shares_score_each_picture_on_its_own():
+    X = np.random.default_rng(0).uniform(0, 1, (3, 16)).astype(np.float32)
+    outputs = X.copy()
+    outputs[1] = X[1].mean()  # a flat picture: 0 %
+    assert capacity.row_shares(outputs, X) == pytest.approx([1.0, 0.0, 1.0])
+
+
+def test_reach_is_pca_with_nearly_all_of_the_training_rows_variance(small_digits):
+    components, reach = capacity.pca_reach(small_digits, 200, odd_inputs(small_digits))
+    from sklearn.decomposition import PCA
+
+    assert components == PCA(capacity.REACH_VARIANCE).fit(small_digits.X_train[:200]).n_components_
+    assert reach[TRAINING] > 0.99 and reach["uniform noise"] < reach["letter-like strokes"]
 
 
 def test_recovered_is_measured_against_a_flat_picture():
@@ -101,10 +164,10 @@ def test_train_variants_trains_each_variant_as_configured(small_digits, monkeypa
     last = {}
     for variant, metrics, checkpoint in train_variants(small_digits, 64):
         last[variant.key] = (metrics.epoch, checkpoint)
-    assert list(last) == ["under", "complete", "over", "over_l1", "over_denoise"]
+    assert list(last) == ["under", "complete", "complete_linear", "over", "over_l1", "over_denoise"]
     for variant in variants(small_digits.n_features):
         epochs, checkpoint = last[variant.key]
-        assert checkpoint.config.latent_dim == variant.latent and checkpoint.config.arch == "vanilla"
+        assert checkpoint.config == capacity.model_config(variant, small_digits)
         assert checkpoint.train_config.l1 == variant.l1 and checkpoint.train_config.noise_std == variant.noise
         assert epochs == len(checkpoint.history) == train_config(variant, 64).epochs
 

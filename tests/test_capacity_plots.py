@@ -1,6 +1,6 @@
 """aeviz.capacity_plots: the Capacity page's figures hold the numbers they are given, one colour per variant."""
 
-from aeviz.capacity_plots import copy_shares_fig, train_val_fig
+from aeviz.capacity_plots import copy_shares_fig, errors_fig, train_val_fig
 
 HISTORY = [
     {"epoch": 1, "train_loss": 0.09, "recon_loss": 0.08, "val_loss": 0.095, "val_recon": 0.09},
@@ -31,3 +31,14 @@ def test_copy_shares_are_grouped_bars_from_0_to_100_percent_with_the_error_on_ho
     assert list(fig.data[1].x) == ["validation rows", "uniform noise"] and list(fig.data[1].y) == [0.6, 0.1]
     assert list(fig.data[0].customdata) == [0.007, 0.3]
     assert tuple(fig.layout.yaxis.range) == (0, 1) and fig.layout.yaxis.tickformat == ".0%"
+
+
+def test_the_errors_chart_puts_each_models_training_and_validation_error_side_by_side():
+    """Absolute errors, not gaps: one bar per model for each of the two inputs, labelled with the value, on a log
+    axis whose ticks read as numbers."""
+    errors = {"under": {"train": 0.036, "val": 0.0375}, "linear": {"train": 0.0004, "val": 0.0013}}
+    fig = errors_fig(errors, "train", "val")
+    assert [t.name for t in fig.data] == ["train", "val"] and fig.layout.barmode == "group"
+    assert list(fig.data[0].x) == ["under", "linear"] and list(fig.data[1].y) == [0.0375, 0.0013]
+    assert list(fig.data[1].text) == ["0.0375", "0.0013"] and fig.data[0].marker.color != fig.data[1].marker.color
+    assert fig.layout.yaxis.type == "log" and "0.001" in fig.layout.yaxis.ticktext

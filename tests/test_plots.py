@@ -10,6 +10,7 @@ from aeviz.plots import (
     histogram_fig,
     lambda_sweep_fig,
     latent_scatter_fig,
+    log_ticks,
     loss_curves_fig,
     points_3d_fig,
     selected_row,
@@ -110,3 +111,18 @@ def test_points_3d_marks_decoded_points_apart_from_the_data():
 def test_a_codes_axes_say_what_the_view_shows():
     assert code_axis_titles(1, "class", "digit") == ("z₀", "digit") and code_axis_titles(1) == ("z₀", "")
     assert code_axis_titles(2) == ("z₀", "z₁") and code_axis_titles(16) == ("PC 1 of the code", "PC 2 of the code")
+
+
+def test_log_ticks_label_values_as_plain_numbers_across_the_span():
+    """Plotly's own log ticks print 0.05 as "5"; these print "0.05", at 1-2-5 steps covering every value."""
+    axis = log_ticks([0.0013, 0.0375, 0.0074])
+    assert axis["type"] == "log"
+    assert axis["ticktext"] == ["0.001", "0.002", "0.005", "0.01", "0.02", "0.05"]
+    assert axis["tickvals"][0] <= 0.0013 and axis["tickvals"][-1] >= 0.0375
+    assert log_ticks([0.0, float("nan")]) == {"type": "log"}
+
+
+def test_a_loss_chart_on_a_log_axis_reads_its_ticks_as_numbers():
+    history = [{"epoch": e, "train_loss": 0.5 / e**2, "val_loss": 0.6 / e**2} for e in range(1, 11)]
+    axis = loss_curves_fig(history).layout.yaxis
+    assert axis.type == "log" and "0.01" in axis.ticktext and all(not t.isdigit() or t == "1" for t in axis.ticktext)

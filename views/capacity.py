@@ -5,18 +5,26 @@ import streamlit as st
 
 from aeviz import ui
 from aeviz.capacity import (
+    COPYING,
     SHOWN,
     SUBSETS,
+    TRAINING,
+    VALIDATION,
     Report,
     check_run,
     copy_sentence,
     gap_sentence,
     kind_sentence,
+    linear_sentence,
     odd_inputs,
+    reach_sentence,
     report_job,
+    report_steps,
+    row_shares,
+    validation_sentence,
     variants,
 )
-from aeviz.capacity_plots import copy_shares_fig, train_val_fig
+from aeviz.capacity_plots import copy_shares_fig, errors_fig, train_val_fig
 from aeviz.datasets import Dataset
 from aeviz.escaping import markdown_text
 from aeviz.jobhandle import JobKind
@@ -85,13 +93,35 @@ def labels_of(data: Dataset) -> dict[str, str]:
 def gap_panel(data: Dataset, report: Report) -> None:
     st.subheader("Memorising: training against validation error")
     labels = labels_of(data)
-    st.plotly_chart(train_val_fig({labels[k]: h for k, h in report.histories.items()}), key="capacity_curves")
-    st.caption(
-        "The curves are the losses while training (the denoiser's training curve is on noisy inputs); the sentences "
-        "compare each finished model's error on the clean training rows with its validation error."
-    )
-    for key, errors in report.errors.items():
-        st.markdown(f"- {gap_sentence(labels[key], errors, report.active[key])}")
+    errors = {labels[k]: e for k, e in report.errors.items()}
+    st.plotly_chart(errors_fig(errors, TRAINING, VALIDATION), key="capacity_errors")
+    st.markdown(validation_sentence(labels, report.errors))
+    for key, found in report.errors.items():
+        st.markdown(f"- {gap_sentence(labels[key], found, report.active[key])}")
+    with st.expander("The losses while training"):
+        st.plotly_chart(train_val_fig({labels[k]: h for k, h in report.histories.items()}), key="capacity_curves")
+        st.caption("The denoiser's training curve is on noisy inputs; the bars above measure every model on clean rows.")
+
+
+def output_rows(data: Dataset, report: Report) -> None:
+    """One row of pictures per model, its label beside them, each picture captioned with the share of each of its
+    letters (or noise, or inverted digits) it brings back."""
+    inputs = odd_inputs(data)
+    labels = labels_of(data)
+    scale = max(1, display_scale(data.image_shape) // 2)
+    rows = {"The inputs": {kind: X[:SHOWN] for kind, X in inputs.items()}}
+    rows |= {labels[k]: {kind: report.outputs[kind][k] for kind in inputs} for k in report.shares}
+    for name, by_kind in rows.items():
+        label, *columns = st.columns([1.3] + [1] * len(inputs), vertical_alignment="center")
+        label.markdown(f"**{name}**")
+        for column, (kind, images) in zip(columns, by_kind.items(), strict=True):
+            with column:
+                picture = montage(list(images), data.image_shape, SHOWN, scale, pad=2)
+                if name == "The inputs":
+                    ui.show_image(picture, kind)
+                else:
+                    shares = row_shares(images, inputs[kind][:SHOWN])
+                    ui.show_image(picture, "brought back: " + ", ".join(f"{v:.0%}" for v in shares))
 
 
 def copy_panel(data: Dataset, report: Report) -> None:
@@ -101,18 +131,17 @@ def copy_panel(data: Dataset, report: Report) -> None:
         {labels[k]: s for k, s in report.shares.items()}, {labels[k]: e for k, e in report.errors.items()}
     )
     st.plotly_chart(figure, key="capacity_copy")
-    inputs = odd_inputs(data)
-    for kind in inputs:
+    st.caption(COPYING)
+    if "complete_linear" in report.shares:
+        st.markdown(linear_sentence(labels, report.shares, report_steps(report)))
+    for kind in odd_inputs(data):
         st.markdown(f"- {kind_sentence(kind, {labels[k]: share[kind] for k, share in report.shares.items()})}")
     for key, share in report.shares.items():
         st.markdown(f"- {copy_sentence(labels[key], share)}")
+    if report.reach:
+        st.markdown(reach_sentence(report.reach_components, report.reach, report.shares, report.rows))
     if data.is_image:
-        for column, (kind, X) in zip(st.columns(len(inputs)), inputs.items(), strict=True):
-            rows = [X[:SHOWN], *report.outputs[kind].values()]
-            scale = max(1, display_scale(data.image_shape) // 2)
-            image = montage([r for block in rows for r in block], data.image_shape, SHOWN, scale, pad=2)
-            with column:
-                ui.show_image(image, f"{kind}: the inputs (top), then each model's output in the order above")
+        output_rows(data, report)
 
 
 ui.sidebar()
@@ -120,9 +149,10 @@ dataset = ui.active_dataset()
 st.title("Capacity: under-, complete and overcomplete codes")
 st.markdown(
     "The lecture: a code with fewer units than inputs (*undercomplete*) must keep what matters; a *complete* or "
-    "*overcomplete* code without regularisation could simply copy its input. Below, the vanilla autoencoder (one ReLU "
-    "layer that is the code) trained on a small part of the active model's data at three code sizes, then the "
-    "overcomplete one with an L1 penalty and as a denoiser. Every sentence is computed from these models."
+    "*overcomplete* code without regularisation *could* simply copy its input. Below, the vanilla autoencoder (one "
+    "ReLU layer that is the code) trained on a small part of the active model's data at three code sizes, the "
+    "complete one also without ReLU and sigmoid (linear), then the overcomplete one with an L1 penalty and as a "
+    "denoiser. Every sentence is computed from these models."
 )
 chosen = report_panel(dataset, rows_form(dataset))
 if chosen is not None:

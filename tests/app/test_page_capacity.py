@@ -12,7 +12,7 @@ from tests.app.helpers import (
 
 
 def test_capacity_trains_once_for_the_class_and_prints_what_its_models_measure(monkeypatch):
-    """The button trains the five variants (steps cut here), the page prints each model's gap and copying sentence as
+    """The button trains the six variants (steps cut here), the page prints each model's gap and copying sentence as
     recomputed from the models, and a second session sees the same models without training."""
     import aeviz.capacity as capacity
     from aeviz.ui.resources import shared_result
@@ -28,15 +28,16 @@ def test_capacity_trains_once_for_the_class_and_prints_what_its_models_measure(m
     assert report.data_key == data.fingerprint and report.rows == 1_000
     labels = {v.key: v.label[0].upper() + v.label[1:] for v in capacity.variants(64)}
     shown = [m.value[2:] for m in at.markdown if m.value.startswith("- ")]
-    for line, (key, found) in zip(shown[:5], report.errors.items(), strict=True):  # each model's own numbers
+    n = len(capacity.variants(64))
+    for line, (key, found) in zip(shown[:n], report.errors.items(), strict=True):  # each model's own numbers
         train, val = found["training rows"], found["validation rows"]
         gap = (val - train) / train
         verdict = "memorising" if gap > 0.25 else "a small gap" if gap > 0.05 else "no sign of memorising"
         assert line.startswith(f"{labels[key]}: training error {train:.4f}, validation error {val:.4f} ({gap:+.0%}: ")
         assert f"{verdict}); {report.active[key]:.0%} of code activations" in line
-    for line, (key, share) in zip(shown[-5:], report.shares.items(), strict=True):
+    for line, (key, share) in zip(shown[-n:], report.shares.items(), strict=True):
         assert line.startswith(f"{labels[key]} brings back {share['validation rows']:.0%} of the validation rows")
-    assert len(shown) == 5 + len(capacity.odd_inputs(data)) + 5
+    assert len(shown) == n + len(capacity.odd_inputs(data)) + n
     other = new_session({"model": "digits-2d"})
     other = open_page(other, "views/capacity.py")
     assert not other.info and len([m for m in other.markdown if m.value.startswith("- ")]) == len(shown)
@@ -63,3 +64,35 @@ def test_a_classmates_identical_run_is_waited_for_not_queued_again():
         pool.cancel(job)
     finally:
         free(pool, others)
+
+
+def test_the_shipped_run_says_what_its_numbers_show():
+    """On the shipped MNIST run: the linear complete model copies the letter strokes and the page says so; the
+    widest gap is set against its validation error; each picture's caption is the share recomputed from its pixels."""
+    from aeviz.capacity import TRAINING, VALIDATION, odd_inputs, recovered
+    from aeviz.checkpoints import SHIPPED_DIR
+    from aeviz.pretrain import CAPACITY_DIR
+
+    import aeviz.capacity as capacity
+
+    report = capacity.report_from_json((SHIPPED_DIR / CAPACITY_DIR / "mnist-1000.json").read_text(), 784)
+    at = open_page(new_session(), "views/capacity.py")
+    assert not at.exception and not at.error
+    text = " ".join(m.value for m in at.markdown)
+    linear, relu = report.shares["complete_linear"], report.shares["complete"]
+    strokes = "letter-like strokes"
+    assert linear[strokes] >= 0.5 > relu[strokes]  # the demonstration holds in the numbers
+    assert f"brings back {linear[strokes]:.0%} of the {strokes}, Complete (784) (ReLU code, sigmoid output) " in text
+    assert "only the linear one copies it." in text
+    assert f"Complete, linear (784) brings back {linear[VALIDATION]:.0%} of the validation rows' detail" in text
+    gaps = {k: (e[VALIDATION] - e[TRAINING]) / e[TRAINING] for k, e in report.errors.items()}
+    widest = max(gaps, key=gaps.get)
+    assert f"validation error ({report.errors[widest][VALIDATION]:.4f}) is" in text
+    assert "The widest gap is Complete, linear (784)'s" in text  # its gap is the widest and its error the lowest
+    inputs = odd_inputs(load_dataset("mnist"))
+    captions = [c for image in at.get("image") for c in [image.proto.imgs[0].caption] if c.startswith("brought back")]
+    first = [recovered(float(((o - x) ** 2).mean()), x[None]) for o, x in zip(
+        report.outputs["uniform noise"]["under"], inputs["uniform noise"], strict=False
+    )]  # fmt: skip
+    assert captions[0] == "brought back: " + ", ".join(f"{v:.0%}" for v in first)
+    assert len(captions) == len(report.shares) * len(inputs)
