@@ -76,7 +76,7 @@ def report_panel(data: Dataset, rows: int) -> Report | None:
         )
     ui.job_panel(JobKind.CAPACITY)
     if found is None and shipped is not None:
-        st.caption("Showing the shipped run (made by `aeviz pretrain`); training again takes about 2 minutes here.")
+        st.caption("Showing the shipped run (made by `aeviz pretrain`); training again takes about a minute here.")
     if found is None and shipped is None and ui.pending_job() is None:
         st.info(
             f"Nothing trained for {markdown_text(data.name)} on {rows:,} rows yet on this server. The button trains "
@@ -105,7 +105,7 @@ def gap_panel(data: Dataset, report: Report) -> None:
 
 def output_rows(data: Dataset, report: Report) -> None:
     """One row of pictures per model, its label beside them, each picture captioned with the share of each of its
-    letters (or noise, or inverted digits) it brings back."""
+    letters (or noise, or inverted digits) it brings back, in reading order."""
     inputs = odd_inputs(data)
     labels = labels_of(data)
     scale = max(1, display_scale(data.image_shape) // 2)
@@ -116,7 +116,7 @@ def output_rows(data: Dataset, report: Report) -> None:
         label.markdown(f"**{name}**")
         for column, (kind, images) in zip(columns, by_kind.items(), strict=True):
             with column:
-                picture = montage(list(images), data.image_shape, SHOWN, scale, pad=2)
+                picture = montage(list(images), data.image_shape, SHOWN // 2, scale, pad=2)  # 2×2: fits a column
                 if name == "The inputs":
                     ui.show_image(picture, kind)
                 else:
