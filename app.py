@@ -16,11 +16,13 @@ import streamlit as st  # noqa: E402 - after the thread settings
 
 from aeviz.sitemap import HOME, sections  # noqa: E402
 from aeviz.ui.job_panel import collect_jobs  # noqa: E402
+from aeviz.ui.style import house_style  # noqa: E402
 
 # The favicon is a file of the package: a Material icon as page_icon is fetched from fonts.gstatic.com, and nothing may
 # download at run time (a classroom may be offline).
 ICON = str(Path(__file__).resolve().parent / "aeviz" / "static" / "favicon.png")
 st.set_page_config(page_title="aeviz — autoencoder latent spaces", page_icon=ICON, layout="wide")
+house_style()
 
 pages = {
     section: [st.Page(p.file, title=p.title, icon=p.icon, default=p is HOME) for p in members]

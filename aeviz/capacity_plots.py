@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from aeviz.plots import MARGIN, log_ticks
+from aeviz.plots import MARGIN, PALETTE, log_ticks
 
 COLORS = qualitative.D3
-TRAINING_COLOR, VALIDATION_COLOR = "#0072B2", "#E69F00"  # Okabe-Ito blue and orange: told apart by colour-blind eyes
+TRAINING_COLOR, VALIDATION_COLOR = PALETTE[:2]
 
 
 def train_val_fig(histories: Mapping[str, Sequence[dict]]) -> go.Figure:

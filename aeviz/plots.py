@@ -17,6 +17,9 @@ from aeviz.configs import ModelConfig
 from aeviz.escaping import plotly_text
 
 CLASS_COLORS = qualitative.D3
+# The house palette for series that are not classes (training/validation, error/share): Okabe and Ito's eight colours,
+# told apart by colour-blind eyes and on a washed-out projector.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 
 
@@ -243,15 +246,29 @@ def lambda_sweep_fig(lambdas: Sequence[float], active: Sequence[float], errors: 
     labels = [f"{v:g}" for v in lambdas]
     fig = go.Figure(
         [
-            go.Scatter(x=labels, y=active, name="active fraction", mode="lines+markers"),
-            go.Scatter(x=labels, y=errors, name="reconstruction MSE", mode="lines+markers", yaxis="y2"),
+            go.Scatter(x=labels, y=active, name="active fraction", mode="lines+markers", line={"color": PALETTE[0]}),
+            go.Scatter(
+                x=labels,
+                y=errors,
+                name="validation MSE",
+                mode="lines+markers",
+                yaxis="y2",
+                line={"color": PALETTE[1], "dash": "dash"},
+            ),
         ]
     )
     fig.update_layout(
         title="λ sweep",
-        xaxis_title="λ",
-        yaxis={"title": "active fraction", "rangemode": "tozero"},
-        yaxis2={"title": "validation MSE", "overlaying": "y", "side": "right", "rangemode": "tozero"},
+        xaxis={"title": "λ", "type": "category"},  # evenly spaced: the values grow about 3× per step
+        yaxis={"title": "active fraction", "rangemode": "tozero", "tickformat": ".0%", "color": PALETTE[0]},
+        yaxis2={
+            "title": "validation MSE",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "color": PALETTE[1],
+            "tickformat": ".3f",
+        },
         margin=MARGIN,
         height=340,
         legend={"orientation": "h", "y": 1.15},

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from aeviz import capacity, sweep
+from aeviz import capacity, sparsity, sweep
 from aeviz.checkpoints import Checkpoint, save_checkpoint
 from aeviz.datasets import load_dataset
 from aeviz.errors import AevizError
@@ -50,6 +50,8 @@ RECIPES = (
 )
 
 
+SPARSITY_DIR = "sparsity"  # the Sparsity page's shipped λ sweep (measurements: [(λ, active fraction, error)])
+LAMBDA_SWEEP = "mnist-lambda-sweep.json"
 CAPACITY_DIR = "capacity"  # the Capacity page's shipped reports (measurements, not models: see aeviz/capacity.py)
 DENOISE_DIR = "denoise"  # the Denoising page's other training noise levels (σ = 0 is the clean-trained twin)
 DENOISE_LEVELS = (0.0, 0.25, 0.5, 0.75)  # training σ of the train-noise × test-noise grid; 0.5 is mnist-denoise
@@ -139,6 +141,18 @@ def capacity_report(dataset: str, rows: int) -> capacity.Report:
     return capacity.make_report(models, data, rows)
 
 
+def lambda_sweep_results(epochs: int = sparsity.SWEEP_EPOCHS) -> list[tuple[float, float, float]]:
+    """The Sparsity page's λ sweep on the twins' model and data (784-64-784 on MNIST), one short training per λ."""
+    twin = recipe("mnist-sparse-l0")
+    data = load_dataset(twin.dataset)
+    config = ModelConfig.for_data(data.n_features, data.image_shape, twin.arch, twin.latent_dim, **twin.model_options)
+    train_config = replace(twin.train, epochs=epochs)
+    return [
+        (lam, report.active_fraction, report.reconstruction_mse)
+        for lam, report in sparsity.lambda_sweep(data, config, sparsity.SWEEP_LAMBDAS, train_config)
+    ]
+
+
 def pretrain(out: str | Path, report: Callable[[str], None] = lambda line: None) -> list[Path]:
     """Regenerate every shipped checkpoint under `out`. The k-sweep's go to out/sweep and the denoiser's twins to
     out/denoise, stored as float16 and without per-epoch views: they are points on one chart or cells of one grid (their
@@ -157,4 +171,9 @@ def pretrain(out: str | Path, report: Callable[[str], None] = lambda line: None)
         path.write_text(capacity.report_to_json(capacity_report(dataset, rows)))
         paths.append(path)
         report(f"capacity report {path.name}")
+    path = Path(out) / SPARSITY_DIR / LAMBDA_SWEEP
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(sparsity.sweep_to_json(lambda_sweep_results(), sparsity.SWEEP_EPOCHS))
+    paths.append(path)
+    report(f"λ sweep {path.name}")
     return paths

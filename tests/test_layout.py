@@ -51,7 +51,7 @@ FLOORS = {
     "entry points": ["cli", "__main__"],
     "streamlit": [
         "ui.resources", "ui.records", "ui.model_caches", "ui.display", "ui.state", "ui.datasets", "ui.sidebar",
-        "ui.application_caches", "ui.checkpoint_panels", "ui.job_panel", "ui",
+        "ui.application_caches", "ui.checkpoint_panels", "ui.job_panel", "ui.style", "ui",
     ],
 }  # fmt: skip
 

@@ -98,7 +98,8 @@ def test_lambda_sweep_puts_the_error_on_its_own_axis():
     fig = lambda_sweep_fig([0, 1e-4], [0.7, 0.3], [0.01, 0.02])
     active, error = fig.data
     assert active.name == "active fraction" and list(active.y) == [0.7, 0.3] and active.yaxis in (None, "y")
-    assert error.name == "reconstruction MSE" and error.yaxis == "y2" and fig.layout.yaxis2.overlaying == "y"
+    assert error.name == "validation MSE" and error.yaxis == "y2" and fig.layout.yaxis2.overlaying == "y"
+    assert active.line.color != error.line.color and error.line.dash == "dash"  # told apart without colour too
 
 
 def test_points_3d_marks_decoded_points_apart_from_the_data():

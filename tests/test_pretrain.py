@@ -54,3 +54,17 @@ def test_recipes_are_reproducible():
     a, b = make(recipe, epochs=1), make(recipe, epochs=1)
     for p, q in zip(a.model.parameters(), b.model.parameters(), strict=True):
         assert np.array_equal(p.detach().numpy(), q.detach().numpy())
+
+
+def test_the_shipped_lambda_sweep_is_what_training_gives():
+    """The Sparsity page draws the shipped sweep before anyone runs it: retrained here (about 10 s), the same numbers
+    up to summation order; and it shows what the page says, fewer active units and more error as λ grows."""
+    from aeviz.pretrain import LAMBDA_SWEEP, SPARSITY_DIR, lambda_sweep_results
+    from aeviz.sparsity import SWEEP_EPOCHS, sweep_from_json
+
+    shipped, epochs = sweep_from_json((SHIPPED_DIR / SPARSITY_DIR / LAMBDA_SWEEP).read_text())
+    fresh = lambda_sweep_results()
+    assert epochs == SWEEP_EPOCHS and [r[0] for r in shipped] == [r[0] for r in fresh]
+    assert np.allclose([r[1:] for r in shipped], [r[1:] for r in fresh], rtol=0.02, atol=2e-3)
+    active, errors = [r[1] for r in shipped], [r[2] for r in shipped]
+    assert active == sorted(active, reverse=True) and errors == sorted(errors)

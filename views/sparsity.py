@@ -13,11 +13,21 @@ from aeviz.models import ModelConfig
 from aeviz.montages import montage
 from aeviz.plots import histogram_fig, lambda_sweep_fig, unit_means_fig
 from aeviz.pretrain import recipe
-from aeviz.sparsity import SparsityReport, compare_sentence, lambda_sweep_job, sparsity_report, twins_job
+from aeviz.sparsity import (
+    SWEEP_EPOCHS,
+    SWEEP_LAMBDAS,
+    SparsityReport,
+    compare_sentence,
+    gap_sentence,
+    lambda_sweep_job,
+    loss_latex,
+    sparsity_report,
+    sweep_sentence,
+    twins_job,
+)
 
 SHIPPED_PAIR = ("mnist-sparse-l0", "mnist-sparse-l1")
-LAMBDAS = [1e-4, 3e-4, 1e-3, 3e-3]
-SWEEP_EPOCHS = 15
+LAMBDAS = [v for v in SWEEP_LAMBDAS if v > 0]
 TWIN_RECIPE = recipe(SHIPPED_PAIR[0])  # pairs trained here are trained as the shipped twins were (784-64-784, lr 0.001)
 
 
@@ -81,16 +91,19 @@ def twin_panel(checkpoint: Checkpoint, report: SparsityReport, lam: float, data:
     metrics[0].metric("active fraction", f"{report.active_fraction:.1%}")
     metrics[1].metric("silent units", f"{report.dead_units} / {len(report.unit_means)}")
     metrics[2].metric("reconstruction MSE", f"{report.reconstruction_mse:.4f}")
+    st.latex(loss_latex(report, lam))
     st.plotly_chart(histogram_fig(report.activations, "Code activations (validation set)"), key=f"hist_{lam}")
     st.plotly_chart(unit_means_fig(report.unit_means, "Mean activation per unit, sorted"), key=f"means_{lam}")
     features = one_hot_features(checkpoint.model, scale=float(max(report.unit_means.max(), 1e-3)) * 3)
     n_units = len(report.unit_means)
-    ui.show_image(montage(features, data.image_shape, 8, 2, pad=1), f"What each unit draws alone: g(c·eᵢ), {n_units} units")
+    caption = f"What each unit draws alone at λ = {lam:g}: g(c·eᵢ), {n_units} units"
+    ui.show_image(montage(features, data.image_shape, 8, 2, pad=1), caption)
 
 
 def comparison_panel(pair: ui.SparsityPair, data: Dataset) -> None:
     reports = [sparsity_report(m.model, data.X_val) for m in (pair.dense, pair.sparse)]
     st.success(compare_sentence(reports[0], reports[1], pair.lam))
+    st.markdown(gap_sentence(pair.dense.history, pair.sparse.history, pair.lam))
     for column, checkpoint, report, lam in zip(
         st.columns(2), (pair.dense, pair.sparse), reports, (0.0, pair.lam), strict=True
     ):
@@ -105,26 +118,27 @@ def keep_sweep(results: list[tuple[float, float, float]]) -> tuple[str, str]:
 
 def sweep_panel(data: Dataset) -> None:
     st.subheader("λ sweep")
-    st.caption(
-        f"One short training per λ (same seed, {SWEEP_EPOCHS} epochs): the active fraction falls as λ grows, "
-        "the error rises."
-    )
-    if st.button("Run the sweep", key="sparsity_sweep"):
-        args = (data, twin_config(data), [0.0, *LAMBDAS], replace(TWIN_RECIPE.train, epochs=SWEEP_EPOCHS))
+    if st.button("Run the sweep again", key="sparsity_sweep"):
+        args = (data, twin_config(data), list(SWEEP_LAMBDAS), replace(TWIN_RECIPE.train, epochs=SWEEP_EPOCHS))
         ui.submit(JobKind.LAMBDA_SWEEP, "the λ sweep", lambda_sweep_job, args, keep_sweep)
     ui.job_panel(JobKind.LAMBDA_SWEEP)
-    results = ui.session().sparsity_sweep
+    results, source = ui.session().sparsity_sweep, "run in this session"
+    if not results and (shipped := ui.shipped_lambda_sweep()) is not None:
+        results, source = shipped[0], "shipped (made by `aeviz pretrain`)"
     if results:
         values, active, errors = zip(*results, strict=True)
         st.plotly_chart(lambda_sweep_fig(values, active, errors), key="sweep_fig")
+        st.caption(f"One training per λ, same seed, {SWEEP_EPOCHS} epochs each; {source}. {sweep_sentence(results)}")
 
 
 ui.sidebar()
 st.title("Sparse autoencoders: what λ does")
+st.latex(r"\mathcal{L} = L(x, \hat x) + \lambda \sum_i |a_i^{(h)}|")
 st.markdown(
-    "The lecture's sparse loss adds **λ Σᵢ |aᵢ⁽ʰ⁾|** on the code activations. The penalty pushes units to zero, so each "
-    "input is described by a few active units: less memorising, features kept. Below, the same 784-64-784 ReLU "
-    "autoencoder trained with λ = 0 and with λ > 0 (same seed, same data)."
+    "The lecture's sparse loss adds λ times the code activations' absolute sum to the reconstruction error. It claims "
+    "the penalty pushes units to zero, so each input is described by a few active units: less memorising, features "
+    "kept. Below, the same 784-64-784 ReLU autoencoder trained with λ = 0 and with λ > 0 (same seed, same data), and "
+    "what their numbers say."
 )
 mnist = ui.builtin_dataset(TWIN_RECIPE.dataset)
 chosen = pair_panel(pair_form(), mnist)

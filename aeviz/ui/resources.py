@@ -214,6 +214,21 @@ def shipped_capacity(data: Dataset, rows: int):
     return report if report.data_key == data.fingerprint else None
 
 
+@st.cache_resource(max_entries=2)
+def _lambda_sweep(path: str, mtime: float):
+    from aeviz.sparsity import sweep_from_json
+
+    return sweep_from_json(Path(path).read_text())
+
+
+def shipped_lambda_sweep() -> tuple[list[tuple[float, float, float]], int] | None:
+    """The Sparsity page's shipped λ sweep on MNIST (`aeviz pretrain`): (results, epochs per λ), or None if absent."""
+    from aeviz.pretrain import LAMBDA_SWEEP, SPARSITY_DIR
+
+    path = SHIPPED_DIR / SPARSITY_DIR / LAMBDA_SWEEP
+    return _lambda_sweep(str(path), path.stat().st_mtime) if path.is_file() else None
+
+
 class BoundedStore:
     """A server-wide dict for objects sessions hand each other (live models, shared results): safe across the sessions'
     threads, and it drops its oldest entries beyond `capacity`. Values are shared: never change one after `put`."""

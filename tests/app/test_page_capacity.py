@@ -69,11 +69,10 @@ def test_a_classmates_identical_run_is_waited_for_not_queued_again():
 def test_the_shipped_run_says_what_its_numbers_show():
     """On the shipped MNIST run: the linear complete model copies the letter strokes and the page says so; the
     widest gap is set against its validation error; each picture's caption is the share recomputed from its pixels."""
+    import aeviz.capacity as capacity
     from aeviz.capacity import TRAINING, VALIDATION, odd_inputs, recovered
     from aeviz.checkpoints import SHIPPED_DIR
     from aeviz.pretrain import CAPACITY_DIR
-
-    import aeviz.capacity as capacity
 
     report = capacity.report_from_json((SHIPPED_DIR / CAPACITY_DIR / "mnist-1000.json").read_text(), 784)
     at = open_page(new_session(), "views/capacity.py")
