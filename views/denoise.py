@@ -11,6 +11,7 @@ from aeviz.applications import arrow_view, arrows_sentence, grid_sentence, image
 from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset
 from aeviz.evaluation import RESTORATION, Score, score_values, verdict
+from aeviz.glossary import definitions
 from aeviz.montages import display_scale, montage
 from aeviz.pretrain import recipe
 from aeviz.restoration_plots import code_arrows_fig, noise_grid_fig
@@ -75,6 +76,7 @@ def verdict_panel(averages: dict[str, Score], corruption: Corruption) -> None:
     setting = f"At {CORRUPTION_NAMES[corruption.kind]} = {corruption.level:g}"
     contest = {"model": averages["denoiser"], "twin": averages["twin"], "pca": averages["pca"]}
     st.info(verdict(setting, "the denoiser", score_values(contest), SHORT, RESTORATION, *VERBS))
+    st.caption(definitions("PSNR", "SSIM"))
 
 
 def grid_panel(models: dict[float, Checkpoint], data: Dataset) -> None:

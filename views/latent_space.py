@@ -7,6 +7,7 @@ import streamlit as st
 from aeviz import ui
 from aeviz.datasets import Dataset
 from aeviz.escaping import markdown_text
+from aeviz.glossary import TERMS
 from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
@@ -67,9 +68,10 @@ def scatter_panel(panel, result: ScoredView, title: str, key: str, data: Dataset
         fig = latent_scatter_fig(result.coords, labels, title=title, highlight=picked, meta=meta, **label_args)
         event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config={"displaylogo": False})
         cols = st.columns(2)
-        cols[0].metric("trustworthiness", f"{result.trust:.3f}")
+        cols[0].metric("trustworthiness", f"{result.trust:.3f}", help=TERMS["trustworthiness"])
         if result.knn is not None:
-            cols[1].metric("5-NN accuracy", f"{result.knn:.1%}", help="fitted on half the points, scored on the rest")
+            help_text = f"{TERMS['5-NN accuracy']} Here: fitted on half the points, scored on the rest."
+            cols[1].metric("5-NN accuracy", f"{result.knn:.1%}", help=help_text)
     return selected_row(event)
 
 

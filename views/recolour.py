@@ -13,6 +13,7 @@ from aeviz.configs import ModelConfig
 from aeviz.datasets import photo_dataset
 from aeviz.evaluation import COLOUR_DIFFERENCE, RESTORATION, score_values, verdict
 from aeviz.fitting import JobOutcome, fit_job
+from aeviz.glossary import definitions
 from aeviz.jobhandle import JobKind
 from aeviz.photos import HELD_OUT, TRAIN_PHOTOS, colour_errors, grayscale, load_photo, to_display
 from aeviz.pretrain import recolour_recipe
@@ -78,6 +79,7 @@ def held_out_panel(model: Checkpoint, model_name: str) -> None:
     """PSNR and SSIM over the held-out photo's patches: the model against the two baselines."""
     found = score_values(recolour_scores(model))
     st.caption(verdict("On the held-out photo's patches", model_name, found, NAMES, RESTORATION, *SCORES))
+    st.caption(definitions("PSNR", "SSIM"))
 
 
 def failures_panel(model: Checkpoint, name: str, model_name: str) -> None:

@@ -13,6 +13,7 @@ from aeviz.configs import DEFAULT_DATASET, check_work, model_from_form
 from aeviz.datasets import Dataset, list_datasets
 from aeviz.evaluation import describe_gap
 from aeviz.fitting import JobOutcome, LiveFrame, fit_job
+from aeviz.glossary import TERMS
 from aeviz.jobhandle import JobKind
 from aeviz.livestore import new_key
 from aeviz.models import ARCHS, ModelConfig
@@ -204,7 +205,7 @@ def metrics_panel(metrics: dict) -> None:
     cols[0].metric("validation MSE", f"{metrics['val_mse']:.4f}")
     cols[1].metric("PCA, same size", f"{metrics['pca_val_mse']:.4f}")
     if "knn_accuracy" in metrics:
-        cols[2].metric("5-NN accuracy on codes", f"{metrics['knn_accuracy']:.1%}")
+        cols[2].metric("5-NN accuracy on codes", f"{metrics['knn_accuracy']:.1%}", help=TERMS["5-NN accuracy"])
         cols[3].metric("… on PCA", f"{metrics['pca_knn_accuracy']:.1%}")
 
 

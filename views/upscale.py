@@ -11,6 +11,7 @@ from aeviz.applications import UpscaleExample, upscale_example
 from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset, photo_dataset
 from aeviz.evaluation import RESTORATION, Score, score_values, verdict
+from aeviz.glossary import definitions
 from aeviz.montages import display_scale
 from aeviz.pretrain import recipe
 from aeviz.restoration_plots import zoom_compare_fig
@@ -54,6 +55,7 @@ def choose_model(source: str, data: Dataset) -> tuple[Checkpoint | None, str]:
 
 def verdict_panel(found: dict[str, Score], model_name: str, source: str) -> None:
     st.info(verdict(f"On {WHERE[source]}", model_name, score_values(found), NAMES, RESTORATION, *VERBS))
+    st.caption(definitions("PSNR", "SSIM"))
     if source == "photos" and found["model"].psnr < found["bicubic"].psnr:
         st.caption(
             "Likely why: bicubic interpolation is already close on a smooth photo, while this autoencoder rebuilds "

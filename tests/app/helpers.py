@@ -80,3 +80,18 @@ def free(pool, jobs):
     for job in jobs:
         pool.cancel(job)
         assert pool.wait(job, timeout=30)
+
+
+TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "latex", "success", "info", "warning", "error")
+
+
+def page_text(at) -> tuple[str, str]:
+    """(what the page shows, what its help tooltips say): the text of its text elements, metric labels and charts'
+    specs (titles, axes), and separately the help of its metrics and widgets."""
+    shown_text = [e.value for kind in TEXT_KINDS for e in at.get(kind)]
+    shown_text += [m.label for m in at.metric] + [c.proto.spec for c in at.get("plotly_chart")]
+    shown_text += [e.proto.label for e in at.get("expander")]
+    helps = [m.proto.help for m in at.metric] + [
+        w.proto.help for w in at.main if hasattr(w, "proto") and hasattr(w.proto, "help")
+    ]
+    return "\n".join(map(str, shown_text)), "\n".join(map(str, helps))

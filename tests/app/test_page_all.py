@@ -5,7 +5,7 @@ import json
 import pytest
 
 from aeviz.sitemap import HOME, PAGES
-from tests.app.helpers import new_session, open_page, run_job
+from tests.app.helpers import new_session, open_page, page_text, run_job
 
 FILES = [page.file for page in PAGES]
 IDS = [page.url_path for page in PAGES]
@@ -181,3 +181,16 @@ def test_a_link_to_a_live_model_the_server_no_longer_keeps_says_so():
     at = new_session({"model": "live:" + "0" * 32})
     assert at.selectbox(key="model_picker").value == "mnist-mlp-2d"
     assert "no longer kept on the server" in at.sidebar.info[0].value
+
+
+@pytest.mark.parametrize("page", FILES, ids=IDS)
+def test_every_score_a_page_shows_is_defined_on_it(page):
+    """PSNR, SSIM, trustworthiness and 5-NN accuracy each come with their one definition (aeviz.glossary), in the
+    page's text or in the help of the metric that shows them."""
+    from aeviz.glossary import TERMS, terms_in
+
+    for query in [{}, *REVEALING.get(page, [])]:
+        at = open_page(new_session(query), page)
+        text, helps = page_text(at)
+        missing = [term for term in terms_in(text) if TERMS[term] not in text and TERMS[term] not in helps]
+        assert not missing, f"{page} {query} uses {missing} without defining them"
