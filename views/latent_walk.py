@@ -186,7 +186,8 @@ dataset = ui.require_dataset(active.checkpoint)
 st.title("Walk the latent space")
 st.markdown(
     "The decoder **g** turns any code **h** into an output. Move a slider and **g(h)** is drawn at once: this is how "
-    "the lecture's *latent space → decoder* half works on its own. A VAE's regularised code makes the walk smoother."
+    "the lecture's *latent space → decoder* half works on its own. (The shipped variational model, mnist-vae-2d, goes "
+    "beyond the lecture: its loss also pulls the codes towards a standard normal distribution.)"
 )
 outputs = Outputs(dataset)
 walk = walk_form(active, dataset)

@@ -16,7 +16,7 @@ from aeviz.fitting import JobOutcome, LiveFrame, fit_job
 from aeviz.glossary import TERMS
 from aeviz.jobhandle import JobKind
 from aeviz.livestore import new_key
-from aeviz.models import ARCHS, ModelConfig
+from aeviz.models import ModelConfig
 from aeviz.plots import code_axis_titles, latent_scatter_fig, loss_curves_fig
 from aeviz.projection import live_view
 from aeviz.scrubber import scrubber_fig
@@ -24,7 +24,24 @@ from aeviz.tasks import TASK_LABELS, check_data
 from aeviz.training import TrainConfig, default_loss
 
 UPLOAD = "upload a file…"
-FAMILIES = {"vanilla": "vanilla (one hidden layer)", "mlp": "multilayer", "conv": "convolutional", "vae": "variational"}
+# The lecture's four families, then the one beyond it. "regularised" is the vanilla model trained with an L1 penalty on
+# its code or as a denoiser: a family of the lecture, a training choice here (arch "vanilla" with λ or σ).
+FAMILIES = {
+    "vanilla": "vanilla (one hidden layer)",
+    "mlp": "multilayer",
+    "conv": "convolutional",
+    "regularised": "regularised (L1 or denoising)",
+    "vae": "variational (beyond the lecture)",
+}
+REGULARISED_L1 = 3e-4  # what choosing "regularised" sets λ to when neither λ nor σ is set (the Sparsity page's twin)
+# The lecture's sizes for each family (the "Lecture's sizes" button): 784-64-784, 784-128-64-128-784, the conv code of
+# the lecture's Keras example (the last 8-channel feature map), the vanilla model again for the regularised one.
+LECTURE_SIZES = {
+    "vanilla": {"train_latent": 64},
+    "mlp": {"train_latent": 64, "train_hidden": "128"},
+    "conv": {"train_conv_code": "spatial"},
+    "regularised": {"train_latent": 64},
+}
 MODEL, TRAIN = ModelConfig(), TrainConfig()  # the defaults, shared with `aeviz train` (aeviz/configs.py)
 TASKS_OFFERED = ("reconstruct", "upscale")  # recolouring trains on its own page (photos); denoise = reconstruct with σ
 CONV_CODES = {"dense": "dense bottleneck (latent size)", "spatial": "spatial: the last feature map"}
@@ -44,6 +61,29 @@ class TrainSettings:
     train: TrainConfig
 
 
+FAMILY_NOTES = {
+    "vanilla": "One hidden layer that is the code: 784-64-784 in the lecture, ReLU code, sigmoid output.",
+    "mlp": "784-128-64-128-784 in the lecture (the button sets it). The default here, 256,128 before a 2-D code, draws "
+    "the latent space as it is and separates the digits better than PCA on the first click (128,64 barely does).",
+    "conv": "Conv2D 16-8-8, 3×3, 2×2 max-pooling, mirrored with upsampling; the code is dense or the last feature map.",
+    "regularised": "The vanilla model with an L1 penalty λ on its code (sparse) or noise σ on its input (denoising).",
+    "vae": "Not in the lecture: its loss also pulls every code towards a standard normal distribution (a KL term).",
+}
+
+
+def fill_regularisation() -> None:
+    """Choosing the regularised family with neither λ nor σ set sets λ, so the first click trains what it says."""
+    state = st.session_state
+    if state.get("train_arch") == "regularised" and not state.get("train_l1") and not state.get("train_noise"):
+        state["train_l1"] = REGULARISED_L1
+
+
+def lecture_sizes(family: str) -> None:
+    """Set the form to the lecture's sizes for `family` (a button's callback: it runs before the widgets are drawn)."""
+    for key, value in LECTURE_SIZES[family].items():
+        st.session_state[key] = value
+
+
 def settings_form() -> TrainSettings:
     datasets = [*list_datasets(), UPLOAD]
     left, middle, right = st.columns(3)
@@ -55,7 +95,19 @@ def settings_form() -> TrainSettings:
             key="train_upload",
             help="Numeric CSV with an optional 'label' column; images are read as grayscale and resized to 28×28.",
         )
-    arch = left.selectbox("Family", ARCHS, ARCHS.index(MODEL.arch), format_func=FAMILIES.get, key="train_arch", bind=BOUND)
+    family = left.selectbox(
+        "Family",
+        list(FAMILIES),
+        list(FAMILIES).index(MODEL.arch),
+        format_func=FAMILIES.get,
+        key="train_arch",
+        bind=BOUND,
+        on_change=fill_regularisation,
+    )
+    arch = "vanilla" if family == "regularised" else family
+    left.caption(FAMILY_NOTES[family])
+    if family in LECTURE_SIZES:
+        left.button("Lecture's sizes", key="train_lecture_sizes", on_click=lecture_sizes, args=(family,))
     seed = left.number_input("Seed", 0, 2**31 - 1, TRAIN.seed, key="train_seed", bind=BOUND)
     latent = middle.number_input("Latent size", 1, 4096, MODEL.latent_dim, key="train_latent", bind=BOUND)
     hidden_text = middle.text_input(
@@ -64,7 +116,8 @@ def settings_form() -> TrainSettings:
         key="train_hidden",
         bind=BOUND,
         disabled=arch in ("vanilla", "conv"),
-        help="Encoder layers before the code, e.g. 128,64; the decoder mirrors them.",
+        help="Encoder layers before the code, e.g. 128 for the lecture's 784-128-64-128-784 with a 64-unit code; the "
+        "decoder mirrors them.",
     )
     l1 = middle.number_input(
         "λ — L1 penalty on the code",
@@ -109,6 +162,8 @@ def settings_form() -> TrainSettings:
         seed=int(seed),
         task=task,
     )
+    if family == "regularised" and not (l1 or noise):
+        st.warning("The regularised family needs λ > 0 (sparse) or σ > 0 (denoising): with neither it is the vanilla one.")
     return TrainSettings(dataset, upload, arch, int(latent), hidden_text, conv_code, train)
 
 

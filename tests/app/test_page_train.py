@@ -23,8 +23,9 @@ def test_train_page_first_shows_how_the_active_model_learned(name):
     assert [h.value for h in at.subheader] == ["How the active model learned", "Watch the code form"]
     last = info.history[-1]
     gap = (last["val_recon"] - last["recon_loss"]) / last["recon_loss"]  # the stored losses of its last epoch
-    assert f"{len(info.history)} epochs. Validation error ends " in at.caption[0].value
-    assert f"{abs(gap):.0%}" in at.caption[0].value and ("memorise" in at.caption[0].value) == (gap > 0.25)
+    (caption,) = [c.value for c in at.caption if " epochs. " in c.value]
+    assert f"{len(info.history)} epochs. Validation error ends " in caption
+    assert f"{abs(gap):.0%}" in caption and ("memorise" in caption) == (gap > 0.25)
     assert at.metric[0].value == f"{info.metrics['val_mse']:.4f}"
 
 
@@ -252,3 +253,29 @@ def test_a_student_keeps_a_bounded_number_of_saves(app, monkeypatch):
     at.checkbox(key="save_replace").check()
     at.button(key="save").click().run()
     assert not at.error and at.success
+
+
+def test_the_lecture_families_are_offered_and_the_regularised_one_trains_with_a_penalty():
+    """The family list is the lecture's four, then the VAE marked as beyond it; choosing "regularised" sets λ so the
+    first click trains the vanilla model with an L1 penalty, and "Lecture's sizes" gives 784-128-64-128-784."""
+    at = open_page(new_session(), "views/train.py")
+    family = at.selectbox(key="train_arch")
+    assert list(family.options) == [
+        "vanilla (one hidden layer)", "multilayer", "convolutional", "regularised (L1 or denoising)",
+        "variational (beyond the lecture)",
+    ]  # fmt: skip
+    at.button(key="train_lecture_sizes").click().run()
+    assert at.number_input(key="train_latent").value == 64 and at.text_input(key="train_hidden").value == "128"
+    at.selectbox(key="train_arch").set_value("regularised").run()
+    assert at.number_input(key="train_l1").value == 3e-4 and not at.warning
+    at.number_input(key="train_l1").set_value(0.0).run()
+    assert "needs λ > 0 (sparse) or σ > 0" in at.warning[0].value
+    at.number_input(key="train_l1").set_value(3e-4)
+    at.slider(key="train_epochs").set_value(1)
+    at.selectbox(key="train_dataset").set_value("digits")
+    run_job(at, "train")
+    from aeviz.ui.state import live_checkpoint
+
+    checkpoint = live_checkpoint(at.session_state["aeviz"])
+    assert checkpoint.config.arch == "vanilla" and checkpoint.config.latent_dim == 64
+    assert checkpoint.train_config.l1 == 3e-4
