@@ -106,23 +106,26 @@ def family_of(config: ModelConfig) -> str:
     return "linear" if linear else "mlp"
 
 
-def pca_errors(data: Dataset, max_k: int) -> np.ndarray:
-    """PCA's validation MSE per feature for every k = 1 … max_k (entry k - 1), fitted on the training split.
+def pca_errors(data: Dataset, max_k: int, split: str = "validation") -> np.ndarray:
+    """PCA's MSE per feature on the validation (or "training") split for every k = 1 … max_k (entry k - 1), fitted
+    on the training split.
 
     One fit gives them all: with orthonormal components, ‖x - V_kᵀV_k x‖² = ‖x‖² - ‖V_k x‖² for centred x.
     """
     max_k = min(max_k, data.n_features, len(data.X_train))
     pca = PCA(n_components=max_k, random_state=0).fit(data.X_train)
-    centred = (data.X_val - pca.mean_).astype(np.float64)
+    X = data.X_train if split == "training" else data.X_val
+    centred = (X - pca.mean_).astype(np.float64)
     projected = centred @ pca.components_.T.astype(np.float64)
     total = np.sum(centred**2)
     explained = np.cumsum(np.sum(projected**2, axis=0))
     return (total - explained) / centred.size
 
 
-def val_error(model: Autoencoder, data: Dataset) -> float:
-    """The model's validation MSE per feature."""
-    return float(np.mean((reconstruct(model, data.X_val) - data.X_val) ** 2))
+def val_error(model: Autoencoder, data: Dataset, split: str = "validation") -> float:
+    """The model's MSE per feature on the validation (or "training") split."""
+    X = data.X_train if split == "training" else data.X_val
+    return float(np.mean((reconstruct(model, X) - X) ** 2))
 
 
 def principal_angles(model: Autoencoder, data: Dataset) -> np.ndarray:
@@ -149,6 +152,29 @@ def compare_sentence(ks: Sequence[int], errors: Sequence[float], pca: np.ndarray
         worst = max(losses, key=ratio.get)
         parts.append(f"above PCA's at k = {_list(losses)} ({_at(losses, worst)}{ratio[worst] - 1:.0%} higher)")
     return "The multilayer autoencoder's validation error is " + "; ".join(parts) + "."
+
+
+def largest_loss(ks: Sequence[int], errors: Sequence[float], pca: np.ndarray) -> int | None:
+    """The k where a family's validation error is furthest above PCA's (relatively), or None if it never is."""
+    ratio = {k: e / pca[k - 1] for k, e in zip(ks, errors, strict=True) if e > pca[k - 1]}
+    return max(ratio, key=ratio.get) if ratio else None
+
+
+def reason_sentence(k: int, train: float, val: float, pca_train: float, steps: int) -> str:
+    """Why the multilayer autoencoder is above PCA at k, from its training error: above PCA's on the training rows
+    too is learning less than PCA in `steps` steps (under-training); below it there, memorising."""
+    gap = val / train - 1
+    if train > pca_train:
+        return (
+            f"Why it loses at k = {k}: even on its own training rows its error is above PCA's ({train:.4f} against "
+            f"{pca_train:.4f}), and its validation error is only {gap:.0%} above its training error. In {steps:,} "
+            "optimiser steps it has learnt less than PCA computes exactly: under-training, not memorising. A longer "
+            "run or more images would move it; PCA needs neither."
+        )
+    return (
+        f"Why it loses at k = {k}: on its training rows it beats PCA ({train:.4f} against {pca_train:.4f}), on new "
+        f"rows it does not, {gap:.0%} above its training error: it has memorised its training images."
+    )
 
 
 def linear_sentence(ks: Sequence[int], errors: Sequence[float], pca: np.ndarray) -> str:

@@ -122,3 +122,22 @@ def test_the_sweep_is_checked_against_the_work_budget_before_it_queues(monkeypat
     monkeypatch.setattr(aeviz.configs, "MAX_WORK", work / 2)
     with pytest.raises(AevizError, match="the k-sweep on digits would do"):
         check_sweep(digits)
+
+
+def test_the_reason_for_a_loss_follows_the_training_error():
+    """Above PCA on its own training rows is under-training; below it there but above on new rows is memorising."""
+    from aeviz.sweep import largest_loss, reason_sentence
+
+    assert "under-training, not memorising" in reason_sentence(64, 0.0118, 0.0137, 0.0090, 640)
+    assert "16% above its training error" in reason_sentence(64, 0.0118, 0.0137, 0.0090, 640)
+    assert "it has memorised" in reason_sentence(64, 0.0080, 0.0137, 0.0090, 640)
+    pca = np.array([0.05, 0.04, 0.03, 0.02])
+    assert largest_loss([1, 2, 4], [0.04, 0.05, 0.021], pca) == 2  # 25 % above at k = 2, 5 % at k = 4
+    assert largest_loss([1], [0.01], pca) is None
+
+
+def test_pca_errors_on_the_training_rows_are_pcas_own_fit(digits):
+    errors = pca_errors(digits, 5, "training")
+    pca = PCA(n_components=5).fit(digits.X_train)
+    expected = np.mean((pca.inverse_transform(pca.transform(digits.X_train)) - digits.X_train) ** 2)
+    assert errors[4] == pytest.approx(expected, rel=1e-5)

@@ -17,8 +17,11 @@ from aeviz.sweep import (
     check_sweep,
     compare_sentence,
     k_sweep_job,
+    largest_loss,
     linear_note,
     linear_sentence,
+    plan,
+    reason_sentence,
     sweep_ks,
 )
 
@@ -82,6 +85,18 @@ def error_panel(data: Dataset, models: Models) -> None:
     st.plotly_chart(sweep_fig(pca, points, title, note), key="sweep_fig")
     for sentence in sentences:
         st.markdown(f"- {sentence}")
+    reason_panel(data, models, points.get("mlp"), pca)
+
+
+def reason_panel(data: Dataset, models: Models, mlp: tuple | None, pca) -> None:
+    """Where the multilayer autoencoder loses most to PCA, why: its training error against PCA's."""
+    k = None if mlp is None else largest_loss(*mlp, pca)
+    if k is None:
+        return
+    model = models["mlp", k]
+    train, val = ui.model_error(model, data, "training"), ui.model_error(model, data)
+    pca_train = ui.pca_errors(data, k, "training")[k - 1]
+    st.markdown(f"- {reason_sentence(k, train, val, pca_train, plan('mlp', data.n_features).steps)}")
 
 
 def angles_panel(data: Dataset, models: Models) -> None:
@@ -98,25 +113,29 @@ def angles_panel(data: Dataset, models: Models) -> None:
 
 
 def manifold_panel(data: Dataset, models: Models) -> None:
-    """3-D data: the points, PCA's rank-2 reconstruction (a plane) and the autoencoder's k = 2 one (a curved sheet)."""
+    """3-D data: the points, PCA's rank-2 reconstruction (a plane) and the autoencoder's k = 2 one (a curved sheet).
+    On other data, the swiss roll's shipped sweep: the lecture's picture of what PCA cannot fit, on every dataset."""
     if data.n_features != 3 or ("mlp", 2) not in models:
-        return
-    st.subheader("A plane against a curved sheet")
+        data = ui.builtin_dataset("swiss_roll")
+        models = ui.shipped_sweep(data)
+        if ("mlp", 2) not in models:
+            return
+    st.subheader(f"A plane against a curved sheet: {markdown_text(data.name.replace('_', ' '))}")
     X, colors = data.X_val, data.y_val
     pca_rebuilt = ui.teaching_pca(data, standardize=False).reconstruct(X, 2)
     ae_rebuilt = reconstruct(models["mlp", 2].model, X)
     pca_error, ae_error = ui.pca_errors(data, 2)[1], ui.model_error(models["mlp", 2], data)
     shown = {
         "validation points": X,
-        f"PCA, 2 components: MSE {pca_error:.3f}": pca_rebuilt,
-        f"multilayer autoencoder, k = 2: MSE {ae_error:.3f}": ae_rebuilt,
+        f"PCA, k = 2: MSE {pca_error:.3f}": pca_rebuilt,
+        f"autoencoder, k = 2: MSE {ae_error:.3f}": ae_rebuilt,
     }
     for i, (column, (title, points)) in enumerate(zip(st.columns(3), shown.items(), strict=True)):
         original = data.scaler.inverse_transform(points) if data.scaler is not None else points
         column.plotly_chart(points_3d_fig(original, colors, title=title), key=f"sweep_3d_{i}")
     st.caption(
         "Each reconstruction is coloured by the true position of its point along the manifold; drag to rotate. "
-        "Errors are validation MSE per (standardised) feature."
+        "Errors are validation MSE per (standardised) feature; the autoencoder is the multilayer one of the sweep."
     )
 
 
@@ -124,9 +143,9 @@ ui.sidebar()
 dataset = ui.active_dataset()
 st.title("PCA against autoencoders")
 st.markdown(
-    "PCA's error at every code size k (the best any *flat* k-dimensional fit can do on these validation rows) next to "
-    "autoencoders trained at k = 1, 2, 4 … 64 on the same split: a multilayer one (non-linear) and a linear one "
-    "(no activation functions), which can at best find PCA's subspace."
+    "PCA's validation error at every code size k (fitted on the training rows: the best flat k-dimensional fit of "
+    "*those*, measured on new ones) next to autoencoders trained at k = 1, 2, 4 … 64 on the same split: a multilayer "
+    "one (non-linear) and a linear one (no activation functions), which can at best find PCA's subspace."
 )
 chosen = sweep_models(dataset)
 error_panel(dataset, chosen)

@@ -127,27 +127,27 @@ def teaching_pca(data: Dataset, standardize: bool):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _model_error(model_key: str, data_key: str, _checkpoint: Checkpoint, _data: Dataset) -> float:
+def _model_error(model_key: str, data_key: str, split: str, _checkpoint: Checkpoint, _data: Dataset) -> float:
     from aeviz.sweep import val_error
 
-    return val_error(_checkpoint.model, _data)
+    return val_error(_checkpoint.model, _data, split)
 
 
-def model_error(checkpoint: Checkpoint, data: Dataset) -> float:
-    """A model's validation MSE per feature on `data`, once per model and data."""
-    return _model_error(checkpoint.fingerprint(), data.fingerprint, checkpoint, data)
+def model_error(checkpoint: Checkpoint, data: Dataset, split: str = "validation") -> float:
+    """A model's MSE per feature on the validation (or "training") split of `data`, once per model and data."""
+    return _model_error(checkpoint.fingerprint(), data.fingerprint, split, checkpoint, data)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _pca_errors(data_key: str, max_k: int, _data: Dataset) -> np.ndarray:
+def _pca_errors(data_key: str, max_k: int, split: str, _data: Dataset) -> np.ndarray:
     from aeviz.sweep import pca_errors as errors
 
-    return errors(_data, max_k)
+    return errors(_data, max_k, split)
 
 
-def pca_errors(data: Dataset, max_k: int) -> np.ndarray:
-    """PCA's validation MSE for k = 1 … max_k (entry k - 1), once per dataset."""
-    return _pca_errors(data.fingerprint, max_k, data)
+def pca_errors(data: Dataset, max_k: int, split: str = "validation") -> np.ndarray:
+    """PCA's validation (or "training") MSE for k = 1 … max_k (entry k - 1), once per dataset."""
+    return _pca_errors(data.fingerprint, max_k, split, data)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
