@@ -115,3 +115,40 @@ def standardising_sentence(centred: TeachingPCA, standardized: TeachingPCA, low_
         f"each feature the same variance, so these weigh as much as the busiest ones. The first component explains "
         f"{first_c:.1%} of the variance when only centred and {first_s:.1%} when standardised."
     )
+
+
+def _n(value: float) -> str:
+    """A number for a formula: whole numbers in full with thousands grouped by a thin space, others to 3 significant
+    digits (never in e-notation below a million)."""
+    if abs(value) < 5e-4:  # a standardised mean of -5e-08 is 0 to the eye, and to the lecture
+        return "0"
+    if float(value).is_integer() or abs(value) >= 1_000:
+        return f"{round(value):,}".replace(",", r"\,")
+    return f"{value:.3g}"
+
+
+def step_formulas(pca: TeachingPCA, k: int) -> dict[int, str]:
+    """The lecture's five steps as formulas with this fit's numbers (LaTeX), {step: formula}: the data's size, a
+    feature's mean and spread, the covariance's size and trace, the first eigenvalues, k's share, the recast shapes."""
+    n, d = pca.X_standardized_.shape
+    j = int(np.argmax(pca.spread_))  # the busiest feature, as the example of step 1
+    mu, sigma = pca.mean_[j], pca.spread_[j]
+    if pca.standardize:
+        step_1 = (
+            rf"z_{{ij}} = \frac{{x_{{ij}} - \mu_j}}{{\sigma_j}},\qquad j = {j}:\ \mu_j = {_n(mu)},\ \sigma_j = {_n(sigma)}"
+        )
+    else:
+        step_1 = rf"z_{{ij}} = x_{{ij}} - \mu_j\quad(\sigma_j \text{{ not divided}}),\qquad j = {j}:\ \mu_j = {_n(mu)}"
+    trace = float(pca.eigenvalues_.sum())
+    lambdas = r",\ ".join(rf"\lambda_{{{i + 1}}} = {_n(v)}" for i, v in enumerate(pca.eigenvalues_[:2]))
+    kept = float(pca.eigenvalues_[:k].sum())
+    share = kept / trace if trace > 0 else 0.0
+    return {
+        1: step_1,
+        2: rf"C = \tfrac{{1}}{{n-1}} Z^\top Z,\ n = {_n(n)},\ C \in \mathbb{{R}}^{{{d} \times {d}}}",
+        3: rf"C\, v_i = \lambda_i\, v_i:\quad {lambdas},\ \ldots",
+        4: rf"\frac{{\sum_{{i=1}}^{{{k}}} \lambda_i}}{{\sum_{{i=1}}^{{{d}}} \lambda_i}} = "
+        rf"\frac{{{_n(kept)}}}{{{_n(trace)}}} = {100 * share:.1f}\%",
+        5: rf"Y = Z\, V_{{{k}}} \in \mathbb{{R}}^{{{_n(n)} \times {k}}},\qquad \hat x = \mu + "
+        + (rf"\sigma \odot (V_{{{k}}}^\top y)" if pca.standardize else rf"V_{{{k}}}^\top y"),
+    }

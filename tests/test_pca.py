@@ -84,3 +84,15 @@ def test_standardising_sentence_says_when_nothing_changes(digits):
     X = StandardScaler().fit_transform(digits.X_train[:, 10:14])
     sentence = standardising_sentence(TeachingPCA(2, False).fit(X), TeachingPCA(2, True).fit(X))
     assert sentence.startswith("All 4 features already have the same spread (1)")
+
+
+def test_the_formulas_follow_the_choice_of_step_1():
+    """Centred only: no division by σ in step 1 nor multiplication by it in step 5; the share in step 4 is the fit's."""
+    from aeviz.pca import TeachingPCA, step_formulas
+
+    X = np.random.default_rng(0).normal(size=(50, 4)) * [1.0, 2.0, 3.0, 4.0]
+    centred, standardised = (step_formulas(TeachingPCA(2, s).fit(X), 2) for s in (False, True))
+    assert r"\frac{x_{ij} - \mu_j}{\sigma_j}" in standardised[1] and r"\sigma_j \text{ not divided}" in centred[1]
+    assert r"\sigma \odot" in standardised[5] and r"\sigma" not in centred[5]
+    share = TeachingPCA(2, False).fit(X).cumulative_ratio_[1]
+    assert centred[4].endswith(f"= {100 * share:.1f}\\%") and r"n = 50" in centred[2]

@@ -7,7 +7,7 @@ import streamlit as st
 from aeviz import ui
 from aeviz.datasets import Dataset
 from aeviz.montages import display_scale, montage, unit_range
-from aeviz.pca import TeachingPCA, covariance_view, standardising_sentence
+from aeviz.pca import TeachingPCA, covariance_view, standardising_sentence, step_formulas
 from aeviz.pca_plots import covariance_fig, feature_spread_fig, scree_fig
 from aeviz.plots import latent_scatter_fig, points_3d_fig
 
@@ -42,8 +42,9 @@ def step_form(data: Dataset) -> StepSettings:
     return StepSettings(standardize, k)
 
 
-def step_1(data: Dataset, pca: TeachingPCA, other: TeachingPCA) -> None:
-    st.subheader("1. Standardise")
+def step_1(data: Dataset, pca: TeachingPCA, other: TeachingPCA, formulas: dict[int, str]) -> None:
+    st.subheader("1. Standardise" + ("" if pca.standardize else " (here: centre only)"))
+    st.latex(formulas[1])
     if data.is_image:
         shape, scale = data.image_shape, display_scale(data.image_shape)
         pictures = [unit_range(pca.mean_), unit_range(pca.spread_)]
@@ -56,32 +57,38 @@ def step_1(data: Dataset, pca: TeachingPCA, other: TeachingPCA) -> None:
     st.caption(standardising_sentence(centred, standardized))
 
 
-def step_2_and_3(pca: TeachingPCA, k: int) -> None:
+def step_2_and_3(pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("2. Covariance matrix")
+        st.latex(formulas[2])
         matrix, kept = covariance_view(pca.covariance_)
         title = "covariance of the features" + (f" (every {kept[1] - kept[0]}th)" if len(kept) > 1 and kept[1] > 1 else "")
         st.plotly_chart(covariance_fig(matrix, kept, title), key="pca_cov")
     with right:
         st.subheader("3. Eigenvectors and eigenvalues")
+        st.latex(formulas[3])
         st.plotly_chart(scree_fig(pca.ratios_, pca.cumulative_ratio_, k), key="pca_scree")
         st.caption(f"The first {k} component(s) explain {pca.cumulative_ratio_[k - 1]:.1%} of the variance.")
 
 
-def step_4(data: Dataset, pca: TeachingPCA, k: int) -> None:
+def step_4(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
     st.subheader("4. Choose k components")
+    st.latex(formulas[4])
     if data.is_image:
         components = [unit_range(v, signed=True) for v in pca.eigenvectors_[:k]]
         columns = min(k, 16)
         image = montage(components, data.image_shape, columns, max(1, display_scale(data.image_shape) // 2), pad=2)
         ui.show_image(image, f"the first {k} eigenvectors drawn as images (grey = 0)")
     else:
-        st.write({f"component {i + 1}": v.round(3).tolist() for i, v in enumerate(pca.eigenvectors_[:k])})
+        table = {f"PC {i + 1}": v.round(3) for i, v in enumerate(pca.eigenvectors_[:k])}
+        st.dataframe(table, hide_index=False, width="content")
+        st.caption(f"The first {k} eigenvectors: one column each, one row per feature (its weight in the component).")
 
 
-def step_5(data: Dataset, pca: TeachingPCA, k: int) -> None:
+def step_5(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
     st.subheader("5. Recast the data")
+    st.latex(formulas[5])
     left, right = st.columns(2)
     X, labels = ui.view_rows(data), ui.view_labels(data)
     with left:
@@ -117,7 +124,8 @@ st.markdown(
 )
 settings = step_form(dataset)
 chosen, alternative = ui.teaching_pca(dataset, settings.standardize), ui.teaching_pca(dataset, not settings.standardize)
-step_1(dataset, chosen, alternative)
-step_2_and_3(chosen, settings.k)
-step_4(dataset, chosen, settings.k)
-step_5(dataset, chosen, settings.k)
+formulas = step_formulas(chosen, settings.k)
+step_1(dataset, chosen, alternative, formulas)
+step_2_and_3(chosen, settings.k, formulas)
+step_4(dataset, chosen, settings.k, formulas)
+step_5(dataset, chosen, settings.k, formulas)

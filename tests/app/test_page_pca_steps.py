@@ -17,10 +17,30 @@ def test_pca_steps_page_on_images_and_tables(model):
 
     at = new_session({"model": model})
     at = open_page(at, "views/pca_steps.py")
-    assert not at.error and [h.value for h in at.subheader][:1] == ["1. Standardise"]
+    data = load_dataset(read_info(model, SHIPPED_DIR).dataset)
+    step_1 = "1. Standardise" + (" (here: centre only)" if data.is_image else "")  # pixels are only centred
+    assert not at.error and [h.value for h in at.subheader][:1] == [step_1]
     at.slider(key="pca_k").set_value(2).run()
     assert not at.exception
-    data = load_dataset(read_info(model, SHIPPED_DIR).dataset)
     standardize = not data.is_image
     expected = TeachingPCA(2, standardize).fit(data.X_train).cumulative_ratio_[1]
     assert any(f"The first 2 component(s) explain {expected:.1%}" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("model", ["mnist-mlp-2d", "swiss-roll-2d"])
+def test_each_step_has_its_formula_with_the_numbers_scikit_learn_gives(model):
+    """The formulas carry the fit's own numbers: the rows, the first eigenvalues (scikit-learn's explained_variance_)
+    and the share of the first k, recomputed here from scikit-learn on the same rows."""
+    from sklearn.decomposition import PCA
+    from sklearn.preprocessing import StandardScaler
+
+    at = open_page(new_session({"model": model, "pca_k": "2"}), "views/pca_steps.py")
+    data = load_dataset(read_info(model, SHIPPED_DIR).dataset)
+    X = data.X_train if data.is_image else StandardScaler().fit_transform(data.X_train)
+    pca = PCA().fit(X)
+    formulas = [f.value for f in at.latex]
+    assert len(formulas) == 5
+    assert f"\\lambda_{{1}} = {pca.explained_variance_[0]:.3g}" in formulas[2]
+    share = pca.explained_variance_ratio_[:2].sum()
+    assert f"= {100 * share:.1f}\\%" in formulas[3]
+    assert f"n = {len(X):,}".replace(",", "\\,") in formulas[1]
