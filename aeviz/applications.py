@@ -124,12 +124,57 @@ def colour_failure(image: np.ndarray, model: np.ndarray, baseline: np.ndarray) -
     return ColourFailure(mine, float((mine < colour_errors(image, baseline)).mean()), saturation(model), saturation(image))
 
 
+MUTED, VIVID = 0.8, 1.25  # saturation ratios (model / photo) read as muted and as stronger than the photo's
+
+
+def saturation_sentence(found: ColourFailure, model_name: str, n_photos: int) -> str:
+    """How colourful the recolouring is against the photo, and, when it is muted, why a pixel loss makes it so."""
+    ratio = found.saturation / found.true_saturation if found.true_saturation > 0 else 1.0
+    figures = f"mean saturation {found.saturation:.2f} against the photo's {found.true_saturation:.2f}"
+    if ratio < MUTED:
+        return (
+            f"{model_name.capitalize()}'s colours are muted ({figures}). Where a gray value could be many colours, a "
+            f"model trained to minimise the pixel error on {n_photos} photos predicts their average, and the average "
+            "of many colours is a brownish grey."
+        )
+    if ratio > VIVID:
+        return f"{model_name.capitalize()}'s colours are stronger than the photo's ({figures})."
+    return f"{model_name.capitalize()}'s colours are about as strong as the photo's ({figures})."
+
+
 def failure_sentence(found: ColourFailure, model_name: str) -> str:
-    """What the error map and the saturations say, with why a recolourer guesses wrong."""
-    muted = "muted" if found.saturation < 0.8 * found.true_saturation else "about as colourful as the photo's"
+    """What the error map says, with why a recolourer guesses wrong."""
     return (
-        f"{model_name.capitalize()} is closer than the brightness baseline on {found.closer:.0%} of the pixels. Its "
-        f"colours are {muted}: mean saturation {found.saturation:.2f}, the photo's {found.true_saturation:.2f}. Where a "
+        f"{model_name.capitalize()} is closer than the brightness baseline on {found.closer:.0%} of the pixels. Where a "
         "grayscale value could be many colours (a red flower and green leaves can be equally bright) it guesses the "
         "colours its training photos mostly had at that brightness and texture, and misses whatever is rare in them."
+    )
+
+
+def input_sentence(model_psnr: float, bicubic_psnr: float, model_name: str) -> str:
+    """The upscaler's input is the bicubic image: whether it gives back something better or worse than what it was
+    given, in dB and as a factor of squared error (10^(dB/10))."""
+    diff = model_psnr - bicubic_psnr
+    factor = 10 ** (abs(diff) / 10)
+    if diff < 0:
+        return (
+            f"{model_name.capitalize()} is given the bicubic image as its input and gives back one {-diff:.1f} dB worse "
+            f"({factor:,.0f}× its squared error): rather than adding the missing detail, it loses some of what bicubic "
+            "interpolation already had."
+        )
+    return (
+        f"{model_name.capitalize()} is given the bicubic image as its input and gives back one {diff:.1f} dB better "
+        f"({factor:,.1f}× less squared error): the detail it adds is real."
+    )
+
+
+def disagreement_sentence(leaders: Mapping[str, str], names: Mapping[str, str]) -> str:
+    """When PSNR and SSIM pick different winners among restorations ({"PSNR": key, "SSIM": key}), say so and why
+    they can: empty when they agree."""
+    if leaders["PSNR"] == leaders["SSIM"]:
+        return ""
+    return (
+        f"PSNR and SSIM disagree here: PSNR ranks the {names[leaders['PSNR']]} first, SSIM the "
+        f"{names[leaders['SSIM']]}. PSNR counts every pixel's error; SSIM compares local brightness, contrast and "
+        "structure, so it can prefer an image that keeps the edges over one that gets more pixels nearly right."
     )

@@ -6,6 +6,7 @@ photo or the colour of each brightness. Scores of restorations are per image and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -114,8 +115,13 @@ class Score:
 
     @property
     def text(self) -> str:
-        """The two as every page prints them."""
-        return f"{self.psnr:.1f} dB · SSIM {self.ssim:.2f}"
+        """The two as every page prints them (an exact copy's infinite PSNR as "∞ dB", not "inf dB")."""
+        return f"{number(self.psnr, 1)} dB · SSIM {self.ssim:.2f}"
+
+
+def number(value: float, digits: int) -> str:
+    """A score as a page prints it: `digits` decimals, and ∞ for an exact copy's PSNR."""
+    return ("−∞" if value < 0 else "∞") if math.isinf(value) else f"{value:.{digits}f}"
 
 
 def score(clean: np.ndarray, other: np.ndarray, shape: tuple[int, int]) -> Score:
@@ -178,6 +184,16 @@ COLOUR_DIFFERENCE = Measure("mean absolute difference to the true colours per ch
 RESTORATION = (PSNR, SSIM)
 
 
+def leaders(values: Mapping[str, Sequence[float]], measures: Sequence[Measure]) -> dict[str, str]:
+    """{measure name: the key of `values` best on it} (the model first on a tie); values[key][i] is on measures[i]."""
+    order = ["model", *(key for key in values if key != "model")]
+    found = {}
+    for i, measure in enumerate(measures):
+        pick = max if measure.higher_is_better else min
+        found[measure.name] = pick(order, key=lambda key, i=i: values[key][i])
+    return found
+
+
 def verdict(
     setting: str,
     model: str,
@@ -195,22 +211,19 @@ def verdict(
     denoiser 17.6 dB, PCA 16.6 dB; SSIM: denoiser 0.766, PCA 0.616."
     """
     order = ["model", *(key for key in values if key != "model")]
-    leaders = []
-    for i, measure in enumerate(measures):
-        pick = max if measure.higher_is_better else min
-        leaders.append(pick(order, key=lambda key, i=i: values[key][i]))
+    best = list(leaders(values, measures).values())
     figures = "; ".join(
-        f"{m.name}: " + ", ".join(f"{names[key]} {values[key][i]:.{m.digits}f}{m.unit}" for key in order)
+        f"{m.name}: " + ", ".join(f"{names[key]} {number(values[key][i], m.digits)}{m.unit}" for key in order)
         for i, m in enumerate(measures)
     )
     figures = figures[0].upper() + figures[1:]
-    if all(leader == "model" for leader in leaders):
+    if all(leader == "model" for leader in best):
         return f"{setting} {model} {wins}. {figures}."
-    if len(set(leaders)) == 1:
-        best = f"{names[leaders[0]]} is best on {' and '.join(m.name for m in measures)}"
+    if len(set(best)) == 1:
+        said = f"{names[best[0]]} is best on {' and '.join(m.name for m in measures)}"
     else:
-        best = "; ".join(f"best on {m.name}: {names[leader]}" for m, leader in zip(measures, leaders, strict=True))
-    return f"{setting} {model} {loses} ({best}). {figures}."
+        said = "; ".join(f"best on {m.name}: {names[leader]}" for m, leader in zip(measures, best, strict=True))
+    return f"{setting} {model} {loses} ({said}). {figures}."
 
 
 def score_values(scores: Mapping[str, Score]) -> dict[str, tuple[float, float]]:

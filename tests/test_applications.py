@@ -109,3 +109,32 @@ def test_a_colour_failure_counts_the_pixels_where_the_model_is_closer():
     baseline[1] = 0.6  # the baseline off on the second row
     found = colour_failure(image, model, baseline)
     assert found.closer == pytest.approx(0.5) and found.errors[0, 0] == pytest.approx(0.5) and found.saturation == 0.0
+
+
+def test_the_upscaler_is_read_against_the_bicubic_image_it_was_given():
+    from aeviz.applications import input_sentence
+
+    worse = input_sentence(22.1, 42.2, "the shipped photo upscaler")
+    assert "gives back one 20.1 dB worse (102× its squared error)" in worse and worse.startswith("The shipped")
+    assert "3.4 dB better (2.2× less squared error)" in input_sentence(23.2, 19.8, "the upscaler")
+
+
+def test_psnr_and_ssim_disagreeing_is_said_and_agreeing_is_not():
+    from aeviz.applications import disagreement_sentence
+
+    names = {"model": "denoiser", "corrupted": "corrupted input"}
+    said = disagreement_sentence({"PSNR": "model", "SSIM": "corrupted"}, names)
+    assert said.startswith("PSNR and SSIM disagree here: PSNR ranks the denoiser first, SSIM the corrupted input.")
+    assert disagreement_sentence({"PSNR": "model", "SSIM": "model"}, names) == ""
+
+
+def test_a_recolouring_is_called_muted_strong_or_about_as_strong_from_its_saturation():
+    from aeviz.applications import ColourFailure, saturation_sentence
+
+    def found(mine: float, photo: float) -> ColourFailure:
+        return ColourFailure(np.zeros((1, 1)), 0.5, mine, photo)
+
+    assert "muted (mean saturation 0.31 against the photo's 0.83)" in saturation_sentence(found(0.31, 0.83), "it", 5)
+    assert "on 5 photos predicts their average" in saturation_sentence(found(0.31, 0.83), "it", 5)
+    assert "stronger than the photo's" in saturation_sentence(found(0.47, 0.36), "it", 5)  # was "about as colourful"
+    assert "about as strong" in saturation_sentence(found(0.27, 0.25), "it", 5)

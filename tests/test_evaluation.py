@@ -113,3 +113,12 @@ def test_a_verdict_on_an_error_counts_the_lowest_as_best():
     further = verdict("On flower", "it", {"model": (0.12,), "gray": (0.11,)}, names, (COLOUR_DIFFERENCE,), "wins", "loses")
     assert closer.startswith("On flower it wins. Mean absolute difference to the true colours per channel: autoencoder")
     assert further.startswith("On flower it loses (gray is best on mean absolute difference")
+
+
+def test_an_exact_copy_prints_as_infinity_not_inf():
+    from aeviz.evaluation import PSNR, Score, verdict
+
+    assert Score(float("inf"), 1.0).text == "∞ dB · SSIM 1.00"
+    said = verdict("At σ = 0", "the model", {"model": (20.0,), "input": (float("inf"),)}, {"model": "m", "input": "i"},
+                   (PSNR,), "wins", "loses")  # fmt: skip
+    assert "i ∞ dB" in said and "inf" not in said

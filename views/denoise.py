@@ -7,10 +7,17 @@ from dataclasses import dataclass
 import streamlit as st
 
 from aeviz import ui
-from aeviz.applications import arrow_view, arrows_sentence, grid_sentence, image_scores, layer_widths
+from aeviz.applications import (
+    arrow_view,
+    arrows_sentence,
+    disagreement_sentence,
+    grid_sentence,
+    image_scores,
+    layer_widths,
+)
 from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset
-from aeviz.evaluation import RESTORATION, Score, score_values, verdict
+from aeviz.evaluation import RESTORATION, Score, leaders, score_values, verdict
 from aeviz.glossary import definitions
 from aeviz.montages import display_scale, montage
 from aeviz.pretrain import recipe
@@ -27,7 +34,13 @@ COLUMNS = {  # name in the restorations: heading
     "twin": "same network, trained clean",
     "denoiser": f"denoiser (trained at σ = {TRAIN_SIGMA:g})",
 }
-SHORT = {"pca": "PCA", "twin": "clean-trained twin", "model": "denoiser", "denoiser": "denoiser"}
+SHORT = {
+    "pca": "PCA",
+    "twin": "clean-trained twin",
+    "model": "denoiser",
+    "denoiser": "denoiser",
+    "corrupted": "corrupted input",
+}
 VERBS = ("restores best on the validation split", "is not the best here")  # what the verdict says it does
 ARROWS = 40  # digits drawn as arrows
 BOUND = "query-params"
@@ -74,9 +87,15 @@ def side_by_side_panel(found: dict, averages: dict[str, Score], data: Dataset, i
 def verdict_panel(averages: dict[str, Score], corruption: Corruption) -> None:
     """Which restoration wins at this corruption on the validation split, from the numbers."""
     setting = f"At {CORRUPTION_NAMES[corruption.kind]} = {corruption.level:g}"
-    contest = {"model": averages["denoiser"], "twin": averages["twin"], "pca": averages["pca"]}
-    st.info(verdict(setting, "the denoiser", score_values(contest), SHORT, RESTORATION, *VERBS))
-    st.caption(definitions("PSNR", "SSIM"))
+    # The corrupted input competes too: a "restoration" that scores below the input it was given restores nothing
+    # (at level 0 the input is the clean digit itself, which nothing can beat).
+    keys = ("denoiser", "twin", "pca", "corrupted") if corruption.level > 0 else ("denoiser", "twin", "pca")
+    contest = {key: averages[key] for key in keys}
+    values = score_values({"model" if key == "denoiser" else key: found for key, found in contest.items()})
+    st.info(verdict(setting, "the denoiser", values, SHORT, RESTORATION, *VERBS))
+    st.caption(
+        " ".join(filter(None, [disagreement_sentence(leaders(values, RESTORATION), SHORT), definitions("PSNR", "SSIM")]))
+    )
 
 
 def grid_panel(models: dict[float, Checkpoint], data: Dataset) -> None:

@@ -7,11 +7,11 @@ from dataclasses import replace
 import streamlit as st
 
 from aeviz import ui
-from aeviz.applications import colour_failure, failure_sentence
+from aeviz.applications import colour_failure, disagreement_sentence, failure_sentence, saturation_sentence
 from aeviz.checkpoints import Checkpoint
 from aeviz.configs import ModelConfig
 from aeviz.datasets import photo_dataset
-from aeviz.evaluation import COLOUR_DIFFERENCE, RESTORATION, score_values, verdict
+from aeviz.evaluation import COLOUR_DIFFERENCE, RESTORATION, leaders, score_values, verdict
 from aeviz.fitting import JobOutcome, fit_job
 from aeviz.glossary import definitions
 from aeviz.jobhandle import JobKind
@@ -73,13 +73,17 @@ def pictures_panel(model: Checkpoint, name: str, model_name: str) -> None:
     columns[3].image(to_display(image, scale), caption="true colours")
     values = {key: (value,) for key, value in errors.items()}
     st.info(verdict(f"On {name}", model_name, values, NAMES, (COLOUR_DIFFERENCE,), *VERBS))
+    found = colour_failure(image, shown["model"], shown["brightness"])
+    st.markdown(saturation_sentence(found, model_name, len(TRAIN_PHOTOS)))
 
 
 def held_out_panel(model: Checkpoint, model_name: str) -> None:
     """PSNR and SSIM over the held-out photo's patches: the model against the two baselines."""
     found = score_values(recolour_scores(model))
     st.caption(verdict("On the held-out photo's patches", model_name, found, NAMES, RESTORATION, *SCORES))
-    st.caption(definitions("PSNR", "SSIM"))
+    st.caption(
+        " ".join(filter(None, [disagreement_sentence(leaders(found, RESTORATION), NAMES), definitions("PSNR", "SSIM")]))
+    )
 
 
 def failures_panel(model: Checkpoint, name: str, model_name: str) -> None:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from aeviz import ui
-from aeviz.applications import UpscaleExample, upscale_example
+from aeviz.applications import UpscaleExample, disagreement_sentence, input_sentence, upscale_example
 from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset, photo_dataset
-from aeviz.evaluation import RESTORATION, Score, score_values, verdict
+from aeviz.evaluation import RESTORATION, Score, leaders, score_values, verdict
 from aeviz.glossary import definitions
 from aeviz.montages import display_scale
 from aeviz.pretrain import recipe
@@ -54,14 +54,12 @@ def choose_model(source: str, data: Dataset) -> tuple[Checkpoint | None, str]:
 
 
 def verdict_panel(found: dict[str, Score], model_name: str, source: str) -> None:
-    st.info(verdict(f"On {WHERE[source]}", model_name, score_values(found), NAMES, RESTORATION, *VERBS))
-    st.caption(definitions("PSNR", "SSIM"))
-    if source == "photos" and found["model"].psnr < found["bicubic"].psnr:
-        st.caption(
-            "Likely why: bicubic interpolation is already close on a smooth photo, while this autoencoder rebuilds "
-            "every patch from a code pooled twice (2×2 max-pooling), so the detail it cannot keep costs more than what "
-            "it adds. On digits, whose sharp strokes bicubic blurs, the same shape wins."
-        )
+    values = score_values(found)
+    st.info(verdict(f"On {WHERE[source]}", model_name, values, NAMES, RESTORATION, *VERBS))
+    st.caption(
+        " ".join(filter(None, [disagreement_sentence(leaders(values, RESTORATION), NAMES), definitions("PSNR", "SSIM")]))
+    )
+    st.markdown(input_sentence(found["model"].psnr, found["bicubic"].psnr, model_name))
 
 
 def pictures_panel(example: UpscaleExample, shape: tuple[int, int]) -> None:
@@ -103,7 +101,8 @@ ui.sidebar()
 st.title(f"Upscaling: {UPSCALE}× more pixels")
 st.markdown(
     "The lecture's third application: a small image in, a larger one out. The autoencoder gets the image shrunk to "
-    "half its size and enlarged again by **bicubic interpolation** — the honest baseline — and has learnt, from "
-    "training images, what the missing detail looks like. Both are scored against the original."
+    "half its size and enlarged again by **bicubic interpolation** — the honest baseline — and is trained to put back "
+    "the detail that shrinking lost. Both are scored against the original; the box below says, from the scores, "
+    "whether it beats bicubic on the images you choose."
 )
 upscaling_page(source_form())

@@ -51,3 +51,23 @@ def test_a_level_off_the_sliders_step_is_snapped_to_it():
     """σ = 0.7999999 from a URL is σ = 0.8: one cached restoration per step, not one per float a URL can spell."""
     at = open_page(new_session({"denoise_sigma": "0.7999999"}), "views/denoise.py")
     assert at.info[0].value.startswith("At Gaussian noise σ = 0.8 ")
+
+
+def test_at_masking_the_corrupted_input_competes_and_a_split_decision_is_said():
+    """Masking p = 0.3: recomputed here, the masked input's own SSIM is above the denoiser's; the verdict must not
+    call the denoiser best (it did, leaving the input out), and the page says PSNR and SSIM disagree."""
+    from aeviz.checkpoints import load_checkpoint
+    from aeviz.evaluation import score
+    from aeviz.latent import restore
+    from aeviz.tasks import corrupt_images
+
+    data = load_dataset("mnist")
+    masked = corrupt_images(data.X_val, "masking", 0.3, seed=0)
+    denoised = score(data.X_val, restore(load_checkpoint("mnist-denoise", SHIPPED_DIR).model, masked), (28, 28))
+    as_given = score(data.X_val, masked, (28, 28))
+    assert as_given.ssim > denoised.ssim  # the case the page must not hide
+    at = open_page(new_session({"denoise_kind": "Masking", "denoise_masking": "0.3"}), "views/denoise.py")
+    verdict = at.info[0].value
+    assert "the denoiser is not the best here" in verdict and f"corrupted input {as_given.ssim:.3f}" in verdict
+    if denoised.psnr > as_given.psnr:
+        assert any("PSNR and SSIM disagree here" in c.value for c in at.caption)
