@@ -270,10 +270,10 @@ def validation_sentence(labels: Mapping[str, str], found: Mapping[str, Mapping[s
     ratio = v_narrow / v_wide if v_wide <= v_narrow else v_wide / v_narrow
     compared = "lower" if v_wide <= v_narrow else "higher"
     return (
-        f"The widest gap is {labels[wide]}'s ({gap(wide):+.0%}), yet its validation error ({v_wide:.4f}) is "
-        f"{ratio:.1f}× {compared} than that of {labels[narrow]} ({v_narrow:.4f}, gap {gap(narrow):+.0%}). A gap shows a "
-        f"model fitting its training rows better than new ones; the validation error shows which reconstructs new rows "
-        f"best: here {labels[best]} ({found[best][VALIDATION]:.4f})."
+        f"Widest gap: {labels[wide]} ({gap(wide):+.0%}); narrowest: {labels[narrow]} ({gap(narrow):+.0%}). Yet the "
+        f"first's validation error ({v_wide:.4f}) is {ratio:.1f}× {compared} than the second's ({v_narrow:.4f}). A gap "
+        "shows a model fitting its training rows better than new ones; the validation error shows which reconstructs "
+        f"new rows best: here {labels[best]} ({found[best][VALIDATION]:.4f})."
     )
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from aeviz.escaping import plotly_text
-from aeviz.plots import MARGIN
+from aeviz.plots import MARGIN, log_ticks
 
 
 def feature_spread_fig(mean: np.ndarray, std: np.ndarray, title: str, names: Sequence[str] = ()) -> go.Figure:
@@ -72,11 +72,12 @@ def sweep_fig(
     for family, (k_values, errors) in points.items():
         name, marker = SWEEP_STYLE[family]
         traces.append(go.Scatter(x=list(k_values), y=list(errors), mode="markers", name=name, marker=marker))
+    values = [e for _, errors in points.values() for e in errors]
     fig = go.Figure(traces)
     fig.update_layout(
         title={"text": plotly_text(title), "subtitle": {"text": plotly_text(note)}},
         xaxis={"title": "code size k", "type": "log", "tickvals": [1, 2, 4, 8, 16, 32, 64]},
-        yaxis={"title": "validation MSE per feature", "type": "log", "dtick": "D2"},  # 1, 2, 5 per decade
+        yaxis={"title": "validation MSE per feature (log scale)", **log_ticks([*pca, *values])},
         margin=MARGIN,
         height=420,
         legend={"orientation": "h", "y": -0.2},

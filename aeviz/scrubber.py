@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from aeviz.escaping import plotly_text
-from aeviz.plots import CLASS_COLORS, MARGIN, loss_log_scale
+from aeviz.plots import CLASS_COLORS, MARGIN, log_ticks, loss_log_scale
 
 MAX_FRAMES = 60  # epochs shown at most (evenly spaced, the first and last always): 60 x 1,000 points is ~1 MB
 
@@ -131,5 +131,9 @@ def scrubber_fig(
     fig.update_xaxes(title_text=axis_titles[0], range=x_range, row=1, col=1)
     fig.update_yaxes(title_text=axis_titles[1], range=y_range, row=1, col=1)
     fig.update_xaxes(title_text="epoch", row=1, col=2)
-    fig.update_yaxes(title_text="loss", type="log" if loss_log_scale(history) else "linear", row=1, col=2)
+    if loss_log_scale(history):
+        losses = [v for h in history for v in (h["train_loss"], h["val_loss"])]
+        fig.update_yaxes(title_text="loss (log scale)", row=1, col=2, **log_ticks(losses))
+    else:
+        fig.update_yaxes(title_text="loss", type="linear", row=1, col=2)
     return fig

@@ -99,10 +99,10 @@ def test_a_gap_is_set_against_the_validation_errors():
         "l": {TRAINING: 0.0004, VALIDATION: 0.0013},
     }
     text = capacity.validation_sentence({"u": "Under", "c": "Complete", "l": "Linear"}, found)
-    assert text.startswith("The widest gap is Linear's (+225%), yet its validation error (0.0013) is 28.8× lower than ")
-    assert "that of Under (0.0375, gap +4%)" in text and text.endswith("here Linear (0.0013).")
+    assert text.startswith("Widest gap: Linear (+225%); narrowest: Under (+4%). Yet the first's validation error (0.0013)")
+    assert "is 28.8× lower than the second's (0.0375)" in text and text.endswith("here Linear (0.0013).")
     worse = capacity.validation_sentence({"a": "A", "b": "B"}, {"a": found["u"], "b": {TRAINING: 0.01, VALIDATION: 0.1}})
-    assert "validation error (0.1000) is 2.7× higher than that of A" in worse
+    assert "Yet the first's validation error (0.1000) is 2.7× higher than the second's (0.0375)" in worse
 
 
 def test_the_linear_and_reach_sentences_name_what_copies_and_what_lies_outside():

@@ -27,6 +27,7 @@ def test_sweep_draws_pca_for_every_k_and_each_family_at_its_own_k():
     assert list(curve.x) == [1, 2, 3, 4] and list(curve.y) == pytest.approx(pca.tolist())
     assert list(mlp.x) == [1, 4] and list(mlp.y) == [0.05, 0.03] and list(linear.x) == [2]
     assert mlp.name != linear.name and fig.layout.xaxis.type == "log"
+    assert fig.layout.yaxis.type == "log" and {"0.02", "0.05"} <= set(fig.layout.yaxis.ticktext)  # not "2", "5"
 
 
 def test_angles_are_drawn_in_degrees_on_a_fixed_scale():

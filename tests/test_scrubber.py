@@ -47,3 +47,14 @@ def test_points_are_coloured_by_class_or_by_value():
     assert len(set(point_colors(np.array([0, 1, 2]), "class")["color"])) == 3
     assert point_colors(np.array([0.5, 2.0]), "continuous")["colorscale"] == "Viridis"
     assert point_colors(None, "none") == {"color": "#4C78A8"}
+
+
+def test_a_log_loss_axis_reads_its_ticks_as_numbers():
+    """Losses spanning more than tenfold get a log axis whose ticks say 0.01, not a bare 1."""
+    from aeviz.scrubber import scrubber_fig
+
+    history = [{"epoch": e, "train_loss": 0.5 / e**2, "val_loss": 0.6 / e**2} for e in range(1, 6)]
+    views = [np.zeros((4, 2), dtype=np.float32) for _ in history]
+    fig = scrubber_fig(views, history, np.zeros(4), label_kind="none", class_names=[], axis_titles=("z₀", "z₁"))
+    axis = fig.layout.yaxis2
+    assert axis.type == "log" and "0.05" in axis.ticktext
