@@ -53,7 +53,7 @@ def test_the_swiss_roll_gets_a_plane_and_a_curved_sheet(page, server, shot):
         "() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g._fullLayout.scene)"
         ".map(g => g.layout.title.text)"
     )
-    assert len(titles) == 3 and "PCA, 2 components" in titles[1] and "k = 2" in titles[2]  # Streamlit adds <b>
+    assert len(titles) == 3 and "PCA, k = 2" in titles[1] and "autoencoder, k = 2" in titles[2]  # Streamlit adds <b>
     page.get_by_text("A plane against a curved sheet").scroll_into_view_if_needed()
     shot(page, "pca_vs_ae_roll")
 
@@ -77,3 +77,21 @@ def test_the_scrubber_scrubs_and_plays(page, server, shot):
         timeout=60_000,
     )
     shot(page, "scrubber")
+
+
+def test_the_capacity_page_shows_its_errors_and_a_picture_row_per_model_inside_the_column(page, server, shot):
+    """The shipped run: the errors chart with every model, the copying sentence of the linear model, and every
+    montage within the main column (four digits wide, they ran under their neighbours)."""
+    goto(page, f"{server}/capacity")
+    page.wait_for_selector("text=only the linear one copies it", timeout=60_000)
+    bars = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.x.length)")
+    assert bars == [6, 6]  # training and validation error of the six models
+    overflow = page.evaluate(
+        """() => { const main = document.querySelector('[data-testid="stMain"] [data-testid="stVerticalBlock"]')
+                      .getBoundingClientRect();
+                   return [...document.querySelectorAll('[data-testid="stImage"] img')]
+                     .filter(i => i.getBoundingClientRect().right > main.right + 1).length }"""
+    )
+    images = page.locator('[data-testid="stImage"] img').count()
+    assert images == 3 * 7 and overflow == 0  # the inputs and six models, three kinds each
+    shot(page, "capacity_page")

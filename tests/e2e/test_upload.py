@@ -58,7 +58,7 @@ def test_bad_then_good_upload(server, page, tmp_path):
 
 def test_an_uploaded_table_gets_the_lecture_pages(server, page, tmp_path):
     """A CSV trained on the Train page: its scrubber replays the training, the PCA vs autoencoders page trains a sweep
-    on it (codes 1, 2, 4 for 6 columns), and the Capacity page trains and tests its five models on it."""
+    on it (codes 1, 2, 4 for 6 columns), and the Capacity page trains and tests its six models on it."""
     _open_uploader(page, f"{server}/train?train_epochs=5")
     table = _table(tmp_path / "table.csv", 150, seed=1)
     _choose_upload_and_train(page, table)
@@ -72,7 +72,7 @@ def test_an_uploaded_table_gets_the_lecture_pages(server, page, tmp_path):
     points = page.evaluate("() => document.querySelector('.js-plotly-plot').data[1].x")
     assert list(points) == [1, 2, 4]
     nav(page, "Capacity")
-    rerun(page, page.get_by_role("button", name="Train the 5 models on 120 rows").click)
-    page.wait_for_selector("text=Trained and measured the 5 models", timeout=300_000)
+    rerun(page, page.get_by_role("button", name="Train the 6 models on 120 rows").click)
+    page.wait_for_selector("text=Trained and measured the 6 models", timeout=300_000)
     settle(page)
     assert page.get_by_text(re.compile(r"^Rows 3× further out: ")).count() == 1  # the sentence on that input
