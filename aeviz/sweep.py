@@ -25,6 +25,7 @@ from aeviz.jobhandle import JobHandle
 from aeviz.latent import reconstruct
 from aeviz.models import Autoencoder, ModelConfig
 from aeviz.training import EpochMetrics, TrainConfig
+from aeviz.wording import article
 
 SWEEP_KS = (1, 2, 4, 8, 16, 32, 64)
 FAMILIES = {"mlp": "multilayer autoencoder", "linear": "linear autoencoder"}
@@ -199,7 +200,8 @@ def angles_sentence(angles: np.ndarray, error: float, pca_error: float) -> str:
     """What a linear autoencoder's principal angles (degrees) and its error against PCA's say, from the numbers."""
     k = len(angles)
     return (
-        f"The decoder of the linear autoencoder spans a {k}-dimensional subspace. Its principal angles to PCA's first "
+        f"The decoder of the linear autoencoder spans {article(str(k))} {k}-dimensional subspace. Its principal angles to "
+        f"PCA's first "
         f"{k} components: median **{np.median(angles):.1f}°**, largest **{np.max(angles):.1f}°** (0° = the same "
         f"directions). Its validation error is {error:.4f} against PCA's {pca_error:.4f} ({error / pca_error - 1:+.1%}). "
         "A linear autoencoder trained with squared error has PCA's subspace as its optimum, but not PCA's axes: its "

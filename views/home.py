@@ -6,6 +6,7 @@ import streamlit as st
 from aeviz import ui
 from aeviz.plots import architecture_svg
 from aeviz.sitemap import HOME, PAGES
+from aeviz.wording import article, family_name
 
 checkpoint = ui.sidebar()
 ui.start_umap_warm_up()
@@ -18,7 +19,8 @@ st.markdown(
 config = checkpoint.config
 st.image(architecture_svg(config))
 st.caption(
-    f"The active model: a {config.arch} autoencoder with a {config.latent_dim}-unit code for {config.n_features} inputs — "
+    f"The active model: {article(family_name(config.arch))} {family_name(config.arch)} autoencoder with "
+    f"{article(str(config.latent_dim))} {config.latent_dim}-unit code for {config.n_features} inputs — "
     f"{config.completeness}."
 )
 

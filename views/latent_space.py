@@ -13,6 +13,7 @@ from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
 from aeviz.plots import latent_scatter_fig, selected_row
 from aeviz.projection import ScoredView, coordinates_csv
+from aeviz.wording import vector_text
 
 HOVER = "aeviz-latent-space"  # the layout.meta of charts whose points show their image on hover
 METHODS = {"pca": "PCA", "umap": "UMAP", "tsne": "t-SNE"}
@@ -85,8 +86,8 @@ def point_panel(model: ui.ActiveModel, data: Dataset, row: int) -> None:
         pair = montage([X[row], output], data.image_shape, 2, display_scale(data.image_shape), pad=4)
         ui.show_image(pair, "input x  |  reconstruction r = g(f(x))")
     else:
-        st.write({"input x": X[row].round(3).tolist(), "reconstruction r": output.round(3).tolist()})
-    st.caption(f"Code h = {Z[row].round(3).tolist()[:16]} — it is now the starting point of the Latent walk page.")
+        st.dataframe({"input x": X[row], "reconstruction r": output}, width="content")
+    st.caption(f"Code h = {vector_text(Z[row])} — it is now the starting point of the Latent walk page.")
     st.page_link("views/latent_walk.py", label="Walk from this point", icon=":material/tune:")
 
 

@@ -34,7 +34,7 @@ def test_the_sweep_chart_and_the_angle_slider(page, server, shot):
     traces = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name)")
     assert traces == ["PCA (every k)", "multilayer autoencoder", "linear autoencoder"]
     assert page.get_by_text("The multilayer autoencoder's validation error is below PCA's").is_visible()
-    assert page.get_by_text("spans a 8-dimensional subspace").count() == 1
+    assert page.get_by_text("spans an 8-dimensional subspace").count() == 1
     k = slider(page, "k")
     k.focus()
     rerun(page, lambda: k.press("ArrowRight"))
