@@ -63,8 +63,8 @@ class TrainSettings:
 
 FAMILY_NOTES = {
     "vanilla": "One hidden layer that is the code: 784-64-784 in the lecture, ReLU code, sigmoid output.",
-    "mlp": "784-128-64-128-784 in the lecture (the button sets it). The default here, 256,128 before a 2-D code, draws "
-    "the latent space as it is and separates the digits better than PCA on the first click (128,64 barely does).",
+    "mlp": "784-128-64-128-784 in the lecture (the button). The default, 256,128 then a 2-D code, beats PCA on the "
+    "first click; 128,64 barely does.",
     "conv": "Conv2D 16-8-8, 3×3, 2×2 max-pooling, mirrored with upsampling; the code is dense or the last feature map.",
     "regularised": "The vanilla model with an L1 penalty λ on its code (sparse) or noise σ on its input (denoising).",
     "vae": "Not in the lecture: its loss also pulls every code towards a standard normal distribution (a KL term).",
