@@ -120,6 +120,14 @@ def training_monitor(
 # --- the queue clock -------------------------------------------------------------------------------------------------
 
 
+NARROW = 1_000  # px: below this the sidebar (300 px) folds away once, so a 800 px window keeps 800 px for figures
+
+
+def fold_sidebar_when_narrow(below: int = NARROW) -> None:
+    """Have the browser fold the sidebar away once on a screen narrower than `below` (aeviz/static/narrow.js)."""
+    _component("narrow", "narrow")(data={"below": below}, key="aeviz_narrow")
+
+
 def keep_identity(name: str, owner: str, max_age: int) -> None:
     """Have the browser keep the owner key in the cookie `name` for `max_age` seconds (aeviz/static/identity.js)."""
     _component("identity", "identity")(data={"name": name, "owner": owner, "max_age": max_age}, key="aeviz_identity")

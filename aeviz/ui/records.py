@@ -107,6 +107,7 @@ class Session:
     session_id: str = ""  # Streamlit's id of this browser session: the job pool follows whether it is connected
     visiting: str = ""  # another student's save ("saved:OWNER/NAME") opened from its link: shown, never written
     identity_sent: bool = False  # the browser has been asked to keep `owner` in its cookie
+    narrow_sent: bool = False  # the browser has been asked to fold the sidebar on a narrow screen
     live_name: str = ""  # LIVE_PREFIX + key of the model trained or loaded in this session (in the live store)
     upload: Upload | None = None
     train_run: TrainRun | None = None

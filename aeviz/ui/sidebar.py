@@ -7,6 +7,7 @@ import streamlit as st
 from aeviz.checkpoints import Checkpoint, CheckpointInfo
 from aeviz.escaping import markdown_text
 from aeviz.jobs import QUEUED
+from aeviz.ui.display import fold_sidebar_when_narrow
 from aeviz.ui.records import LIVE_PREFIX, Session
 from aeviz.ui.resources import SAVED_PREFIX, job_pool, model_sources
 from aeviz.ui.state import DEFAULT_MODEL, active_info, live_checkpoint, remember_owner, session, write_url
@@ -76,5 +77,8 @@ def sidebar() -> Checkpoint | CheckpointInfo:
         cols[1].metric("val. MSE" if "val_mse" in checkpoint.metrics else "val. loss", f"{val:.4f}" if val else "–")
         _job_status(state)
         remember_owner(state)
+    if not state.narrow_sent:  # once per session: afterwards the student's own choice stands
+        fold_sidebar_when_narrow()
+        state.narrow_sent = True
     write_url(state.active_name)
     return checkpoint
