@@ -28,7 +28,13 @@ def covariance_fig(matrix: np.ndarray, kept: np.ndarray, title: str) -> go.Figur
     fig = go.Figure(
         go.Heatmap(z=matrix, x=kept, y=kept, colorscale="RdBu", reversescale=True, zmin=-limit, zmax=limit, zmid=0)
     )
-    fig.update_layout(title=title, margin=MARGIN, height=440, yaxis={"autorange": "reversed", "scaleanchor": "x"})
+    fig.update_layout(
+        title=title,
+        margin=MARGIN,
+        height=440,
+        xaxis_title="feature",
+        yaxis={"title": "feature", "autorange": "reversed", "scaleanchor": "x"},
+    )
     return fig
 
 
@@ -87,7 +93,16 @@ def sweep_fig(
 
 def angles_fig(angles: np.ndarray, k: int) -> go.Figure:
     """The k principal angles (degrees, smallest first) between a decoder's span and PCA's first k components."""
-    fig = go.Figure(go.Bar(x=np.arange(1, len(angles) + 1), y=angles, marker_color="#54A24B"))
+    fig = go.Figure(
+        go.Bar(
+            x=np.arange(1, len(angles) + 1),
+            y=angles,
+            marker_color="#54A24B",
+            text=[f"{a:.1f}°" for a in angles],  # on a 0-90° axis a 1.5° bar is a line: its value says it
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
     fig.update_layout(
         title=f"Principal angles to PCA's {k}-dimensional subspace",
         xaxis_title="angle number (smallest first)",

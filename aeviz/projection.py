@@ -177,3 +177,29 @@ def views_job(
     codes = scored_view(Z, X, y, method, n_components)
     job.report(0.5, "PCA of the inputs…")
     return codes, scored_view(Z_pca, X, y, method, n_components)
+
+
+UNROLLED = 0.9  # |Spearman ρ| along the best axis at which a view counts as having laid the manifold out in order
+
+
+def order_along(coords: np.ndarray, position: np.ndarray) -> float:
+    """How well some axis of a view keeps the points in their order along a manifold: the largest |Spearman ρ|
+    between a column of `coords` (n_samples, n_components) and `position` (n_samples,). 1 is laid out in order."""
+    from scipy.stats import spearmanr
+
+    found = [abs(float(spearmanr(column, position)[0])) for column in np.asarray(coords).T]
+    return max((v for v in found if np.isfinite(v)), default=0.0)
+
+
+def unrolling_sentence(code: float, pca: float, label_name: str) -> str:
+    """Whether the code unrolled a curved manifold (from `order_along` of the code's view and of PCA's)."""
+    if code >= UNROLLED:
+        verdict = "the code has unrolled it"
+    elif code > pca + 0.1:
+        verdict = "the code orders it better than PCA but has not unrolled it"
+    else:
+        verdict = "this code has not unrolled it: a low reconstruction error does not mean the code lies flat"
+    return (
+        f"Unrolled? Along its best axis the code keeps the points in the order of their {label_name} with "
+        f"|Spearman ρ| = {code:.2f} (1 = in order along a line, 0 = no order), PCA with {pca:.2f}: {verdict}."
+    )

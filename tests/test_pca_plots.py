@@ -34,3 +34,10 @@ def test_angles_are_drawn_in_degrees_on_a_fixed_scale():
     """0-90 degrees always, so a small angle looks small (an autoscaled axis would make 1 degree fill the chart)."""
     fig = angles_fig(np.array([0.5, 1.0, 30.0]), 3)
     assert list(fig.data[0].y) == [0.5, 1.0, 30.0] and tuple(fig.layout.yaxis.range) == (0, 90)
+
+
+def test_small_angles_carry_their_value_and_the_covariance_its_axis_titles():
+    fig = angles_fig(np.array([1.5, 3.04]), 2)
+    assert list(fig.data[0].text) == ["1.5°", "3.0°"]
+    cov = covariance_fig(np.eye(3), np.arange(3), "c")
+    assert cov.layout.xaxis.title.text == "feature" and cov.layout.yaxis.title.text == "feature"

@@ -112,3 +112,15 @@ def test_a_scored_view_has_knn_accuracy_only_for_class_labels():
     labelled = scored_view(X, X, classes, "pca", 2)
     assert labelled.coords.shape == (80, 2) and 0.5 < labelled.trust <= 1.0 and labelled.knn > 0.8
     assert scored_view(X, X, X[:, 0], "pca", 2).knn is None  # a continuous colour is not a class
+
+
+def test_order_along_a_manifold_is_the_best_axis_rank_correlation():
+    """A view whose second axis is the position (reversed) scores 1; a shuffled one near 0."""
+    from aeviz.projection import order_along, unrolling_sentence
+
+    t = np.linspace(0, 1, 200)
+    rng = np.random.default_rng(0)
+    assert order_along(np.c_[rng.normal(size=200), -t], t) == pytest.approx(1.0)
+    assert order_along(np.c_[rng.permutation(t), rng.permutation(t)], t) < 0.2
+    assert "this code has not unrolled it" in unrolling_sentence(0.06, 0.28, "position")
+    assert unrolling_sentence(0.95, 0.28, "position").endswith("the code has unrolled it.")

@@ -12,7 +12,7 @@ from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
 from aeviz.plots import latent_scatter_fig, selected_row
-from aeviz.projection import ScoredView, coordinates_csv
+from aeviz.projection import ScoredView, coordinates_csv, order_along, unrolling_sentence
 from aeviz.wording import vector_text
 
 HOVER = "aeviz-latent-space"  # the layout.meta of charts whose points show their image on hover
@@ -113,6 +113,10 @@ def latent_space_panel(model: ui.ActiveModel, data: Dataset, settings: ViewSetti
         row = scatter_panel(panel, result, title, key, data, picked)
         if row is not None and row != picked:
             state.picked, picked = ui.PickedPoint(model.key, row), row
+    if data.label_kind == "continuous":  # a position along a manifold (the swiss roll, the S-curve)
+        labels = ui.view_labels(data)
+        code, pca = (order_along(view.coords, labels) for view in (model_view, input_view))
+        st.markdown(unrolling_sentence(code, pca, markdown_text(data.label_name)))
     if picked is not None and picked < len(ui.view_rows(data)):
         point_panel(model, data, picked)
     else:
@@ -134,7 +138,7 @@ ui.start_umap_warm_up()
 dataset = ui.require_dataset(active.checkpoint)
 st.title("Latent space next to PCA")
 st.markdown(
-    "PCA finds the best flat hyperplane; an autoencoder can bend its code around a curved manifold. Left: the codes "
+    "PCA finds the best flat hyperplane; an autoencoder's code can follow a curved manifold. Left: the codes "
     "**h = f(x)** of the validation set; right: PCA of the raw inputs with the same number of components. "
     "Trustworthiness tells how well each 2-D view keeps the inputs' neighbours; 5-NN accuracy how well it separates labels."
 )
