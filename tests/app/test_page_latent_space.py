@@ -25,7 +25,6 @@ def test_t_sne_runs_in_the_pool_and_then_replaces_pca():
 def test_the_swiss_roll_page_says_whether_the_code_unrolled_it():
     """Recomputed with scipy from the shipped swiss-roll model's codes: its best code axis barely orders the points
     along the roll, and the page says the code has not unrolled it (a low error was read as unrolling)."""
-    import numpy as np
     from scipy.stats import spearmanr
 
     from aeviz.checkpoints import load_checkpoint
