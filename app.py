@@ -16,6 +16,7 @@ import streamlit as st  # noqa: E402 - after the thread settings
 
 from aeviz.sitemap import HOME, sections  # noqa: E402
 from aeviz.ui.job_panel import collect_jobs  # noqa: E402
+from aeviz.ui.resources import load_torch_once  # noqa: E402
 from aeviz.ui.style import house_style  # noqa: E402
 
 # The favicon is a file of the package: a Material icon as page_icon is fetched from fonts.gstatic.com, and nothing may
@@ -23,6 +24,7 @@ from aeviz.ui.style import house_style  # noqa: E402
 ICON = str(Path(__file__).resolve().parent / "aeviz" / "static" / "favicon.png")
 st.set_page_config(page_title="aeviz — autoencoder latent spaces", page_icon=ICON, layout="wide")
 house_style()
+load_torch_once()  # a fresh server's first page says why it waits
 
 pages = {
     section: [st.Page(p.file, title=p.title, icon=p.icon, default=p is HOME) for p in members]

@@ -197,12 +197,14 @@ _TEXT = 'font-size="14" text-anchor="middle"'
 
 
 def architecture_svg(config: ModelConfig) -> str:
-    """The encoder → code → decoder shape as an SVG drawing: one bar per layer, its height growing with the log of its
-    width. SVG rather than Plotly so that the home page needs no chart library in the browser (0.7 s at start-up)."""
+    """The encoder → code → decoder shape as an SVG drawing: one bar per layer, its height in proportion to its width
+    (at least a few pixels, so a 2-unit code stays visible): a log scale made 784, 256 and 128 look alike and hid the
+    bottleneck. SVG rather than Plotly so that the home page needs no chart library in the browser (0.7 s at start-up)."""
     layers = _layers(config)
     n_encoder = (len(layers) - 1) // 2
     step, bar, top, tall = 90, 44, 40, 170
-    heights = [12 + (tall - 12) * np.log2(w + 1) / np.log2(max(x for _, x in layers) + 1) for _, w in layers]
+    widest = max(x for _, x in layers)
+    heights = [max(6.0, tall * w / widest) for _, w in layers]
     width = step * len(layers) + 20
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + tall + 70}" font-family="sans-serif">']
     for i, ((name, units), height) in enumerate(zip(layers, heights, strict=True)):

@@ -127,3 +127,12 @@ def test_a_loss_chart_on_a_log_axis_reads_its_ticks_as_numbers():
     history = [{"epoch": e, "train_loss": 0.5 / e**2, "val_loss": 0.6 / e**2} for e in range(1, 11)]
     axis = loss_curves_fig(history).layout.yaxis
     assert axis.type == "log" and "0.01" in axis.ticktext and all(not t.isdigit() or t == "1" for t in axis.ticktext)
+
+
+def test_the_architecture_is_drawn_to_scale():
+    """Bar heights in proportion to the layers' widths (784 against 128 is about 6×, not the log scale's 1.4×)."""
+    import re
+
+    svg = architecture_svg(ModelConfig.for_data(784, (28, 28), "mlp", 2, hidden=(256, 128)))
+    heights = [int(h) for h in re.findall(r'<rect [^>]*height="(\d+)"', svg)]
+    assert heights[0] / heights[2] == pytest.approx(784 / 128, rel=0.05) and heights[3] == min(heights)

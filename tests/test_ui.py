@@ -53,3 +53,21 @@ def test_a_waiting_page_polls_after_half_its_estimated_wait_within_bounds():
     waits = [1.0, 5.0, 10.0, 30.0, 60.0, 300.0]
     polls = [queue_poll_seconds(w) for w in waits]
     assert polls == sorted(polls) and all(p <= max(w / 2, QUEUE_POLL_MIN) for p, w in zip(polls, waits, strict=True))
+
+
+def test_a_fresh_server_says_why_its_first_page_waits(monkeypatch):
+    """Without torch loaded the first page shows why it waits; with torch loaded it shows nothing."""
+    import contextlib
+    import sys
+
+    import torch  # noqa: F401 - loaded, as on a server that has served a page
+
+    import aeviz.ui.resources as resources
+
+    said = []
+    monkeypatch.setattr(resources.st, "spinner", lambda text: said.append(text) or contextlib.nullcontext())
+    resources.load_torch_once()
+    assert said == []
+    monkeypatch.delitem(sys.modules, "torch")
+    resources.load_torch_once()
+    assert len(said) == 1 and "loading PyTorch" in said[0]

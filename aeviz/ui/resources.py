@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import sys
 import threading
 import time
 from collections import OrderedDict
@@ -120,6 +121,15 @@ def _warm_up() -> None:
     time.sleep(WARM_UP_DELAY)  # let the first page draw before importing umap competes for the CPU and the GIL
     warm_up_umap()
     after_heavy_load()
+
+
+def load_torch_once() -> None:
+    """On a fresh server the first page waits for PyTorch's import (measured 14 s on a cold machine, 5 s warm): say so
+    while it happens, once per server process; afterwards this costs a dictionary lookup."""
+    if "torch" in sys.modules:
+        return
+    with st.spinner("Starting the server: loading PyTorch (about 15 seconds on a fresh server, once)…"):
+        import aeviz.checkpoints  # noqa: F401 - imports torch
 
 
 @st.cache_resource
