@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from aeviz import ui
-from aeviz.datasets import Dataset
+from aeviz.datasets import Dataset, list_datasets
 from aeviz.montages import display_scale, montage, unit_range
 from aeviz.pca import TeachingPCA, covariance_view, standardising_sentence, step_formulas
 from aeviz.pca_plots import covariance_fig, feature_spread_fig, scree_fig
@@ -31,10 +31,13 @@ def step_form(data: Dataset) -> StepSettings:
         key="pca_standardize",
         bind="query-params",
     )
+    top = min(MAX_K, data.n_features)
+    if st.session_state.get("pca_k", 1) > top:  # a k chosen on other data (784 pixels) than these (3 columns)
+        st.session_state["pca_k"] = top
     k = st.slider(
         "Step 4: components kept (k)",
         1,
-        min(MAX_K, data.n_features),
+        top,
         min(2, data.n_features),
         key="pca_k",
         bind="query-params",
@@ -114,14 +117,24 @@ def step_5(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) ->
             )
 
 
+ACTIVE = "the active model's data"
+
+
+def data_form() -> Dataset:
+    """The active model's data, or a built-in dataset: the swiss roll (where a plane fails) is one choice away."""
+    choices = [ACTIVE, *list_datasets()]
+    chosen = st.selectbox("Data", choices, format_func=lambda c: c.replace("_", " "), key="pca_data", bind="query-params")
+    return ui.active_dataset() if chosen == ACTIVE else ui.builtin_dataset(chosen)
+
+
 ui.sidebar()
-dataset = ui.active_dataset()
 st.title("PCA step by step")
 st.markdown(
-    "The lecture's five steps on the active model's data (the training split): standardise, the covariance matrix, its "
-    "eigenvectors and eigenvalues, choose k, recast. PCA finds the best flat k-dimensional hyperplane; the Latent space "
-    "page puts an autoencoder's code beside it."
+    "The lecture's five steps on the chosen data (its training split; the swiss roll shows where a plane fails): "
+    "standardise, the covariance matrix, its eigenvectors and eigenvalues, choose k, recast. PCA finds the best flat "
+    "k-dimensional hyperplane; the Latent space page puts an autoencoder's code beside it."
 )
+dataset = data_form()
 settings = step_form(dataset)
 chosen, alternative = ui.teaching_pca(dataset, settings.standardize), ui.teaching_pca(dataset, not settings.standardize)
 formulas = step_formulas(chosen, settings.k)

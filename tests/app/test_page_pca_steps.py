@@ -44,3 +44,14 @@ def test_each_step_has_its_formula_with_the_numbers_scikit_learn_gives(model):
     share = pca.explained_variance_ratio_[:2].sum()
     assert f"= {100 * share:.1f}\\%" in formulas[3]
     assert f"n = {len(X):,}".replace(",", "\\,") in formulas[1]
+
+
+def test_the_swiss_roll_is_one_choice_away_and_k_follows_the_data():
+    """From the default (MNIST) model: choosing the swiss roll shows its three features' steps, and a k chosen on the
+    784 pixels falls back into the roll's range instead of failing."""
+    at = open_page(new_session({"pca_k": "10"}), "views/pca_steps.py")
+    assert at.slider(key="pca_k").value == 10
+    at.selectbox(key="pca_data").set_value("swiss_roll").run()
+    assert not at.exception and not at.error
+    assert at.slider(key="pca_k").max == 3 and 1 <= at.slider(key="pca_k").value <= 3
+    assert any("R}^{3 \\times 3}" in f.value for f in at.latex)  # the covariance of the roll's 3 features
