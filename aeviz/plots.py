@@ -278,6 +278,9 @@ def lambda_sweep_fig(lambdas: Sequence[float], active: Sequence[float], errors: 
     return fig
 
 
+ROLL_CAMERA = {"eye": {"x": 0.4, "y": 2.0, "z": 0.5}, "up": {"x": 0, "y": 0, "z": 1}}
+
+
 def points_3d_fig(
     X: np.ndarray, colors: np.ndarray | None, marked: np.ndarray | None = None, title: str = "", joined: bool = True
 ) -> go.Figure:
@@ -306,5 +309,7 @@ def points_3d_fig(
                 line={"color": "red"},
             )
         )
-    fig.update_layout(title=title, margin=MARGIN, height=420, showlegend=False)
+    # Looking along the roll's axis (y in scikit-learn's swiss roll and S-curve): the spiral shows at once; Plotly's
+    # default corner view put the turns behind each other.
+    fig.update_layout(title=title, margin=MARGIN, height=420, showlegend=False, scene_camera=ROLL_CAMERA)
     return fig

@@ -136,3 +136,9 @@ def test_the_architecture_is_drawn_to_scale():
     svg = architecture_svg(ModelConfig.for_data(784, (28, 28), "mlp", 2, hidden=(256, 128)))
     heights = [int(h) for h in re.findall(r'<rect [^>]*height="(\d+)"', svg)]
     assert heights[0] / heights[2] == pytest.approx(784 / 128, rel=0.05) and heights[3] == min(heights)
+
+
+def test_a_roll_is_seen_along_its_axis():
+    """The camera looks along y, the axis scikit-learn's swiss roll and S-curve are rolled around."""
+    eye = points_3d_fig(np.zeros((4, 3)), None).layout.scene.camera.eye
+    assert eye.y > 1.5 and abs(eye.x) < eye.y and abs(eye.z) < eye.y
