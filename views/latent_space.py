@@ -11,7 +11,7 @@ from aeviz.glossary import TERMS
 from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
-from aeviz.plots import latent_scatter_fig, selected_row
+from aeviz.plots import code_axis_titles, latent_scatter_fig, selected_row
 from aeviz.projection import ScoredView, coordinates_csv, order_along, unrolling_sentence
 from aeviz.wording import vector_text
 
@@ -60,13 +60,17 @@ def slow_view_ready(model: ui.ActiveModel, data: Dataset, method: str, dims: int
     return ready
 
 
-def scatter_panel(panel, result: ScoredView, title: str, key: str, data: Dataset, picked: int | None) -> int | None:
-    """One view with its scores; returns the row the student clicked in it, if any."""
+def scatter_panel(
+    panel, result: ScoredView, title: str, axes: tuple[str, ...], key: str, data: Dataset, picked: int | None
+) -> int | None:
+    """One view with its scores and named axes; returns the row the student clicked in it, if any."""
     with panel:
         labels = ui.view_labels(data)
         label_args = {"label_kind": data.label_kind, "class_names": data.class_names, "label_name": data.label_name}
         meta = HOVER if data.is_image else None
-        fig = latent_scatter_fig(result.coords, labels, title=title, highlight=picked, meta=meta, **label_args)
+        fig = latent_scatter_fig(
+            result.coords, labels, title=title, highlight=picked, meta=meta, axis_titles=axes, **label_args
+        )
         event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config={"displaylogo": False})
         cols = st.columns(2)
         cols[0].metric("trustworthiness", f"{result.trust:.3f}", help=TERMS["trustworthiness"])
@@ -107,10 +111,16 @@ def latent_space_panel(model: ui.ActiveModel, data: Dataset, settings: ViewSetti
         f"Autoencoder code ({name} view)" if latent > 2 else "Autoencoder code",
         f"PCA of the inputs, {latent} component(s)" + (f", {name} view" if latent > 2 else ""),
     )
-    for panel, result, title, key in zip(
-        panels, (model_view, input_view), titles, ("space_model", "space_pca"), strict=True
+    prefix = "PC" if settings.method == "pca" else name
+    numbered = (f"{prefix} 1", f"{prefix} 2", f"{prefix} 3")
+    axes = (
+        (*code_axis_titles(latent, data.label_kind, data.label_name), "z₂") if latent <= 2 else numbered,
+        numbered if latent > 1 else ("PC 1", data.label_name, ""),
+    )
+    for panel, result, title, axis, key in zip(
+        panels, (model_view, input_view), titles, axes, ("space_model", "space_pca"), strict=True
     ):
-        row = scatter_panel(panel, result, title, key, data, picked)
+        row = scatter_panel(panel, result, title, axis, key, data, picked)
         if row is not None and row != picked:
             state.picked, picked = ui.PickedPoint(model.key, row), row
     if data.label_kind == "continuous":  # a position along a manifold (the swiss roll, the S-curve)

@@ -39,3 +39,15 @@ def test_the_swiss_roll_page_says_whether_the_code_unrolled_it():
     at = open_page(new_session({"model": "swiss-roll-2d"}), "views/latent_space.py")
     (said,) = [m.value for m in at.markdown if m.value.startswith("Unrolled?")]
     assert f"|Spearman ρ| = {rho:.2f}" in said and "not unrolled it" in said
+
+
+def test_each_view_names_its_axes():
+    """The code of a 2-D model is drawn as it is (z₀, z₁); PCA's view of the inputs by its components (PC 1, PC 2),
+    which it labelled z₀, z₁ like the code."""
+    import json
+
+    at = open_page(new_session(), "views/latent_space.py")
+    specs = {c.key: json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")}
+    code, pca = specs["space_model"], specs["space_pca"]
+    assert (code["xaxis"]["title"]["text"], code["yaxis"]["title"]["text"]) == ("z₀", "z₁")
+    assert (pca["xaxis"]["title"]["text"], pca["yaxis"]["title"]["text"]) == ("PC 1", "PC 2")
