@@ -28,15 +28,14 @@ def train_val_fig(histories: Mapping[str, Sequence[dict]]) -> go.Figure:
         values += train + val
         traces.append(go.Scatter(x=epochs, y=train, name=f"{label}: training", line={"color": color}))
         traces.append(go.Scatter(x=epochs, y=val, name=f"{label}: validation", line={"color": color, "dash": "dash"}))
-    fig = go.Figure(traces)
-    fig.update_layout(
-        title="Reconstruction error: training (solid) and validation (dashed)",
-        xaxis_title="epoch",
-        yaxis={"title": "MSE per feature (log scale)", **log_ticks(values)},
-        margin=MARGIN,
-        height=420,
-        legend={"font": {"size": 11}},
-    )
+    fig = _on_a_log_mse_axis(go.Figure(traces), values, legend={"font": {"size": 11}}, height=420)
+    fig.update_layout(title="Reconstruction error: training (solid) and validation (dashed)", xaxis_title="epoch")
+    return fig
+
+
+def _on_a_log_mse_axis(fig: go.Figure, values: Sequence[float], **layout) -> go.Figure:
+    """The Capacity page's error charts share a log MSE axis with readable ticks and the house margins."""
+    fig.update_layout(yaxis={"title": "MSE per feature (log scale)", **log_ticks(values)}, margin=MARGIN, **layout)
     return fig
 
 
@@ -57,16 +56,10 @@ def errors_fig(errors: Mapping[str, Mapping[str, float]], training: str, validat
         )
         for kind, color in ((training, TRAINING_COLOR), (validation, VALIDATION_COLOR))
     ]
-    fig = go.Figure(traces)
     values = [errors[label][kind] for label in labels for kind in (training, validation)]
-    fig.update_layout(
-        title="Finished models: error on the training rows and on new (validation) rows",
-        barmode="group",
-        yaxis={"title": "MSE per feature (log scale)", **log_ticks(values)},
-        margin=MARGIN,
-        height=400,
-        legend={"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"},
-    )
+    legend = {"orientation": "h", "y": 1.08, "x": 1, "xanchor": "right"}
+    fig = _on_a_log_mse_axis(go.Figure(traces), values, legend=legend, height=400, barmode="group")
+    fig.update_layout(title="Finished models: error on the training rows and on new (validation) rows")
     return fig
 
 
