@@ -151,6 +151,11 @@ def failure_sentence(found: ColourFailure, model_name: str) -> str:
     )
 
 
+def most_detailed(X: np.ndarray) -> int:
+    """The row of X (n_images, n_features) with the most detail: the largest spread of its values."""
+    return int(np.argmax(np.asarray(X).std(axis=1)))
+
+
 def input_sentence(model_psnr: float, bicubic_psnr: float, model_name: str) -> str:
     """The upscaler's input is the bicubic image: whether it gives back something better or worse than what it was
     given, in dB and as a factor of squared error (10^(dB/10))."""

@@ -100,6 +100,12 @@ def scrubber_fig(
     fig.add_trace(go.Scatter(x=epochs, y=[r["val_loss"] for r in history], name="validation loss",
                              line={"color": "#E45756"}), row=1, col=2)  # fmt: skip
     fig.add_trace(_marker(history, kept[-1]), row=1, col=2)
+    if labels is not None and label_kind == "class":  # the points are one trace (light frames): a key of its own
+        for c in sorted({int(c) for c in labels}):
+            name = plotly_text(class_names[c] if c < len(class_names) else str(c))
+            key = go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup="classes",
+                             marker={"size": 8, "color": CLASS_COLORS[c % len(CLASS_COLORS)]})  # fmt: skip
+            fig.add_trace(key, row=1, col=1)
     names = [str(history[i]["epoch"]) for i in kept]
     # a frame carries only what changes (the points' positions, the marker): Plotly keeps the rest of each trace, and
     # validating 1,000 colours and labels again per frame took 3.5 s for 60 frames

@@ -138,3 +138,12 @@ def test_a_recolouring_is_called_muted_strong_or_about_as_strong_from_its_satura
     assert "on 5 photos predicts their average" in saturation_sentence(found(0.31, 0.83), "it", 5)
     assert "stronger than the photo's" in saturation_sentence(found(0.47, 0.36), "it", 5)  # was "about as colourful"
     assert "about as strong" in saturation_sentence(found(0.27, 0.25), "it", 5)
+
+
+def test_the_most_detailed_image_is_the_one_with_the_widest_spread():
+    from aeviz.applications import most_detailed
+
+    X = np.zeros((3, 16))
+    X[1, ::2] = 1.0  # stripes
+    X[2, 0] = 1.0  # one bright pixel
+    assert most_detailed(X) == 1

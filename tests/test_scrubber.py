@@ -58,3 +58,15 @@ def test_a_log_loss_axis_reads_its_ticks_as_numbers():
     fig = scrubber_fig(views, history, np.zeros(4), label_kind="none", class_names=[], axis_titles=("z₀", "z₁"))
     axis = fig.layout.yaxis2
     assert axis.type == "log" and "0.05" in axis.ticktext
+
+
+def test_the_classes_get_a_key_after_the_animated_traces():
+    """One legend entry per digit in its colour, added after the traces the frames animate (indices 0 and 3)."""
+    from aeviz.plots import CLASS_COLORS
+
+    history = [{"epoch": 1, "train_loss": 0.1, "val_loss": 0.12}]
+    labels = np.array([0, 2, 2, 1])
+    fig = scrubber_fig([np.zeros((4, 2))], history, labels, label_kind="class", class_names=["zero", "one", "two"])
+    keys = [t for t in fig.data if t.legendgroup == "classes"]
+    assert [t.name for t in keys] == ["zero", "one", "two"] and keys[2].marker.color == CLASS_COLORS[2]
+    assert fig.frames[0].traces == (0, 3) and fig.data[3].name != "zero"

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 import streamlit as st
 
 from aeviz import ui
-from aeviz.applications import UpscaleExample, disagreement_sentence, input_sentence, upscale_example
+from aeviz.applications import (
+    UpscaleExample,
+    disagreement_sentence,
+    input_sentence,
+    most_detailed,
+    upscale_example,
+)
 from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset, photo_dataset
 from aeviz.evaluation import RESTORATION, Score, leaders, score_values, verdict
@@ -36,8 +42,13 @@ def source_form() -> str:
     return st.radio("Images", list(SOURCES), format_func=SOURCES.get, horizontal=True, key="upscale_source", bind=BOUND)
 
 
-def image_form(source: str, n_images: int) -> UpscaleSettings:
-    index = st.slider("Image", 0, n_images - 1, 0, key="upscale_index", bind=BOUND)
+def image_form(source: str, data: Dataset) -> UpscaleSettings:
+    """The image shown: digits from the first; photo patches from the most detailed (a plain patch of background,
+    patch 0, shows nothing to upscale), under a key of their own so each source keeps its own choice."""
+    if source == "photos":
+        index = st.slider("Patch", 0, len(data.X_val) - 1, most_detailed(data.X_val), key="upscale_patch", bind=BOUND)
+    else:
+        index = st.slider("Image", 0, len(data.X_val) - 1, 0, key="upscale_index", bind=BOUND)
     return UpscaleSettings(source, int(index))
 
 
@@ -86,7 +97,7 @@ def upscaling_page(source: str) -> None:
         return
     bicubic_rows, model_rows = upscaled(model, data)
     verdict_panel(upscale_scores(model, data), model_name, source)
-    settings = image_form(source, len(data.X_val))
+    settings = image_form(source, data)
     shape = tuple(data.image_shape)
     pictures_panel(
         upscale_example(data.X_val, bicubic_rows, model_rows, settings.index, shape, display_scale(shape, 150)), shape

@@ -96,6 +96,7 @@ HOSTILE_QUERIES = {  # grouped so that each page meets every value in a few runs
         "interp_a": "nan",
         "interp_steps": "2",
         "upscale_index": "99999",
+        "upscale_patch": "99999",
         "recolour_photo": "../../etc/passwd",
         "recolour_epochs": "0",
         "pca_k": "-1",
@@ -146,6 +147,7 @@ REVEALING = {
     "views/latent_space.py": [{"model": "mnist-conv"}],
     "views/latent_walk.py": [{"model": "mnist-sparse-l0", "walk_browser": "false"}],
     "views/denoise.py": [{"denoise_kind": "Masking"}, {"denoise_kind": "Salt and pepper"}],
+    "views/upscale.py": [{"upscale_source": "patches of a held-out colour photo (flower)"}],
 }
 
 
@@ -172,6 +174,7 @@ REVEALED = {
     "views/sparsity.py": ["sparsity_lambda", "sparsity_epochs"],
     "views/latent_walk.py": ["walk_dims", "walk_z0", "walk_z15"],
     "views/denoise.py": ["denoise_masking", "denoise_salt_pepper"],
+    "views/upscale.py": ["upscale_patch"],
 }
 
 

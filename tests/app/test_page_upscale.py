@@ -28,5 +28,10 @@ def test_upscale_page_on_photo_patches_says_the_autoencoder_loses_to_bicubic(app
     at.radio(key="upscale_source").set_value("photos").run()
     assert not at.exception and not at.error
     assert "On the held-out photo's patches the shipped photo upscaler does not beat bicubic" in at.info[0].value
-    at.slider(key="upscale_index").set_value(5).run()
+    from aeviz.datasets import photo_dataset
+
+    X = photo_dataset().X_val
+    stds = X.std(axis=1)
+    assert at.slider(key="upscale_patch").value == int(stds.argmax()) and stds.argmax() != 0  # not plain background
+    at.slider(key="upscale_patch").set_value(5).run()
     assert not at.exception and len(at.image) == 4
