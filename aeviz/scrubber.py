@@ -103,7 +103,7 @@ def scrubber_fig(
     if labels is not None and label_kind == "class":  # the points are one trace (light frames): a key of its own
         for c in sorted({int(c) for c in labels}):
             name = plotly_text(class_names[c] if c < len(class_names) else str(c))
-            key = go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup="classes",
+            key = go.Scatter(x=[None], y=[None], mode="markers", name=name, legend="legend2",
                              marker={"size": 8, "color": CLASS_COLORS[c % len(CLASS_COLORS)]})  # fmt: skip
             fig.add_trace(key, row=1, col=1)
     names = [str(history[i]["epoch"]) for i in kept]
@@ -119,7 +119,8 @@ def scrubber_fig(
     fig.update_layout(
         height=500,
         margin={**MARGIN, "t": 60, "b": 120},
-        legend={"orientation": "h", "x": 0.56, "y": 1.14},
+        legend={"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.14},
+        legend2={"orientation": "h", "x": 0.0, "y": 1.14},  # the digits' key, above the scatter
         updatemenus=[{
             "type": "buttons", "direction": "left", "x": 0.0, "y": -0.2, "xanchor": "left", "yanchor": "top",
             "showactive": False,

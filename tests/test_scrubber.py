@@ -67,6 +67,6 @@ def test_the_classes_get_a_key_after_the_animated_traces():
     history = [{"epoch": 1, "train_loss": 0.1, "val_loss": 0.12}]
     labels = np.array([0, 2, 2, 1])
     fig = scrubber_fig([np.zeros((4, 2))], history, labels, label_kind="class", class_names=["zero", "one", "two"])
-    keys = [t for t in fig.data if t.legendgroup == "classes"]
+    keys = [t for t in fig.data if t.legend == "legend2"]
     assert [t.name for t in keys] == ["zero", "one", "two"] and keys[2].marker.color == CLASS_COLORS[2]
-    assert fig.frames[0].traces == (0, 3) and fig.data[3].name != "zero"
+    assert fig.frames[0].traces == (0, 3) and fig.data[3].name != "zero" and keys[0].legend == "legend2"
