@@ -37,9 +37,12 @@ def view_form(model: ui.ActiveModel, data: Dataset) -> ViewSettings:
     else:
         method = "pca"
         controls[0].caption(f"The code has {latent} dimension(s): it is drawn as it is, no projection needed.")
-    dims = controls[1].radio(
-        "View", [2, 3], horizontal=True, format_func=lambda d: f"{d}-D", key="space_dims", bind="query-params"
-    )
+    if latent >= 3:
+        dims = controls[1].radio(
+            "View", [2, 3], horizontal=True, format_func=lambda d: f"{d}-D", key="space_dims", bind="query-params"
+        )
+    else:  # a 3-D view of a 2-D code would draw an empty third axis
+        dims = 2
     if method in SLOW:
         with controls[2]:
             if not slow_view_ready(model, data, method, dims):

@@ -171,6 +171,7 @@ def test_every_widget_of_every_page_is_bound_to_the_url_under_its_key(page):
 
 
 REVEALED = {
+    "views/latent_space.py": ["space_method", "space_dims"],
     "views/sparsity.py": ["sparsity_lambda", "sparsity_epochs"],
     "views/latent_walk.py": ["walk_dims", "walk_z0", "walk_z15"],
     "views/denoise.py": ["denoise_masking", "denoise_salt_pepper"],

@@ -51,3 +51,11 @@ def test_each_view_names_its_axes():
     code, pca = specs["space_model"], specs["space_pca"]
     assert (code["xaxis"]["title"]["text"], code["yaxis"]["title"]["text"]) == ("z₀", "z₁")
     assert (pca["xaxis"]["title"]["text"], pca["yaxis"]["title"]["text"]) == ("PC 1", "PC 2")
+
+
+def test_a_two_unit_code_offers_no_third_dimension():
+    """A 2-D code is drawn as it is: no 3-D choice (it drew an empty third axis); a 16-unit code has one."""
+    at = open_page(new_session({"space_dims": "3"}), "views/latent_space.py")
+    assert not [r for r in at.radio if r.key == "space_dims"] and not at.exception
+    wide = open_page(new_session({"model": "mnist-conv"}), "views/latent_space.py")
+    assert wide.radio(key="space_dims").options == ["2-D", "3-D"]
