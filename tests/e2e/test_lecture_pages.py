@@ -94,4 +94,5 @@ def test_the_capacity_page_shows_its_errors_and_a_picture_row_per_model_inside_t
     )
     images = page.locator('[data-testid="stImage"] img').count()
     assert images == 3 * 7 and overflow == 0  # the inputs and six models, three kinds each
-    shot(page, "capacity_page")
+    page.get_by_text("Memorising: training against").scroll_into_view_if_needed()
+    shot(page, "capacity")
