@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 
 import streamlit as st
 
 
+@functools.cache
+def _stylesheet() -> str:
+    """The stylesheet, read once per server process."""
+    return importlib.resources.files("aeviz").joinpath("static", "house.css").read_text()
+
+
 def house_style() -> None:
     """Inject the house stylesheet. st.html with only a <style> block adds no element to the page."""
-    css = importlib.resources.files("aeviz").joinpath("static", "house.css").read_text()
-    st.html(f"<style>{css}</style>")
+    st.html(f"<style>{_stylesheet()}</style>")
