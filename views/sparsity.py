@@ -122,13 +122,13 @@ def sweep_panel(data: Dataset) -> None:
         args = (data, twin_config(data), list(SWEEP_LAMBDAS), replace(TWIN_RECIPE.train, epochs=SWEEP_EPOCHS))
         ui.submit(JobKind.LAMBDA_SWEEP, "the λ sweep", lambda_sweep_job, args, keep_sweep)
     ui.job_panel(JobKind.LAMBDA_SWEEP)
-    results, source = ui.session().sparsity_sweep, "run in this session"
+    results, source, epochs = ui.session().sparsity_sweep, "run in this session", SWEEP_EPOCHS
     if not results and (shipped := ui.shipped_lambda_sweep()) is not None:
-        results, source = shipped[0], "shipped (made by `aeviz pretrain`)"
+        (results, epochs), source = shipped, "shipped (made by `aeviz pretrain`)"
     if results:
         values, active, errors = zip(*results, strict=True)
         st.plotly_chart(lambda_sweep_fig(values, active, errors), key="sweep_fig")
-        st.caption(f"One training per λ, same seed, {SWEEP_EPOCHS} epochs each; {source}. {sweep_sentence(results)}")
+        st.caption(f"One training per λ, same seed, {epochs} epochs each; {source}. {sweep_sentence(results)}")
 
 
 ui.sidebar()
