@@ -156,7 +156,34 @@ function latentPad(parent, pad, ranges, code) {
       ctx.fillRect(toPad(px, dx, W) - 1.5, H - toPad(py, dy, H) - 1.5, 3, 3);
     }
     ctx.globalAlpha = 1;
+    drawAxes(W, H);
     return ctx.getImageData(0, 0, W, H);
+  }
+
+  // the pad's axes: the zero lines when zero is in range, each range's ends and each dimension's name
+  function drawAxes(W, H) {
+    ctx.strokeStyle = "#bbb";
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    const x0 = toPad(0, dx, W);
+    const y0 = H - toPad(0, dy, H);
+    if (x0 > 0 && x0 < W) { ctx.moveTo(x0, 0); ctx.lineTo(x0, H); }
+    if (y0 > 0 && y0 < H) { ctx.moveTo(0, y0); ctx.lineTo(W, y0); }
+    ctx.stroke();
+    const number = (v) => (Math.abs(v) >= 10 ? v.toFixed(0) : v.toFixed(1)).replace("-", "−");
+    ctx.fillStyle = "#555";
+    ctx.font = "12px sans-serif";
+    ctx.textBaseline = "bottom";
+    ctx.textAlign = "left";
+    ctx.fillText(number(ranges[dx][0]), 4, H - 2);
+    ctx.textAlign = "right";
+    ctx.fillText(number(ranges[dx][1]), W - 4, H - 2);
+    ctx.textAlign = "center";
+    ctx.fillText(`z${dx} →`, W / 2, H - 2);
+    ctx.textAlign = "left";
+    ctx.textBaseline = "top";
+    ctx.fillText(number(ranges[dy][1]), 4, 4);
+    ctx.fillText(`z${dy} ↑`, 4, H / 2 - 6);
   }
 
   function draw() {
