@@ -4,7 +4,7 @@ caption or metric runs past the main column or over another, no value is cut, no
 import pytest
 
 from aeviz.sitemap import PAGES
-from tests.e2e.helpers import COUNT_RUNS, goto
+from tests.e2e.helpers import COUNT_RUNS, click_train, goto, wait_trained
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -82,3 +82,27 @@ def test_the_probe_sees_a_figure_past_the_column(browser, server):
     finally:
         context.close()
     assert any(p.startswith("IMG") for p in found["past"])
+
+
+def test_the_train_page_after_training_fits_a_narrow_window(browser, server):
+    """At 800×900, after a short training: the live monitor's successor (your model's losses, scatter and epoch
+    scrubber with its Play/Pause and slider) stays inside the column (the issue saw the slider squeezed to a few
+    pixels under Play/Pause with the sidebar open)."""
+    context = browser.new_context(viewport={"width": 800, "height": 900})
+    context.add_init_script(COUNT_RUNS)
+    page = context.new_page()
+    try:
+        goto(page, f"{server}/train?train_dataset=digits&train_epochs=2")
+        click_train(page)
+        wait_trained(page, 2)
+        page.wait_for_selector("text=Watch the code form", timeout=60_000)
+        page.wait_for_timeout(1_500)
+        found = page.evaluate(PROBE)
+        slider = page.evaluate(
+            "() => [...document.querySelectorAll('.js-plotly-plot')].find(g => g._fullLayout?.sliders?.length)"
+            ".querySelector('.slider-container').getBoundingClientRect().width"
+        )
+    finally:
+        context.close()
+    assert found["past"] == [] and found["over"] == [] and found["exceptions"] == 0, found
+    assert slider > 300  # the epoch slider keeps a usable length
