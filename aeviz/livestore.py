@@ -1,8 +1,9 @@
 """Where models trained live are kept, under an unguessable key that goes into the URL (?model=live:KEY).
 
 Two implementations of one small interface (`get`, `put`):
-- `MemoryStore`, one server process: bounded by bytes (the oldest-used model goes first) and by idle time (a model
-  nobody asked for in `idle_seconds` is dropped; saved models are on disk elsewhere and never expire);
+- `MemoryStore`, one server process: bounded by bytes per student and in all (beyond either, the least recently
+  used model of whoever holds the most goes first: `over_the_bound`) and by idle time (a model nobody asked for in
+  `idle_seconds` is dropped; saved models are on disk elsewhere and never expire);
 - `DiskStore`, several copies of the app behind a load balancer: checkpoints in a shared folder, written atomically in
   the checkpoint format (`save_checkpoint`), so a link made on one copy opens on another; a `MemoryStore` in front
   keeps the models this process used recently, and the folder is pruned by the same two bounds (file times).
@@ -132,10 +133,9 @@ class MemoryStore:
                     if total <= self.owner_bytes:
                         break
                     total -= self._items.pop(old)[1]
-            total = sum(item[1] for item in self._items.values())
-            while total > self.max_bytes:  # then the class's least recently used
-                _, dropped = self._items.popitem(last=False)
-                total -= dropped[1]
+            held = [(i, item[1], item[3], k) for i, (k, item) in enumerate(self._items.items())]  # oldest use first
+            for old in over_the_bound(held, self.max_bytes, keep=key):  # then the class's bound, fairly
+                del self._items[old]
 
     def _expire(self) -> None:
         now = self._clock()
@@ -186,11 +186,11 @@ class DiskStore:
         path = save_checkpoint(checkpoint, key, self.folder)
         if owner:
             (path / OWNER_FILE).write_text(owner)
-        self.prune(owner)
+        self.prune(owner, keep=key)
 
-    def prune(self, owner: str = "") -> None:
-        """Remove models idle longer than the limit, then `owner`'s least recently used beyond their share, then the
-        class's least recently used beyond the byte bound."""
+    def prune(self, owner: str = "", keep: str = "") -> None:
+        """Remove models idle longer than the limit, then `owner`'s least recently used beyond their share, then,
+        beyond the byte bound, the least recently used of whoever holds most (`over_the_bound`; never `keep`)."""
         now, entries = time.time(), []
         for path in self.folder.iterdir():
             if not (path.is_dir() and valid_key(path.name)):  # temporary folders of a write in progress, strangers
@@ -215,12 +215,9 @@ class DiskStore:
                 total -= entry[1]
         kept = {path.name for _, _, path in entries}
         self._touched = {key: at for key, at in self._touched.items() if key in kept}  # bounded by the folder
-        total = sum(size for _, size, _ in entries)
-        for _, size, path in sorted(entries):
-            if total <= self.max_bytes:
-                break
-            shutil.rmtree(path, ignore_errors=True)
-            total -= size
+        held = [(used, size, _owner_of(path), path.name) for used, size, path in entries]
+        for name in over_the_bound(held, self.max_bytes, keep=keep):
+            shutil.rmtree(self.folder / name, ignore_errors=True)
 
     def _touch(self, path: Path) -> None:
         now = time.time()
@@ -228,6 +225,29 @@ class DiskStore:
             self._touched[path.name] = now
             with contextlib.suppress(OSError):
                 os.utime(path)
+
+
+def over_the_bound(held: list[tuple], max_bytes: int, keep: str = "") -> list[str]:
+    """Which models to drop so the rest fit in `max_bytes`: `held` is [(last use, bytes, owner, key)], and each drop
+    is the least recently used model of the student holding the most bytes now (on a tie, the one whose model waited
+    longest), never `keep` (the model just stored). A global least-recently-used rule let one student's loads push
+    out a classmate's only model (the soak run lost all three keepers' models in a 200 MB store); this takes from
+    whoever holds most first. Models without an owner count as one student's."""
+    live = sorted(held, key=lambda entry: entry[0])
+    total, dropped = sum(entry[1] for entry in live), []
+    while total > max_bytes:
+        holdings: dict[str, int] = {}  # in the order of each student's longest-waiting model
+        for _, size, owner, _ in live:
+            holdings[owner] = holdings.get(owner, 0) + size
+        # sorted() is stable: among equal holdings the student whose model waited longest comes first
+        order = sorted(holdings, key=lambda owner: -holdings[owner])
+        victim = next((e for owner in order for e in live if e[2] == owner and e[3] != keep), None)
+        if victim is None:
+            break
+        live.remove(victim)
+        dropped.append(victim[3])
+        total -= victim[1]
+    return dropped
 
 
 def _owner_of(path: Path) -> str:

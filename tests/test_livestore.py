@@ -162,3 +162,40 @@ def test_a_damaged_model_in_the_folder_is_an_error_not_a_silent_none(tmp_path):
     with pytest.raises(AevizError, match="could not be read"):
         DiskStore(tmp_path, 100 * MB, 3600).get(key)
     assert DiskStore(tmp_path, 100 * MB, 3600).get(new_key()) is None
+
+
+def test_a_full_class_store_takes_from_whoever_holds_most_not_the_oldest_model():
+    """Room for four models in all, three per student: Ben's and Carl's one model each, then Anna's three. The
+    store is over by one: Anna's oldest goes, not Ben's (the oldest in the store, which a least-recently-used rule
+    dropped: in the soak run keepers lost their only model to classmates' loads)."""
+    size = checkpoint_bytes(_model())
+    store = MemoryStore(4 * size, idle_seconds=3600, owner_bytes=3 * size)
+    ben, carl, annas = new_key(), new_key(), [new_key() for _ in range(3)]
+    store.put(ben, _model(0), "b" * 32)
+    store.put(carl, _model(1), "c" * 32)
+    for seed, key in enumerate(annas, start=2):
+        store.put(key, _model(seed), "a" * 32)
+    assert store.get(ben) is not None and store.get(carl) is not None
+    assert [store.get(k) is not None for k in annas] == [False, True, True]
+
+
+def test_the_shared_folder_takes_from_whoever_holds_most_too(tmp_path):
+    one = checkpoint_bytes(_model())
+    store = DiskStore(tmp_path, int(2.5 * one), 3600, owner_bytes=int(2.5 * one))
+    ben, annas = new_key(), [new_key() for _ in range(3)]
+    store.put(ben, _model(0), "b" * 32)
+    os.utime(tmp_path / ben, (time.time() - 100, time.time() - 100))  # the longest-waiting model in the folder
+    for seed, key in enumerate(annas, start=1):
+        store.put(key, _model(seed), "a" * 32)
+        os.utime(tmp_path / key, (time.time() - 50 + seed, time.time() - 50 + seed))
+    assert ben in {p.name for p in tmp_path.iterdir()}  # Anna's own share and then the class bound took hers
+
+
+def test_over_the_bound_never_drops_the_model_just_stored_and_breaks_ties_by_waiting_time():
+    from aeviz.livestore import over_the_bound
+
+    held = [(1, 10, "b", "b1"), (2, 10, "a", "a1"), (3, 10, "c", "c1"), (4, 10, "a", "a2")]
+    assert over_the_bound(held, 30, keep="a2") == ["a1"]  # Anna holds 20, the model she just stored among them
+    assert over_the_bound(held, 30, keep="a1") == ["a2"]  # never the kept one
+    assert over_the_bound(held[:3], 20) == ["b1"]  # all hold 10: Ben's waited longest
+    assert over_the_bound([(1, 50, "a", "new")], 10, keep="new") == []
