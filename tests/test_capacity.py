@@ -102,7 +102,7 @@ def test_a_gap_is_set_against_the_validation_errors():
     assert text.startswith("Widest gap: Linear (+225%); narrowest: Under (+4%). Yet the first's validation error (0.0013)")
     assert "is 28.8× lower than the second's (0.0375)" in text and text.endswith("here Linear (0.0013).")
     worse = capacity.validation_sentence({"a": "A", "b": "B"}, {"a": found["u"], "b": {TRAINING: 0.01, VALIDATION: 0.1}})
-    assert "Yet the first's validation error (0.1000) is 2.7× higher than the second's (0.0375)" in worse
+    assert "And the first's validation error (0.1000) is 2.7× higher than the second's (0.0375)" in worse
 
 
 def test_the_linear_and_reach_sentences_name_what_copies_and_what_lies_outside():
