@@ -7,7 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from aeviz import ui
-from aeviz.applications import colour_failure, disagreement_sentence, failure_sentence, saturation_sentence
+from aeviz.applications import ColourFailure, colour_failure, disagreement_sentence, failure_sentence, saturation_sentence
 from aeviz.checkpoints import Checkpoint
 from aeviz.configs import ModelConfig
 from aeviz.datasets import photo_dataset
@@ -60,7 +60,7 @@ def train_panel() -> None:
     ui.job_panel(JobKind.RECOLOUR)
 
 
-def pictures_panel(model: Checkpoint, name: str, model_name: str) -> None:
+def pictures_panel(model: Checkpoint, name: str, model_name: str, found: ColourFailure) -> None:
     """The photo four ways, each with the lecture's score under it, and the verdict from those scores."""
     image = load_photo(name)
     shown = {"gray": grayscale(image), "brightness": brightness_baseline(name), "model": recoloured(model, name)}
@@ -73,7 +73,6 @@ def pictures_panel(model: Checkpoint, name: str, model_name: str) -> None:
     columns[3].image(to_display(image, scale), caption="true colours")
     values = {key: (value,) for key, value in errors.items()}
     st.info(verdict(f"On {name}", model_name, values, NAMES, (COLOUR_DIFFERENCE,), *VERBS))
-    found = colour_failure(image, shown["model"], shown["brightness"])
     st.markdown(saturation_sentence(found, model_name, len(TRAIN_PHOTOS)))
 
 
@@ -86,9 +85,8 @@ def held_out_panel(model: Checkpoint, model_name: str) -> None:
     )
 
 
-def failures_panel(model: Checkpoint, name: str, model_name: str) -> None:
+def failures_panel(found: ColourFailure, model_name: str) -> None:
     st.subheader("Where it fails")
-    found = colour_failure(load_photo(name), recoloured(model, name), brightness_baseline(name))
     title = "How far the autoencoder's colour is from the truth (brighter: further)"
     st.plotly_chart(error_map_fig(found.errors, title), key="recolour_errors")
     st.caption(failure_sentence(found, model_name))
@@ -99,9 +97,10 @@ def recolouring_page(photo: str) -> None:
     if model is None:
         st.error("The shipped recolouring model is missing: run `aeviz pretrain` to make it.")
         return
-    pictures_panel(model, photo, model_name)
+    found = colour_failure(load_photo(photo), recoloured(model, photo), brightness_baseline(photo))  # once, for both
+    pictures_panel(model, photo, model_name, found)
     held_out_panel(model, model_name)
-    failures_panel(model, photo, model_name)
+    failures_panel(found, model_name)
 
 
 ui.sidebar()
