@@ -16,6 +16,7 @@ import streamlit as st  # noqa: E402 - after the thread settings
 
 from aeviz.sitemap import HOME, sections  # noqa: E402
 from aeviz.ui.job_panel import collect_jobs  # noqa: E402
+from aeviz.ui.lecture import lecture_stage  # noqa: E402
 from aeviz.ui.resources import load_torch_once  # noqa: E402
 from aeviz.ui.style import house_style  # noqa: E402
 
@@ -31,4 +32,6 @@ pages = {
     for section, members in sections().items()
 }
 collect_jobs()
-st.navigation(pages).run()
+page = st.navigation(pages)
+lecture_stage(page.title)  # a lecture step's strip and key figure come first
+page.run()

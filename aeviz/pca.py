@@ -152,3 +152,20 @@ def step_formulas(pca: TeachingPCA, k: int) -> dict[int, str]:
         5: rf"Y = Z\, V_{{{k}}} \in \mathbb{{R}}^{{{_n(n)} \times {k}}},\qquad \hat x = \mu + "
         + (rf"\sigma \odot (V_{{{k}}}^\top y)" if pca.standardize else rf"V_{{{k}}}^\top y"),
     }
+
+
+def choice_sentence(ratios: np.ndarray, k: int) -> str:
+    """What choosing k keeps: the kept share of the variance and what the next component would add."""
+    kept = float(np.sum(ratios[:k]))
+    sentence = f"{k} component(s) keep {kept:.1%} of the variance"
+    if k < len(ratios):
+        sentence += f"; component {k + 1} would add {float(ratios[k]):.1%}"
+    return sentence + "."
+
+
+def recast_sentence(n_features: int, k: int, kept: float) -> str:
+    """The recast in numbers: k values per row instead of n_features, and the share of the variance they keep."""
+    return (
+        f"Each row becomes {k} number(s) instead of {n_features}; rebuilt from them it keeps {kept:.1%} of the "
+        "variance: compare the reconstructions with the inputs."
+    )

@@ -26,6 +26,10 @@ class PageSpec:
 
 
 PAGES = (
+    PageSpec(
+        "Lecture", "views/lecture.py", ":material/school:", "Start",
+        "The lecture step by step: a path through the pages, for a projector",
+    ),
     PageSpec("Home", "views/home.py", ":material/home:", "Start", "The encoder, the code and the decoder, to scale"),
     PageSpec(
         "Train", "views/train.py", ":material/model_training:", "Autoencoders",
@@ -61,7 +65,7 @@ PAGES = (
         "Upscaling: a small image in, against bicubic interpolation",
     ),
 )  # fmt: skip
-HOME = PAGES[0]
+HOME = PAGES[1]  # the default page (/); the Lecture comes first in the navigation
 
 
 def sections() -> dict[str, list[PageSpec]]:

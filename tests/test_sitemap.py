@@ -12,9 +12,9 @@ def test_every_page_file_is_listed_once_and_every_listed_file_exists():
     assert sorted(page.file for page in PAGES) == files
 
 
-def test_titles_and_url_paths_are_unique_and_home_comes_first():
+def test_titles_and_url_paths_are_unique_and_the_lecture_comes_first():
     assert len({p.title for p in PAGES}) == len({p.url_path for p in PAGES}) == len(PAGES)
-    assert HOME is PAGES[0] and HOME.url_path == "home"
+    assert HOME.url_path == "home" and PAGES[0].url_path == "lecture"
 
 
 def test_sections_keep_the_lecture_order():

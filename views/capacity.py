@@ -28,6 +28,7 @@ from aeviz.capacity_plots import copy_shares_fig, errors_fig, train_val_fig
 from aeviz.datasets import Dataset
 from aeviz.escaping import markdown_text
 from aeviz.jobhandle import JobKind
+from aeviz.lecture import copy_latex, gap_latex
 from aeviz.montages import display_scale, montage
 
 
@@ -94,7 +95,10 @@ def gap_panel(data: Dataset, report: Report) -> None:
     st.subheader("Memorising: training against validation error")
     labels = labels_of(data)
     errors = {labels[k]: e for k, e in report.errors.items()}
-    st.plotly_chart(errors_fig(errors, TRAINING, VALIDATION), key="capacity_errors")
+    with ui.key_figure("gaps"):
+        st.plotly_chart(errors_fig(errors, TRAINING, VALIDATION), key="capacity_errors")
+    widest = max(report.errors.values(), key=lambda e: (e[VALIDATION] - e[TRAINING]) / max(e[TRAINING], 1e-12))
+    ui.explain("gaps", gap_latex(widest[TRAINING], widest[VALIDATION]), validation_sentence(labels, report.errors))
     st.markdown(validation_sentence(labels, report.errors))
     for key, found in report.errors.items():
         st.markdown(f"- {gap_sentence(labels[key], found, report.active[key])}")
@@ -130,8 +134,14 @@ def copy_panel(data: Dataset, report: Report) -> None:
     figure = copy_shares_fig(
         {labels[k]: s for k, s in report.shares.items()}, {labels[k]: e for k, e in report.errors.items()}
     )
-    st.plotly_chart(figure, key="capacity_copy")
+    with ui.key_figure("copy"):
+        st.plotly_chart(figure, key="capacity_copy")
     st.caption(COPYING)
+    latents = {v.key: v.latent for v in variants(data.n_features)}
+    kind = next(iter(odd_inputs(data)))
+    summary = linear_sentence(labels, report.shares, report_steps(report)) if "complete_linear" in report.shares else ""
+    shares = {k: share[kind] for k, share in report.shares.items()}
+    ui.explain("copy", copy_latex(latents, shares, data.n_features, kind), summary or COPYING)
     if "complete_linear" in report.shares:
         st.markdown(linear_sentence(labels, report.shares, report_steps(report)))
     for kind in odd_inputs(data):

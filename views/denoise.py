@@ -19,6 +19,7 @@ from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset
 from aeviz.evaluation import RESTORATION, Score, leaders, score_values, verdict
 from aeviz.glossary import definitions
+from aeviz.lecture import psnr_latex
 from aeviz.montages import display_scale, montage
 from aeviz.pretrain import recipe
 from aeviz.restoration_plots import code_arrows_fig, noise_grid_fig
@@ -75,16 +76,18 @@ def side_by_side_panel(found: dict, averages: dict[str, Score], data: Dataset, i
     shape = tuple(data.image_shape)
     mine = image_scores(data.X_val, found, index, shape)
     shown = {"clean": data.X_val, **found}
+    size = 240 if ui.presenting() else 150  # the back row of a projector needs larger digits
     for column, name in zip(st.columns(len(COLUMNS)), COLUMNS, strict=True):
         with column:
-            ui.show_image(montage(shown[name][index : index + 1], shape, 1, display_scale(shape, 150), pad=0), COLUMNS[name])
+            picture = montage(shown[name][index : index + 1], shape, 1, display_scale(shape, size), pad=0)
+            ui.show_image(picture, COLUMNS[name])
             if name == "clean":
                 st.caption("the target")
             else:
                 st.markdown(f"**{mine[name].text}**  \nvalidation mean: {averages[name].text}")
 
 
-def verdict_panel(averages: dict[str, Score], corruption: Corruption) -> None:
+def verdict_panel(averages: dict[str, Score], corruption: Corruption) -> str:
     """Which restoration wins at this corruption on the validation split, from the numbers."""
     setting = f"At {CORRUPTION_NAMES[corruption.kind]} = {corruption.level:g}"
     # The corrupted input competes too: a "restoration" that scores below the input it was given restores nothing
@@ -92,10 +95,12 @@ def verdict_panel(averages: dict[str, Score], corruption: Corruption) -> None:
     keys = ("denoiser", "twin", "pca", "corrupted") if corruption.level > 0 else ("denoiser", "twin", "pca")
     contest = {key: averages[key] for key in keys}
     values = score_values({"model" if key == "denoiser" else key: found for key, found in contest.items()})
-    st.info(verdict(setting, "the denoiser", values, SHORT, RESTORATION, *VERBS))
+    said = verdict(setting, "the denoiser", values, SHORT, RESTORATION, *VERBS)
+    st.info(said)
     st.caption(
         " ".join(filter(None, [disagreement_sentence(leaders(values, RESTORATION), SHORT), definitions("PSNR", "SSIM")]))
     )
+    return said
 
 
 def grid_panel(models: dict[float, Checkpoint], data: Dataset) -> None:
@@ -126,8 +131,10 @@ def denoising_page(data: Dataset, denoisers: dict[float, Checkpoint]) -> None:
     chosen = corruption_form(len(data.X_val))
     restored = restorations(twin, denoiser, data, chosen.kind, chosen.level)
     mean_scores = scores(twin, denoiser, data, chosen.kind, chosen.level)
-    side_by_side_panel(restored, mean_scores, data, chosen.index)
-    verdict_panel(mean_scores, chosen)
+    with ui.key_figure("row"):
+        side_by_side_panel(restored, mean_scores, data, chosen.index)
+    said = verdict_panel(mean_scores, chosen)
+    ui.explain("row", psnr_latex(data.X_val[chosen.index], restored["denoiser"][chosen.index], "denoiser"), said)
     st.divider()
     grid_panel(denoisers, data)
     st.divider()

@@ -4,6 +4,7 @@
 import streamlit as st
 
 from aeviz import ui
+from aeviz.lecture import code_sentence, shapes_latex
 from aeviz.plots import architecture_svg
 from aeviz.sitemap import HOME, PAGES
 from aeviz.wording import article, family_name
@@ -17,7 +18,9 @@ st.markdown(
     "**h = f(x)**, **r = g(h) ≈ x**. What it keeps in **h** is what it learned about the data."
 )
 config = checkpoint.config
-st.image(architecture_svg(config))
+with ui.key_figure("architecture"):
+    st.image(architecture_svg(config))
+ui.explain("architecture", shapes_latex(config), code_sentence(config))
 st.caption(
     f"The active model: {article(family_name(config.arch))} {family_name(config.arch)} autoencoder with "
     f"{article(str(config.latent_dim))} {config.latent_dim}-unit code for {config.n_features} inputs — "

@@ -10,6 +10,7 @@ from aeviz.escaping import markdown_text
 from aeviz.glossary import TERMS
 from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
+from aeviz.lecture import views_latex, views_sentence
 from aeviz.montages import display_scale, montage
 from aeviz.plots import code_axis_titles, latent_scatter_fig, selected_row
 from aeviz.projection import ScoredView, coordinates_csv, order_along, unrolling_sentence
@@ -109,7 +110,6 @@ def latent_space_panel(model: ui.ActiveModel, data: Dataset, settings: ViewSetti
         input_view = ui.pca_view(data, latent, settings.method, settings.dims)
     state = ui.session()
     picked = state.picked.row if state.picked is not None and state.picked.model_key == model.key else None
-    panels = st.columns(2)
     titles = (
         f"Autoencoder code ({name} view)" if latent > 2 else "Autoencoder code",
         f"PCA of the inputs, {latent} component(s)" + (f", {name} view" if latent > 2 else ""),
@@ -120,12 +120,16 @@ def latent_space_panel(model: ui.ActiveModel, data: Dataset, settings: ViewSetti
         (*code_axis_titles(latent, data.label_kind, data.label_name), "z₂") if latent <= 2 else numbered,
         numbered if latent > 1 else ("PC 1", data.label_name, ""),
     )
+    with ui.key_figure("scatters"):
+        panels = st.columns(2)
     for panel, result, title, axis, key in zip(
         panels, (model_view, input_view), titles, axes, ("space_model", "space_pca"), strict=True
     ):
         row = scatter_panel(panel, result, title, axis, key, data, picked)
         if row is not None and row != picked:
             state.picked, picked = ui.PickedPoint(model.key, row), row
+    scores = [(view.trust, view.knn) for view in (model_view, input_view)]
+    ui.explain("scatters", views_latex(*scores), views_sentence(*scores))
     if data.label_kind == "continuous":  # a position along a manifold (the swiss roll, the S-curve)
         labels = ui.view_labels(data)
         code, pca = (order_along(view.coords, labels) for view in (model_view, input_view))

@@ -11,6 +11,7 @@ import streamlit as st
 from aeviz import ui
 from aeviz.datasets import Dataset
 from aeviz.latent import decode, interpolate, latent_grid, nearest_index
+from aeviz.lecture import walk_latex, walk_sentence
 from aeviz.montages import display_scale, montage
 from aeviz.plots import points_3d_fig
 
@@ -42,9 +43,11 @@ class InterpolationSettings:
 class Outputs:
     """Draws decoded rows: a montage for images, points in the data's own 3-D units for tables."""
 
-    def __init__(self, data: Dataset):
+    def __init__(self, data: Dataset, large: bool = False):
         self.data = data
         self.scale = display_scale(data.image_shape) if data.is_image else 1
+        # the walked image: for the back row of a projector (the presenter view), twice as tall
+        self.walk_scale = display_scale(data.image_shape, target=280) if data.is_image and large else self.scale
         # the training rows behind every 3-D plot, converted once per page run
         self.original = None if data.is_image else data.scaler.inverse_transform(data.X_train[:TABLE_POINTS])
 
@@ -106,7 +109,7 @@ def server_walk(model: ui.ActiveModel, data: Dataset, row: int, dims: list[int],
     nearest = nearest_index(ui.codes(model, data, "train"), code)
     left, right = st.columns(2)
     with left:
-        out.show(decode(model.checkpoint.model, code), "decoded g(h)")
+        out.show(decode(model.checkpoint.model, code), "decoded g(h)", scale=out.walk_scale)
     with right:
         out.show(data.X_train[nearest : nearest + 1], f"nearest training sample ({nearest})")
 
@@ -123,7 +126,7 @@ def browser_walk(model: ui.ActiveModel, data: Dataset, row: int, dims: list[int]
         pad,
         Z,
         ui.view_labels(data),
-        out.scale,
+        out.walk_scale,
         key=f"decoder_{model.key}_{row}",
     )
     nearest = nearest_index(ui.codes(model, data, "train"), code)
@@ -189,9 +192,15 @@ st.markdown(
     "the lecture's *latent space → decoder* half works on its own. (The shipped variational model, mnist-vae-2d, goes "
     "beyond the lecture: its loss also pulls the codes towards a standard normal distribution.)"
 )
-outputs = Outputs(dataset)
+outputs = Outputs(dataset, large=ui.presenting())
 walk = walk_form(active, dataset)
-(browser_walk if walk.in_browser else server_walk)(active, dataset, walk.row, walk.dims, outputs)
+with ui.key_figure("walk"):
+    (browser_walk if walk.in_browser else server_walk)(active, dataset, walk.row, walk.dims, outputs)
+ui.explain(
+    "walk",
+    walk_latex(ui.codes(active, dataset)[walk.row]),
+    walk_sentence(walk.row, ui.ranges(active, dataset), walk.dims),
+)
 st.divider()
 grid_panel(active, dataset, walk.row, outputs)
 st.divider()

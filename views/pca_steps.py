@@ -7,7 +7,14 @@ import streamlit as st
 from aeviz import ui
 from aeviz.datasets import Dataset, list_datasets
 from aeviz.montages import display_scale, montage, unit_range
-from aeviz.pca import TeachingPCA, covariance_view, standardising_sentence, step_formulas
+from aeviz.pca import (
+    TeachingPCA,
+    choice_sentence,
+    covariance_view,
+    recast_sentence,
+    standardising_sentence,
+    step_formulas,
+)
 from aeviz.pca_plots import covariance_fig, feature_spread_fig, scree_fig
 from aeviz.plots import latent_scatter_fig, points_3d_fig
 
@@ -45,54 +52,66 @@ def step_form(data: Dataset) -> StepSettings:
     return StepSettings(standardize, k)
 
 
+def heading(figure: str, title: str, formula: str) -> None:
+    """A step's title and formula, unless a lecture step shows this figure on the stage (which says both)."""
+    if not ui.on_stage(figure):
+        st.subheader(title)
+        st.latex(formula)
+
+
 def step_1(data: Dataset, pca: TeachingPCA, other: TeachingPCA, formulas: dict[int, str]) -> None:
-    st.subheader("1. Standardise" + ("" if pca.standardize else " (here: centre only)"))
-    st.latex(formulas[1])
-    if data.is_image:
-        shape, scale = data.image_shape, display_scale(data.image_shape)
-        pictures = [unit_range(pca.mean_), unit_range(pca.spread_)]
-        ui.show_image(
-            montage(pictures, shape, 2, scale, pad=4), "mean image  |  spread (std) of each pixel, brightest = most"
-        )
-    else:
-        st.plotly_chart(feature_spread_fig(pca.mean_, pca.spread_, "Each feature before: mean ± spread"), key="pca_spread")
+    heading("pca_1", "1. Standardise" + ("" if pca.standardize else " (here: centre only)"), formulas[1])
+    with ui.key_figure("pca_1"):
+        if data.is_image:
+            shape, scale = data.image_shape, display_scale(data.image_shape)
+            pictures = [unit_range(pca.mean_), unit_range(pca.spread_)]
+            ui.show_image(
+                montage(pictures, shape, 2, scale, pad=4), "mean image  |  spread (std) of each pixel, brightest = most"
+            )
+        else:
+            figure = feature_spread_fig(pca.mean_, pca.spread_, "Each feature before: mean ± spread")
+            st.plotly_chart(figure, key="pca_spread")
     centred, standardized = (other, pca) if pca.standardize else (pca, other)
     st.caption(standardising_sentence(centred, standardized))
+    ui.explain("pca_1", formulas[1], standardising_sentence(centred, standardized))
 
 
 def step_2_and_3(pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
-    left, right = st.columns(2)
+    with ui.key_figure("pca_2_3"):
+        left, right = st.columns(2)
     with left:
-        st.subheader("2. Covariance matrix")
-        st.latex(formulas[2])
+        heading("pca_2_3", "2. Covariance matrix", formulas[2])
         matrix, kept = covariance_view(pca.covariance_)
         title = "covariance of the features" + (f" (every {kept[1] - kept[0]}th)" if len(kept) > 1 and kept[1] > 1 else "")
         st.plotly_chart(covariance_fig(matrix, kept, title), key="pca_cov")
     with right:
-        st.subheader("3. Eigenvectors and eigenvalues")
-        st.latex(formulas[3])
+        heading("pca_2_3", "3. Eigenvectors and eigenvalues", formulas[3])
         st.plotly_chart(scree_fig(pca.ratios_, pca.cumulative_ratio_, k), key="pca_scree")
-        st.caption(f"The first {k} component(s) explain {pca.cumulative_ratio_[k - 1]:.1%} of the variance.")
+        explained = f"The first {k} component(s) explain {pca.cumulative_ratio_[k - 1]:.1%} of the variance."
+        st.caption(explained)
+    ui.explain("pca_2_3", rf"\begin{{gathered}} {formulas[2]} \\ {formulas[3]} \end{{gathered}}", explained)
 
 
 def step_4(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
-    st.subheader("4. Choose k components")
-    st.latex(formulas[4])
-    if data.is_image:
-        components = [unit_range(v, signed=True) for v in pca.eigenvectors_[:k]]
-        columns = min(k, 16)
-        image = montage(components, data.image_shape, columns, max(1, display_scale(data.image_shape) // 2), pad=2)
-        ui.show_image(image, f"the first {k} eigenvectors drawn as images (grey = 0)")
-    else:
-        table = {f"PC {i + 1}": v.round(3) for i, v in enumerate(pca.eigenvectors_[:k])}
-        st.dataframe(table, hide_index=False, width="content")
-        st.caption(f"The first {k} eigenvectors: one column each, one row per feature (its weight in the component).")
+    heading("pca_4", "4. Choose k components", formulas[4])
+    with ui.key_figure("pca_4"):
+        if data.is_image:
+            components = [unit_range(v, signed=True) for v in pca.eigenvectors_[:k]]
+            columns = min(k, 16)
+            image = montage(components, data.image_shape, columns, max(1, display_scale(data.image_shape) // 2), pad=2)
+            ui.show_image(image, f"the first {k} eigenvectors drawn as images (grey = 0)")
+        else:
+            table = {f"PC {i + 1}": v.round(3) for i, v in enumerate(pca.eigenvectors_[:k])}
+            st.dataframe(table, hide_index=False, width="content")
+            st.caption(f"The first {k} eigenvectors: one column each, one row per feature (its weight in the component).")
+    ui.explain("pca_4", formulas[4], choice_sentence(pca.ratios_, k))
 
 
 def step_5(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
-    st.subheader("5. Recast the data")
-    st.latex(formulas[5])
-    left, right = st.columns(2)
+    heading("pca_5", "5. Recast the data", formulas[5])
+    with ui.key_figure("pca_5"):
+        left, right = st.columns(2)
+    ui.explain("pca_5", formulas[5], recast_sentence(data.n_features, k, float(pca.cumulative_ratio_[k - 1])))
     X, labels = ui.view_rows(data), ui.view_labels(data)
     with left:
         coords = pca.transform(X)[:, :2] if data.n_features > 1 else pca.transform(X)

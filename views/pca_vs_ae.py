@@ -9,6 +9,7 @@ from aeviz.datasets import Dataset
 from aeviz.escaping import markdown_text
 from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
+from aeviz.lecture import manifold_sentence, versus_latex
 from aeviz.pca_plots import angles_fig, sweep_fig
 from aeviz.plots import points_3d_fig
 from aeviz.sweep import (
@@ -82,7 +83,12 @@ def error_panel(data: Dataset, models: Models) -> None:
             sentences.append(linear_sentence(trained, errors, pca))
             note = linear_note(trained, errors, pca)
     title = f"Validation error against code size on {data.name} ({len(data.X_train):,} training rows)"
-    st.plotly_chart(sweep_fig(pca, points, title, note), key="sweep_fig")
+    with ui.key_figure("sweep"):
+        st.plotly_chart(sweep_fig(pca, points, title, note), key="sweep_fig")
+    if "mlp" in points:
+        trained, errors = points["mlp"]
+        i = min(1, len(trained) - 1)  # k = 2 when it was trained: the size of the Latent space page's views
+        ui.explain("sweep", versus_latex(trained[i], float(pca[trained[i] - 1]), errors[i]), sentences[0])
     for sentence in sentences:
         st.markdown(f"- {sentence}")
     reason_panel(data, models, points.get("mlp"), pca)
@@ -130,9 +136,12 @@ def manifold_panel(data: Dataset, models: Models) -> None:
         f"PCA, k = 2: MSE {pca_error:.3f}": pca_rebuilt,
         f"autoencoder, k = 2: MSE {ae_error:.3f}": ae_rebuilt,
     }
-    for i, (column, (title, points)) in enumerate(zip(st.columns(3), shown.items(), strict=True)):
+    with ui.key_figure("manifold"):
+        columns = st.columns(3)
+    for i, (column, (title, points)) in enumerate(zip(columns, shown.items(), strict=True)):
         original = data.scaler.inverse_transform(points) if data.scaler is not None else points
         column.plotly_chart(points_3d_fig(original, colors, title=title), key=f"sweep_3d_{i}")
+    ui.explain("manifold", versus_latex(2, pca_error, ae_error), manifold_sentence(pca_error, ae_error))
     st.caption(
         "Each reconstruction is coloured by the true position of its point along the manifold; drag to rotate. "
         "Errors are validation MSE per (standardised) feature; the autoencoder is the multilayer one of the sweep."

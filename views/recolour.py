@@ -15,6 +15,7 @@ from aeviz.evaluation import COLOUR_DIFFERENCE, RESTORATION, leaders, score_valu
 from aeviz.fitting import JobOutcome, fit_job
 from aeviz.glossary import definitions
 from aeviz.jobhandle import JobKind
+from aeviz.lecture import differences_latex
 from aeviz.photos import HELD_OUT, TRAIN_PHOTOS, colour_errors, grayscale, load_photo, to_display
 from aeviz.pretrain import recolour_recipe
 from aeviz.restoration_plots import error_map_fig
@@ -66,13 +67,16 @@ def pictures_panel(model: Checkpoint, name: str, model_name: str, found: ColourF
     shown = {"gray": grayscale(image), "brightness": brightness_baseline(name), "model": recoloured(model, name)}
     errors = {key: float(colour_errors(image, other).mean()) for key, other in shown.items()}
     scale = 2 if image.shape[1] < 400 else 1
-    columns = st.columns(4)
+    with ui.key_figure("row"):
+        columns = st.columns(4)
     for column, key in zip(columns, shown, strict=False):
         column.image(to_display(shown[key], scale), caption=NAMES[key])
         column.markdown(f"difference to the true colours: **{errors[key]:.3f}**")
     columns[3].image(to_display(image, scale), caption="true colours")
     values = {key: (value,) for key, value in errors.items()}
-    st.info(verdict(f"On {name}", model_name, values, NAMES, (COLOUR_DIFFERENCE,), *VERBS))
+    said = verdict(f"On {name}", model_name, values, NAMES, (COLOUR_DIFFERENCE,), *VERBS)
+    st.info(said)
+    ui.explain("row", differences_latex(errors, NAMES), said)
     st.markdown(saturation_sentence(found, model_name, len(TRAIN_PHOTOS)))
 
 

@@ -103,6 +103,7 @@ def twin_panel(checkpoint: Checkpoint, report: SparsityReport, lam: float, data:
 def comparison_panel(pair: ui.SparsityPair, data: Dataset) -> None:
     reports = [sparsity_report(m.model, data.X_val) for m in (pair.dense, pair.sparse)]
     st.success(compare_sentence(reports[0], reports[1], pair.lam))
+    ui.explain("lambda_sweep", loss_latex(reports[1], pair.lam))  # the sparse twin's loss, beside the sweep
     st.markdown(gap_sentence(pair.dense.history, pair.sparse.history, pair.lam))
     for column, checkpoint, report, lam in zip(
         st.columns(2), (pair.dense, pair.sparse), reports, (0.0, pair.lam), strict=True
@@ -127,8 +128,10 @@ def sweep_panel(data: Dataset) -> None:
         (results, epochs), source = shipped, "shipped (made by `aeviz pretrain`)"
     if results:
         values, active, errors = zip(*results, strict=True)
-        st.plotly_chart(lambda_sweep_fig(values, active, errors), key="sweep_fig")
+        with ui.key_figure("lambda_sweep"):
+            st.plotly_chart(lambda_sweep_fig(values, active, errors), key="sweep_fig")
         st.caption(f"One training per λ, same seed, {epochs} epochs each; {source}. {sweep_sentence(results)}")
+        ui.explain("lambda_sweep", look_for=sweep_sentence(results))
 
 
 ui.sidebar()

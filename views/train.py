@@ -15,6 +15,7 @@ from aeviz.evaluation import describe_gap
 from aeviz.fitting import JobOutcome, LiveFrame, fit_job
 from aeviz.glossary import TERMS
 from aeviz.jobhandle import JobKind
+from aeviz.lecture import losses_latex
 from aeviz.livestore import new_key
 from aeviz.models import ModelConfig
 from aeviz.plots import code_axis_titles, latent_scatter_fig, loss_curves_fig
@@ -235,11 +236,12 @@ def scrubber_panel(checkpoint: Checkpoint, data: Dataset | None, key: str) -> No
     """Replay the latent space epoch by epoch from the views kept while training (a slider and Play, in the browser)."""
     if not checkpoint.epoch_views or data is None or len(checkpoint.epoch_views[0]) != len(ui.view_rows(data)):
         return
-    st.subheader("Watch the code form")
-    st.caption(
-        "The same validation rows after every epoch (each turned to match the epoch before); the marker on the "
-        "loss curves follows the slider. Drag the slider or press Play."
-    )
+    if not ui.on_stage("history"):  # on a lecture step's stage the strip and the notes say what this is
+        st.subheader("Watch the code form")
+        st.caption(
+            "The same validation rows after every epoch (each turned to match the epoch before); the marker on the "
+            "loss curves follows the slider. Drag the slider or press Play."
+        )
     latent = checkpoint.config.latent_dim
     figure = scrubber_fig(
         checkpoint.epoch_views,
@@ -293,10 +295,18 @@ def your_model_panel(model: ui.ActiveModel, run: ui.TrainRun | None) -> None:
     st.subheader("Your model")
     st.caption(f"{ui.describe(checkpoint)} — {len(checkpoint.history)} epochs. {describe_gap(checkpoint.history)}")
     data = ui.dataset_for(checkpoint)
-    figures_panel(model, data, run)
+    with ui.key_figure("history"):
+        figures_panel(model, data, run)
+    if checkpoint.history:
+        ui.explain("history", losses_latex(checkpoint.history, loss_of(checkpoint)), describe_gap(checkpoint.history))
     metrics_panel(checkpoint.metrics)
     ui.save_panel(checkpoint)
     scrubber_panel(checkpoint, data, "your_scrubber")
+
+
+def loss_of(checkpoint: Checkpoint) -> str:
+    """The loss a checkpoint was trained with ("mse" when it does not say)."""
+    return (checkpoint.train_config or TRAIN).loss
 
 
 def history_panel(model: ui.ActiveModel) -> None:
@@ -310,10 +320,12 @@ def history_panel(model: ui.ActiveModel) -> None:
     history = checkpoint.history
     st.caption(f"{ui.describe(checkpoint)} — {len(history)} epochs. {describe_gap(history)} Train your own above.")
     metrics_panel(checkpoint.metrics)
-    if checkpoint.epoch_views:
-        scrubber_panel(checkpoint, ui.dataset_for(checkpoint), "active_scrubber")
-    else:
-        st.plotly_chart(loss_curves_fig(history), key="active_losses", config={"displaylogo": False})
+    with ui.key_figure("history"):
+        if checkpoint.epoch_views:
+            scrubber_panel(checkpoint, ui.dataset_for(checkpoint), "active_scrubber")
+        else:
+            st.plotly_chart(loss_curves_fig(history), key="active_losses", config={"displaylogo": False})
+    ui.explain("history", losses_latex(history, loss_of(checkpoint)), describe_gap(history))
 
 
 @st.fragment
@@ -332,7 +344,9 @@ st.markdown(
     "The lecture's loop: the encoder maps **x** to a code **h**, the decoder rebuilds **r ≈ x**, and Adam lowers "
     "L(x, r) + λ Σᵢ|aᵢ|. Watch both losses: a gap between training and validation loss is the model memorising."
 )
-training_controls(settings_form())
+settings = settings_form()
+with ui.key_figure("history"):  # in the lecture, Train and the live monitor sit above the curves
+    training_controls(settings)
 mine = ui.session_model()
 if mine is not None:
     your_model_panel(mine, ui.session().train_run)

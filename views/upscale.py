@@ -18,6 +18,7 @@ from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset, photo_dataset
 from aeviz.evaluation import RESTORATION, Score, leaders, score_values, verdict
 from aeviz.glossary import definitions
+from aeviz.lecture import psnr_latex
 from aeviz.montages import display_scale
 from aeviz.pretrain import recipe
 from aeviz.restoration_plots import zoom_compare_fig
@@ -64,18 +65,21 @@ def choose_model(source: str, data: Dataset) -> tuple[Checkpoint | None, str]:
     return ui.stored_checkpoint(SHIPPED.name), "the shipped upscaler"
 
 
-def verdict_panel(found: dict[str, Score], model_name: str, source: str) -> None:
+def verdict_panel(found: dict[str, Score], model_name: str, source: str) -> str:
     values = score_values(found)
-    st.info(verdict(f"On {WHERE[source]}", model_name, values, NAMES, RESTORATION, *VERBS))
+    said = verdict(f"On {WHERE[source]}", model_name, values, NAMES, RESTORATION, *VERBS)
+    st.info(said)
     st.caption(
         " ".join(filter(None, [disagreement_sentence(leaders(values, RESTORATION), NAMES), definitions("PSNR", "SSIM")]))
     )
     st.markdown(input_sentence(found["model"].psnr, found["bicubic"].psnr, model_name))
+    return said
 
 
 def pictures_panel(example: UpscaleExample, shape: tuple[int, int]) -> None:
     """The input, bicubic, the autoencoder and the original side by side, then the three in one zoomable figure."""
-    columns = st.columns(4)
+    with ui.key_figure("row"):
+        columns = st.columns(4)
     with columns[0]:
         small = example.small_shape
         ui.show_image(example.small, f"input: {small[0]}×{small[1]}")
@@ -96,12 +100,14 @@ def upscaling_page(source: str) -> None:
         st.error("The shipped photo upscaler is missing: run `aeviz pretrain` to make it.")
         return
     bicubic_rows, model_rows = upscaled(model, data)
-    verdict_panel(upscale_scores(model, data), model_name, source)
+    said = verdict_panel(upscale_scores(model, data), model_name, source)
     settings = image_form(source, data)
     shape = tuple(data.image_shape)
+    size = 256 if ui.presenting() else 150  # the back row of a projector needs larger images
     pictures_panel(
-        upscale_example(data.X_val, bicubic_rows, model_rows, settings.index, shape, display_scale(shape, 150)), shape
+        upscale_example(data.X_val, bicubic_rows, model_rows, settings.index, shape, display_scale(shape, size)), shape
     )
+    ui.explain("row", psnr_latex(data.X_val[settings.index], model_rows[settings.index], "autoencoder"), said)
     st.caption(
         f"{model_name.capitalize()}: {model.config.arch} network, {model.config.n_parameters:,} parameters. Train your "
         "own digit upscaler on the Train page with *Input → target: upscale 2×* (mnist); this page then shows yours."

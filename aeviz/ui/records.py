@@ -108,6 +108,7 @@ class Session:
     visiting: str = ""  # another student's save ("saved:OWNER/NAME") opened from its link: shown, never written
     identity_sent: bool = False  # the browser has been asked to keep `owner` in its cookie
     narrow_sent: bool = False  # the browser has been asked to fold the sidebar on a narrow screen
+    presenting: bool = False  # the presenter view (aeviz.ui.lecture): no sidebar, larger text
     live_name: str = ""  # LIVE_PREFIX + key of the model trained or loaded in this session (in the live store)
     upload: Upload | None = None
     train_run: TrainRun | None = None

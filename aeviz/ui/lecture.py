@@ -1,0 +1,167 @@
+"""Lecture mode (aeviz.lecture's steps on their pages): a strip with "step n of N", Previous / Next / Reset that also
+answer the keyboard and a presentation clicker, and a stage right under it that holds the step's key figure beside the
+lecture's formula, the same formula with the page's numbers and a "look for" sentence. The presenter view (?present=1)
+hides the sidebar and the header and enlarges the text, so the stage fills the first screen of a projector.
+
+app.py opens the stage before the page runs (`lecture_stage`); a page draws its key figure inside `key_figure(name)`
+and hands its numbers to `explain(name, ...)`: both draw on the stage only when the current step is about that figure,
+and in the page's own place otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib.resources
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from aeviz.lecture import PRESENT_PARAM, STEP_PARAM, STEPS, Step, step, step_number
+from aeviz.sitemap import PAGES
+from aeviz.ui.state import session
+
+KEPT_PARAMS = ("model",)  # what a step change carries along: the active model stays the active model
+FIGURE_KEY = "lecture_figure"  # the stage's figure column: `.st-key-lecture_figure` in the page (the browser tests)
+
+
+@dataclass
+class Stage:
+    """The current step's place on the page, for this script run."""
+
+    number: int
+    step: Step
+    figure: DeltaGenerator  # the key figure goes here
+    numbers: DeltaGenerator  # the formula with the page's numbers
+    look_for: DeltaGenerator  # the sentence computed from them
+
+
+_run = threading.local()  # the stage of the script run on this thread (each session runs its script on its own thread)
+
+
+def _stage() -> Stage | None:
+    return getattr(_run, "stage", None)
+
+
+def current_step() -> tuple[int, Step] | None:
+    """The lecture step this page shows, as (number, step), or None outside lecture mode."""
+    stage = _stage()
+    return None if stage is None else (stage.number, stage.step)
+
+
+def presenting() -> bool:
+    """Whether this session is in the presenter view (?present=1 or the Lecture page's switch)."""
+    state = session()
+    if st.query_params.get(PRESENT_PARAM) == "1":
+        state.presenting = True
+    return state.presenting
+
+
+def set_presenting(on: bool) -> None:
+    session().presenting = on
+    if on:
+        st.query_params[PRESENT_PARAM] = "1"
+    else:
+        st.query_params.pop(PRESENT_PARAM, None)
+
+
+def page_file(url_path: str) -> str:
+    return next(p.file for p in PAGES if p.url_path == url_path)
+
+
+def go_to(number: int) -> None:
+    """Open step `number` with its settings. The widgets moved on this page are forgotten first: a bound widget that
+    has a value in the session keeps it over the URL, so without this Reset (same page) would change nothing."""
+    for key in list(st.query_params):
+        if key in st.session_state and key not in KEPT_PARAMS:
+            del st.session_state[key]
+    target = step(number)
+    query = target.query(number, presenting())
+    query.update({k: st.query_params[k] for k in KEPT_PARAMS if k in st.query_params})
+    st.switch_page(page_file(target.page), query_params=query)
+
+
+@functools.cache
+def _presenter_css() -> str:
+    return importlib.resources.files("aeviz").joinpath("static", "present.css").read_text()
+
+
+def _strip(number: int, current: Step) -> None:
+    """Previous, where we are, Reset, Next; the buttons answer ←/→, PageUp/PageDown (a clicker) and Home."""
+    last = len(STEPS)
+    with st.container(horizontal=True, vertical_alignment="center", key="lecture_strip"):
+        if st.button("Previous", icon=":material/arrow_back:", key="lecture_prev", disabled=number == 1,
+                     shortcut="Left", help="Previous step (← or PageUp)"):  # fmt: skip
+            go_to(number - 1)
+        st.markdown(f"**Step {number} of {last}** · {current.title}", width="stretch")
+        if st.button("Reset", icon=":material/restart_alt:", key="lecture_reset", shortcut="Home",
+                     help="Back to this step's settings (Home)"):  # fmt: skip
+            go_to(number)
+        if st.button("Next", icon=":material/arrow_forward:", key="lecture_next", disabled=number == last,
+                     shortcut="Right", type="primary", help="Next step (→ or PageDown)"):  # fmt: skip
+            go_to(number + 1)
+        st.page_link(page_file("lecture"), label="Outline", icon=":material/list:")
+    # A clicker sends PageDown / PageUp; a button takes one shortcut, so these two hidden twins take the other keys.
+    with st.container(key="lecture_clicker"):
+        if st.button("next", key="lecture_next_clicker", shortcut="PageDown", disabled=number == last):
+            go_to(number + 1)
+        if st.button("previous", key="lecture_prev_clicker", shortcut="PageUp", disabled=number == 1):
+            go_to(number - 1)
+
+
+def lecture_stage(title: str) -> None:
+    """In lecture mode (?step=N of a step on the page titled `title`): the strip and the stage, at the top of the page.
+    Called by app.py after the navigation and before the page runs; outside lecture mode it only clears the last run's
+    stage. (By title: the default page's URL path is empty.)"""
+    _run.stage = None
+    page = next(p.url_path for p in PAGES if p.title == title)
+    if presenting():
+        st.html(f"<style>{_presenter_css()}</style>")
+    number = step_number(st.query_params.get(STEP_PARAM))
+    if number is None or step(number).page != page:
+        return
+    current = step(number)
+    _strip(number, current)
+    st.caption(current.claim)
+    if current.wide:  # a row of images needs the width; the formula, numbers and sentence follow in a row below
+        figure = st.container(key=FIGURE_KEY)
+        formula, numbers, look_for = st.columns([1, 1, 1.3], gap="medium")
+    else:
+        left, right = st.columns([2, 1], gap="medium")
+        figure, formula = left.container(key=FIGURE_KEY), right.container(key="lecture_notes")
+        numbers = look_for = formula
+    formula.latex(current.formula)
+    _run.stage = Stage(number, current, figure, numbers, look_for)
+
+
+def _on_stage(name: str) -> Stage | None:
+    stage = _stage()
+    return stage if stage is not None and stage.step.figure == name else None
+
+
+def on_stage(name: str) -> bool:
+    """Whether figure `name` is drawn on the stage in this run: a panel then leaves out what the stage says."""
+    return _on_stage(name) is not None
+
+
+@contextlib.contextmanager
+def key_figure(name: str) -> Iterator[None]:
+    """Draw a page's figure `name`: on the stage when the current step is about it, in place otherwise."""
+    stage = _on_stage(name)
+    with stage.figure if stage is not None else contextlib.nullcontext():
+        yield
+
+
+def explain(name: str, numbers: str | None = None, look_for: str | None = None) -> None:
+    """Beside figure `name` on the stage: the step's formula with this page's numbers (LaTeX) and what to look for
+    (a sentence computed from them). Nothing outside lecture mode: the page says these in its own words."""
+    stage = _on_stage(name)
+    if stage is None:
+        return
+    if numbers:
+        stage.numbers.latex(numbers)
+    if look_for:
+        stage.look_for.markdown(f"**Look for:** {look_for}")

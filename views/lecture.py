@@ -1,0 +1,48 @@
+"""Lecture: the lecture's steps in its order, each opening its page at the step's settings, and the presenter view."""
+
+import streamlit as st
+
+from aeviz import ui
+from aeviz.lecture import STEPS
+from aeviz.sitemap import PAGES
+from aeviz.ui.lecture import go_to, page_file, presenting, set_presenting
+
+TITLES = {p.url_path: p.title for p in PAGES}
+
+
+def presenter_form() -> bool:
+    on = st.toggle(
+        "Presenter view",
+        value=presenting(),
+        key="lecture_present",
+        help="For a projector: no sidebar, larger text, each step's key figure in the first screen. Also ?present=1.",
+    )
+    set_presenting(on)
+    return on
+
+
+def outline(present: bool) -> None:
+    """Every step, numbered, as a link to its page with the step's settings."""
+    page = None
+    for number, step in enumerate(STEPS, start=1):
+        if step.page != page:
+            page = step.page
+            st.markdown(f"**{TITLES[page]}**")
+        st.page_link(page_file(step.page), label=f"{number}. {step.title}", query_params=step.query(number, present))
+
+
+ui.sidebar()
+st.title("The lecture, step by step")
+st.markdown(
+    f"{len(STEPS)} steps through the lecture on autoencoders, each on the page that shows it, with the page set up for "
+    "the step. A step puts its key figure at the top, beside the lecture's formula and the same formula with the "
+    "numbers on screen. **→** or **PageDown** (a presentation clicker) goes on, **←** or **PageUp** goes back, "
+    "**Home** resets the step after the class moved a slider. Each step is a link: share it, reload it."
+)
+left, right = st.columns([3, 2])
+with right:
+    present = presenter_form()
+    if st.button("Start the lecture", icon=":material/play_arrow:", type="primary", key="lecture_start"):
+        go_to(1)
+with left:
+    outline(present)
