@@ -31,7 +31,9 @@ class Step:
     figure: str  # the key figure: the name the page gives it (ui.key_figure)
     claim: str  # the lecture's sentence the step demonstrates
     formula: str  # the lecture's formula (LaTeX), drawn above the same formula with the page's numbers
-    settings: tuple[tuple[str, str], ...] = ()  # (widget key, URL value): the page's settings for this step
+    # (widget key, URL value): the settings this step changes from the page's defaults. A step opens its page afresh
+    # (every other widget at its default), so a setting equal to the default is left out.
+    settings: tuple[tuple[str, str], ...] = ()
     wide: bool = False  # a row of images: the figure takes the stage's whole width, the notes go under it
 
     def query(self, number: int, present: bool) -> dict[str, str]:
@@ -62,13 +64,11 @@ STEPS = (
         "The code next to PCA", "latent_space", "scatters",
         "The code h = f(x) is a map of the data; PCA projects the same rows onto a plane.",
         r"h = f(x)\quad\text{against}\quad y = V_2^\top (x - \mu)",
-        (("space_method", "PCA"), ("space_dims", "2-D")),
     ),
     Step(
         "Walking the decoder", "latent_walk", "walk",
         "Every point of the code space decodes to an image: the decoder g is a generator.",
         r"r = g(h),\qquad h \in \mathbb{R}^{m}",
-        (("walk_browser", "true"),),
     ),
     Step(
         "Under-, complete, overcomplete: copying?", "capacity", "copy",
@@ -118,7 +118,6 @@ STEPS = (
         "Sparse autoencoders: the L1 penalty λ", "sparsity", "lambda_sweep",
         "The penalty λ Σ|a_i| pushes code units to zero: fewer active units, less memorising.",
         r"\mathcal{L} = L(x, \hat x) + \lambda \sum_i |a_i^{(h)}|",
-        (("sparsity_source", "shipped"),),
     ),
     Step(
         "Denoising", "denoise", "row",
@@ -216,7 +215,8 @@ def views_latex(code: tuple[float, float | None], pca: tuple[float, float | None
 def views_sentence(code: tuple[float, float | None], pca: tuple[float, float | None]) -> str:
     """Which view keeps neighbours and separates labels better, from the same scores."""
     better = lambda a, b: "the code" if a > b else "PCA" if b > a else "neither"  # noqa: E731
-    sentence = f"{better(code[0], pca[0]).capitalize()} keeps the inputs' neighbours better (trustworthiness)"
+    first = better(code[0], pca[0])
+    sentence = f"{first[0].upper() + first[1:]} keeps the inputs' neighbours better (trustworthiness)"
     if code[1] is not None and pca[1] is not None:
         sentence += f"; {better(code[1], pca[1])} separates the labels better (5-NN {code[1]:.0%} against {pca[1]:.0%})"
     return sentence + "."

@@ -24,6 +24,7 @@ from aeviz.lecture import PRESENT_PARAM, STEP_PARAM, STEPS, Step, step, step_num
 from aeviz.sitemap import PAGES
 from aeviz.ui.state import session
 
+GOTO_PARAM = "goto"  # on the Lecture page: open this step at once (how a step on the same page is reached)
 KEPT_PARAMS = ("model",)  # what a step change carries along: the active model stays the active model
 FIGURE_KEY = "lecture_figure"  # the stage's figure column: `.st-key-lecture_figure` in the page (the browser tests)
 
@@ -72,16 +73,19 @@ def page_file(url_path: str) -> str:
     return next(p.file for p in PAGES if p.url_path == url_path)
 
 
-def go_to(number: int) -> None:
-    """Open step `number` with its settings. The widgets moved on this page are forgotten first: a bound widget that
-    has a value in the session keeps it over the URL, so without this Reset (same page) would change nothing."""
-    for key in list(st.query_params):
-        if key in st.session_state and key not in KEPT_PARAMS:
-            del st.session_state[key]
+def go_to(number: int, here: str = "") -> None:
+    """Open step `number` with its settings, from the page at URL path `here`.
+
+    A page's widgets take their values from the URL only when the page is entered: on the same page, the values the
+    class moved would stay and Streamlit refuses to set a widget's URL parameter. So a step on the page we are on
+    (Reset, or the next PCA step) is reached through the Lecture page, which passes it on before drawing anything:
+    the step's page is entered afresh, every widget at the step's setting or its default."""
     target = step(number)
-    query = target.query(number, presenting())
-    query.update({k: st.query_params[k] for k in KEPT_PARAMS if k in st.query_params})
-    st.switch_page(page_file(target.page), query_params=query)
+    kept = {k: st.query_params[k] for k in KEPT_PARAMS if k in st.query_params}
+    if target.page == here:
+        via = {GOTO_PARAM: str(number), **({PRESENT_PARAM: "1"} if presenting() else {}), **kept}
+        st.switch_page(page_file("lecture"), query_params=via)
+    st.switch_page(page_file(target.page), query_params={**target.query(number, presenting()), **kept})
 
 
 @functools.cache
@@ -95,21 +99,21 @@ def _strip(number: int, current: Step) -> None:
     with st.container(horizontal=True, vertical_alignment="center", key="lecture_strip"):
         if st.button("Previous", icon=":material/arrow_back:", key="lecture_prev", disabled=number == 1,
                      shortcut="Left", help="Previous step (← or PageUp)"):  # fmt: skip
-            go_to(number - 1)
+            go_to(number - 1, current.page)
         st.markdown(f"**Step {number} of {last}** · {current.title}", width="stretch")
         if st.button("Reset", icon=":material/restart_alt:", key="lecture_reset", shortcut="Home",
                      help="Back to this step's settings (Home)"):  # fmt: skip
-            go_to(number)
+            go_to(number, current.page)
         if st.button("Next", icon=":material/arrow_forward:", key="lecture_next", disabled=number == last,
                      shortcut="Right", type="primary", help="Next step (→ or PageDown)"):  # fmt: skip
-            go_to(number + 1)
+            go_to(number + 1, current.page)
         st.page_link(page_file("lecture"), label="Outline", icon=":material/list:")
     # A clicker sends PageDown / PageUp; a button takes one shortcut, so these two hidden twins take the other keys.
     with st.container(key="lecture_clicker"):
         if st.button("next", key="lecture_next_clicker", shortcut="PageDown", disabled=number == last):
-            go_to(number + 1)
+            go_to(number + 1, current.page)
         if st.button("previous", key="lecture_prev_clicker", shortcut="PageUp", disabled=number == 1):
-            go_to(number - 1)
+            go_to(number - 1, current.page)
 
 
 def lecture_stage(title: str) -> None:
@@ -118,6 +122,8 @@ def lecture_stage(title: str) -> None:
     stage. (By title: the default page's URL path is empty.)"""
     _run.stage = None
     page = next(p.url_path for p in PAGES if p.title == title)
+    if page == "lecture" and (hop := step_number(st.query_params.get(GOTO_PARAM))) is not None:
+        go_to(hop)
     if presenting():
         st.html(f"<style>{_presenter_css()}</style>")
     number = step_number(st.query_params.get(STEP_PARAM))
