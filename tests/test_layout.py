@@ -47,11 +47,11 @@ FLOORS = {
         "checkpoints", "livestore", "plots", "capacity_plots", "pca_plots", "restoration_plots", "scrubber",
     ],
     "learning": ["training", "evaluation", "fitting", "applications"],
-    "the lecture's ideas": ["capacity", "sparsity", "sweep", "pretrain"],
+    "the lecture's ideas": ["capacity", "sparsity", "sweep", "pretrain", "lecture"],
     "entry points": ["cli", "__main__"],
     "streamlit": [
         "ui.resources", "ui.records", "ui.model_caches", "ui.display", "ui.state", "ui.datasets", "ui.sidebar",
-        "ui.application_caches", "ui.checkpoint_panels", "ui.job_panel", "ui.style", "ui",
+        "ui.application_caches", "ui.checkpoint_panels", "ui.job_panel", "ui.style", "ui.lecture", "ui",
     ],
 }  # fmt: skip
 

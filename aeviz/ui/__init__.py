@@ -10,7 +10,7 @@ from aeviz.ui.checkpoint_panels import load_panel, save_panel
 from aeviz.ui.datasets import active_dataset, dataset_for, require_dataset, uploaded_dataset
 from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
 from aeviz.ui.job_panel import collect_jobs, job_panel, pending_job, submit
-from aeviz.ui.lecture import explain, key_figure, on_stage, presenting
+from aeviz.ui.lecture import beside, explain, key_figure, on_stage, presenting
 from aeviz.ui.model_caches import (
     VIEW_SAMPLES,
     code_view,
@@ -57,6 +57,7 @@ from aeviz.ui.state import (
 )
 
 __all__ = [
+    "beside",
     "on_stage",
     "presenting",
     "explain",

@@ -38,6 +38,7 @@ class Stage:
     figure: DeltaGenerator  # the key figure goes here
     numbers: DeltaGenerator  # the formula with the page's numbers
     look_for: DeltaGenerator  # the sentence computed from them
+    extra: DeltaGenerator  # what the page puts beside the figure (`beside`), last
 
 
 _run = threading.local()  # the stage of the script run on this thread (each session runs its script on its own thread)
@@ -135,12 +136,13 @@ def lecture_stage(title: str) -> None:
     if current.wide:  # a row of images needs the width; the formula, numbers and sentence follow in a row below
         figure = st.container(key=FIGURE_KEY)
         formula, numbers, look_for = st.columns([1, 1, 1.3], gap="medium")
+        extra = look_for
     else:
         left, right = st.columns([2, 1], gap="medium")
-        figure, formula = left.container(key=FIGURE_KEY), right.container(key="lecture_notes")
-        numbers = look_for = formula
+        figure, notes = left.container(key=FIGURE_KEY), right.container(key="lecture_notes")
+        formula, numbers, look_for, extra = (notes.container() for _ in range(4))
     formula.latex(current.formula)
-    _run.stage = Stage(number, current, figure, numbers, look_for)
+    _run.stage = Stage(number, current, figure, numbers, look_for, extra)
 
 
 def _on_stage(name: str) -> Stage | None:
@@ -158,6 +160,15 @@ def key_figure(name: str) -> Iterator[None]:
     """Draw a page's figure `name`: on the stage when the current step is about it, in place otherwise."""
     stage = _on_stage(name)
     with stage.figure if stage is not None else contextlib.nullcontext():
+        yield
+
+
+@contextlib.contextmanager
+def beside(name: str) -> Iterator[None]:
+    """Draw what goes with figure `name` but would push it past the first screen: under the notes beside it when a
+    lecture step shows the figure, in place otherwise."""
+    stage = _on_stage(name)
+    with stage.extra if stage is not None else contextlib.nullcontext():
         yield
 
 

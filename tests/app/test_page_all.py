@@ -138,6 +138,7 @@ NOT_IN_THE_URL = {
     "model_picker": "the sidebar's model is written to ?model= by the session itself (a live model's key included)",
     "save_name": "a name to save under is the input of one click, not a view a link should reopen",
     "save_replace": "a link must never arrive with 'replace my saved model' ticked",
+    "lecture_present": "the presenter switch writes ?present=1 itself, which every page reads (aeviz.ui.lecture)",
 }
 # Queries that bring out a page's conditional widgets: λ and epochs of a pair trained now, the projection choice of a
 # wider code, the server sliders and the dimension picker of a 64-unit code, the other corruptions. A choice is in the

@@ -1,0 +1,99 @@
+"""The lecture in presenter view on a 1280×720 projector: every step's key figure lies inside the first screen, the
+keyboard and a clicker's keys move through the steps, Reset undoes a moved slider, and a step survives a reload."""
+
+import pytest
+
+from aeviz.lecture import STEPS, step
+from tests.e2e.helpers import COUNT_RUNS, NOT_RUNNING, goto, reload, slider
+
+pytestmark = [pytest.mark.e2e]
+
+PROJECTOR = {"width": 1280, "height": 720}
+FIGURE = ".st-key-lecture_figure"
+STRIP = '.st-key-lecture_strip [data-testid="stMarkdownContainer"]'
+# The key figure is drawn: an image loaded, a Plotly chart with its plot area, or a component's canvas (the latent pad,
+# in the component's shadow root).
+DRAWN = f"""() => {{
+  const f = document.querySelector('{FIGURE}');
+  if (!f) return false;
+  const imgs = [...f.querySelectorAll('img')];
+  return (imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0))
+    || f.querySelectorAll('.js-plotly-plot .main-svg').length > 0
+    || [...f.querySelectorAll('*')].some(e => e.shadowRoot && e.shadowRoot.querySelector('canvas'));
+}}"""
+# Which step the strip shows, once the run that drew it is over.
+AT_STEP = f"""n => {NOT_RUNNING} && [...document.querySelectorAll('{STRIP}')]
+  .some(e => e.innerText.startsWith('Step ' + n + ' of'))"""
+
+
+@pytest.fixture(scope="module")
+def projector(browser):
+    context = browser.new_context(viewport=PROJECTOR)
+    context.add_init_script(COUNT_RUNS)
+    yield context.new_page()
+    context.close()
+
+
+def open_step(page, server, number: int) -> None:
+    goto(page, server + step(number).url(number, present=True))
+    page.wait_for_function(AT_STEP, arg=number, timeout=90_000)
+    page.wait_for_function(DRAWN, timeout=90_000)
+
+
+def press(page, key: str, number: int) -> None:
+    """Press `key` with the focus on no field, and wait until step `number` is drawn."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    page.keyboard.press(key)
+    page.wait_for_function(AT_STEP, arg=number, timeout=90_000)
+
+
+@pytest.mark.parametrize("number", range(1, len(STEPS) + 1))
+def test_every_key_figure_is_inside_the_first_projector_screen(projector, server, number, shot):
+    """No scrolling: the whole key figure is within 1280×720, and the sidebar is hidden."""
+    open_step(projector, server, number)
+    box = projector.locator(FIGURE).bounding_box()
+    assert box["height"] > 100 and box["width"] > 300, box
+    assert box["x"] >= 0 and box["y"] >= 0, box
+    assert box["x"] + box["width"] <= PROJECTOR["width"] and box["y"] + box["height"] <= PROJECTOR["height"], box
+    assert not projector.locator('[data-testid="stSidebar"]').is_visible()
+    assert projector.locator('[data-testid="stException"]').count() == 0
+    if number in (4, 14):  # for the README: the first screen, as projected
+        projector.screenshot(path=str(shot(projector, f"lecture_step_{number}")))
+
+
+def test_arrows_and_a_clicker_s_keys_move_through_the_steps(projector, server):
+    """→ and PageDown go on (across pages, and within the PCA page), ← and PageUp go back."""
+    open_step(projector, server, 8)
+    press(projector, "ArrowRight", 9)
+    press(projector, "PageDown", 10)
+    press(projector, "PageUp", 9)
+    press(projector, "ArrowLeft", 8)
+    press(projector, "ArrowLeft", 7)
+    press(projector, "PageUp", 6)
+    assert "capacity?step=6" in projector.url and "present=1" in projector.url
+
+
+def test_reset_restores_the_step_s_setting_and_a_reload_keeps_the_step(projector, server):
+    number = next(i for i, s in enumerate(STEPS, 1) if s.figure == "pca_4")
+    k = dict(step(number).settings)["pca_k"]
+    open_step(projector, server, number)
+    chosen = slider(projector, "components kept")
+    assert chosen.get_attribute("value") == k
+    chosen.focus()
+    chosen.press("ArrowRight")
+    projector.wait_for_function(f"() => {NOT_RUNNING} && location.search.includes('pca_k={int(k) + 1}')")
+    press(projector, "Home", number)
+    projector.wait_for_function(f"() => {NOT_RUNNING} && location.search.includes('pca_k={k}')")
+    assert slider(projector, "components kept").get_attribute("value") == k
+    reload(projector)
+    projector.wait_for_function(AT_STEP, arg=number, timeout=90_000)
+    assert slider(projector, "components kept").get_attribute("value") == k
+
+
+def test_the_lecture_page_starts_the_lecture_in_presenter_view(projector, server):
+    goto(projector, server + "/lecture")
+    projector.locator('[data-testid="stCheckbox"]').filter(has_text="Presenter view").locator("label").click()
+    projector.wait_for_function(f"() => {NOT_RUNNING} && location.search.includes('present=1')")
+    projector.get_by_role("button", name="Start the lecture").click()
+    projector.wait_for_function(AT_STEP, arg=1, timeout=90_000)
+    assert not projector.locator('[data-testid="stSidebar"]').is_visible()
