@@ -138,6 +138,11 @@ STEPS = (
         r"\mathrm{PSNR} = 10 \log_{10} \frac{1}{\mathrm{MSE}}",
         wide=True,
     ),
+    Step(
+        "Four families side by side", "families", "families",
+        "Vanilla, multilayer, convolutional, regularised: the same digits through each, against PCA.",
+        r"\mathrm{MSE} = \tfrac{1}{n\,d} \sum_{i} \lVert x_i - g(f(x_i)) \rVert^2",
+    ),
 )  # fmt: skip
 
 

@@ -40,6 +40,8 @@ UPSCALER = {"conv_channels": (32, 32), "conv_code": "spatial"}
 RECIPES = (
     Recipe("mnist-mlp-2d", "mnist", "mlp", 2, TrainConfig(epochs=60, lr=1e-3), {"hidden": (256, 128)}),
     Recipe("mnist-conv", "mnist", "conv", 16, TrainConfig(epochs=40, lr=1e-3, loss="bce")),
+    # the lecture's multilayer example, 784-128-64-128-784: one of the four families side by side (aeviz.families)
+    Recipe("mnist-mlp-64", "mnist", "mlp", 64, TrainConfig(epochs=40, lr=1e-3), {"hidden": (128,)}),
     Recipe("mnist-sparse-l1", "mnist", "vanilla", 64, TrainConfig(epochs=40, lr=1e-3, l1=3e-4)),
     Recipe("mnist-sparse-l0", "mnist", "vanilla", 64, TrainConfig(epochs=40, lr=1e-3, l1=0.0)),
     Recipe("mnist-denoise", "mnist", "mlp", 32, TrainConfig(epochs=80, lr=1e-3, noise_std=0.5, task="denoise"), DENOISER),

@@ -64,6 +64,10 @@ PAGES = (
         "Upscaling", "views/upscale.py", ":material/zoom_in:", "Applications",
         "Upscaling: a small image in, against bicubic interpolation",
     ),
+    PageSpec(
+        "Four families", "views/families.py", ":material/view_module:", "Families",
+        "The four families side by side: vanilla, multilayer, convolutional, regularised",
+    ),
 )  # fmt: skip
 HOME = PAGES[1]  # the default page (/); the Lecture comes first in the navigation
 

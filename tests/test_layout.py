@@ -47,7 +47,7 @@ FLOORS = {
         "checkpoints", "livestore", "plots", "capacity_plots", "pca_plots", "restoration_plots", "scrubber",
     ],
     "learning": ["training", "evaluation", "fitting", "applications"],
-    "the lecture's ideas": ["capacity", "sparsity", "sweep", "pretrain", "lecture"],
+    "the lecture's ideas": ["capacity", "sparsity", "sweep", "pretrain", "families", "lecture"],
     "entry points": ["cli", "__main__"],
     "streamlit": [
         "ui.resources", "ui.records", "ui.model_caches", "ui.display", "ui.state", "ui.datasets", "ui.sidebar",

@@ -123,3 +123,18 @@ def test_choosing_k_keeps_the_share_scikit_learn_explains(digits):
     assert f"keep {share:.1%}" in choice_sentence(pca.ratios_, 8)
     assert f"add {pca.ratios_[8]:.1%}" in choice_sentence(pca.ratios_, 8)
     assert "8 number(s) instead of 64" in recast_sentence(64, 8, share)
+
+
+def test_families_name_the_best_and_every_family_pca_beats():
+    from aeviz.families import FamilyRow, families_latex, families_sentence
+
+    rows = [
+        FamilyRow("vanilla", "784-64-784", 101_200, 64, 0.0126, 0.0094, 0.92),
+        FamilyRow("convolutional", "conv", 8_625, 16, 0.0262, 0.0271, 0.89),
+    ]
+    sentence = families_sentence(rows)
+    assert sentence.startswith("Lowest validation error: vanilla (0.0126, 101,200 parameters).")
+    assert "Fewest parameters: convolutional (8,625)" in sentence
+    assert "Below PCA at the same code size: convolutional." in sentence
+    assert "Not below PCA at the same code size: vanilla." in sentence
+    assert r"\text{vanilla (64)}:\ 0.0126\ \text{vs}\ 0.0094" in families_latex(rows)

@@ -20,4 +20,4 @@ def test_titles_and_url_paths_are_unique_and_the_lecture_comes_first():
 def test_sections_keep_the_lecture_order():
     grouped = sections()
     assert [p for members in grouped.values() for p in members] == list(PAGES)
-    assert list(grouped) == ["Start", "Autoencoders", "PCA", "Regularisation", "Applications"]
+    assert list(grouped) == ["Start", "Autoencoders", "PCA", "Regularisation", "Applications", "Families"]
