@@ -5,7 +5,7 @@ import streamlit as st
 from aeviz import ui
 from aeviz.lecture import STEPS
 from aeviz.sitemap import PAGES
-from aeviz.ui.lecture import go_to, page_file, presenting, set_presenting
+from aeviz.ui.lecture import go_to, page_file, presenting, set_presenting, warm_lecture
 
 TITLES = {p.url_path: p.title for p in PAGES}
 
@@ -32,6 +32,7 @@ def outline(present: bool) -> None:
 
 
 ui.sidebar()
+warm_lecture()  # the slow steps' first computations, in the background, before the class gets there
 st.title("The lecture, step by step")
 st.markdown(
     f"{len(STEPS)} steps through the lecture on autoencoders, each on the page that shows it, with the page set up for "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib.resources
+import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -182,3 +183,39 @@ def explain(name: str, numbers: str | None = None, look_for: str | None = None) 
         stage.numbers.latex(numbers)
     if look_for:
         stage.look_for.markdown(f"**Look for:** {look_for}")
+
+
+# --- warming the lecture's slow steps -----------------------------------------------------------------------------
+
+
+def _warm_steps() -> None:
+    """Compute, into the server's caches, what the steps that measured slowest on their first visit compute first:
+    the k-sweep's errors (PCA against autoencoders, the swiss roll), the denoisers' scores, the upscaler's."""
+    from aeviz.pretrain import recipe
+    from aeviz.ui import application_caches as apps
+    from aeviz.ui import model_caches as models
+    from aeviz.ui import resources
+
+    for name in ("mnist", "swiss_roll"):
+        data = resources.builtin_dataset(name)
+        models.pca_errors(data, 64)
+        for checkpoint in resources.shipped_sweep(data).values():
+            models.model_error(checkpoint, data)
+    mnist = resources.builtin_dataset("mnist")
+    denoisers = resources.shipped_denoisers()
+    sigma = recipe("mnist-denoise").train.noise_std
+    if 0.0 in denoisers and sigma in denoisers:
+        apps.scores(denoisers[0.0], denoisers[sigma], mnist, "gaussian", sigma)
+    upscaler = resources.stored_checkpoint(recipe("mnist-upscale").name)
+    apps.upscale_scores(upscaler, mnist)
+
+
+@functools.cache
+def warm_lecture() -> threading.Thread | None:
+    """Once per server, when the Lecture page is first opened (a lecture is coming): warm the slow steps in a
+    background thread. AEVIZ_LECTURE_WARMUP=0 turns it off (the tests keep their CPU to themselves)."""
+    if os.environ.get("AEVIZ_LECTURE_WARMUP", "1") == "0":
+        return None
+    thread = threading.Thread(target=_warm_steps, name="lecture-warm-up", daemon=True)
+    thread.start()
+    return thread

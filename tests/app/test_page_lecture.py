@@ -141,3 +141,26 @@ def test_the_lecture_page_lists_every_step_and_starts_the_lecture():
 def test_present_in_the_url_turns_on_the_presenter_view():
     at = open_step(3, present=True)
     assert at.session_state["aeviz"].presenting
+
+
+def test_the_lecture_warm_up_fills_the_caches_the_slow_steps_read(monkeypatch):
+    """What the warm-up computes is what the pages ask for: afterwards the upscaling and denoising steps' scores and
+    the sweep's errors come from the caches (scoring again would fail here)."""
+    from aeviz.pretrain import recipe
+    from aeviz.ui import application_caches as apps
+    from aeviz.ui import model_caches, resources
+    from aeviz.ui.lecture import _warm_steps
+
+    _warm_steps()
+
+    def no_second_time(*args, **kwargs):
+        raise AssertionError("computed again: the warm-up missed this cache")
+
+    monkeypatch.setattr(apps, "score", no_second_time)
+    monkeypatch.setattr(apps, "restore", no_second_time)
+    mnist = resources.builtin_dataset("mnist")
+    apps.upscale_scores(resources.stored_checkpoint(recipe("mnist-upscale").name), mnist)
+    denoisers, sigma = resources.shipped_denoisers(), recipe("mnist-denoise").train.noise_std
+    apps.scores(denoisers[0.0], denoisers[sigma], mnist, "gaussian", sigma)
+    monkeypatch.setattr("aeviz.sweep.pca_errors", no_second_time)
+    model_caches.pca_errors(mnist, 64)
