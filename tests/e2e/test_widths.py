@@ -10,12 +10,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SIZES = [(800, 900), (1280, 720), (1366, 768), (1920, 1080)]
 # What the probe looks at: the figures and the text laid out beside them, visible now (a collapsed expander's chart
-# is not), a Plotly chart as one box (its 3-D canvas sits under its own svg by design).
+# is not), a Plotly chart as one box (its 3-D canvas sits under its own svg by design), a table as one box (its grid
+# draws on stacked canvases).
 PROBE = """() => {
   const column = document.querySelector('[data-testid="stMainBlockContainer"]').getBoundingClientRect();
   const shown = [...document.querySelectorAll('[data-testid="stMain"] :is(img, .js-plotly-plot, canvas, iframe,'
-      + ' [data-testid="stImageCaption"], [data-testid="stCaptionContainer"], [data-testid="stMetricValue"])')]
-    .filter(e => !(e.tagName === 'CANVAS' && e.closest('.js-plotly-plot')))
+      + ' [data-testid="stImageCaption"], [data-testid="stCaptionContainer"], [data-testid="stMetricValue"],'
+      + ' [data-testid="stDataFrame"])')]
+    .filter(e => !(e.tagName === 'CANVAS' && e.closest('.js-plotly-plot, [data-testid="stDataFrame"]')))
     .filter(e => { const r = e.getBoundingClientRect();
                    return r.width > 0 && r.height > 0 && e.checkVisibility({checkVisibilityCSS: true}); });
   const name = e => (e.getAttribute('data-testid') || e.tagName) + ' "' + (e.textContent || e.alt || '').slice(0, 30) + '"';
