@@ -159,16 +159,6 @@ def step(number: int) -> Step:
     return STEPS[number - 1]
 
 
-def steps_on(page: str) -> list[int]:
-    """The numbers of the steps shown on `page` (a URL path), in order."""
-    return [i for i, s in enumerate(STEPS, start=1) if s.page == page]
-
-
-def figures_on(page: str) -> set[str]:
-    """The key figures a page must be able to draw on the stage."""
-    return {s.figure for s in STEPS if s.page == page}
-
-
 # --- the lecture's formulas with a model's numbers (each page hands its own to the stage) ---------------------------
 
 

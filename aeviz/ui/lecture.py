@@ -49,12 +49,6 @@ def _stage() -> Stage | None:
     return getattr(_run, "stage", None)
 
 
-def current_step() -> tuple[int, Step] | None:
-    """The lecture step this page shows, as (number, step), or None outside lecture mode."""
-    stage = _stage()
-    return None if stage is None else (stage.number, stage.step)
-
-
 def presenting() -> bool:
     """Whether this session is in the presenter view (?present=1 or the Lecture page's switch)."""
     state = session()
@@ -130,6 +124,8 @@ def lecture_stage(title: str) -> None:
         st.html(f"<style>{_presenter_css()}</style>")
     number = step_number(st.query_params.get(STEP_PARAM))
     if number is None or step(number).page != page:
+        if presenting() and page != "lecture":  # no sidebar in the presenter view: the way back to the outline
+            st.page_link(page_file("lecture"), label="Lecture outline", icon=":material/list:")
         return
     current = step(number)
     _strip(number, current)

@@ -164,3 +164,11 @@ def test_the_lecture_warm_up_fills_the_caches_the_slow_steps_read(monkeypatch):
     apps.scores(denoisers[0.0], denoisers[sigma], mnist, "gaussian", sigma)
     monkeypatch.setattr("aeviz.sweep.pca_errors", no_second_time)
     model_caches.pca_errors(mnist, 64)
+
+
+def test_the_presenter_view_off_a_step_links_back_to_the_outline():
+    """The presenter view hides the sidebar: a page opened outside a step still offers the way back."""
+    at = open_page(new_session({"present": "1"}), "views/denoise.py")
+    assert [link.proto.page for link in at.get("page_link")][:1] == ["lecture"]
+    plain = open_page(new_session(), "views/denoise.py")
+    assert "lecture" not in [link.proto.page for link in plain.get("page_link")]
