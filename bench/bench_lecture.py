@@ -27,22 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench_app import ARGS, ROOT, start_server  # noqa: E402
 
 from aeviz.lecture import STEPS  # noqa: E402
+from tests.e2e.helpers import NOT_RUNNING, STEP_DRAWN  # noqa: E402  (the browser tests' conditions)
 
 VIEWPORT = {"width": 1280, "height": 720}
-NOT_RUNNING = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state') === 'notRunning'"
-# Step n is on screen: the strip says so, its run is over, and its key figure is drawn (an image loaded, a Plotly plot
-# area, or a component's canvas in its shadow root).
-STEP_DRAWN = f"""n => {{
-  if (!({NOT_RUNNING})) return false;
-  if (![...document.querySelectorAll('.st-key-lecture_strip [data-testid="stMarkdownContainer"]')]
-      .some(e => e.innerText.startsWith('Step ' + n + ' of'))) return false;
-  const f = document.querySelector('.st-key-lecture_figure');
-  if (!f) return false;
-  const imgs = [...f.querySelectorAll('img')];
-  return (imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0))
-    || f.querySelectorAll('.js-plotly-plot .main-svg').length > 0
-    || [...f.querySelectorAll('*')].some(e => e.shadowRoot && e.shadowRoot.querySelector('canvas'));
-}}"""
 MINIMAL = textwrap.dedent(
     """
     import numpy as np

@@ -147,6 +147,7 @@ def test_the_lecture_warm_up_fills_the_caches_the_slow_steps_read(monkeypatch):
     """What the warm-up computes is what the pages ask for: afterwards the upscaling and denoising steps' scores and
     the sweep's errors come from the caches (scoring again would fail here)."""
     from aeviz.pretrain import recipe
+    from aeviz.sweep import sweep_ks
     from aeviz.ui import application_caches as apps
     from aeviz.ui import model_caches, resources
     from aeviz.ui.lecture import _warm_steps
@@ -163,7 +164,11 @@ def test_the_lecture_warm_up_fills_the_caches_the_slow_steps_read(monkeypatch):
     denoisers, sigma = resources.shipped_denoisers(), recipe("mnist-denoise").train.noise_std
     apps.scores(denoisers[0.0], denoisers[sigma], mnist, "gaussian", sigma)
     monkeypatch.setattr("aeviz.sweep.pca_errors", no_second_time)
-    model_caches.pca_errors(mnist, 64)
+    monkeypatch.setattr("aeviz.sweep.val_error", no_second_time)
+    model_caches.pca_errors(mnist, max(sweep_ks(mnist.n_features)))
+    for checkpoint in resources.shipped_sweep(mnist).values():
+        model_caches.model_error(checkpoint, mnist)
+    model_caches.pca_errors(resources.builtin_dataset("swiss_roll"), 2)
 
 
 def test_the_presenter_view_off_a_step_links_back_to_the_outline():

@@ -127,3 +127,20 @@ def choose_dataset_upload(page) -> None:
         state="attached", timeout=60_000
     )
     settle(page)  # the run that drew the uploader is over
+
+
+# Lecture mode (aeviz/ui/lecture.py), shared with bench/bench_lecture.py. Step n is on screen: the strip says so, the
+# run that drew it is over, and the stage's key figure is drawn (an image loaded, a Plotly plot area, or a component's
+# canvas in its shadow root: the latent pad).
+LECTURE_FIGURE = ".st-key-lecture_figure"
+STEP_DRAWN = f"""n => {{
+  if (!({NOT_RUNNING})) return false;
+  if (![...document.querySelectorAll('.st-key-lecture_strip [data-testid="stMarkdownContainer"]')]
+      .some(e => e.innerText.startsWith('Step ' + n + ' of'))) return false;
+  const f = document.querySelector('{LECTURE_FIGURE}');
+  if (!f) return false;
+  const imgs = [...f.querySelectorAll('img')];
+  return (imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0))
+    || f.querySelectorAll('.js-plotly-plot .main-svg').length > 0
+    || [...f.querySelectorAll('*')].some(e => e.shadowRoot && e.shadowRoot.querySelector('canvas'));
+}}"""

@@ -4,24 +4,13 @@ keyboard and a clicker's keys move through the steps, Reset undoes a moved slide
 import pytest
 
 from aeviz.lecture import STEPS, step
-from tests.e2e.helpers import COUNT_RUNS, NOT_RUNNING, goto, reload, slider
+from tests.e2e.helpers import COUNT_RUNS, LECTURE_FIGURE, NOT_RUNNING, STEP_DRAWN, goto, reload, slider
 
 pytestmark = [pytest.mark.e2e]
 
 PROJECTOR = {"width": 1280, "height": 720}
-FIGURE = ".st-key-lecture_figure"
 STRIP = '.st-key-lecture_strip [data-testid="stMarkdownContainer"]'
-# The key figure is drawn: an image loaded, a Plotly chart with its plot area, or a component's canvas (the latent pad,
-# in the component's shadow root).
-DRAWN = f"""() => {{
-  const f = document.querySelector('{FIGURE}');
-  if (!f) return false;
-  const imgs = [...f.querySelectorAll('img')];
-  return (imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0))
-    || f.querySelectorAll('.js-plotly-plot .main-svg').length > 0
-    || [...f.querySelectorAll('*')].some(e => e.shadowRoot && e.shadowRoot.querySelector('canvas'));
-}}"""
-# Which step the strip shows, once the run that drew it is over.
+# Which step the strip shows, once the run that drew it is over (the figure need not be drawn yet).
 AT_STEP = f"""n => {NOT_RUNNING} && [...document.querySelectorAll('{STRIP}')]
   .some(e => e.innerText.startsWith('Step ' + n + ' of'))"""
 
@@ -36,8 +25,7 @@ def projector(browser):
 
 def open_step(page, server, number: int) -> None:
     goto(page, server + step(number).url(number, present=True))
-    page.wait_for_function(AT_STEP, arg=number, timeout=90_000)
-    page.wait_for_function(DRAWN, timeout=90_000)
+    page.wait_for_function(STEP_DRAWN, arg=number, timeout=90_000)
 
 
 def press(page, key: str, number: int) -> None:
@@ -51,7 +39,7 @@ def press(page, key: str, number: int) -> None:
 def test_every_key_figure_is_inside_the_first_projector_screen(projector, server, number, shot):
     """No scrolling: the whole key figure is within 1280×720, and the sidebar is hidden."""
     open_step(projector, server, number)
-    box = projector.locator(FIGURE).bounding_box()
+    box = projector.locator(LECTURE_FIGURE).bounding_box()
     assert box["height"] > 100 and box["width"] > 300, box
     assert box["x"] >= 0 and box["y"] >= 0, box
     assert box["x"] + box["width"] <= PROJECTOR["width"] and box["y"] + box["height"] <= PROJECTOR["height"], box
