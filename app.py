@@ -32,6 +32,6 @@ pages = {
     for section, members in sections().items()
 }
 collect_jobs()
-page = st.navigation(pages)
+page = st.navigation(pages, expanded=True)  # all 13 pages: the default folds the menu after 10
 lecture_stage(page.title)  # a lecture step's strip and key figure come first
 page.run()
