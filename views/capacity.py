@@ -27,6 +27,7 @@ from aeviz.capacity import (
 from aeviz.capacity_plots import copy_shares_fig, errors_fig, train_val_fig
 from aeviz.datasets import Dataset
 from aeviz.escaping import markdown_text
+from aeviz.handout import plotly_figure
 from aeviz.jobhandle import JobKind
 from aeviz.lecture import copy_latex, gap_latex
 from aeviz.montages import display_scale, montage
@@ -95,10 +96,12 @@ def gap_panel(data: Dataset, report: Report) -> None:
     st.subheader("Memorising: training against validation error")
     labels = labels_of(data)
     errors = {labels[k]: e for k, e in report.errors.items()}
+    figure = errors_fig(errors, TRAINING, VALIDATION)
     with ui.key_figure("gaps"):
-        st.plotly_chart(errors_fig(errors, TRAINING, VALIDATION), key="capacity_errors")
+        st.plotly_chart(figure, key="capacity_errors")
     widest = max(report.errors.values(), key=lambda e: (e[VALIDATION] - e[TRAINING]) / max(e[TRAINING], 1e-12))
-    ui.explain("gaps", gap_latex(widest[TRAINING], widest[VALIDATION]), validation_sentence(labels, report.errors))
+    said = validation_sentence(labels, report.errors)
+    ui.explain("gaps", gap_latex(widest[TRAINING], widest[VALIDATION]), said, [plotly_figure(figure)])
     st.markdown(validation_sentence(labels, report.errors))
     for key, found in report.errors.items():
         st.markdown(f"- {gap_sentence(labels[key], found, report.active[key])}")
@@ -141,7 +144,7 @@ def copy_panel(data: Dataset, report: Report) -> None:
     kind = next(iter(odd_inputs(data)))
     summary = linear_sentence(labels, report.shares, report_steps(report)) if "complete_linear" in report.shares else ""
     shares = {k: share[kind] for k, share in report.shares.items()}
-    ui.explain("copy", copy_latex(latents, shares, data.n_features, kind), summary or COPYING)
+    ui.explain("copy", copy_latex(latents, shares, data.n_features, kind), summary or COPYING, [plotly_figure(figure)])
     if "complete_linear" in report.shares:
         st.markdown(linear_sentence(labels, report.shares, report_steps(report)))
     for kind in odd_inputs(data):

@@ -19,6 +19,7 @@ from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset
 from aeviz.evaluation import RESTORATION, Score, leaders, score_values, verdict
 from aeviz.glossary import definitions
+from aeviz.handout import png_figure
 from aeviz.lecture import psnr_latex
 from aeviz.montages import display_scale, montage
 from aeviz.pretrain import recipe
@@ -71,8 +72,9 @@ def corruption_form(n_val: int) -> Corruption:
     return Corruption(kind, snap_level(level), int(index))
 
 
-def side_by_side_panel(found: dict, averages: dict[str, Score], data: Dataset, index: int) -> None:
-    """The five images of one digit, each with its own PSNR/SSIM and the validation split's mean under it."""
+def side_by_side_panel(found: dict, averages: dict[str, Score], data: Dataset, index: int):
+    """The five images of one digit, each with its own PSNR/SSIM and the validation split's mean under it; returns
+    the five in one row (the handout's picture)."""
     shape = tuple(data.image_shape)
     mine = image_scores(data.X_val, found, index, shape)
     shown = {"clean": data.X_val, **found}
@@ -85,6 +87,7 @@ def side_by_side_panel(found: dict, averages: dict[str, Score], data: Dataset, i
                 st.caption("the target")
             else:
                 st.markdown(f"**{mine[name].text}**  \nvalidation mean: {averages[name].text}")
+    return montage([shown[name][index] for name in COLUMNS], shape, len(COLUMNS), display_scale(shape, 150), pad=4)
 
 
 def verdict_panel(averages: dict[str, Score], corruption: Corruption) -> str:
@@ -132,9 +135,10 @@ def denoising_page(data: Dataset, denoisers: dict[float, Checkpoint]) -> None:
     restored = restorations(twin, denoiser, data, chosen.kind, chosen.level)
     mean_scores = scores(twin, denoiser, data, chosen.kind, chosen.level)
     with ui.key_figure("row"):
-        side_by_side_panel(restored, mean_scores, data, chosen.index)
+        row = side_by_side_panel(restored, mean_scores, data, chosen.index)
     said = verdict_panel(mean_scores, chosen)
-    ui.explain("row", psnr_latex(data.X_val[chosen.index], restored["denoiser"][chosen.index], "denoiser"), said)
+    numbers = psnr_latex(data.X_val[chosen.index], restored["denoiser"][chosen.index], "denoiser")
+    ui.explain("row", numbers, said, [png_figure(row, " | ".join(COLUMNS.values()))])
     st.divider()
     grid_panel(denoisers, data)
     st.divider()

@@ -7,20 +7,25 @@ from aeviz import ui
 from aeviz.datasets import Dataset
 from aeviz.families import FAMILIES, SHOWN, FamilyRow, families_latex, families_sentence, family_rows
 from aeviz.glossary import definitions
+from aeviz.handout import png_figure
 from aeviz.latent import reconstruct
 from aeviz.montages import display_scale, montage
 
 
-def pictures_panel(models: dict, data: Dataset) -> None:
+def pictures_panel(models: dict, data: Dataset) -> list:
     """The same validation digits, then each family's reconstruction of them, one row each with its name."""
     X = data.X_val[:SHOWN]
     scale = display_scale(data.image_shape, 84 if ui.presenting() else 56)  # larger for a projector's back row
     rows = {"validation digits": X} | {name: reconstruct(m.model, X) for name, m in models.items()}
+    kept = []
     for name, images in rows.items():
         label, picture = st.columns([1, 5], vertical_alignment="center")
         label.markdown(f"**{name}**")
         with picture:
-            ui.show_image(montage(list(images), data.image_shape, SHOWN, scale, pad=2), "")
+            picture = montage(list(images), data.image_shape, SHOWN, scale, pad=2)
+            ui.show_image(picture, "")
+            kept.append(png_figure(picture, name))
+    return kept
 
 
 def table_panel(rows: list[FamilyRow]) -> None:
@@ -52,9 +57,9 @@ models = {f.name: ui.stored_checkpoint(f.model) for f in FAMILIES}
 errors = {name: ui.model_error(m, mnist) for name, m in models.items()}
 rows = family_rows(models, errors, ui.pca_errors(mnist, max(m.config.latent_dim for m in models.values())))
 with ui.key_figure("families"):
-    pictures_panel(models, mnist)
+    pictures = pictures_panel(models, mnist)
 sentence = families_sentence(rows)
-ui.explain("families", families_latex(rows), sentence)
+ui.explain("families", families_latex(rows), sentence, pictures)
 st.markdown(sentence)
 table_panel(rows)
 st.caption(f"Validation MSE per pixel on the {len(mnist.X_val):,} validation digits. {definitions('5-NN accuracy')}")

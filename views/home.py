@@ -4,6 +4,7 @@
 import streamlit as st
 
 from aeviz import ui
+from aeviz.handout import svg_figure
 from aeviz.lecture import code_sentence, shapes_latex
 from aeviz.plots import architecture_svg
 from aeviz.sitemap import HOME, PAGES
@@ -18,9 +19,10 @@ st.markdown(
     "**h = f(x)**, **r = g(h) ≈ x**. What it keeps in **h** is what it learned about the data."
 )
 config = checkpoint.config
+drawing = architecture_svg(config)
 with ui.key_figure("architecture"):
-    st.image(architecture_svg(config))
-ui.explain("architecture", shapes_latex(config), code_sentence(config))
+    st.image(drawing)
+ui.explain("architecture", shapes_latex(config), code_sentence(config), [svg_figure(drawing)])
 st.caption(
     f"The active model: {article(family_name(config.arch))} {family_name(config.arch)} autoencoder with "
     f"{article(str(config.latent_dim))} {config.latent_dim}-unit code for {config.n_features} inputs — "

@@ -8,6 +8,7 @@ from aeviz import ui
 from aeviz.datasets import Dataset
 from aeviz.escaping import markdown_text
 from aeviz.glossary import TERMS
+from aeviz.handout import plotly_figure
 from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
 from aeviz.lecture import views_latex, views_sentence
@@ -66,8 +67,8 @@ def slow_view_ready(model: ui.ActiveModel, data: Dataset, method: str, dims: int
 
 def scatter_panel(
     panel, result: ScoredView, title: str, axes: tuple[str, ...], key: str, data: Dataset, picked: int | None
-) -> int | None:
-    """One view with its scores and named axes; returns the row the student clicked in it, if any."""
+) -> tuple[int | None, object]:
+    """One view with its scores and named axes; returns the row the student clicked in it, if any, and the figure."""
     with panel:
         labels = ui.view_labels(data)
         label_args = {"label_kind": data.label_kind, "class_names": data.class_names, "label_name": data.label_name}
@@ -81,7 +82,7 @@ def scatter_panel(
         if result.knn is not None:
             help_text = f"{TERMS['5-NN accuracy']} Here: fitted on half the points, scored on the rest."
             cols[1].metric("5-NN accuracy", f"{result.knn:.1%}", help=help_text)
-    return selected_row(event)
+    return selected_row(event), fig
 
 
 def point_panel(model: ui.ActiveModel, data: Dataset, row: int) -> None:
@@ -122,14 +123,16 @@ def latent_space_panel(model: ui.ActiveModel, data: Dataset, settings: ViewSetti
     )
     with ui.key_figure("scatters"):
         panels = st.columns(2)
+    figures = []
     for panel, result, title, axis, key in zip(
         panels, (model_view, input_view), titles, axes, ("space_model", "space_pca"), strict=True
     ):
-        row = scatter_panel(panel, result, title, axis, key, data, picked)
+        row, figure = scatter_panel(panel, result, title, axis, key, data, picked)
+        figures.append(plotly_figure(figure))
         if row is not None and row != picked:
             state.picked, picked = ui.PickedPoint(model.key, row), row
     scores = [(view.trust, view.knn) for view in (model_view, input_view)]
-    ui.explain("scatters", views_latex(*scores), views_sentence(*scores))
+    ui.explain("scatters", views_latex(*scores), views_sentence(*scores), figures)
     if data.label_kind == "continuous":  # a position along a manifold (the swiss roll, the S-curve)
         labels = ui.view_labels(data)
         code, pca = (order_along(view.coords, labels) for view in (model_view, input_view))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from aeviz import ui
 from aeviz.datasets import Dataset
+from aeviz.handout import png_figure
 from aeviz.latent import decode, interpolate, latent_grid, nearest_index
 from aeviz.lecture import walk_latex, walk_sentence
 from aeviz.montages import display_scale, montage
@@ -197,11 +198,12 @@ outputs = Outputs(dataset, large=ui.presenting())
 walk = walk_form(active, dataset)
 with ui.key_figure("walk"):
     (browser_walk if walk.in_browser else server_walk)(active, dataset, walk.row, walk.dims, outputs)
-ui.explain(
-    "walk",
-    walk_latex(ui.codes(active, dataset)[walk.row]),
-    walk_sentence(walk.row, ui.ranges(active, dataset), walk.dims),
-)
+start = ui.codes(active, dataset)[walk.row]
+pictures = []
+if dataset.is_image and ui.on_stage("walk"):  # the handout keeps g(h) at the starting code
+    decoded = montage(decode(active.checkpoint.model, start), dataset.image_shape, 1, outputs.walk_scale)
+    pictures.append(png_figure(decoded, f"g(h) at sample {walk.row}'s code"))
+ui.explain("walk", walk_latex(start), walk_sentence(walk.row, ui.ranges(active, dataset), walk.dims), pictures)
 st.divider()
 grid_panel(active, dataset, walk.row, outputs)
 st.divider()

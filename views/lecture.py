@@ -3,6 +3,7 @@
 import streamlit as st
 
 from aeviz import ui
+from aeviz.handout import handout_html
 from aeviz.lecture import STEPS
 from aeviz.sitemap import PAGES
 from aeviz.ui.lecture import go_to, page_file, presenting, set_presenting, warm_lecture
@@ -31,6 +32,24 @@ def outline(present: bool) -> None:
         st.page_link(page_file(step.page), label=f"{number}. {step.title}", query_params=step.query(number, present))
 
 
+def handout_panel(shown: dict) -> None:
+    """The steps this session has shown, with their numbers and key figures, as one HTML file that opens offline."""
+    st.subheader("Handout")
+    st.caption(
+        f"{len(shown)} of {len(STEPS)} steps collected: a step goes into the handout, with the numbers and key figure "
+        "on screen, each time it is shown in this browser session. Give the lecture (or click through it) first."
+    )
+    if shown:
+        st.download_button(
+            "Download the handout (HTML)",
+            lambda: handout_html(list(shown.values()), len(STEPS)),  # built on click
+            file_name="aeviz-lecture-handout.html",
+            mime="text/html",
+            icon=":material/download:",
+            key="lecture_handout",
+        )
+
+
 ui.sidebar()
 warm_lecture()  # the slow steps' first computations, in the background, before the class gets there
 st.title("The lecture, step by step")
@@ -47,3 +66,5 @@ with right:
         go_to(1)
 with left:
     outline(present)
+with right:
+    handout_panel(ui.session().handout)

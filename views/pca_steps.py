@@ -6,6 +6,7 @@ import streamlit as st
 
 from aeviz import ui
 from aeviz.datasets import Dataset, list_datasets
+from aeviz.handout import plotly_figure, png_figure
 from aeviz.montages import display_scale, montage, unit_range
 from aeviz.pca import (
     TeachingPCA,
@@ -65,15 +66,17 @@ def step_1(data: Dataset, pca: TeachingPCA, other: TeachingPCA, formulas: dict[i
         if data.is_image:
             shape, scale = data.image_shape, display_scale(data.image_shape)
             pictures = [unit_range(pca.mean_), unit_range(pca.spread_)]
-            ui.show_image(
-                montage(pictures, shape, 2, scale, pad=4), "mean image  |  spread (std) of each pixel, brightest = most"
-            )
+            caption = "mean image  |  spread (std) of each pixel, brightest = most"
+            image = montage(pictures, shape, 2, scale, pad=4)
+            ui.show_image(image, caption)
+            kept = png_figure(image, caption)
         else:
             figure = feature_spread_fig(pca.mean_, pca.spread_, "Each feature before: mean ± spread")
             st.plotly_chart(figure, key="pca_spread")
+            kept = plotly_figure(figure)
     centred, standardized = (other, pca) if pca.standardize else (pca, other)
     st.caption(standardising_sentence(centred, standardized))
-    ui.explain("pca_1", formulas[1], standardising_sentence(centred, standardized))
+    ui.explain("pca_1", formulas[1], standardising_sentence(centred, standardized), [kept])
 
 
 def step_2_and_3(pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
@@ -83,13 +86,16 @@ def step_2_and_3(pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
         heading("pca_2_3", "2. Covariance matrix", formulas[2])
         matrix, kept = covariance_view(pca.covariance_)
         title = "covariance of the features" + (f" (every {kept[1] - kept[0]}th)" if len(kept) > 1 and kept[1] > 1 else "")
-        st.plotly_chart(covariance_fig(matrix, kept, title), key="pca_cov")
+        covariance = covariance_fig(matrix, kept, title)
+        st.plotly_chart(covariance, key="pca_cov")
     with right:
         heading("pca_2_3", "3. Eigenvectors and eigenvalues", formulas[3])
-        st.plotly_chart(scree_fig(pca.ratios_, pca.cumulative_ratio_, k), key="pca_scree")
+        scree = scree_fig(pca.ratios_, pca.cumulative_ratio_, k)
+        st.plotly_chart(scree, key="pca_scree")
         explained = f"The first {k} component(s) explain {pca.cumulative_ratio_[k - 1]:.1%} of the variance."
         st.caption(explained)
-    ui.explain("pca_2_3", rf"\begin{{gathered}} {formulas[2]} \\ {formulas[3]} \end{{gathered}}", explained)
+    numbers = rf"\begin{{gathered}} {formulas[2]} \\ {formulas[3]} \end{{gathered}}"
+    ui.explain("pca_2_3", numbers, explained, [plotly_figure(covariance), plotly_figure(scree)])
 
 
 def step_4(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
@@ -100,6 +106,7 @@ def step_4(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) ->
             columns = min(k, 16)
             image = montage(components, data.image_shape, columns, max(1, display_scale(data.image_shape) // 2), pad=2)
             ui.show_image(image, f"the first {k} eigenvectors drawn as images (grey = 0)")
+            ui.explain("pca_4", figures=[png_figure(image, f"the first {k} eigenvectors (grey = 0)")])
         else:
             table = {f"PC {i + 1}": v.round(3) for i, v in enumerate(pca.eigenvectors_[:k])}
             st.dataframe(table, hide_index=False, width="content")
@@ -120,11 +127,14 @@ def step_5(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) ->
             title="the data on the first two components", axis_titles=("PC 1", "PC 2"),
         )  # fmt: skip
         st.plotly_chart(fig, key="pca_recast")
+        ui.explain("pca_5", figures=[plotly_figure(fig)])
     with right:
         rebuilt = pca.reconstruct(X[:SHOWN_INPUTS] if data.is_image else X, k)
         if data.is_image:
             pairs = montage([*X[:SHOWN_INPUTS], *rebuilt], data.image_shape, SHOWN_INPUTS, 2, pad=2)
-            ui.show_image(pairs, f"inputs (top) and their reconstructions from {k} component(s) (bottom)")
+            caption = f"inputs (top) and their reconstructions from {k} component(s) (bottom)"
+            ui.show_image(pairs, caption)
+            ui.explain("pca_5", figures=[plotly_figure(fig), png_figure(pairs, caption)])
         else:
             original = data.scaler.inverse_transform(X)
             shown = data.scaler.inverse_transform(rebuilt)

@@ -7,6 +7,7 @@ from aeviz import ui
 from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset
 from aeviz.escaping import markdown_text
+from aeviz.handout import plotly_figure
 from aeviz.jobhandle import JobKind
 from aeviz.latent import reconstruct
 from aeviz.lecture import manifold_sentence, versus_latex
@@ -83,12 +84,14 @@ def error_panel(data: Dataset, models: Models) -> None:
             sentences.append(linear_sentence(trained, errors, pca))
             note = linear_note(trained, errors, pca)
     title = f"Validation error against code size on {data.name} ({len(data.X_train):,} training rows)"
+    figure = sweep_fig(pca, points, title, note)
     with ui.key_figure("sweep"):
-        st.plotly_chart(sweep_fig(pca, points, title, note), key="sweep_fig")
+        st.plotly_chart(figure, key="sweep_fig")
     if "mlp" in points:
         trained, errors = points["mlp"]
         i = min(1, len(trained) - 1)  # k = 2 when it was trained: the size of the Latent space page's views
-        ui.explain("sweep", versus_latex(trained[i], float(pca[trained[i] - 1]), errors[i]), sentences[0])
+        numbers = versus_latex(trained[i], float(pca[trained[i] - 1]), errors[i])
+        ui.explain("sweep", numbers, sentences[0], [plotly_figure(figure)])
     for sentence in sentences:
         st.markdown(f"- {sentence}")
     reason_panel(data, models, points.get("mlp"), pca)
@@ -138,10 +141,13 @@ def manifold_panel(data: Dataset, models: Models) -> None:
     }
     with ui.key_figure("manifold"):
         columns = st.columns(3)
+    figures = []
     for i, (column, (title, points)) in enumerate(zip(columns, shown.items(), strict=True)):
         original = data.scaler.inverse_transform(points) if data.scaler is not None else points
-        column.plotly_chart(points_3d_fig(original, colors, title=title), key=f"sweep_3d_{i}")
-    ui.explain("manifold", versus_latex(2, pca_error, ae_error), manifold_sentence(pca_error, ae_error))
+        figures.append(points_3d_fig(original, colors, title=title))
+        column.plotly_chart(figures[-1], key=f"sweep_3d_{i}")
+    said = manifold_sentence(pca_error, ae_error)
+    ui.explain("manifold", versus_latex(2, pca_error, ae_error), said, [plotly_figure(f) for f in figures])
     st.caption(
         "Each reconstruction is coloured by the true position of its point along the manifold; drag to rotate. "
         "Errors are validation MSE per (standardised) feature; the autoencoder is the multilayer one of the sweep."

@@ -14,6 +14,7 @@ from aeviz.datasets import photo_dataset
 from aeviz.evaluation import COLOUR_DIFFERENCE, RESTORATION, leaders, score_values, verdict
 from aeviz.fitting import JobOutcome, fit_job
 from aeviz.glossary import definitions
+from aeviz.handout import png_figure
 from aeviz.jobhandle import JobKind
 from aeviz.lecture import differences_latex
 from aeviz.photos import HELD_OUT, TRAIN_PHOTOS, colour_errors, grayscale, load_photo, to_display
@@ -76,7 +77,9 @@ def pictures_panel(model: Checkpoint, name: str, model_name: str, found: ColourF
     values = {key: (value,) for key, value in errors.items()}
     said = verdict(f"On {name}", model_name, values, NAMES, (COLOUR_DIFFERENCE,), *VERBS)
     st.info(said)
-    ui.explain("row", differences_latex(errors, NAMES), said)
+    pictures = [png_figure(to_display(shown[key], scale), NAMES[key]) for key in shown]
+    pictures.append(png_figure(to_display(image, scale), "true colours"))
+    ui.explain("row", differences_latex(errors, NAMES), said, pictures)
     st.markdown(saturation_sentence(found, model_name, len(TRAIN_PHOTOS)))
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from aeviz import ui
 from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset
+from aeviz.handout import plotly_figure
 from aeviz.jobhandle import JobKind
 from aeviz.latent import one_hot_features
 from aeviz.models import ModelConfig
@@ -128,10 +129,11 @@ def sweep_panel(data: Dataset) -> None:
         (results, epochs), source = shipped, "shipped (made by `aeviz pretrain`)"
     if results:
         values, active, errors = zip(*results, strict=True)
+        figure = lambda_sweep_fig(values, active, errors)
         with ui.key_figure("lambda_sweep"):
-            st.plotly_chart(lambda_sweep_fig(values, active, errors), key="sweep_fig")
+            st.plotly_chart(figure, key="sweep_fig")
         st.caption(f"One training per λ, same seed, {epochs} epochs each; {source}. {sweep_sentence(results)}")
-        ui.explain("lambda_sweep", look_for=sweep_sentence(results))
+        ui.explain("lambda_sweep", look_for=sweep_sentence(results), figures=[plotly_figure(figure)])
 
 
 ui.sidebar()

@@ -14,6 +14,7 @@ from aeviz.datasets import Dataset, list_datasets
 from aeviz.evaluation import describe_gap
 from aeviz.fitting import JobOutcome, LiveFrame, fit_job
 from aeviz.glossary import TERMS
+from aeviz.handout import plotly_figure
 from aeviz.jobhandle import JobKind
 from aeviz.lecture import losses_latex
 from aeviz.livestore import new_key
@@ -298,7 +299,9 @@ def your_model_panel(model: ui.ActiveModel, run: ui.TrainRun | None) -> None:
     with ui.key_figure("history"):
         figures_panel(model, data, run)
     if checkpoint.history:
-        ui.explain("history", losses_latex(checkpoint.history, loss_of(checkpoint)), describe_gap(checkpoint.history))
+        history = checkpoint.history
+        curves = [plotly_figure(loss_curves_fig(history))] if ui.on_stage("history") else []
+        ui.explain("history", losses_latex(history, loss_of(checkpoint)), describe_gap(history), curves)
     metrics_panel(checkpoint.metrics)
     ui.save_panel(checkpoint)
     scrubber_panel(checkpoint, data, "your_scrubber")
@@ -325,7 +328,8 @@ def history_panel(model: ui.ActiveModel) -> None:
             scrubber_panel(checkpoint, ui.dataset_for(checkpoint), "active_scrubber")
         else:
             st.plotly_chart(loss_curves_fig(history), key="active_losses", config={"displaylogo": False})
-    ui.explain("history", losses_latex(history, loss_of(checkpoint)), describe_gap(history))
+    curves = [plotly_figure(loss_curves_fig(history))] if ui.on_stage("history") else []  # for the handout
+    ui.explain("history", losses_latex(history, loss_of(checkpoint)), describe_gap(history), curves)
 
 
 @st.fragment

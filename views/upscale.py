@@ -18,6 +18,7 @@ from aeviz.checkpoints import Checkpoint
 from aeviz.datasets import Dataset, photo_dataset
 from aeviz.evaluation import RESTORATION, Score, leaders, score_values, verdict
 from aeviz.glossary import definitions
+from aeviz.handout import png_figure
 from aeviz.lecture import psnr_latex
 from aeviz.montages import display_scale
 from aeviz.pretrain import recipe
@@ -104,10 +105,10 @@ def upscaling_page(source: str) -> None:
     settings = image_form(source, data)
     shape = tuple(data.image_shape)
     size = 256 if ui.presenting() else 150  # the back row of a projector needs larger images
-    pictures_panel(
-        upscale_example(data.X_val, bicubic_rows, model_rows, settings.index, shape, display_scale(shape, size)), shape
-    )
-    ui.explain("row", psnr_latex(data.X_val[settings.index], model_rows[settings.index], "autoencoder"), said)
+    example = upscale_example(data.X_val, bicubic_rows, model_rows, settings.index, shape, display_scale(shape, size))
+    pictures_panel(example, shape)
+    pictures = [png_figure(example.small, "input")] + [png_figure(p, name) for name, p in example.pictures.items()]
+    ui.explain("row", psnr_latex(data.X_val[settings.index], model_rows[settings.index], "autoencoder"), said, pictures)
     st.caption(
         f"{model_name.capitalize()}: {model.config.arch} network, {model.config.n_parameters:,} parameters. Train your "
         "own digit upscaler on the Train page with *Input → target: upscale 2×* (mnist); this page then shows yours."

@@ -15,12 +15,13 @@ import functools
 import importlib.resources
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from aeviz.handout import Entry, Figure
 from aeviz.lecture import PRESENT_PARAM, STEP_PARAM, STEPS, Step, step, step_number
 from aeviz.sitemap import PAGES
 from aeviz.ui.state import session
@@ -169,12 +170,17 @@ def beside(name: str) -> Iterator[None]:
         yield
 
 
-def explain(name: str, numbers: str | None = None, look_for: str | None = None) -> None:
+def explain(name: str, numbers: str | None = None, look_for: str | None = None, figures: Sequence[Figure] = ()) -> None:
     """Beside figure `name` on the stage: the step's formula with this page's numbers (LaTeX) and what to look for
-    (a sentence computed from them). Nothing outside lecture mode: the page says these in its own words."""
+    (a sentence computed from them); with `figures` (the key figure as the handout keeps it), the step as shown goes
+    into this session's handout. Nothing outside lecture mode: the page says these in its own words."""
     stage = _on_stage(name)
     if stage is None:
         return
+    shown = stage.step
+    entry = Entry(stage.number, shown.title, shown.claim, shown.formula, numbers or "", look_for or "", tuple(figures))
+    handout = session().handout
+    handout[stage.number] = handout[stage.number].merged(entry) if stage.number in handout else entry
     if numbers:
         stage.numbers.latex(numbers)
     if look_for:

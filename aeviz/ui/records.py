@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aeviz.checkpoints import Checkpoint
+from aeviz.handout import Entry
 
 if TYPE_CHECKING:
     import numpy as np
@@ -109,6 +110,7 @@ class Session:
     identity_sent: bool = False  # the browser has been asked to keep `owner` in its cookie
     narrow_sent: bool = False  # the browser has been asked to fold the sidebar on a narrow screen
     presenting: bool = False  # the presenter view (aeviz.ui.lecture): no sidebar, larger text
+    handout: dict[int, Entry] = field(default_factory=dict)  # the lecture steps shown, as shown (aeviz.handout)
     live_name: str = ""  # LIVE_PREFIX + key of the model trained or loaded in this session (in the live store)
     upload: Upload | None = None
     train_run: TrainRun | None = None

@@ -177,3 +177,24 @@ def test_the_presenter_view_off_a_step_links_back_to_the_outline():
     assert [link.proto.page for link in at.get("page_link")][:1] == ["lecture"]
     plain = open_page(new_session(), "views/denoise.py")
     assert "lecture" not in [link.proto.page for link in plain.get("page_link")]
+
+
+@pytest.mark.parametrize("number", range(1, N + 1))
+def test_every_step_shown_goes_into_the_handout_with_its_numbers_and_key_figure(number):
+    """The entry is what the stage showed: the formula with numbers and the look-for sentence, and a figure."""
+    at = open_step(number)
+    kept = at.session_state["aeviz"].handout[number]
+    assert kept.title == step(number).title and kept.numbers == formulas(at)[1]
+    shown = next(m.value for m in at.markdown if m.value.startswith("**Look for:**"))
+    assert shown == f"**Look for:** {kept.look_for}" and kept.figures
+
+
+def test_the_lecture_page_offers_the_handout_of_the_steps_shown():
+    from aeviz.handout import handout_html
+
+    at = open_step(13)
+    at = open_page(at, "views/lecture.py")
+    assert "1 of 17 steps collected" in " ".join(c.value for c in at.caption)
+    assert at.get("download_button")
+    page = handout_html(list(at.session_state["aeviz"].handout.values()), N)
+    assert "13. Sparse autoencoders" in page and "Plotly.newPlot(" in page

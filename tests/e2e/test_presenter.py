@@ -85,3 +85,24 @@ def test_the_lecture_page_starts_the_lecture_in_presenter_view(projector, server
     projector.get_by_role("button", name="Start the lecture").click()
     projector.wait_for_function(AT_STEP, arg=1, timeout=90_000)
     assert not projector.locator('[data-testid="stSidebar"]').is_visible()
+
+
+def test_the_handout_holds_every_step_given(projector, server):
+    """Give the whole lecture with → (one session), then the Lecture page's handout has all 17 steps, each with a
+    figure and its formulas, in one file."""
+    from pathlib import Path
+
+    open_step(projector, server, 1)
+    for number in range(2, len(STEPS) + 1):
+        projector.evaluate("() => document.activeElement && document.activeElement.blur()")
+        projector.keyboard.press("ArrowRight")
+        projector.wait_for_function(STEP_DRAWN, arg=number, timeout=90_000)
+    projector.get_by_role("link", name="Outline").click()
+    projector.wait_for_selector("text=17 of 17 steps collected", timeout=90_000)
+    with projector.expect_download() as download:
+        projector.get_by_role("button", name="Download the handout (HTML)").click()
+    page = Path(download.value.path()).read_text()
+    sections = page.split("<section>")[1:]
+    assert len(sections) == len(STEPS)
+    for number, section in enumerate(sections, start=1):
+        assert section.startswith(f"<h2>{number}. ") and "<figure>" in section and "<math" in section
