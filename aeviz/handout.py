@@ -68,13 +68,21 @@ def svg_figure(svg: str, caption: str = "") -> Figure:
     return Figure("svg", svg, caption)
 
 
+GATHERED = (r"\begin{gathered}", r"\end{gathered}")
+
+
 def _math(latex: str) -> str:
+    """LaTeX as MathML; the lines of a `gathered` block one under another (the converter runs them together)."""
     from latex2mathml.converter import convert
 
+    text = latex.strip()
+    if text.startswith(GATHERED[0]) and text.endswith(GATHERED[1]):
+        lines = text[len(GATHERED[0]) : -len(GATHERED[1])].split(r"\\")
+        return "".join(_math(line) for line in lines if line.strip())
     try:
-        return convert(latex, display="block")
+        return convert(text, display="block")
     except Exception:  # a construct the converter does not know: the source, readable, rather than nothing
-        return f"<pre>{html.escape(latex)}</pre>"
+        return f"<pre>{html.escape(text)}</pre>"
 
 
 def _figure_html(figure: Figure, key: str) -> str:
@@ -96,7 +104,7 @@ def _figure_html(figure: Figure, key: str) -> str:
 STYLE = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#222}
 section{border-top:1px solid #ccc;padding:1rem 0;page-break-inside:avoid}h2{margin:.2rem 0}.claim{color:#555}
 figure{display:inline-block;margin:.5rem 1rem .5rem 0;vertical-align:top}img{max-width:100%;image-rendering:pixelated}
-.chart{width:520px;height:380px}math{font-size:1.15em}.look{background:#f4f6f0;padding:.5rem .8rem}"""
+.chart{width:min(900px,92vw);height:420px}math{font-size:1.15em}.look{background:#f4f6f0;padding:.5rem .8rem}"""
 
 
 def handout_html(entries: Sequence[Entry], total: int) -> str:

@@ -44,3 +44,8 @@ def test_a_later_report_of_a_step_adds_what_it_has_and_keeps_the_rest():
     later = entry(9, look_for="8 components keep 44%")
     merged = first.merged(later)
     assert (merged.numbers, merged.look_for, merged.figures) == ("k = 8", "8 components keep 44%", first.figures)
+
+
+def test_the_lines_of_a_gathered_formula_stay_lines():
+    page = handout_html([entry(1, numbers=r"\begin{gathered} a = 1 \\ b = 2 \end{gathered}")], 17)
+    assert page.count("<math") == 3 and "<mi>a</mi>" in page and "gathered" not in page
