@@ -46,9 +46,14 @@ class Entry:
         )
 
 
-def png_figure(image: np.ndarray, caption: str = "") -> Figure:
-    """A uint8 image, (height, width) or (height, width, 3), to embed as a PNG."""
-    return Figure("png", image, caption)
+MAX_SIDE = 400  # pixels: what a session keeps of a picture for its handout (a photo drawn twice its size is 3 MB)
+
+
+def png_figure(image: np.ndarray, caption: str = "", max_side: int = MAX_SIDE) -> Figure:
+    """A uint8 image, (height, width) or (height, width, 3), to embed as a PNG; a larger one is kept at every n-th
+    pixel so that no side exceeds `max_side` (a session keeps up to 17 steps' pictures)."""
+    stride = -(-max(image.shape[:2]) // max_side)
+    return Figure("png", image[::stride, ::stride].copy(), caption)
 
 
 def plotly_figure(figure, caption: str = "") -> Figure:

@@ -49,3 +49,9 @@ def test_a_later_report_of_a_step_adds_what_it_has_and_keeps_the_rest():
 def test_the_lines_of_a_gathered_formula_stay_lines():
     page = handout_html([entry(1, numbers=r"\begin{gathered} a = 1 \\ b = 2 \end{gathered}")], 17)
     assert page.count("<math") == 3 and "<mi>a</mi>" in page and "gathered" not in page
+
+
+def test_a_large_picture_is_kept_small():
+    photo = np.zeros((854, 1280, 3), dtype=np.uint8)
+    kept = png_figure(photo).content
+    assert max(kept.shape[:2]) <= 400 and kept.shape[2] == 3 and not np.shares_memory(kept, photo)
