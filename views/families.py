@@ -24,7 +24,7 @@ def pictures_panel(models: dict, data: Dataset) -> list:
         with picture:
             picture = montage(list(images), data.image_shape, SHOWN, scale, pad=2)
             ui.show_image(picture, "")
-            kept.append(png_figure(picture, name))
+            kept.append((picture, name))
     return kept
 
 
@@ -59,7 +59,7 @@ rows = family_rows(models, errors, ui.pca_errors(mnist, max(m.config.latent_dim 
 with ui.key_figure("families"):
     pictures = pictures_panel(models, mnist)
 sentence = families_sentence(rows)
-ui.explain("families", families_latex(rows), sentence, pictures)
+ui.explain("families", families_latex(rows), sentence, lambda: [png_figure(*picture) for picture in pictures])
 st.markdown(sentence)
 table_panel(rows)
 st.caption(f"Validation MSE per pixel on the {len(mnist.X_val):,} validation digits. {definitions('5-NN accuracy')}")

@@ -77,8 +77,11 @@ def pictures_panel(model: Checkpoint, name: str, model_name: str, found: ColourF
     values = {key: (value,) for key, value in errors.items()}
     said = verdict(f"On {name}", model_name, values, NAMES, (COLOUR_DIFFERENCE,), *VERBS)
     st.info(said)
-    pictures = [png_figure(to_display(shown[key], scale), NAMES[key]) for key in shown]
-    pictures.append(png_figure(to_display(image, scale), "true colours"))
+
+    def pictures() -> list:  # for the handout, on a lecture step only: each picture at its own size
+        kept = [png_figure(to_display(shown[key], 1), NAMES[key]) for key in shown]
+        return [*kept, png_figure(to_display(image, 1), "true colours")]
+
     ui.explain("row", differences_latex(errors, NAMES), said, pictures)
     st.markdown(saturation_sentence(found, model_name, len(TRAIN_PHOTOS)))
 

@@ -107,8 +107,9 @@ def upscaling_page(source: str) -> None:
     size = 256 if ui.presenting() else 150  # the back row of a projector needs larger images
     example = upscale_example(data.X_val, bicubic_rows, model_rows, settings.index, shape, display_scale(shape, size))
     pictures_panel(example, shape)
-    pictures = [png_figure(example.small, "input")] + [png_figure(p, name) for name, p in example.pictures.items()]
-    ui.explain("row", psnr_latex(data.X_val[settings.index], model_rows[settings.index], "autoencoder"), said, pictures)
+    pictures = {"input": example.small, **example.pictures}
+    numbers = psnr_latex(data.X_val[settings.index], model_rows[settings.index], "autoencoder")
+    ui.explain("row", numbers, said, lambda: [png_figure(p, name) for name, p in pictures.items()])
     st.caption(
         f"{model_name.capitalize()}: {model.config.arch} network, {model.config.n_parameters:,} parameters. Train your "
         "own digit upscaler on the Train page with *Input → target: upscale 2×* (mnist); this page then shows yours."

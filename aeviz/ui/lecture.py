@@ -15,7 +15,7 @@ import functools
 import importlib.resources
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -170,13 +170,20 @@ def beside(name: str) -> Iterator[None]:
         yield
 
 
-def explain(name: str, numbers: str | None = None, look_for: str | None = None, figures: Sequence[Figure] = ()) -> None:
+def explain(
+    name: str,
+    numbers: str | None = None,
+    look_for: str | None = None,
+    figures: Sequence[Figure] | Callable[[], Sequence[Figure]] = (),
+) -> None:
     """Beside figure `name` on the stage: the step's formula with this page's numbers (LaTeX) and what to look for
-    (a sentence computed from them); with `figures` (the key figure as the handout keeps it), the step as shown goes
-    into this session's handout. Nothing outside lecture mode: the page says these in its own words."""
+    (a sentence computed from them); with `figures` (the key figure as the handout keeps it, or a function that makes
+    it: called only on a step), the step as shown goes into this session's handout. Nothing outside lecture mode: the
+    page says these in its own words."""
     stage = _on_stage(name)
     if stage is None:
         return
+    figures = figures() if callable(figures) else figures
     shown = stage.step
     entry = Entry(stage.number, shown.title, shown.claim, shown.formula, numbers or "", look_for or "", tuple(figures))
     handout = session().handout
