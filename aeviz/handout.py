@@ -61,12 +61,17 @@ def plotly_figure(figure, caption: str = "") -> Figure:
     return Figure("plotly", figure, caption)
 
 
-def _png(image: np.ndarray) -> str:
+def png_bytes(image: np.ndarray) -> bytes:
+    """A uint8 image as a PNG file's bytes."""
     from PIL import Image
 
     buffer = io.BytesIO()
     Image.fromarray(np.ascontiguousarray(image)).save(buffer, format="PNG")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return buffer.getvalue()
+
+
+def _png(image: np.ndarray) -> str:
+    return base64.b64encode(png_bytes(image)).decode("ascii")
 
 
 def svg_figure(svg: str, caption: str = "") -> Figure:

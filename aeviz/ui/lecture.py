@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from aeviz.handout import Entry, Figure
+from aeviz.handout import Entry, Figure, png_bytes
 from aeviz.lecture import PRESENT_PARAM, STEP_PARAM, STEPS, Step, step, step_number
 from aeviz.sitemap import PAGES
 from aeviz.ui.state import session
@@ -41,6 +41,7 @@ class Stage:
     numbers: DeltaGenerator  # the formula with the page's numbers
     look_for: DeltaGenerator  # the sentence computed from them
     extra: DeltaGenerator  # what the page puts beside the figure (`beside`), last
+    downloads: int = 0  # PNG buttons drawn in this run (their keys)
 
 
 _run = threading.local()  # the stage of the script run on this thread (each session runs its script on its own thread)
@@ -188,6 +189,16 @@ def explain(
     entry = Entry(stage.number, shown.title, shown.claim, shown.formula, numbers or "", look_for or "", tuple(figures))
     handout = session().handout
     handout[stage.number] = handout[stage.number].merged(entry) if stage.number in handout else entry
+    for figure in (f for f in figures if f.kind == "png"):  # for slides; Plotly charts have PNG in their toolbar
+        stage.downloads += 1
+        stage.extra.download_button(
+            f"PNG: {figure.caption or 'the figure'}",
+            functools.partial(png_bytes, figure.content),  # encoded on click
+            file_name=f"aeviz-step-{stage.number}-{stage.downloads}.png",
+            mime="image/png",
+            icon=":material/download:",
+            key=f"lecture_png_{stage.downloads}",
+        )
     if numbers:
         stage.numbers.latex(numbers)
     if look_for:

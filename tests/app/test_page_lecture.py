@@ -198,3 +198,11 @@ def test_the_lecture_page_offers_the_handout_of_the_steps_shown():
     assert at.get("download_button")
     page = handout_html(list(at.session_state["aeviz"].handout.values()), N)
     assert "13. Sparse autoencoders" in page and "Plotly.newPlot(" in page
+
+
+def test_a_step_with_a_picture_offers_it_as_a_png_for_slides():
+    """The denoising step's row of digits (a montage, not a chart) comes with a PNG download button per picture."""
+    at = open_step(next(i for i, s in enumerate(STEPS, 1) if s.page == "denoise"))
+    buttons = [b for b in at.get("download_button") if b.proto.label.startswith("PNG:")]
+    assert len(buttons) == 1
+    assert not [b for b in open_step(3).get("download_button") if b.proto.label.startswith("PNG:")]  # charts only
