@@ -15,9 +15,11 @@ configure_environment()
 import streamlit as st  # noqa: E402 - after the thread settings
 
 from aeviz.sitemap import HOME, sections  # noqa: E402
+from aeviz.ui.classroom import follow_teacher, question_panel  # noqa: E402
 from aeviz.ui.job_panel import collect_jobs  # noqa: E402
 from aeviz.ui.lecture import lecture_stage  # noqa: E402
 from aeviz.ui.resources import load_torch_once  # noqa: E402
+from aeviz.ui.room import claim_teacher  # noqa: E402
 from aeviz.ui.style import house_style  # noqa: E402
 
 # The favicon is a file of the package: a Material icon as page_icon is fetched from fonts.gstatic.com, and nothing may
@@ -26,6 +28,7 @@ ICON = str(Path(__file__).resolve().parent / "aeviz" / "static" / "favicon.png")
 st.set_page_config(page_title="aeviz — autoencoder latent spaces", page_icon=ICON, layout="wide")
 house_style()
 load_torch_once()  # a fresh server's first page says why it waits
+claim_teacher()  # ?teacher=TOKEN (the link the server's terminal printed) makes this session the teacher's
 
 pages = {
     section: [st.Page(p.file, title=p.title, icon=p.icon, default=p is HOME) for p in members]
@@ -33,5 +36,7 @@ pages = {
 }
 collect_jobs()
 page = st.navigation(pages, expanded=True)  # all 13 pages: the default folds the menu after 10
+follow_teacher(page.title)  # a student moves to the teacher's step while the teacher presents
 lecture_stage(page.title)  # a lecture step's strip and key figure come first
 page.run()
+question_panel()  # the step's question, beside its figure, with the answer the page computed

@@ -41,18 +41,19 @@ def test_readme_layout_names_every_module():
 FLOORS = {
     "basics": ["errors", "runtime", "escaping", "jobhandle", "workers"],
     "definitions": ["aeviz", "sitemap", "glossary", "wording", "tasks", "configs", "jobs", "montages", "pca", "projection",
-                    "handout"],
+                    "handout", "room", "questions"],
     "models, data and figures": [
         "models", "latent", "decoder_export", "userdata.common", "userdata.images", "userdata.tables", "userdata",
         "photos", "datasets", "checkpoint_checks",
-        "checkpoints", "livestore", "plots", "capacity_plots", "pca_plots", "restoration_plots", "scrubber",
+        "checkpoints", "livestore", "plots", "capacity_plots", "class_plots", "pca_plots", "restoration_plots", "scrubber",
     ],
     "learning": ["training", "evaluation", "fitting", "applications"],
     "the lecture's ideas": ["capacity", "sparsity", "sweep", "pretrain", "families", "lecture"],
     "entry points": ["cli", "__main__"],
     "streamlit": [
         "ui.resources", "ui.records", "ui.model_caches", "ui.display", "ui.state", "ui.datasets", "ui.sidebar",
-        "ui.application_caches", "ui.checkpoint_panels", "ui.job_panel", "ui.style", "ui.lecture", "ui",
+        "ui.application_caches", "ui.checkpoint_panels", "ui.job_panel", "ui.style", "ui.room", "ui.lecture",
+        "ui.classroom", "ui",
     ],
 }  # fmt: skip
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from aeviz import ui
 from aeviz.capacity import (
+    COPIES,
     COPYING,
     SHOWN,
     SUBSETS,
@@ -31,6 +32,7 @@ from aeviz.handout import plotly_figure
 from aeviz.jobhandle import JobKind
 from aeviz.lecture import copy_latex, gap_latex
 from aeviz.montages import display_scale, montage
+from aeviz.questions import copy_answer
 
 
 def rows_form(data: Dataset) -> int:
@@ -144,7 +146,13 @@ def copy_panel(data: Dataset, report: Report) -> None:
     kind = next(iter(odd_inputs(data)))
     summary = linear_sentence(labels, report.shares, report_steps(report)) if "complete_linear" in report.shares else ""
     shares = {k: share[kind] for k, share in report.shares.items()}
-    ui.explain("copy", copy_latex(latents, shares, data.n_features, kind), summary or COPYING, [plotly_figure(figure)])
+    answer = None
+    if "complete_linear" in report.shares:  # asked of the kind the linear code brings back best
+        linear = report.shares["complete_linear"]
+        best = max(linear, key=linear.get)
+        answer = copy_answer(report.shares["complete"][best], linear[best], best, COPIES)
+    figures = [plotly_figure(figure)]
+    ui.explain("copy", copy_latex(latents, shares, data.n_features, kind), summary or COPYING, figures, answer)
     if "complete_linear" in report.shares:
         st.markdown(linear_sentence(labels, report.shares, report_steps(report)))
     for kind in odd_inputs(data):

@@ -15,6 +15,7 @@ from aeviz.lecture import views_latex, views_sentence
 from aeviz.montages import display_scale, montage
 from aeviz.plots import code_axis_titles, latent_scatter_fig, selected_row
 from aeviz.projection import ScoredView, coordinates_csv, order_along, unrolling_sentence
+from aeviz.questions import views_answer
 from aeviz.wording import vector_text
 
 HOVER = "aeviz-latent-space"  # the layout.meta of charts whose points show their image on hover
@@ -132,7 +133,8 @@ def latent_space_panel(model: ui.ActiveModel, data: Dataset, settings: ViewSetti
         if row is not None and row != picked:
             state.picked, picked = ui.PickedPoint(model.key, row), row
     scores = [(view.trust, view.knn) for view in (model_view, input_view)]
-    ui.explain("scatters", views_latex(*scores), views_sentence(*scores), figures)
+    answer = None if model_view.knn is None or input_view.knn is None else views_answer(model_view.knn, input_view.knn)
+    ui.explain("scatters", views_latex(*scores), views_sentence(*scores), figures, answer)
     if data.label_kind == "continuous":  # a position along a manifold (the swiss roll, the S-curve)
         labels = ui.view_labels(data)
         code, pca = (order_along(view.coords, labels) for view in (model_view, input_view))

@@ -13,6 +13,7 @@ from aeviz.latent import reconstruct
 from aeviz.lecture import manifold_sentence, versus_latex
 from aeviz.pca_plots import angles_fig, sweep_fig
 from aeviz.plots import points_3d_fig
+from aeviz.questions import versus_answer
 from aeviz.sweep import (
     FAMILIES,
     angles_sentence,
@@ -91,7 +92,8 @@ def error_panel(data: Dataset, models: Models) -> None:
         trained, errors = points["mlp"]
         i = min(1, len(trained) - 1)  # k = 2 when it was trained: the size of the Latent space page's views
         numbers = versus_latex(trained[i], float(pca[trained[i] - 1]), errors[i])
-        ui.explain("sweep", numbers, sentences[0], [plotly_figure(figure)])
+        answer = versus_answer(float(pca[trained[i] - 1]), errors[i], f"at k = {trained[i]}")
+        ui.explain("sweep", numbers, sentences[0], [plotly_figure(figure)], answer)
     for sentence in sentences:
         st.markdown(f"- {sentence}")
     reason_panel(data, models, points.get("mlp"), pca)
@@ -147,7 +149,8 @@ def manifold_panel(data: Dataset, models: Models) -> None:
         figures.append(points_3d_fig(original, colors, title=title))
         column.plotly_chart(figures[-1], key=f"sweep_3d_{i}")
     said = manifold_sentence(pca_error, ae_error)
-    ui.explain("manifold", versus_latex(2, pca_error, ae_error), said, [plotly_figure(f) for f in figures])
+    answer = versus_answer(pca_error, ae_error, "on the roll at k = 2")
+    ui.explain("manifold", versus_latex(2, pca_error, ae_error), said, [plotly_figure(f) for f in figures], answer)
     st.caption(
         "Each reconstruction is coloured by the true position of its point along the manifold; drag to rotate. "
         "Errors are validation MSE per (standardised) feature; the autoencoder is the multilayer one of the sweep."

@@ -14,6 +14,7 @@ from aeviz.models import ModelConfig
 from aeviz.montages import montage
 from aeviz.plots import histogram_fig, lambda_sweep_fig, unit_means_fig
 from aeviz.pretrain import recipe
+from aeviz.questions import penalty_answer
 from aeviz.sparsity import (
     SWEEP_EPOCHS,
     SWEEP_LAMBDAS,
@@ -133,7 +134,8 @@ def sweep_panel(data: Dataset) -> None:
         with ui.key_figure("lambda_sweep"):
             st.plotly_chart(figure, key="sweep_fig")
         st.caption(f"One training per λ, same seed, {epochs} epochs each; {source}. {sweep_sentence(results)}")
-        ui.explain("lambda_sweep", look_for=sweep_sentence(results), figures=[plotly_figure(figure)])
+        answer = penalty_answer({lam: error for lam, _, error in results})
+        ui.explain("lambda_sweep", look_for=sweep_sentence(results), figures=[plotly_figure(figure)], answer=answer)
 
 
 ui.sidebar()

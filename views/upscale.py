@@ -22,6 +22,7 @@ from aeviz.handout import png_figure
 from aeviz.lecture import psnr_latex
 from aeviz.montages import display_scale
 from aeviz.pretrain import recipe
+from aeviz.questions import upscale_answer
 from aeviz.restoration_plots import zoom_compare_fig
 from aeviz.tasks import UPSCALE
 from aeviz.ui.application_caches import upscale_scores, upscaled
@@ -109,7 +110,9 @@ def upscaling_page(source: str) -> None:
     pictures_panel(example, shape)
     pictures = {"input": example.small, **example.pictures}
     numbers = psnr_latex(data.X_val[settings.index], model_rows[settings.index], "autoencoder")
-    ui.explain("row", numbers, said, lambda: [png_figure(p, name) for name, p in pictures.items()])
+    found = upscale_scores(model, data)
+    answer = upscale_answer(found["model"].psnr, found["bicubic"].psnr)
+    ui.explain("row", numbers, said, lambda: [png_figure(p, name) for name, p in pictures.items()], answer)
     st.caption(
         f"{model_name.capitalize()}: {model.config.arch} network, {model.config.n_parameters:,} parameters. Train your "
         "own digit upscaler on the Train page with *Input → target: upscale 2×* (mnist); this page then shows yours."

@@ -23,7 +23,9 @@ from streamlit.delta_generator import DeltaGenerator
 
 from aeviz.handout import Entry, Figure, png_bytes
 from aeviz.lecture import PRESENT_PARAM, STEP_PARAM, STEPS, Step, step, step_number
+from aeviz.questions import Answer
 from aeviz.sitemap import PAGES
+from aeviz.ui.room import teacher_is_on, teacher_moves
 from aeviz.ui.state import session
 
 GOTO_PARAM = "goto"  # on the Lecture page: open this step at once (how a step on the same page is reached)
@@ -42,12 +44,14 @@ class Stage:
     look_for: DeltaGenerator  # the sentence computed from them
     extra: DeltaGenerator  # what the page puts beside the figure (`beside`), last
     downloads: int = 0  # PNG buttons drawn in this run (their keys)
+    answer: Answer | None = None  # the step's question's answer, computed by the page from its numbers
 
 
 _run = threading.local()  # the stage of the script run on this thread (each session runs its script on its own thread)
 
 
-def _stage() -> Stage | None:
+def current_stage() -> Stage | None:
+    """The step on this page in this script run, if any."""
     return getattr(_run, "stage", None)
 
 
@@ -79,6 +83,7 @@ def go_to(number: int, here: str = "") -> None:
     (Reset, or the next PCA step) is reached through the Lecture page, which passes it on before drawing anything:
     the step's page is entered afresh, every widget at the step's setting or its default."""
     target = step(number)
+    teacher_moves(number)  # the class follows the teacher's moves
     kept = {k: st.query_params[k] for k in KEPT_PARAMS if k in st.query_params}
     if target.page == here:
         via = {GOTO_PARAM: str(number), **({PRESENT_PARAM: "1"} if presenting() else {}), **kept}
@@ -130,6 +135,7 @@ def lecture_stage(title: str) -> None:
             st.page_link(page_file("lecture"), label="Lecture outline", icon=":material/list:")
         return
     current = step(number)
+    teacher_is_on(number)
     _strip(number, current)
     st.caption(current.claim)
     if current.wide:  # a row of images needs the width; the formula, numbers and sentence follow in a row below
@@ -145,7 +151,7 @@ def lecture_stage(title: str) -> None:
 
 
 def _on_stage(name: str) -> Stage | None:
-    stage = _stage()
+    stage = current_stage()
     return stage if stage is not None and stage.step.figure == name else None
 
 
@@ -176,14 +182,18 @@ def explain(
     numbers: str | None = None,
     look_for: str | None = None,
     figures: Sequence[Figure] | Callable[[], Sequence[Figure]] = (),
+    answer: Answer | None = None,
 ) -> None:
     """Beside figure `name` on the stage: the step's formula with this page's numbers (LaTeX) and what to look for
     (a sentence computed from them); with `figures` (the key figure as the handout keeps it, or a function that makes
-    it: called only on a step), the step as shown goes into this session's handout. Nothing outside lecture mode: the
-    page says these in its own words."""
+    it: called only on a step), the step as shown goes into this session's handout; `answer`, the step's question's
+    answer from the same numbers (aeviz.questions), is what the teacher's Reveal shows. Nothing outside lecture mode:
+    the page says these in its own words."""
     stage = _on_stage(name)
     if stage is None:
         return
+    if answer is not None:
+        stage.answer = answer
     figures = figures() if callable(figures) else figures
     shown = stage.step
     entry = Entry(stage.number, shown.title, shown.claim, shown.formula, numbers or "", look_for or "", tuple(figures))

@@ -111,6 +111,9 @@ class Session:
     narrow_sent: bool = False  # the browser has been asked to fold the sidebar on a narrow screen
     presenting: bool = False  # the presenter view (aeviz.ui.lecture): no sidebar, larger text
     handout: dict[int, Entry] = field(default_factory=dict)  # the lecture steps shown, as shown (aeviz.handout)
+    teacher: bool = False  # opened with the teacher's token (aeviz.ui.room): leads the class, asks, reveals
+    following: bool = True  # a student follows the teacher's step while the teacher presents
+    followed_seq: int = 0  # the teacher's last move this session made (aeviz.room.Published.seq)
     live_name: str = ""  # LIVE_PREFIX + key of the model trained or loaded in this session (in the live store)
     upload: Upload | None = None
     train_run: TrainRun | None = None

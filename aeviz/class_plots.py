@@ -1,0 +1,46 @@
+"""Plotly figures of the room: the votes on a question, live on the teacher's projector.
+
+Pure functions, like aeviz/plots.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from aeviz.plots import MARGIN, PALETTE
+
+ANSWER_COLOR, OTHER_COLOR, OPEN_COLOR = PALETTE[2], "#BBBBBB", PALETTE[0]
+
+
+def votes_fig(choices: Sequence[str], counts: Sequence[int], answer: int | None = None) -> go.Figure:
+    """One horizontal bar per choice, its count of votes at its end; once revealed, the right choice in green and
+    the others grey."""
+    if answer is None:
+        colors = [OPEN_COLOR] * len(choices)
+    else:
+        colors = [ANSWER_COLOR if i == answer else OTHER_COLOR for i in range(len(choices))]
+    total = sum(counts)
+    labels = [f"{n} ({n / total:.0%})" if total else "0" for n in counts]
+    fig = go.Figure(
+        go.Bar(
+            x=list(counts),
+            y=list(choices),
+            orientation="h",
+            marker_color=colors,
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            hoverinfo="skip",
+        )  # fmt: skip
+    )
+    fig.update_layout(
+        title=f"{total} vote{'s' if total != 1 else ''}",
+        xaxis={"visible": False, "range": [0, max(1, *counts) * 1.3]},
+        yaxis={"autorange": "reversed", "tickfont": {"size": 15}},
+        height=70 + 45 * len(choices),
+        margin={**MARGIN, "t": 36},
+        showlegend=False,
+    )
+    return fig

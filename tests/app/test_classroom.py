@@ -1,0 +1,117 @@
+"""The room under AppTest: who is the teacher, students following the teacher's step, questions asked, voted on and
+revealed. Sessions of one AppTest process share the server's room, as a class's browsers do."""
+
+import json
+
+import pytest
+
+from aeviz.lecture import STEPS, step
+from aeviz.sitemap import PAGES
+from aeviz.ui.lecture import page_file
+from aeviz.ui.room import TEACHER_PARAM, WRONG_TOKEN, class_room
+from tests.app.helpers import new_session, open_page
+
+SWEEP_STEP = next(i for i, s in enumerate(STEPS, 1) if s.figure == "lambda_sweep")  # asks: λ up, error up or down?
+
+
+@pytest.fixture(autouse=True)
+def room():
+    class_room.clear()
+    yield class_room()
+    class_room.clear()
+
+
+def open_step(number: int, query: dict | None = None):
+    shown = step(number)
+    at = new_session({**shown.query(number, False), **(query or {})})
+    return open_page(at, page_file(shown.page))
+
+
+def everything(node) -> str:
+    """Every element's proto on the page, as text (links, captions, markdown, widget labels and values)."""
+    parts = [str(getattr(node, "proto", ""))]
+    for child in getattr(node, "children", {}).values():
+        parts.append(everything(child))
+    return "\n".join(parts)
+
+
+def test_without_the_token_a_session_has_no_teacher_buttons(room):
+    at = open_step(SWEEP_STEP)
+    assert not at.session_state["aeviz"].teacher
+    assert "**Predict, then see:**" in everything(at._tree)
+    keys = {b.key for b in at.button}
+    assert not keys & {"room_ask", "room_reveal", "room_ask_again"}
+
+
+def test_a_wrong_token_is_a_student_told_so_and_the_value_leaves_the_url(room):
+    at = new_session({TEACHER_PARAM: room.token[:-1] + ("x" if room.token[-1] != "x" else "y")})
+    assert not at.session_state["aeviz"].teacher
+    assert [w.value for w in at.warning] == [WRONG_TOKEN]
+    assert TEACHER_PARAM not in at.query_params
+
+
+def test_the_token_makes_the_teacher_and_leaves_the_url(room):
+    at = open_step(SWEEP_STEP, {TEACHER_PARAM: room.token})
+    assert at.session_state["aeviz"].teacher
+    assert TEACHER_PARAM not in at.query_params
+    assert room.token not in everything(at._tree)
+    assert at.button(key="room_ask") is not None
+    assert room.published().step == SWEEP_STEP  # opening a step by its link leads the class there
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path or "home")
+def test_no_student_page_shows_the_token(room, page):
+    """Not in a link, a caption or a widget: the teacher presenting on step 3 changes nothing of that."""
+    room.publish(3)
+    at = open_page(new_session(), page.file)
+    assert not at.exception
+    assert room.token not in everything(at._tree)
+
+
+def test_the_answer_revealed_is_the_one_the_numbers_give(room):
+    """On the λ step, Reveal publishes the direction the shipped sweep's errors take, with those errors."""
+    from aeviz.ui.resources import shipped_lambda_sweep
+
+    results, _ = shipped_lambda_sweep()
+    first, last = results[0][2], results[-1][2]
+    teacher = open_step(SWEEP_STEP, {TEACHER_PARAM: room.token})
+    teacher.button(key="room_ask").click().run()
+    teacher.button(key="room_reveal").click().run()
+    poll = room.snapshot().polls[SWEEP_STEP]
+    assert poll.choices[poll.answer] == ("Up" if last > first * 1.01 else "Down" if last < first * 0.99 else "About the same")
+    assert f"{first:.4f}" in poll.why and f"{last:.4f}" in poll.why
+
+
+def test_a_students_vote_counts_once_and_closes_at_the_reveal(room):
+    question = step(SWEEP_STEP)
+    room.ask(SWEEP_STEP, "Q", ("Up", "Down", "About the same"))
+    anna, ben = open_step(SWEEP_STEP), open_step(SWEEP_STEP)
+    radio = f"room_vote_{SWEEP_STEP}"
+    anna.radio(key=radio).set_value("Down").run()
+    anna.radio(key=radio).set_value("Up").run()  # changed her mind
+    ben.radio(key=radio).set_value("Up").run()
+    assert room.snapshot().polls[SWEEP_STEP].counts == (2, 0, 0)
+    room.reveal(SWEEP_STEP, 0, "because")
+    anna.run()
+    assert radio not in {r.key for r in anna.radio}
+    assert "**Answer: Up.** because" in everything(anna._tree)
+    assert question.figure == "lambda_sweep"
+
+
+def test_a_student_moves_to_the_step_the_teacher_opens(room):
+    student = new_session()
+    teacher = open_step(5, {TEACHER_PARAM: room.token})
+    assert room.published().step == 5
+    student.run()
+    assert student.query_params.get("step") == "5", dict(student.query_params)
+
+
+def test_a_student_exploring_on_their_own_stays(room):
+    room.publish(3)
+    student = open_step(3)
+    student.button(key="follow_off").click().run()
+    room.publish(5)
+    student.run()
+    assert student.query_params.get("step") == "3"
+    assert "Exploring on your own" in everything(student._tree)
+    json.dumps(room.snapshot().polls)  # the room's state stays plain data
