@@ -35,12 +35,12 @@ def votes_fig(choices: Sequence[str], counts: Sequence[int], answer: int | None 
             hoverinfo="skip",
         )  # fmt: skip
     )
-    fig.update_layout(
-        title=f"{total} vote{'s' if total != 1 else ''}",
+    fig.update_layout(  # compact: under a step's formula on a 720 px projector
         xaxis={"visible": False, "range": [0, max(1, *counts) * 1.3]},
         yaxis={"autorange": "reversed", "tickfont": {"size": 15}},
-        height=70 + 45 * len(choices),
-        margin={**MARGIN, "t": 36},
+        bargap=0.25,
+        height=16 + 34 * len(choices),
+        margin={**MARGIN, "t": 8, "b": 8},
         showlegend=False,
     )
     return fig

@@ -33,6 +33,9 @@ MAX_NAME = 40  # characters of a display name in the gallery
 MAX_CHOICES = 4
 
 
+MAX_TEACHERS = 4  # browsers that hold the teacher's role at once; the oldest drops out
+
+
 def gallery_limit() -> int:
     """How many models the class gallery holds at once ($AEVIZ_GALLERY_MAX, default 40)."""
     text = os.environ.get("AEVIZ_GALLERY_MAX", "40").strip()
@@ -105,7 +108,7 @@ def display_name(text: str) -> str:
 
 
 def _empty() -> dict[str, Any]:
-    return {"published": None, "seq": 0, "polls": {}, "gallery": []}
+    return {"published": None, "seq": 0, "polls": {}, "gallery": [], "teachers": []}
 
 
 class Room:
@@ -140,6 +143,20 @@ class Room:
         if not isinstance(given, str) or not given:
             return False
         return hmac.compare_digest(given.encode(), self._token.encode())
+
+    def admit_teacher(self, owner: str) -> None:
+        """The browser with owner key `owner` gave the token: it stays the teacher's over a reload (its cookie keeps
+        the key). The last MAX_TEACHERS browsers keep the role (a laptop and a tablet, say)."""
+        with self._locked() as doc:
+            teachers = doc.setdefault("teachers", [])
+            if owner in teachers:
+                teachers.remove(owner)
+            teachers.append(owner)
+            del teachers[:-MAX_TEACHERS]
+
+    def knows_teacher(self, owner: str) -> bool:
+        """Whether the browser with owner key `owner` gave the token before."""
+        return bool(owner) and owner in self._read().get("teachers", [])
 
     # --- following ------------------------------------------------------------------------------------------------
 

@@ -32,6 +32,18 @@ def test_a_chosen_token_too_short_to_be_safe_is_refused(monkeypatch):
     assert MemoryRoom().is_teacher("a-teacher-token-of-the-class")
 
 
+def test_a_teachers_browser_is_remembered_and_only_the_last_few(room):
+    """A reload of the teacher's browser (its owner key from its cookie) is the teacher's; others are not."""
+    from aeviz.room import MAX_TEACHERS
+
+    assert not room.knows_teacher("laptop") and not room.knows_teacher("")
+    room.admit_teacher("laptop")
+    assert room.knows_teacher("laptop") and not room.knows_teacher("student")
+    for i in range(MAX_TEACHERS):
+        room.admit_teacher(f"tablet-{i}")
+    assert not room.knows_teacher("laptop") and room.knows_teacher(f"tablet-{MAX_TEACHERS - 1}")
+
+
 def test_every_move_is_a_new_publication_even_to_the_same_step(room):
     """A follower moves when the sequence number changes: a Reset of step 5 must reach it too."""
     first, again = room.publish(5), room.publish(5)

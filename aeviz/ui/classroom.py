@@ -16,6 +16,7 @@ from aeviz.lecture import STEP_PARAM, STEPS, step, step_number
 from aeviz.questions import Answer, Question, question_for
 from aeviz.room import Poll
 from aeviz.sitemap import PAGES
+from aeviz.ui.display import keep_address
 from aeviz.ui.lecture import current_stage, go_to
 from aeviz.ui.room import class_room
 from aeviz.ui.state import session
@@ -34,17 +35,28 @@ def _look(here: str, here_step: int | None) -> None:
     first, state.followed_seq = state.followed_seq == 0, published.seq
     if first and here_step == published.step:  # arrived by the step's link already
         return
+    state.moved_to = step(published.step).page
     go_to(published.step, here)
 
 
+def _moved() -> None:
+    """In a fragment: when the teacher has moved, run the whole page again, whose `follow_teacher` goes there.
+
+    Switching pages from the fragment itself draws the new page but leaves the old page's path in the address bar
+    (measured in Chromium, Streamlit 1.67), so a student's reload would open the wrong page."""
+    published = class_room().published()
+    if published is not None and published.seq != session().followed_seq:
+        st.rerun()
+
+
 @st.fragment(run_every=FOLLOW_EVERY)
-def _follow_closely(here: str, here_step: int | None) -> None:
-    _look(here, here_step)
+def _follow_closely() -> None:
+    _moved()
 
 
 @st.fragment(run_every=WAIT_EVERY)
-def _wait_for_the_teacher(here: str, here_step: int | None) -> None:
-    _look(here, here_step)
+def _wait_for_the_teacher() -> None:
+    _moved()
 
 
 def follow_teacher(title: str) -> None:
@@ -72,10 +84,14 @@ def follow_teacher(title: str) -> None:
                     go_to(published.step, here)
     if not state.following:
         return
+    _look(here, here_step)
+    if state.moved_to == here:  # arrived by the teacher's move: the address bar must say so too
+        keep_address(here, [p.url_path for p in PAGES], state.followed_seq)
+        state.moved_to = ""
     if published is None:
-        _wait_for_the_teacher(here, here_step)
+        _wait_for_the_teacher()
     else:
-        _follow_closely(here, here_step)
+        _follow_closely()
 
 
 # --- predict, then reveal ---------------------------------------------------------------------------------------------
@@ -87,7 +103,7 @@ def question_panel() -> None:
     stage = current_stage()
     if stage is None or question_for(stage.step.page, stage.step.figure) is None:
         return
-    with stage.extra:
+    with stage.question:
         _question(stage.number, stage.answer)
 
 
@@ -114,12 +130,15 @@ def _teacher_side(number: int, question: Question, poll: Poll | None, answer: An
     st.plotly_chart(votes_fig(poll.choices, poll.counts, poll.answer), key="room_votes", config={"displayModeBar": False})
     if poll.revealed:
         _answer(poll)
-        st.button("Ask again", key="room_ask_again", icon=":material/replay:", **ask)
-    elif answer is None:
+    with st.container(horizontal=True, vertical_alignment="center"):
+        if poll.revealed:
+            st.button("Ask again", key="room_ask_again", icon=":material/replay:", **ask)
+        elif answer is not None:
+            st.button("Reveal", key="room_reveal", icon=":material/visibility:", type="primary", on_click=room.reveal,
+                      args=(number, answer.index, answer.why))  # fmt: skip
+        st.markdown(f"**{poll.votes}** vote{'s' if poll.votes != 1 else ''}", width="content")
+    if answer is None and not poll.revealed:
         st.caption("This page has not computed the answer yet (it needs its numbers on screen).")
-    else:
-        st.button("Reveal", key="room_reveal", icon=":material/visibility:", type="primary", on_click=room.reveal,
-                  args=(number, answer.index, answer.why))  # fmt: skip
 
 
 def _student_side(number: int, poll: Poll | None, voter: str) -> None:

@@ -128,6 +128,12 @@ def fold_sidebar_when_narrow(below: int = NARROW) -> None:
     _component("narrow", "narrow")(data={"below": below}, key="aeviz_narrow")
 
 
+def keep_address(path: str, pages: list[str], seq: int) -> None:
+    """Have the browser show this page's own path `path` in the address bar, keeping the query (aeviz/static/address.js):
+    after a move made by the server, a reload must open the page the student sees."""
+    _component("address", "address")(data={"path": path, "pages": pages, "seq": seq}, key="aeviz_address")
+
+
 def keep_identity(name: str, owner: str, max_age: int) -> None:
     """Have the browser keep the owner key in the cookie `name` for `max_age` seconds (aeviz/static/identity.js)."""
     _component("identity", "identity")(data={"name": name, "owner": owner, "max_age": max_age}, key="aeviz_identity")

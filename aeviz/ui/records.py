@@ -112,8 +112,10 @@ class Session:
     presenting: bool = False  # the presenter view (aeviz.ui.lecture): no sidebar, larger text
     handout: dict[int, Entry] = field(default_factory=dict)  # the lecture steps shown, as shown (aeviz.handout)
     teacher: bool = False  # opened with the teacher's token (aeviz.ui.room): leads the class, asks, reveals
+    teacher_checked: bool = False  # whether this browser was the teacher's before has been looked up
     following: bool = True  # a student follows the teacher's step while the teacher presents
     followed_seq: int = 0  # the teacher's last move this session made (aeviz.room.Published.seq)
+    moved_to: str = ""  # the page (URL path) the teacher's last move sent this session to, until it is drawn there
     live_name: str = ""  # LIVE_PREFIX + key of the model trained or loaded in this session (in the live store)
     upload: Upload | None = None
     train_run: TrainRun | None = None

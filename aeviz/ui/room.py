@@ -3,7 +3,8 @@
 The room is made on the server's first script run, which prints the teacher's link in the server's terminal (as
 Jupyter prints its token). A session that opens any page with ?teacher=TOKEN becomes the teacher's: the value leaves
 the URL at once, whether it was right or not, and is never written into a page or a link. A wrong token is an
-ordinary student, told so once.
+ordinary student, told so once. The room remembers the teacher's browser by its owner key (kept in its cookie), so a
+reload or a second tab of that browser is the teacher's too.
 """
 
 from __future__ import annotations
@@ -38,13 +39,17 @@ def class_room() -> Room:
 def claim_teacher() -> None:
     """Read and drop ?teacher=…: the right token makes this session the teacher's, a wrong one is said once."""
     room = class_room()  # made on the first run of the server: its link is in the terminal before anyone needs it
+    state = session()
+    if not state.teacher_checked:  # a reload or a second tab of the teacher's browser (its owner key, in its cookie)
+        state.teacher_checked = True
+        state.teacher = room.knows_teacher(state.owner)
     if TEACHER_PARAM not in st.query_params:
         return
     given = st.query_params.get(TEACHER_PARAM)
     del st.query_params[TEACHER_PARAM]
-    state = session()
     if room.is_teacher(given):
         state.teacher = True
+        room.admit_teacher(state.owner)
         st.toast("You are the teacher of this class: your steps lead the students who follow.", icon="🎓")
     elif not state.teacher:
         st.warning(WRONG_TOKEN, icon=":material/person:")

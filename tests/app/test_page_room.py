@@ -59,6 +59,17 @@ def test_the_token_makes_the_teacher_and_leaves_the_url(room):
     assert room.published().step == SWEEP_STEP  # opening a step by its link leads the class there
 
 
+def test_a_reload_of_the_teachers_browser_stays_the_teachers(room, monkeypatch):
+    """The token leaves the URL, so a reload cannot give it again: the browser's owner key (its cookie) does."""
+    import aeviz.ui.state
+
+    monkeypatch.setattr(aeviz.ui.state, "returning_owner", lambda: "7" * 32)
+    open_step(SWEEP_STEP, {TEACHER_PARAM: room.token})
+    assert open_step(SWEEP_STEP).session_state["aeviz"].teacher  # the same browser, reloaded
+    monkeypatch.setattr(aeviz.ui.state, "returning_owner", lambda: "5" * 32)
+    assert not open_step(SWEEP_STEP).session_state["aeviz"].teacher  # another browser
+
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.url_path or "home")
 def test_no_student_page_shows_the_token(room, page):
     """Not in a link, a caption or a widget: the teacher presenting on step 3 changes nothing of that."""

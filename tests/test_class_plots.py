@@ -1,0 +1,20 @@
+"""The room's figures: the votes chart says the counts and, once revealed, which choice was right."""
+
+from aeviz.class_plots import ANSWER_COLOR, OPEN_COLOR, OTHER_COLOR, votes_fig
+
+
+def test_open_votes_are_one_colour_with_counts_and_shares_at_the_bars():
+    bar = votes_fig(["Up", "Down", "Same"], [1, 3, 0]).data[0]
+    assert list(bar.y) == ["Up", "Down", "Same"] and list(bar.x) == [1, 3, 0]
+    assert list(bar.text) == ["1 (25%)", "3 (75%)", "0 (0%)"]
+    assert list(bar.marker.color) == [OPEN_COLOR] * 3
+
+
+def test_revealed_votes_mark_the_answer_alone():
+    bar = votes_fig(["Up", "Down", "Same"], [1, 3, 0], answer=0).data[0]
+    assert list(bar.marker.color) == [ANSWER_COLOR, OTHER_COLOR, OTHER_COLOR]
+
+
+def test_no_votes_yet_draws_empty_bars_without_dividing_by_zero():
+    fig = votes_fig(["Yes", "No"], [0, 0])
+    assert list(fig.data[0].text) == ["0", "0"] and fig.layout.xaxis.range[1] > 0
