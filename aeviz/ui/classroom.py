@@ -112,12 +112,21 @@ def _question(number: int, answer: Answer | None) -> None:
     question = question_for(step(number).page, step(number).figure)
     room, state = class_room(), session()
     poll = room.snapshot().polls.get(number)
+    if poll is not None:  # the question takes the place of what to look for, which would give the answer away
+        st.html(f"<style>{_HIDE_THE_ANSWER if not poll.revealed else _HIDE_LOOK_FOR}</style>")
     with st.container(border=True, key="room_question"):
-        st.markdown(f"**Predict, then see:** {question.text}")
+        if poll is None or not poll.revealed:  # once revealed, the answer says it (room on a 720 px projector)
+            st.markdown(f"**Predict, then see:** {question.text}")
         if state.teacher:
             _teacher_side(number, question, poll, answer)
         else:
             _student_side(number, poll, state.owner)
+
+
+# While the class votes, on every screen (the projector too): the key figure is blurred and the sentence of what to
+# look for is away; after the reveal the figure is back, and the answer stands where the sentence was.
+_HIDE_LOOK_FOR = ".st-key-lecture_look_for { display: none; }"
+_HIDE_THE_ANSWER = _HIDE_LOOK_FOR + " .st-key-lecture_figure { filter: blur(14px); pointer-events: none; }"
 
 
 def _teacher_side(number: int, question: Question, poll: Poll | None, answer: Answer | None) -> None:
@@ -145,6 +154,8 @@ def _student_side(number: int, poll: Poll | None, voter: str) -> None:
     if poll is None:
         st.caption("Think about it: the teacher will open the vote.")
         return
+    if not poll.revealed:
+        st.caption("The figure clears when the teacher reveals the answer.")
     mine = class_room().my_vote(number, voter)
     if poll.revealed:
         _answer(poll)

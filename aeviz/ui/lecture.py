@@ -43,7 +43,7 @@ class Stage:
     numbers: DeltaGenerator  # the formula with the page's numbers
     look_for: DeltaGenerator  # the sentence computed from them
     extra: DeltaGenerator  # what the page puts beside the figure (`beside`), last
-    question: DeltaGenerator  # the step's question to the class (aeviz.ui.classroom): under the figure
+    question: DeltaGenerator  # the step's question to the class (aeviz.ui.classroom): under what to look for
     downloads: int = 0  # PNG buttons drawn in this run (their keys)
     answer: Answer | None = None  # the step's question's answer, computed by the page from its numbers
 
@@ -141,13 +141,14 @@ def lecture_stage(title: str) -> None:
     st.caption(current.claim)
     if current.wide:  # a row of images needs the width; the formula, numbers and sentence follow in a row below
         figure = st.container(key=FIGURE_KEY)
-        formula, numbers, look_for = st.columns([1, 1, 1.3], gap="medium")
-        extra = question = look_for
+        formula, numbers, right = st.columns([1, 1, 1.3], gap="medium")
+        look_for, question = right.container(key="lecture_look_for"), right.container()
+        extra = right
     else:
         left, right = st.columns([2, 1], gap="medium")
-        figure, question = left.container(key=FIGURE_KEY), left.container()
-        notes = right.container(key="lecture_notes")
-        formula, numbers, look_for, extra = (notes.container() for _ in range(4))
+        figure, notes = left.container(key=FIGURE_KEY), right.container(key="lecture_notes")
+        formula, numbers = notes.container(), notes.container()
+        look_for, question, extra = notes.container(key="lecture_look_for"), notes.container(), notes.container()
     formula.latex(current.formula)
     _run.stage = Stage(number, current, figure, numbers, look_for, extra, question)
 

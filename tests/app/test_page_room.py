@@ -102,10 +102,12 @@ def test_a_students_vote_counts_once_and_closes_at_the_reveal(room):
     anna.radio(key=radio).set_value("Up").run()  # changed her mind
     ben.radio(key=radio).set_value("Up").run()
     assert room.snapshot().polls[SWEEP_STEP].counts == (2, 0, 0)
+    assert "lecture_figure { filter: blur" in everything(anna._tree)  # no peeking at the figure while voting
     room.reveal(SWEEP_STEP, 0, "because")
     anna.run()
     assert radio not in {r.key for r in anna.radio}
     assert "**Answer: Up.** because" in everything(anna._tree)
+    assert "blur" not in everything(anna._tree) and "lecture_look_for { display: none" in everything(anna._tree)
     assert question.figure == "lambda_sweep"
 
 
