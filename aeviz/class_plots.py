@@ -1,10 +1,11 @@
-"""Plotly figures of the room: the votes on a question, live on the teacher's projector.
+"""The room's figures: the votes on a question, live on the teacher's projector (Plotly), and the class link as a QR code.
 
 Pure functions, like aeviz/plots.py.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -44,3 +45,12 @@ def votes_fig(choices: Sequence[str], counts: Sequence[int], answer: int | None 
         showlegend=False,
     )
     return fig
+
+
+def qr_png(url: str, scale: int = 8) -> bytes:
+    """The class link as a QR code (PNG, black on white, a quiet zone of 4 modules) for the projector."""
+    import segno  # only the Lecture page of a teacher draws one
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()

@@ -18,3 +18,16 @@ def test_revealed_votes_mark_the_answer_alone():
 def test_no_votes_yet_draws_empty_bars_without_dividing_by_zero():
     fig = votes_fig(["Yes", "No"], [0, 0])
     assert list(fig.data[0].text) == ["0", "0"] and fig.layout.xaxis.range[1] > 0
+
+
+def test_the_class_link_s_qr_code_is_a_square_png_that_depends_on_the_link():
+    import io
+
+    from PIL import Image
+
+    from aeviz.class_plots import qr_png
+
+    first, second = qr_png("http://192.0.2.2:8501/"), qr_png("http://192.0.2.3:8501/")
+    image = Image.open(io.BytesIO(first))
+    assert image.format == "PNG" and image.width == image.height >= 21 * 8
+    assert first != second

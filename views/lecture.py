@@ -3,10 +3,12 @@
 import streamlit as st
 
 from aeviz import ui
+from aeviz.class_plots import qr_png
 from aeviz.handout import handout_html
 from aeviz.lecture import STEPS
 from aeviz.sitemap import PAGES
 from aeviz.ui.lecture import go_to, page_file, presenting, set_presenting, warm_lecture
+from aeviz.ui.room import class_room, class_url
 
 TITLES = {p.url_path: p.title for p in PAGES}
 
@@ -30,6 +32,29 @@ def outline(present: bool) -> None:
             page = step.page
             st.markdown(f"**{TITLES[page]}**")
         st.page_link(page_file(step.page), label=f"{number}. {step.title}", query_params=step.query(number, present))
+
+
+def class_panel(teacher: bool) -> None:
+    """The teacher's: the address (and QR code) the students join at, where the class is, and the end of the lecture.
+    A student's: what following means."""
+    st.subheader("The class")
+    if not teacher:
+        st.caption(
+            "When the teacher presents from the teacher's link (printed in the terminal that started the server), "
+            "this browser follows the teacher's step; the bar at the top says so and lets you explore on your own."
+        )
+        return
+    url = class_url()
+    st.markdown("Students join at (type it, or scan the code):")
+    st.code(url, language=None)  # as text, with a copy button
+    st.image(qr_png(url), width=180)
+    published = class_room().published()
+    if published is None:
+        st.caption("Start the lecture (or open any step): the students who follow come along.")
+        return
+    st.markdown(f"The class follows you: **step {published.step} of {len(STEPS)}**, {STEPS[published.step - 1].title}.")
+    st.button("End the lecture", icon=":material/stop_circle:", key="lecture_end", on_click=class_room().end,
+              help="The students stay where they are and explore on their own until you open a step again.")  # fmt: skip
 
 
 def handout_panel(shown: dict) -> None:
@@ -67,4 +92,5 @@ with right:
 with left:
     outline(present)
 with right:
+    class_panel(ui.session().teacher)
     handout_panel(ui.session().handout)

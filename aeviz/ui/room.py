@@ -9,14 +9,19 @@ reload or a second tab of that browser is the teacher's too.
 
 from __future__ import annotations
 
+import os
 import sys
+import urllib.parse
 
 import streamlit as st
+from streamlit import net_util
 
 from aeviz.room import Published, Room, make_room
 from aeviz.ui.state import session
 
 TEACHER_PARAM = "teacher"
+CLASS_URL_ENV = "AEVIZ_CLASS_URL"  # the address students use, when the server's own is not it (a proxy, a name)
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
 WRONG_TOKEN = "That teacher link is not this server's: you are here as a student. (The teacher's link is printed in " \
     "the terminal that started the server.)"  # fmt: skip
 
@@ -70,3 +75,17 @@ def teacher_is_on(number: int) -> None:
         published = class_room().published()
         if published is None or published.step != number:
             class_room().publish(number)
+
+
+def class_url() -> str:
+    """The address the students type or scan: $AEVIZ_CLASS_URL when set (http or https), else the one this browser
+    uses, with a local host name replaced by the machine's network address (Streamlit's "Network URL")."""
+    chosen = os.environ.get(CLASS_URL_ENV, "").strip()
+    if urllib.parse.urlsplit(chosen).scheme in ("http", "https"):
+        return chosen
+    here = urllib.parse.urlsplit(st.context.url or f"http://localhost:{st.get_option('server.port')}/")
+    netloc = here.netloc
+    if here.hostname in LOCAL_HOSTS and (address := net_util.get_internal_ip()):
+        netloc = f"{address}:{here.port}" if here.port else address
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return urllib.parse.urlunsplit((here.scheme, netloc, f"/{base}/" if base else "/", "", ""))

@@ -128,3 +128,32 @@ def test_a_student_exploring_on_their_own_stays(room):
     assert student.query_params.get("step") == "3"
     assert "Exploring on your own" in everything(student._tree)
     json.dumps(room.snapshot().polls)  # the room's state stays plain data
+
+
+def test_the_teacher_s_lecture_page_gives_the_class_link_and_ends_the_lecture(room, monkeypatch):
+    monkeypatch.setenv("AEVIZ_CLASS_URL", "http://class.example:8501/")
+    teacher = open_page(new_session({TEACHER_PARAM: room.token}), page_file("lecture"))
+    assert [c.value for c in teacher.code] == ["http://class.example:8501/"]
+    assert len(teacher.image) == 1  # the QR code
+    assert teacher.button(key="lecture_start") is not None and not any(b.key == "lecture_end" for b in teacher.button)
+    teacher.button(key="lecture_start").click().run()
+    assert room.published().step == 1
+    teacher = open_page(teacher, page_file("lecture"))
+    teacher.button(key="lecture_end").click().run()
+    assert room.published() is None  # the followers stay where they are
+
+
+def test_a_student_s_lecture_page_has_no_class_link_or_end(room):
+    room.publish(2)
+    student = open_page(new_session(), page_file("lecture"))
+    assert not student.code and not any(b.key == "lecture_end" for b in student.button)
+
+
+def test_the_class_link_names_the_machine_not_localhost(room, monkeypatch):
+    """A student's laptop cannot reach the teacher's "localhost": the link gives the server's network address."""
+    import aeviz.ui.room
+
+    monkeypatch.delenv("AEVIZ_CLASS_URL", raising=False)
+    monkeypatch.setattr(aeviz.ui.room.net_util, "get_internal_ip", lambda: "192.0.2.9")
+    teacher = open_page(new_session({TEACHER_PARAM: room.token}), page_file("lecture"))
+    assert [c.value for c in teacher.code] == ["http://192.0.2.9:8501/"]
