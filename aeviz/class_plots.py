@@ -54,3 +54,31 @@ def qr_png(url: str, scale: int = 8) -> bytes:
     buffer = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
+
+
+def gallery_fig(names: Sequence[str], families: Sequence[str], codes: Sequence[int], errors: Sequence[float]) -> go.Figure:
+    """The class's shared models on one chart: validation error against code size, one colour per family; the
+    display names (escaped by the caller) on hover."""
+    fig = go.Figure()
+    for i, family in enumerate(dict.fromkeys(families)):
+        rows = [j for j, f in enumerate(families) if f == family]
+        fig.add_trace(
+            go.Scatter(
+                x=[codes[j] for j in rows],
+                y=[errors[j] for j in rows],
+                mode="markers",
+                name=family,
+                marker={"size": 13, "color": PALETTE[i % len(PALETTE)], "line": {"width": 1, "color": "white"}},
+                text=[names[j] for j in rows],
+                hovertemplate="%{text}<br>code %{x} units<br>validation MSE %{y:.4f}<extra>%{fullData.name}</extra>",
+            )
+        )
+    wide = max(codes, default=1) / max(1, min(codes, default=1)) > 8  # 2 to 64 units: a log axis
+    fig.update_layout(
+        xaxis={"title": "code units", "type": "log" if wide else "linear"},
+        yaxis={"title": "validation MSE", "rangemode": "tozero"},
+        legend={"title": "family", "orientation": "h", "y": 1.12},
+        height=320,
+        margin={**MARGIN, "t": 50},
+    )
+    return fig

@@ -41,6 +41,8 @@ class LiveStore(Protocol):
 
     def put(self, key: str, checkpoint: Checkpoint, owner: str = "") -> None: ...
 
+    def holds(self, key: str) -> bool: ...
+
 
 def new_key() -> str:
     return uuid.uuid4().hex
@@ -113,6 +115,12 @@ class MemoryStore:
             self._items.move_to_end(key)
             return found[0]
 
+    def holds(self, key: str) -> bool:
+        """Whether `key` is kept, without counting as a use (the class gallery asks for every card)."""
+        with self._lock:
+            self._expire()
+            return key in self._items
+
     def put(self, key: str, checkpoint: Checkpoint, owner: str = "") -> None:
         if not valid_key(key):
             raise AevizError("invalid live-model key")
@@ -178,6 +186,18 @@ class DiskStore:
         self._touch(path)
         self._recent.put(key, found)
         return found
+
+    def holds(self, key: str) -> bool:
+        """Whether `key` is kept (in this process or in the folder, not idle too long), without reading it."""
+        if not valid_key(key):
+            return False
+        if self._recent.holds(key):
+            return True
+        path = self.folder / key
+        try:
+            return path.is_dir() and time.time() - path.stat().st_mtime <= self.idle_seconds
+        except OSError:  # pruned meanwhile
+            return False
 
     def put(self, key: str, checkpoint: Checkpoint, owner: str = "") -> None:
         if not valid_key(key):

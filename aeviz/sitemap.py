@@ -32,6 +32,10 @@ PAGES = (
     ),
     PageSpec("Home", "views/home.py", ":material/home:", "Start", "The encoder, the code and the decoder, to scale"),
     PageSpec(
+        "Class gallery", "views/gallery.py", ":material/groups:", "Start",
+        "The models the class shared, side by side",
+    ),
+    PageSpec(
         "Train", "views/train.py", ":material/model_training:", "Autoencoders",
         "Train an autoencoder live and watch its losses",
     ),

@@ -31,3 +31,13 @@ def test_the_class_link_s_qr_code_is_a_square_png_that_depends_on_the_link():
     image = Image.open(io.BytesIO(first))
     assert image.format == "PNG" and image.width == image.height >= 21 * 8
     assert first != second
+
+
+def test_the_gallery_chart_has_one_trace_per_family_with_each_students_point():
+    from aeviz.class_plots import gallery_fig
+
+    fig = gallery_fig(["Ada", "Ben", "Cy"], ["mlp", "conv", "mlp"], [2, 64, 8], [0.04, 0.01, 0.03])
+    assert [t.name for t in fig.data] == ["mlp", "conv"]
+    assert list(fig.data[0].text) == ["Ada", "Cy"] and list(fig.data[0].y) == [0.04, 0.03]
+    assert fig.layout.xaxis.type == "log"  # 2 to 64 code units
+    assert gallery_fig(["Ada"], ["mlp"], [2], [0.04]).layout.xaxis.type == "linear"

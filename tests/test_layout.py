@@ -53,7 +53,7 @@ FLOORS = {
     "streamlit": [
         "ui.resources", "ui.records", "ui.model_caches", "ui.display", "ui.state", "ui.datasets", "ui.sidebar",
         "ui.application_caches", "ui.checkpoint_panels", "ui.job_panel", "ui.style", "ui.room", "ui.lecture",
-        "ui.classroom", "ui",
+        "ui.classroom", "ui.gallery", "ui",
     ],
 }  # fmt: skip
 

@@ -199,3 +199,20 @@ def test_over_the_bound_never_drops_the_model_just_stored_and_breaks_ties_by_wai
     assert over_the_bound(held, 30, keep="a1") == ["a2"]  # never the kept one
     assert over_the_bound(held[:3], 20) == ["b1"]  # all hold 10: Ben's waited longest
     assert over_the_bound([(1, 50, "a", "new")], 10, keep="new") == []
+
+
+def test_holds_says_what_is_kept_without_counting_as_a_use(tmp_path):
+    """The class gallery asks for every card: asking must not keep an idle model alive, nor read it from disk."""
+    now = [0.0]
+    store = MemoryStore(100 * MB, idle_seconds=60, clock=lambda: now[0])
+    key = new_key()
+    store.put(key, _model())
+    now[0] = 50.0
+    assert store.holds(key) and not store.holds(new_key()) and not store.holds("../etc")
+    now[0] = 70.0  # 70 s after its last use, although asked at 50 s
+    assert not store.holds(key)
+    disk = DiskStore(tmp_path, 100 * MB, idle_seconds=60)
+    disk.put(key, _model())
+    assert DiskStore(tmp_path, 100 * MB, idle_seconds=60).holds(key)  # another replica, from the folder
+    os.utime(tmp_path / key, (time.time() - 120, time.time() - 120))
+    assert not DiskStore(tmp_path, 100 * MB, idle_seconds=60).holds(key)

@@ -24,6 +24,7 @@ from aeviz.projection import live_view
 from aeviz.scrubber import scrubber_fig
 from aeviz.tasks import TASK_LABELS, check_data
 from aeviz.training import TrainConfig, default_loss
+from aeviz.ui.gallery import share_panel
 
 UPLOAD = "upload a file…"
 # The lecture's four families, then the one beyond it. "regularised" is the vanilla model trained with an L1 penalty on
@@ -304,6 +305,7 @@ def your_model_panel(model: ui.ActiveModel, run: ui.TrainRun | None) -> None:
         ui.explain("history", losses_latex(history, loss_of(checkpoint)), describe_gap(history), curves)
     metrics_panel(checkpoint.metrics)
     ui.save_panel(checkpoint)
+    share_panel(checkpoint)
     scrubber_panel(checkpoint, data, "your_scrubber")
 
 

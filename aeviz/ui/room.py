@@ -55,7 +55,7 @@ def claim_teacher() -> None:
     if room.is_teacher(given):
         state.teacher = True
         room.admit_teacher(state.owner)
-        st.toast("You are the teacher of this class: your steps lead the students who follow.", icon="🎓")
+        st.toast("You are the teacher of this class: your steps lead the students who follow.", icon=":material/school:")
     elif not state.teacher:
         st.warning(WRONG_TOKEN, icon=":material/person:")
 

@@ -89,7 +89,8 @@ def test_the_answer_revealed_is_the_one_the_numbers_give(room):
     teacher.button(key="room_ask").click().run()
     teacher.button(key="room_reveal").click().run()
     poll = room.snapshot().polls[SWEEP_STEP]
-    assert poll.choices[poll.answer] == ("Up" if last > first * 1.01 else "Down" if last < first * 0.99 else "About the same")
+    expected = "Up" if last > first * 1.01 else "Down" if last < first * 0.99 else "About the same"
+    assert poll.choices[poll.answer] == expected
     assert f"{first:.4f}" in poll.why and f"{last:.4f}" in poll.why
 
 
@@ -113,7 +114,7 @@ def test_a_students_vote_counts_once_and_closes_at_the_reveal(room):
 
 def test_a_student_moves_to_the_step_the_teacher_opens(room):
     student = new_session()
-    teacher = open_step(5, {TEACHER_PARAM: room.token})
+    open_step(5, {TEACHER_PARAM: room.token})
     assert room.published().step == 5
     student.run()
     assert student.query_params.get("step") == "5", dict(student.query_params)
