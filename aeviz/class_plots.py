@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from aeviz.plots import MARGIN, PALETTE
 
 ANSWER_COLOR, OTHER_COLOR, OPEN_COLOR = PALETTE[2], "#BBBBBB", PALETTE[0]
+LABELLED = 12  # up to this many models, the gallery chart writes each name beside its point
 
 
 def votes_fig(choices: Sequence[str], counts: Sequence[int], answer: int | None = None) -> go.Figure:
@@ -58,7 +59,7 @@ def qr_png(url: str, scale: int = 8) -> bytes:
 
 def gallery_fig(names: Sequence[str], families: Sequence[str], codes: Sequence[int], errors: Sequence[float]) -> go.Figure:
     """The class's shared models on one chart: validation error against code size, one colour per family; the
-    display names (escaped by the caller) on hover."""
+    display names (escaped by the caller) beside the points while there are few, on hover always."""
     fig = go.Figure()
     for i, family in enumerate(dict.fromkeys(families)):
         rows = [j for j, f in enumerate(families) if f == family]
@@ -66,7 +67,8 @@ def gallery_fig(names: Sequence[str], families: Sequence[str], codes: Sequence[i
             go.Scatter(
                 x=[codes[j] for j in rows],
                 y=[errors[j] for j in rows],
-                mode="markers",
+                mode="markers+text" if len(names) <= LABELLED else "markers",
+                textposition="top center",
                 name=family,
                 marker={"size": 13, "color": PALETTE[i % len(PALETTE)], "line": {"width": 1, "color": "white"}},
                 text=[names[j] for j in rows],
@@ -78,6 +80,7 @@ def gallery_fig(names: Sequence[str], families: Sequence[str], codes: Sequence[i
         xaxis={"title": "code units", "type": "log" if wide else "linear"},
         yaxis={"title": "validation MSE", "rangemode": "tozero"},
         legend={"title": "family", "orientation": "h", "y": 1.12},
+        showlegend=True,
         height=320,
         margin={**MARGIN, "t": 50},
     )

@@ -45,7 +45,7 @@ st.markdown(
 if not cards:
     st.info("No model is shared yet.", icon=":material/groups:")
 else:
-    order = st.selectbox("Sort by", list(ORDERS), key="gallery_order")
+    order = st.selectbox("Sort the cards by", list(ORDERS), key="gallery_order", width=320)
     shown = sorted(cards, key=ORDERS[order])
     names = [plotly_text(c.name) for c in cards]
     st.plotly_chart(gallery_fig(names, [c.family for c in cards], [c.code for c in cards], [c.val_mse for c in cards]),
