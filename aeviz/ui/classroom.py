@@ -42,8 +42,9 @@ def _look(here: str, here_step: int | None) -> None:
 def _moved() -> None:
     """In a fragment: when the teacher has moved, run the whole page again, whose `follow_teacher` goes there.
 
-    Switching pages from the fragment itself draws the new page but leaves the old page's path in the address bar
-    (measured in Chromium, Streamlit 1.67), so a student's reload would open the wrong page."""
+    A move made by the server (not by the student's click) now and then leaves the old page's path in the address bar
+    (measured in Chromium, Streamlit 1.67: more often when the switch came from the fragment itself), so a reload would
+    open the wrong page: the page moved to draws `keep_address`, which puts its own path back."""
     published = class_room().published()
     if published is not None and published.seq != session().followed_seq:
         st.rerun()
