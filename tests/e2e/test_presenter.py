@@ -70,9 +70,12 @@ def test_reset_restores_the_step_s_setting_and_a_reload_keeps_the_step(projector
     chosen.focus()
     chosen.press("ArrowRight")
     projector.wait_for_function(f"() => {NOT_RUNNING} && location.search.includes('pca_k={int(k) + 1}')")
-    press(projector, "Home", number)
-    projector.wait_for_function(f"() => {NOT_RUNNING} && location.search.includes('pca_k={k}')")
-    assert slider(projector, "components kept").get_attribute("value") == k
+    press(projector, "Home", number)  # the same step: drawn already, so wait for the slider itself
+    slider_is = """k => [...document.querySelectorAll('[data-testid="stSlider"]')].some(s =>
+        s.innerText.includes('components kept') && s.querySelector('input[type="range"]')?.value === k)"""
+    projector.wait_for_function(
+        f"k => {NOT_RUNNING} && location.search.includes('pca_k=' + k) && ({slider_is})(k)", arg=k, timeout=30_000
+    )
     reload(projector)
     projector.wait_for_function(AT_STEP, arg=number, timeout=90_000)
     assert slider(projector, "components kept").get_attribute("value") == k
