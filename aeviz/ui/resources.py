@@ -8,6 +8,7 @@ them. torch, scikit-learn and umap are imported inside the functions that need t
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import re
 import sys
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 WARM_UP_DELAY = 5.0  # seconds after the first page view before UMAP is compiled in the background
 
 
-SAVED_PREFIX = "saved:"  # a session's own save: "saved:OWNER/NAME"
+SAVED_PREFIX = "saved:"  # a session's own save: "saved:PUBLIC/NAME" (public_id of its owner key)
 OWNER_PATTERN = re.compile(r"[0-9a-f]{32}")  # a session's owner key: unguessable, and safe as a folder name
 
 
@@ -43,11 +44,30 @@ def user_dir() -> Path:
     return Path(os.environ.get("AEVIZ_USER_CHECKPOINTS", "user_checkpoints"))
 
 
-def student_dir(owner: str) -> Path:
-    """The folder of one session's saves (OWNER: 32 hex digits, the session's key)."""
+def public_id(owner: str) -> str:
+    """What names a student in a save's link and its folder: a one-way digest of the owner key (32 hex digits). The key
+    itself makes a browser that student (their saves, their place in the queue, the teacher's role), so it must not
+    travel in a link; the digest cannot be turned back into it."""
     if not OWNER_PATTERN.fullmatch(owner):
         raise AevizError("invalid owner key")
-    return user_dir() / "students" / owner
+    return hashlib.sha256(f"aeviz-saves:{owner}".encode()).hexdigest()[:32]
+
+
+def saves_dir(public: str) -> Path:
+    """The folder of one student's saves, by the public id of a link (checked before it becomes a path)."""
+    if not OWNER_PATTERN.fullmatch(public):
+        raise AevizError("invalid save link")
+    return user_dir() / "students" / public
+
+
+def student_dir(owner: str) -> Path:
+    """The folder of the saves of the session with owner key `owner`. Saves made when folders were named by the key
+    itself are moved to the public id's folder on first use."""
+    folder = saves_dir(public_id(owner))
+    earlier = user_dir() / "students" / owner
+    if earlier.is_dir() and not folder.exists():
+        earlier.rename(folder)
+    return folder
 
 
 # --- cached, shared resources ---------------------------------------------------------------------------------------
@@ -275,26 +295,26 @@ def shared_result(key: tuple):
 
 
 def saved_source(key: str) -> tuple[Path, str] | None:
-    """(folder, name) of a student's save named by its link key "saved:OWNER/NAME", if it exists (both parts checked
+    """(folder, name) of a student's save named by its link key "saved:PUBLIC/NAME", if it exists (both parts checked
     before they become a path)."""
-    owner, _, name = key.removeprefix(SAVED_PREFIX).partition("/")
-    if not key.startswith(SAVED_PREFIX) or not OWNER_PATTERN.fullmatch(owner) or not NAME_PATTERN.fullmatch(name):
+    public, _, name = key.removeprefix(SAVED_PREFIX).partition("/")
+    if not key.startswith(SAVED_PREFIX) or not OWNER_PATTERN.fullmatch(public) or not NAME_PATTERN.fullmatch(name):
         return None
-    folder = student_dir(owner)
+    folder = saves_dir(public)
     return (folder, name) if name in list_checkpoints(folder) else None
 
 
 def model_sources(owner: str = "", visiting: str = "") -> dict[str, tuple[Path, str]]:
     """The stored models a session may pick, {key: (folder, checkpoint name)}: shipped ones, the class's shared ones,
-    this session's own saves (key "saved:OWNER/NAME"; another session never lists them), and `visiting`: another
+    this session's own saves (key "saved:PUBLIC/NAME"; another session never lists them), and `visiting`: another
     student's save this session opened from its link, to look at (it cannot replace it)."""
     sources = {name: (SHIPPED_DIR, name) for name in list_checkpoints(SHIPPED_DIR)}
     for name in list_checkpoints(user_dir()):
         sources.setdefault(name, (user_dir(), name))
     if owner:
-        folder = student_dir(owner)
+        folder, public = student_dir(owner), public_id(owner)
         for name in list_checkpoints(folder):
-            sources[f"{SAVED_PREFIX}{owner}/{name}"] = (folder, name)
+            sources[f"{SAVED_PREFIX}{public}/{name}"] = (folder, name)
     found = saved_source(visiting) if visiting else None
     if found is not None:
         sources.setdefault(visiting, found)

@@ -27,6 +27,7 @@ from aeviz.ui.resources import (
     SAVED_PREFIX,
     job_pool,
     model_sources,
+    public_id,
     saved_source,
     stored_checkpoint,
     stored_info,
@@ -189,7 +190,7 @@ def save_session_model(name: str, replace: bool = False) -> str:
             "(same name, tick Replace) or download this one as a .zip"
         )
     save_checkpoint(live, name, folder, overwrite=replace)
-    return f"{SAVED_PREFIX}{state.owner}/{name}"
+    return f"{SAVED_PREFIX}{public_id(state.owner)}/{name}"
 
 
 def session_model() -> ActiveModel | None:

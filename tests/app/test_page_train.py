@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from aeviz.checkpoints import SHIPPED_DIR, read_info
+from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint, read_info, save_checkpoint
+from aeviz.ui.resources import model_sources, public_id
 from tests.app.helpers import (
     new_session,
     open_page,
@@ -89,9 +90,10 @@ def test_saves_belong_to_their_session(app, tmp_path):
     at.text_input(key="save_name").set_value("my-digits")
     at.button(key="save").click().run()
     owner = at.session_state["aeviz"].owner
-    saved = tmp_path / "students" / owner / "my-digits"
+    saved = tmp_path / "students" / public_id(owner) / "my-digits"
     assert (saved / "model.safetensors").is_file() and not (tmp_path / "my-digits").exists()
-    key = f"saved:{owner}/my-digits"
+    key = f"saved:{public_id(owner)}/my-digits"
+    assert owner not in key and owner not in str(saved)  # the key that makes a browser this student stays secret
     assert "my-digits (saved by you)" in at.selectbox(key="model_picker").options  # shown by its format_func
     at.button(key="save").click().run()
     assert "exists already" in at.error[0].value
@@ -119,8 +121,8 @@ def test_a_saves_link_opens_it_to_look_at_without_handing_over_its_owner(app, tm
         anna.text_input(key="save_name").set_value(name)
         anna.button(key="save").click().run()
     owner = anna.session_state["aeviz"].owner
-    link = f"saved:{owner}/first"
-    hers = (tmp_path / "students" / owner / "first" / "model.safetensors").read_bytes()
+    link = f"saved:{public_id(owner)}/first"
+    hers = (tmp_path / "students" / public_id(owner) / "first" / "model.safetensors").read_bytes()
 
     ben = new_session({"model": link})
     assert ben.session_state["aeviz"].owner != owner
@@ -135,7 +137,7 @@ def test_a_saves_link_opens_it_to_look_at_without_handing_over_its_owner(app, tm
     ben.checkbox(key="save_replace").check()
     ben.button(key="save").click().run()
     assert not ben.error  # saved among his own
-    assert (tmp_path / "students" / owner / "first" / "model.safetensors").read_bytes() == hers
+    assert (tmp_path / "students" / public_id(owner) / "first" / "model.safetensors").read_bytes() == hers
     anna = open_page(anna, "views/train.py")
     anna.button(key="train").click().run()
     assert not anna.error and anna.session_state["aeviz"].pending is not None  # her slot is her own
@@ -279,3 +281,18 @@ def test_the_lecture_families_are_offered_and_the_regularised_one_trains_with_a_
     checkpoint = live_checkpoint(at.session_state["aeviz"])
     assert checkpoint.config.arch == "vanilla" and checkpoint.config.latent_dim == 64
     assert checkpoint.train_config.l1 == 3e-4
+
+
+def test_saves_made_under_the_key_itself_move_to_the_public_folder(tmp_path, monkeypatch):
+    """Before links named students by a digest, a save's folder was the owner key: it is found and moved on first use,
+    and its link no longer carries the key."""
+    import aeviz.ui.state
+
+    owner = "ab" * 16
+    save_checkpoint(load_checkpoint("digits-2d", SHIPPED_DIR), "old-save", tmp_path / "students" / owner)
+    monkeypatch.setattr(aeviz.ui.state, "returning_owner", lambda: owner)
+    at = new_session()
+    assert "old-save (saved by you)" in at.selectbox(key="model_picker").options
+    assert f"saved:{public_id(owner)}/old-save" in model_sources(owner)
+    assert not (tmp_path / "students" / owner).exists()
+    assert (tmp_path / "students" / public_id(owner) / "old-save" / "model.safetensors").is_file()

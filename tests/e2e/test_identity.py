@@ -3,6 +3,7 @@ a save's link opens it for someone else to look at, without their becoming its o
 
 import pytest
 
+from aeviz.ui.resources import public_id
 from tests.e2e.helpers import click_train, goto, new_page, reload, rerun
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -39,7 +40,7 @@ def test_a_reload_and_a_second_tab_keep_the_students_saves_and_a_link_hands_over
 
         other_context, ben = new_page(browser)  # another student, following the link to her save
         try:
-            goto(ben, f"{server}/train?model=saved:{owner}/anna-digits")
+            goto(ben, f"{server}/train?model=saved:{public_id(owner)}/anna-digits")
             assert ben.locator(PICKER).input_value() == "anna-digits (opened from a link)"
             assert not any(c["name"] == "aeviz_owner" and c["value"] == owner for c in other_context.cookies())
         finally:
