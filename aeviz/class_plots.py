@@ -8,12 +8,51 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
-from aeviz.plots import MARGIN, PALETTE
+from aeviz.plots import CLASS_COLORS, MARGIN, PALETTE
 
 ANSWER_COLOR, OTHER_COLOR, OPEN_COLOR = PALETTE[2], "#BBBBBB", PALETTE[0]
 LABELLED = 12  # up to this many models, the gallery chart writes each name beside its point
+THUMBNAIL = 160  # px a side of a gallery card's picture of its code
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    if color.startswith("#"):
+        return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+    return tuple(int(float(v)) for v in color[color.index("(") + 1 : -1].split(",")[:3])  # type: ignore[return-value]
+
+
+def code_thumbnail(coords: np.ndarray, labels: np.ndarray | None, label_kind: str = "class", size: int = THUMBNAIL) -> bytes:
+    """A small PNG of a model's code: the 2-D view's points (3 px squares on white), coloured as the latent scatter
+    colours them (a class per colour, or a continuous label on Viridis), the view's 1st–99th percentiles filling the
+    square. Drawn with numpy, not Plotly: a gallery of 40 cards is 40 small pictures, not 40 charts."""
+    from PIL import Image
+
+    xy = np.asarray(coords, dtype=np.float64)[:, :2]
+    low, high = np.percentile(xy, 1, axis=0), np.percentile(xy, 99, axis=0)
+    pad = 6
+    dot = 3  # px a side: visible on a projector
+    cells = np.clip((xy - low) / np.where(high > low, high - low, 1.0), 0, 1) * (size - 2 * pad - dot) + pad
+    cols, rows = cells[:, 0].astype(int), (size - dot - cells[:, 1]).astype(int)  # y up, as on a chart
+    if labels is None:
+        colors = np.tile(_rgb(PALETTE[0]), (len(xy), 1))
+    elif label_kind == "class":
+        table = np.array([_rgb(c) for c in CLASS_COLORS])
+        colors = table[np.asarray(labels).astype(int) % len(table)]
+    else:
+        values = np.asarray(labels, dtype=np.float64)
+        span = float(np.ptp(values)) or 1.0
+        colors = np.array([_rgb(c) for c in sample_colorscale("Viridis", list((values - values.min()) / span))])
+    canvas = np.full((size, size, 3), 255, dtype=np.uint8)
+    for dy in range(dot):
+        for dx in range(dot):
+            canvas[rows + dy, cols + dx] = colors
+    buffer = io.BytesIO()
+    Image.fromarray(canvas).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
 
 
 def votes_fig(choices: Sequence[str], counts: Sequence[int], answer: int | None = None) -> go.Figure:
@@ -57,20 +96,38 @@ def qr_png(url: str, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
-def gallery_fig(names: Sequence[str], families: Sequence[str], codes: Sequence[int], errors: Sequence[float]) -> go.Figure:
-    """The class's shared models on one chart: validation error against code size, one colour per family; the
-    display names (escaped by the caller) beside the points while there are few, on hover always."""
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
+
+
+def gallery_fig(
+    names: Sequence[str],
+    datasets: Sequence[str],
+    families: Sequence[str],
+    codes: Sequence[int],
+    errors: Sequence[float],
+) -> go.Figure:
+    """The class's shared models on one chart: validation error against code size, a colour per dataset (errors compare
+    only on the same data) and a symbol per family; the display names (escaped by the caller) beside the points while
+    there are few, on hover always."""
     fig = go.Figure()
-    for i, family in enumerate(dict.fromkeys(families)):
-        rows = [j for j, f in enumerate(families) if f == family]
+    colour = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(dict.fromkeys(datasets))}
+    symbol = {f: SYMBOLS[i % len(SYMBOLS)] for i, f in enumerate(dict.fromkeys(families))}
+    for dataset, family in dict.fromkeys(zip(datasets, families, strict=True)):
+        rows = [j for j in range(len(names)) if (datasets[j], families[j]) == (dataset, family)]
         fig.add_trace(
             go.Scatter(
                 x=[codes[j] for j in rows],
                 y=[errors[j] for j in rows],
                 mode="markers+text" if len(names) <= LABELLED else "markers",
                 textposition="top center",
-                name=family,
-                marker={"size": 13, "color": PALETTE[i % len(PALETTE)], "line": {"width": 1, "color": "white"}},
+                cliponaxis=False,
+                name=f"{dataset} · {family}",
+                marker={
+                    "size": 13,
+                    "color": colour[dataset],
+                    "symbol": symbol[family],
+                    "line": {"width": 1, "color": "white"},
+                },  # fmt: skip
                 text=[names[j] for j in rows],
                 hovertemplate="%{text}<br>code %{x} units<br>validation MSE %{y:.4f}<extra>%{fullData.name}</extra>",
             )
@@ -78,10 +135,10 @@ def gallery_fig(names: Sequence[str], families: Sequence[str], codes: Sequence[i
     wide = max(codes, default=1) / max(1, min(codes, default=1)) > 8  # 2 to 64 units: a log axis
     fig.update_layout(
         xaxis={"title": "code units", "type": "log" if wide else "linear"},
-        yaxis={"title": "validation MSE", "rangemode": "tozero"},
-        legend={"title": "family", "orientation": "h", "y": 1.12},
+        yaxis={"title": "validation MSE", "range": [0, max(errors, default=1.0) * 1.25]},
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         showlegend=True,
-        height=320,
-        margin={**MARGIN, "t": 50},
+        height=340,
+        margin={**MARGIN, "t": 60, "r": 40},
     )
     return fig

@@ -26,11 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from aeviz.errors import AevizError
+from aeviz.livestore import valid_key
 
 TOKEN_ENV = "AEVIZ_TEACHER_TOKEN"  # a token the teacher chooses (else the server makes one at start)
 MIN_TOKEN = 16  # characters: a chosen token shorter than this is refused (it could be guessed)
 MAX_NAME = 40  # characters of a display name in the gallery
 MAX_CHOICES = 4
+MAX_PICTURE = 64 * 1024  # bytes of a gallery card's thumbnail (a 160 px PNG is ~5–15 KB)
 
 
 MAX_TEACHERS = 4  # browsers that hold the teacher's role at once; the oldest drops out
@@ -213,27 +215,52 @@ class Room:
 
     # --- the gallery ----------------------------------------------------------------------------------------------
 
-    def share(self, card: Card, limit: int | None = None) -> Card | None:
-        """Put `card` in the gallery, replacing its owner's earlier card (returned, so its model can be let go)."""
+    def share(self, card: Card, limit: int | None = None, picture: bytes = b"") -> Card | None:
+        """Put `card` in the gallery with its thumbnail `picture` (a PNG, at most MAX_PICTURE bytes), replacing its
+        owner's earlier card (returned, so its model can be let go)."""
         limit = gallery_limit() if limit is None else limit
+        if len(picture) > MAX_PICTURE:
+            raise AevizError(f"a gallery thumbnail is at most {MAX_PICTURE // 1024} KB")
         with self._locked() as doc:
             cards = [c for c in doc["gallery"] if c["owner"] != card.owner]
             replaced = next((Card(**c) for c in doc["gallery"] if c["owner"] == card.owner), None)
             if len(cards) >= limit:
                 raise AevizError(f"the class gallery is full ({limit} models): ask the teacher to remove one")
+            if picture:
+                self._put_picture(card.key, picture)
             doc["gallery"] = [*cards, asdict(card)]
-            return replaced
+        if replaced is not None:
+            self._drop_picture(replaced.key)
+        return replaced
 
     def remove(self, key: str) -> bool:
         with self._locked() as doc:
             before = len(doc["gallery"])
             doc["gallery"] = [c for c in doc["gallery"] if c["key"] != key]
-            return len(doc["gallery"]) < before
+            removed = len(doc["gallery"]) < before
+        if removed:
+            self._drop_picture(key)
+        return removed
 
     def keep_only(self, alive: Callable[[str], bool]) -> None:
         """Drop the cards whose model the live store no longer keeps (expired with its idle time)."""
         with self._locked() as doc:
-            doc["gallery"] = [c for c in doc["gallery"] if alive(c["key"])]
+            gone = [c["key"] for c in doc["gallery"] if not alive(c["key"])]
+            doc["gallery"] = [c for c in doc["gallery"] if c["key"] not in gone]
+        for key in gone:
+            self._drop_picture(key)
+
+    # --- thumbnails, beside the document (every follower reads the document each second; pictures only the
+    # gallery page): subclasses --------------------------------------------------------------------------------------
+
+    def picture(self, key: str) -> bytes | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _put_picture(self, key: str, picture: bytes) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _drop_picture(self, key: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
 
     # --- all at once ----------------------------------------------------------------------------------------------
 
@@ -262,11 +289,21 @@ class MemoryRoom(Room):
         self._token = self._token or secrets.token_urlsafe(24)
         self._doc = _empty()
         self._lock = threading.Lock()
+        self._pictures: dict[str, bytes] = {}
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[dict[str, Any]]:
         with self._lock:
             yield self._doc  # (a reader only reads; every writer holds the lock)
+
+    def picture(self, key: str) -> bytes | None:
+        return self._pictures.get(key)
+
+    def _put_picture(self, key: str, picture: bytes) -> None:
+        self._pictures[key] = picture
+
+    def _drop_picture(self, key: str) -> None:
+        self._pictures.pop(key, None)
 
 
 class FolderRoom(Room):
@@ -312,6 +349,28 @@ class FolderRoom(Room):
                     os.replace(temporary, path)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _picture_path(self, key: str) -> Path:
+        if not valid_key(key):  # a key becomes a file name: 32 hex digits, nothing else
+            raise AevizError("invalid gallery key")
+        return self.folder / "pictures" / f"{key}.png"
+
+    def picture(self, key: str) -> bytes | None:
+        try:
+            return self._picture_path(key).read_bytes()
+        except (OSError, AevizError):
+            return None
+
+    def _put_picture(self, key: str, picture: bytes) -> None:
+        path = self._picture_path(key)
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(picture)
+        os.replace(temporary, path)
+
+    def _drop_picture(self, key: str) -> None:
+        with contextlib.suppress(OSError, AevizError):
+            self._picture_path(key).unlink()
 
 
 def make_room() -> Room:

@@ -50,8 +50,9 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(script: Path, log: Path) -> tuple[subprocess.Popen, str, float]:
-    """Start streamlit on a free port; returns the process, its URL and the start time."""
+def start_server(script: Path, log: Path, cpus: set[int] | None = None) -> tuple[subprocess.Popen, str, float]:
+    """Start streamlit on a free port (on `cpus` only, with the worker processes it starts, when given); returns the
+    process, its URL and the start time."""
     port = _port()
     command = [
         sys.executable,
@@ -70,7 +71,8 @@ def start_server(script: Path, log: Path) -> tuple[subprocess.Popen, str, float]
     ]
     started = time.perf_counter()
     with open(log, "w") as out:
-        process = subprocess.Popen(command, cwd=script.parent, stdout=out, stderr=subprocess.STDOUT)
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+        process = subprocess.Popen(command, cwd=script.parent, stdout=out, stderr=subprocess.STDOUT, preexec_fn=pin)
     url = f"http://127.0.0.1:{port}"
     while True:
         try:

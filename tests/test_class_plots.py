@@ -33,11 +33,41 @@ def test_the_class_link_s_qr_code_is_a_square_png_that_depends_on_the_link():
     assert first != second
 
 
-def test_the_gallery_chart_has_one_trace_per_family_with_each_students_point():
+def test_the_gallery_chart_has_a_trace_per_data_and_family_coloured_by_data():
     from aeviz.class_plots import gallery_fig
 
-    fig = gallery_fig(["Ada", "Ben", "Cy"], ["mlp", "conv", "mlp"], [2, 64, 8], [0.04, 0.01, 0.03])
-    assert [t.name for t in fig.data] == ["mlp", "conv"]
+    fig = gallery_fig(["Ada", "Ben", "Cy", "Di"], ["mnist", "mnist", "mnist", "swiss_roll"], ["mlp", "conv", "mlp", "mlp"],
+                      [2, 64, 8, 2], [0.04, 0.01, 0.03, 0.2])  # fmt: skip
+    assert [t.name for t in fig.data] == ["mnist · mlp", "mnist · conv", "swiss_roll · mlp"]
     assert list(fig.data[0].text) == ["Ada", "Cy"] and list(fig.data[0].y) == [0.04, 0.03]
-    assert fig.layout.xaxis.type == "log"  # 2 to 64 code units
-    assert gallery_fig(["Ada"], ["mlp"], [2], [0.04]).layout.xaxis.type == "linear"
+    assert fig.data[0].marker.color == fig.data[1].marker.color != fig.data[2].marker.color  # colour: the data
+    assert fig.data[0].marker.symbol == fig.data[2].marker.symbol != fig.data[1].marker.symbol  # symbol: the family
+    assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.range[1] > 0.2  # 2 to 64 code units; the top point in
+    assert gallery_fig(["Ada"], ["mnist"], ["mlp"], [2], [0.04]).layout.xaxis.type == "linear"
+
+
+def test_a_code_thumbnail_puts_each_class_in_its_colour_where_its_points_are():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from aeviz.class_plots import THUMBNAIL, code_thumbnail
+    from aeviz.plots import CLASS_COLORS
+
+    rng = np.random.default_rng(0)
+    coords = np.vstack([rng.normal((0, 0), 0.05, (50, 2)), rng.normal((1, 1), 0.05, (50, 2))])  # 0 low left, 3 up right
+    labels = np.repeat([0, 3], 50)
+    image = np.asarray(Image.open(io.BytesIO(code_thumbnail(coords, labels))).convert("RGB"))
+    assert image.shape == (THUMBNAIL, THUMBNAIL, 3)
+    half = THUMBNAIL // 2
+
+    def colours(block):
+        return {tuple(c) for c in block.reshape(-1, 3)} - {(255, 255, 255)}
+
+    def rgb(hex_color):
+        return tuple(int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+
+    assert colours(image[half:, :half]) == {rgb(CLASS_COLORS[0])}  # bottom left: class 0 only
+    assert colours(image[:half, half:]) == {rgb(CLASS_COLORS[3])}  # top right: class 3 only
+    assert colours(image[:half, :half]) == set()

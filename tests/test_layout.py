@@ -41,11 +41,12 @@ def test_readme_layout_names_every_module():
 FLOORS = {
     "basics": ["errors", "runtime", "escaping", "jobhandle", "workers"],
     "definitions": ["aeviz", "sitemap", "glossary", "wording", "tasks", "configs", "jobs", "montages", "pca", "projection",
-                    "handout", "room", "questions"],
+                    "handout", "questions"],
     "models, data and figures": [
         "models", "latent", "decoder_export", "userdata.common", "userdata.images", "userdata.tables", "userdata",
         "photos", "datasets", "checkpoint_checks",
-        "checkpoints", "livestore", "plots", "capacity_plots", "class_plots", "pca_plots", "restoration_plots", "scrubber",
+        "checkpoints", "livestore", "room",
+        "plots", "capacity_plots", "class_plots", "pca_plots", "restoration_plots", "scrubber",
     ],
     "learning": ["training", "evaluation", "fitting", "applications"],
     "the lecture's ideas": ["capacity", "sparsity", "sweep", "pretrain", "families", "lecture"],

@@ -4,7 +4,7 @@ that two replicas share."""
 import pytest
 
 from aeviz import AevizError
-from aeviz.room import Card, FolderRoom, MemoryRoom, display_name
+from aeviz.room import MAX_PICTURE, Card, FolderRoom, MemoryRoom, display_name
 
 
 def card(owner: str, key: str = "a" * 32, name: str = "Ada") -> Card:
@@ -97,10 +97,35 @@ def test_sharing_again_replaces_the_students_card_and_the_gallery_is_bounded(roo
     assert room.snapshot().gallery == ()
 
 
+def test_a_cards_thumbnail_lives_as_long_as_its_card(room):
+    """Stored beside the document, dropped when the card is replaced, removed or let go; too big is refused."""
+    room.share(card("anna", "a" * 32), picture=b"png-a")
+    assert room.picture("a" * 32) == b"png-a"
+    room.share(card("anna", "b" * 32), picture=b"png-b")  # sharing again
+    assert room.picture("a" * 32) is None and room.picture("b" * 32) == b"png-b"
+    room.share(card("ben", "c" * 32), picture=b"png-c")
+    room.remove("b" * 32)
+    room.keep_only(lambda key: False)
+    assert room.picture("b" * 32) is None and room.picture("c" * 32) is None
+    with pytest.raises(AevizError, match="thumbnail"):
+        room.share(card("cleo", "d" * 32), picture=b"x" * (MAX_PICTURE + 1))
+    assert room.snapshot().gallery == () and room.picture("d" * 32) is None
+
+
+def test_a_folder_room_never_makes_a_path_of_a_key_that_is_not_one(tmp_path):
+    room = FolderRoom(tmp_path / "room")
+    assert room.picture("../../etc/passwd") is None
+    with pytest.raises(AevizError, match="invalid"):
+        room.share(card("anna", "../" + "a" * 29), picture=b"png")
+    assert not (tmp_path / "room" / "pictures").exists() or not any((tmp_path / "room" / "pictures").iterdir())
+
+
 def test_two_replicas_on_one_folder_share_the_token_and_the_state(tmp_path):
     one, two = FolderRoom(tmp_path / "room"), FolderRoom(tmp_path / "room")
     assert one.token == two.token and two.is_teacher(one.token)
     one.publish(7)
+    one.share(card("anna"), picture=b"png")
+    assert two.picture("a" * 32) == b"png"
     one.ask(7, "Q", ("a", "b", "c"))
     two.vote(7, "anna", 2)
     assert two.published().step == 7 and one.snapshot().polls[7].counts == (0, 0, 1)

@@ -305,7 +305,7 @@ def your_model_panel(model: ui.ActiveModel, run: ui.TrainRun | None) -> None:
         ui.explain("history", losses_latex(history, loss_of(checkpoint)), describe_gap(history), curves)
     metrics_panel(checkpoint.metrics)
     ui.save_panel(checkpoint)
-    share_panel(checkpoint)
+    share_panel(model)
     scrubber_panel(checkpoint, data, "your_scrubber")
 
 

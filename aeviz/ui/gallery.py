@@ -9,16 +9,26 @@ sharing again replaces it. The owner key is never drawn; the display name is esc
 
 from __future__ import annotations
 
+import copy
+import json
 import math
+import os
+import time
 import urllib.parse
+from dataclasses import asdict
+from pathlib import Path
 
 import streamlit as st
 
 from aeviz import AevizError
-from aeviz.checkpoints import Checkpoint
+from aeviz.checkpoints import Checkpoint, save_checkpoint
+from aeviz.class_plots import code_thumbnail
 from aeviz.livestore import new_key
+from aeviz.projection import live_view
 from aeviz.room import MAX_NAME, Card, display_name, gallery_limit
-from aeviz.ui.records import LIVE_PREFIX
+from aeviz.ui.datasets import dataset_for
+from aeviz.ui.model_caches import codes, view_labels
+from aeviz.ui.records import LIVE_PREFIX, ActiveModel
 from aeviz.ui.room import class_room
 from aeviz.ui.state import MODEL_PARAM, live_store, session
 
@@ -43,20 +53,31 @@ def card_of(checkpoint: Checkpoint, key: str, owner: str, name: str) -> Card:
     )
 
 
-def share(checkpoint: Checkpoint, name: str, owner: str) -> Card:
-    """Copy `owner`'s model into the live store as their gallery share and put its card in the gallery (replacing
-    their earlier card). AevizError with a message for a bad name or a full gallery."""
+def thumbnail(model: ActiveModel) -> bytes:
+    """A card's picture: the model's code on its validation rows (the code itself when 2-D, else its PCA, as the Train
+    page draws it while training); empty when the data is not at hand (another session's upload)."""
+    data = dataset_for(model.checkpoint)
+    if data is None:
+        return b""
+    labels = view_labels(data)
+    return code_thumbnail(live_view(codes(model, data), None, labels), labels, data.label_kind)
+
+
+def share(checkpoint: Checkpoint, name: str, owner: str, picture: bytes = b"") -> Card:
+    """Copy `owner`'s model into the live store as their gallery share and put its card (with its thumbnail
+    `picture`) in the gallery, replacing their earlier card. AevizError with a message for a bad name or a full
+    gallery."""
     card = card_of(checkpoint, new_key(), owner, name)  # the name is checked before anything is stored
     room, limit = class_room(), gallery_limit()
     cards = room.snapshot().gallery
     if len(cards) >= limit and not any(c.owner == owner for c in cards):  # said before a copy is stored
         raise AevizError(f"the class gallery is full ({limit} models): ask the teacher to remove one")
     live_store().put(card.key, checkpoint, owner=GALLERY_OWNER + owner)
-    room.share(card, limit)
+    room.share(card, limit, picture)
     return card
 
 
-def share_panel(checkpoint: Checkpoint) -> None:
+def share_panel(model: ActiveModel) -> None:
     """Under the Train page's model: share it with the class under a display name."""
     with st.expander("Share with the class", icon=":material/groups:"):
         with st.form("share_form", border=False, enter_to_submit=True):
@@ -65,7 +86,7 @@ def share_panel(checkpoint: Checkpoint) -> None:
             shared = st.form_submit_button("Share", icon=":material/share:")
         if shared:
             try:
-                share(checkpoint, name, session().owner)
+                share(model.checkpoint, name, session().owner, thumbnail(model))
             except AevizError as exc:
                 st.error(str(exc))
             else:
@@ -78,6 +99,32 @@ def alive_cards() -> tuple[Card, ...]:
     room, store = class_room(), live_store()
     room.keep_only(store.holds)
     return room.snapshot().gallery
+
+
+KEEP_ENV = "AEVIZ_GALLERY_DIR"  # the folder the teacher names to keep a class's gallery past the live store's idle time
+
+
+def keep_folder() -> Path | None:
+    text = os.environ.get(KEEP_ENV, "").strip()
+    return Path(text) if text else None
+
+
+def keep(cards: tuple[Card, ...], folder: Path) -> tuple[Path, int]:
+    """Write the gallery's models into a new folder under `folder` (one checkpoint each, named by position: a student's
+    display name never becomes a path) with `gallery.json`, what the cards showed (no owner keys). Returns the folder
+    and how many models were written (a card whose model the store let go meanwhile is skipped)."""
+    target = folder / time.strftime("gallery-%Y%m%d-%H%M%S")
+    store, kept = live_store(), []
+    for card in cards:
+        checkpoint = store.get(card.key)
+        if checkpoint is None:
+            continue
+        name = f"model-{len(kept) + 1:02d}"
+        save_checkpoint(copy.copy(checkpoint), name, target)
+        kept.append({"checkpoint": name} | {k: v for k, v in asdict(card).items() if k not in ("owner", "key")})
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "gallery.json").write_text(json.dumps(kept, indent=1, ensure_ascii=False))
+    return target, len(kept)
 
 
 def open_url(card: Card) -> str:

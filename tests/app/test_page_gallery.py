@@ -56,9 +56,15 @@ def test_a_shared_model_is_a_card_for_the_class_and_the_teacher_removes_it(room,
     text = " ".join(m.value for m in ben.markdown)
     assert "<b>" not in text and "](http" not in text and "Ada" in text  # shown literally, never as HTML or a link
     assert [b.proto.url for b in ben.get("link_button")] == [open_url(card)]
-    assert not any(b.key.startswith("gallery_remove_") for b in ben.button)
+    assert not any(b.key.startswith(("gallery_remove_", "gallery_project_")) for b in ben.button)
+    assert room.picture(card.key).startswith(b"\x89PNG")  # her code's thumbnail, on her card
+    assert [i.proto.imgs[0].caption for i in ben.get("image")] == ["its code"]
 
     teacher = open_page(new_session({TEACHER_PARAM: room.token}), "views/gallery.py")
+    assert any("AEVIZ_GALLERY_DIR=folder" in c.value for c in teacher.caption)  # how to keep it
+    teacher.button(key=f"gallery_project_{card.key}").click().run()  # on the projector, in the teacher's own tab
+    assert teacher.session_state["aeviz"].active_name == "live:" + card.key and not teacher.exception
+    teacher.switch_page("views/gallery.py").run()
     teacher.button(key=f"gallery_remove_{card.key}").click().run()
     assert room.snapshot().gallery == ()
 
@@ -86,3 +92,20 @@ def test_a_card_whose_model_the_store_let_go_leaves_the_gallery(room):
     room.share(Card(new_key(), "c" * 32, "Cy", "digits", "mlp", 2, 0.0, 0.05, 0.5))  # never stored: as if expired
     at = open_page(new_session(), "views/gallery.py")
     assert at.info[0].value == "No model is shared yet." and room.snapshot().gallery == ()
+
+
+def test_the_teacher_keeps_the_gallery_as_checkpoints_with_their_cards(room, monkeypatch, tmp_path):
+    import json
+
+    from aeviz.checkpoints import load_checkpoint
+
+    share(trained("a" * 32, monkeypatch), HOSTILE)
+    monkeypatch.setenv("AEVIZ_GALLERY_DIR", str(tmp_path))
+    teacher = open_page(new_session({TEACHER_PARAM: room.token}), "views/gallery.py")
+    teacher.button(key="gallery_keep").click().run()
+    assert "Kept 1 models" in teacher.success[-1].value
+    (folder,) = tmp_path.iterdir()
+    (kept,) = json.loads((folder / "gallery.json").read_text())
+    assert kept["name"] == HOSTILE and "owner" not in kept and "key" not in kept  # no owner key leaves the room
+    model = load_checkpoint(kept["checkpoint"], folder)
+    assert model.config.latent_dim == kept["code"] == 2 and model.dataset == "digits"

@@ -1,5 +1,6 @@
 """The room in the browser, on its own server (a teacher presenting would move every other test's sessions): the
-teacher's link, students following the teacher's step, one exploring on their own, a question voted on and revealed.
+teacher's link, students following the teacher's step, one exploring on their own, a question voted on and revealed;
+a model shared under a hostile name, seen in the gallery and projected by the teacher.
 Timings are printed, never asserted (bench/ measures them)."""
 
 import time
@@ -7,7 +8,7 @@ import time
 import pytest
 
 from tests.e2e.conftest import start_app, stop_app
-from tests.e2e.helpers import FIRST_RUN_DONE, NOT_RUNNING, goto
+from tests.e2e.helpers import FIRST_RUN_DONE, NOT_RUNNING, click_train, goto, wait_trained
 
 TOKEN = "a-teacher-token-for-the-browser-tests"
 PROJECTOR = {"width": 1280, "height": 720}
@@ -80,3 +81,46 @@ def test_students_follow_the_teacher_vote_and_see_the_reveal(browser, room_serve
     finally:
         for context, _ in [*students, (teacher_context, teacher)]:
             context.close()
+
+
+HOSTILE = "<img src=x onerror=t=1>[m](http://e.vil)"  # HTML and a Markdown link in the 40 characters a name has
+
+
+def test_a_shared_model_reaches_the_teachers_gallery_as_plain_text_and_the_teacher_projects_it(browser, room_server):
+    teacher_context, teacher = open_browser(browser, PROJECTOR)
+    student_context, student = open_browser(browser, LAPTOP)
+    try:
+        goto(teacher, f"{room_server}/lecture?teacher={TOKEN}")
+        end = teacher.get_by_role("button", name="End the lecture")  # shown while the teacher presents
+        idle = teacher.get_by_text("Start the lecture (or open any step)")
+        end.or_(idle).first.wait_for(timeout=60_000)
+        if end.count():  # (the test before presented): nobody presents now, so the student stays on Train
+            end.click()
+            idle.wait_for(timeout=30_000)
+        goto(student, f"{room_server}/train?train_dataset=digits&train_epochs=1")
+        click_train(student)
+        wait_trained(student, 1)
+        student.get_by_text("Share with the class").click()
+        field = student.get_by_label("Your name in the class gallery")
+        field.fill(HOSTILE)
+        field.press_sequentially("x" * 30)  # typing on: the field keeps 40 characters (the server cuts any longer)
+        assert field.input_value() == HOSTILE
+        field.press("Enter")
+        student.get_by_text("Shared: the class sees it").wait_for(timeout=30_000)
+
+        goto(teacher, f"{room_server}/gallery")
+        card = teacher.locator('[class*="st-key-gallery_card_"]')
+        card.first.wait_for(timeout=30_000)
+        shown = card.first.inner_text()
+        assert HOSTILE in shown.replace("\u2060", "")  # literally (a word joiner keeps "http:" from becoming a link)
+        assert card.first.locator("a[href*='e.vil']").count() == 0 and card.first.locator("img[src=x]").count() == 0
+        assert card.first.locator("img").count() == 1  # the code's thumbnail
+        teacher.get_by_role("button", name="Project").click()
+        teacher.wait_for_function(
+            "() => location.pathname.endsWith('/latent_space') && location.search.includes('model=live')"
+        )
+        teacher.wait_for_function(f"() => {NOT_RUNNING}", timeout=90_000)
+        assert "digits" in teacher.locator('[data-testid="stSidebar"]').inner_text()  # the student's model is the teacher's
+    finally:
+        teacher_context.close()
+        student_context.close()
