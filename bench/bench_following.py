@@ -11,7 +11,13 @@ As a class is (issue #25's placement): the server and its worker processes on so
 browsers on the others (default on a machine of 2+ cores: server on CPU 0, browsers on the rest), so N browsers do
 not take the CPU a class's server would have (in a class, each browser runs on its student's laptop).
 
-    python bench/bench_following.py [--students 10] [--moves 6] [--server-cpus 0] [--browser-cpus 1]
+With `--clients protocol` the students are not browsers but clients of Streamlit's own websocket protocol
+(bench/protocol_students.py): the server does all it does for a browser (every run, every message sent whole), and
+no student's drawing takes a core, so N = 30 or 60 measures the server; a follower's lag then ends when the step's
+strip reached it (its own drawing, on a laptop, comes after). The teacher is always a Chromium page.
+
+    python bench/bench_following.py [--students 10] [--moves 6] [--clients browser|protocol]
+                                    [--server-cpus 0] [--browser-cpus 1]
 
 Needs Debian's chromium and the playwright package.
 """
@@ -19,10 +25,12 @@ Needs Debian's chromium and the playwright package.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -32,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_app import ARGS, ROOT, start_server  # noqa: E402
+from protocol_students import ProtocolStudent  # noqa: E402
 
 from tests.e2e.helpers import NOT_RUNNING, STEP_DRAWN  # noqa: E402
 
@@ -70,6 +79,13 @@ def server_cpu(pid: int, seconds: float) -> float:
     return (cpu_seconds(pid) - before) / (time.monotonic() - start)
 
 
+def settle(pid: int, below: float = 0.1, longest: float = 90.0) -> None:
+    """Wait until the server is quiet (a fresh server loads torch and fills caches in the background first)."""
+    end = time.monotonic() + longest
+    while server_cpu(pid, 2.0) > below and time.monotonic() < end:
+        pass
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -79,20 +95,120 @@ def cpu_set(text: str) -> set[int]:
     return {int(c) for c in text.split(",") if c.strip()}
 
 
-def votes(teacher, students) -> tuple[list[float], int]:
-    """The teacher asks; each student in turn votes (Up, Down, Up, …). Per vote: seconds from the click to the
-    teacher's count including it. Returns those and the teacher's final count."""
+class BrowserFollowers:
+    """N students, each a Chromium tab (its own context: its own cookie, so its own student)."""
+
+    def __init__(self, browser, n: int) -> None:
+        self.pages = []
+        for _ in range(n):
+            context = browser.new_context(viewport={"width": 1366, "height": 768})
+            context.add_init_script(RECORD_STEPS)
+            self.pages.append(context.new_page())
+
+    def open(self, url: str) -> None:
+        for page in self.pages:
+            page.goto(url)
+            page.wait_for_function(f"() => {NOT_RUNNING}", timeout=120_000)
+
+    def arrivals(self, number: int, timeout: float = 180.0) -> list[float]:
+        """When each student's page first showed step `number` (epoch seconds)."""
+        found = []
+        for page in self.pages:
+            page.wait_for_function(f"() => '{number}' in window.__aevizSeen", timeout=timeout * 1000)
+            found.append(page.evaluate(f"() => window.__aevizSeen['{number}']") / 1000)
+        return found
+
+    def vote(self, i: int, choice: int) -> float:
+        page = self.pages[i]
+        radio = page.locator('[data-testid="stRadio"] label').nth(choice)
+        radio.wait_for(timeout=120_000)
+        clicked = page.evaluate("() => Date.now()") / 1000
+        radio.click()
+        return clicked
+
+    def close(self) -> None:
+        pass  # the browser closes with them
+
+
+class ProtocolFollowers:
+    """N students speaking Streamlit's websocket protocol, on an event loop in a thread of this process."""
+
+    def __init__(self, n: int, url: str) -> None:
+        self.students = [ProtocolStudent(url) for _ in range(n)]
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.stop = asyncio.Event()
+        self.tasks = []
+        self.missed = 0  # moves some student did not follow
+
+    def open(self, url: str) -> None:
+        async def start():
+            self.stop = asyncio.Event()
+            self.tasks = [asyncio.create_task(s.run(self.stop)) for s in self.students]
+
+        asyncio.run_coroutine_threadsafe(start(), self.loop).result()
+        self._until(lambda s: s.timers and not s.running, 120.0)
+
+    def _until(self, ready, timeout: float) -> None:
+        end = time.monotonic() + timeout
+        while not all(ready(s) for s in self.students):
+            if failed := [t.exception() for t in self.tasks if t.done() and t.exception()]:
+                raise RuntimeError(f"{len(failed)} students lost their connection: {failed[0]!r}")
+            if time.monotonic() > end:
+                raise TimeoutError(f"{sum(not ready(s) for s in self.students)} students not ready in {timeout} s")
+            time.sleep(0.05)
+
+    def arrivals(self, number: int, timeout: float = 180.0) -> list[float]:
+        """When each student received step `number`'s strip; a student not there after `timeout` is said (with where
+        it is) and left out."""
+        try:
+            self._until(lambda s: number in s.seen, timeout)
+        except TimeoutError:
+            for i, s in enumerate(self.students):
+                if number not in s.seen:
+                    print(f"student {i} did not reach step {number} in {timeout:.0f} s: on {s.query!r}, timers "
+                          f"{s.timers}, running {s.running}, steps seen {sorted(s.seen)}", flush=True)  # fmt: skip
+            self.missed += 1
+        return [s.seen[number] for s in self.students if number in s.seen]
+
+    def vote(self, i: int, choice: int) -> float:
+        student = self.students[i]
+        try:
+            self._until(lambda s: s is not student or bool(s.radio), 60.0)
+        except TimeoutError:
+            raise TimeoutError(
+                f"the vote never opened for student {i}: on {student.query!r}, timers "
+                f"{student.timers}, running {student.running}, steps {sorted(student.seen)}"
+            ) from None
+        clicked = time.time()
+        asyncio.run_coroutine_threadsafe(student.vote(choice), self.loop).result()
+        return clicked
+
+    def close(self) -> None:
+        async def finish():
+            self.stop.set()
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(finish(), self.loop).result(timeout=30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def votes(teacher, followers, n: int) -> tuple[list[float], int]:
+    """The teacher asks; each student in turn votes (the first choice, the second, the first, …). Per vote: seconds
+    from the click to the teacher's count including it. Returns those and the teacher's final count."""
     teacher.add_init_script(RECORD_VOTES)
     teacher.evaluate(RECORD_VOTES)
     teacher.get_by_role("button", name="Ask the room").click()
     lags = []
-    for i, page in enumerate(students):
-        radio = page.locator('[data-testid="stRadio"] label').filter(has_text="Up" if i % 2 == 0 else "Down")
-        radio.wait_for(timeout=120_000)
-        clicked = page.evaluate("() => Date.now()")
-        radio.click()
-        teacher.wait_for_function(f"() => '{i + 1}' in window.__aevizVotes", timeout=120_000)
-        lags.append((teacher.evaluate(f"() => window.__aevizVotes['{i + 1}']") - clicked) / 1000)
+    for i in range(n):
+        try:
+            clicked = followers.vote(i, i % 2)
+        except TimeoutError as exc:  # said, not hidden: a student who cannot vote is a finding
+            print(exc)
+            continue
+        teacher.wait_for_function(f"() => '{len(lags) + 1}' in window.__aevizVotes", timeout=120_000)
+        lags.append(teacher.evaluate(f"() => window.__aevizVotes['{len(lags) + 1}']") / 1000 - clicked)
     time.sleep(3)  # a vote counted twice would show by now
     final = int(teacher.evaluate("() => Math.max(...Object.keys(window.__aevizVotes).map(Number))"))
     return lags, final
@@ -103,65 +219,72 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=10)
     parser.add_argument("--moves", type=int, default=6, help="→ presses, from step 1 on")
     parser.add_argument("--idle", type=float, default=30.0, help="seconds of each CPU measurement")
+    parser.add_argument("--clients", choices=["browser", "protocol"], default="browser")
     every = sorted(os.sched_getaffinity(0))
     parser.add_argument("--server-cpus", default=str(every[0]), help="CPUs of the server and its workers, e.g. 0")
     parser.add_argument("--browser-cpus", default=",".join(map(str, every[1:] or every)), help="CPUs of the browsers")
     args = parser.parse_args()
     server_cpus, browser_cpus = cpu_set(args.server_cpus), cpu_set(args.browser_cpus)
-    os.sched_setaffinity(0, browser_cpus)  # this script, and the Chromium it starts
+    os.sched_setaffinity(0, browser_cpus)  # this script, its protocol students and the Chromium it starts
     tmp = Path(tempfile.mkdtemp(prefix="aeviz-bench-"))
     os.environ.setdefault("AEVIZ_USER_CHECKPOINTS", str(tmp / "user_checkpoints"))
     os.environ["AEVIZ_TEACHER_TOKEN"] = TOKEN
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         server, url, _ = start_server(ROOT / "app.py", tmp / "app.log", cpus=server_cpus)
+        if args.clients == "browser":
+            followers = BrowserFollowers(browser, args.students)
+        else:
+            followers = ProtocolFollowers(args.students, url)
         try:
-            contexts = [browser.new_context(viewport={"width": 1366, "height": 768}) for _ in range(args.students)]
-            students = []
-            for context in contexts:
-                context.add_init_script(RECORD_STEPS)
-                students.append(context.new_page())
-            for page in students:  # nobody presents yet
-                page.goto(url)
-                page.wait_for_function(f"() => {NOT_RUNNING}", timeout=120_000)
-            time.sleep(5)
+            followers.open(url)  # nobody presents yet
+            settle(server.pid)
             cpu_waiting = server_cpu(server.pid, args.idle)
 
             teacher_context = browser.new_context(viewport={"width": 1280, "height": 720})
             teacher_context.add_init_script(RECORD_STEPS)
             teacher = teacher_context.new_page()
-            teacher.goto(f"{url}/?step=1&present=1&teacher={TOKEN}")
+            teacher.goto(f"{url}/?step=1&present=1&teacher={TOKEN}", timeout=180_000)
             teacher.wait_for_function(STEP_DRAWN, arg=1, timeout=180_000, polling="raf")
-            for page in students:
-                page.wait_for_function("() => '1' in window.__aevizSeen", timeout=60_000)
+            followers.arrivals(1, 60.0)
             time.sleep(5)
             cpu_following = server_cpu(server.pid, args.idle)
 
             own, lags = [], []
             for number in range(2, args.moves + 2):
                 teacher.evaluate("() => document.activeElement && document.activeElement.blur()")
-                pressed = teacher.evaluate("() => Date.now()")
+                pressed = teacher.evaluate("() => Date.now()") / 1000
                 teacher.keyboard.press("ArrowRight")
                 teacher.wait_for_function(STEP_DRAWN, arg=number, timeout=180_000, polling="raf")
-                own.append((teacher.evaluate(f"() => window.__aevizSeen['{number}']") - pressed) / 1000)
-                for page in students:
-                    page.wait_for_function(f"() => '{number}' in window.__aevizSeen", timeout=120_000)
-                    lags.append((page.evaluate(f"() => window.__aevizSeen['{number}']") - pressed) / 1000)
+                own.append(teacher.evaluate(f"() => window.__aevizSeen['{number}']") / 1000 - pressed)
+                lags += [arrived - pressed for arrived in followers.arrivals(number)]
                 time.sleep(2)  # the teacher talks
-            teacher.goto(f"{url}/{QUESTION_STEP}")  # the same browser: the teacher still (remembered by its cookie)
-            for page in students:
-                page.wait_for_function("() => '13' in window.__aevizSeen", timeout=180_000)
-            vote_lags, counted = votes(teacher, students)
+            print_moves(args, own, lags, cpu_waiting, cpu_following)
+            teacher.goto(f"{url}/{QUESTION_STEP}", timeout=180_000)  # the teacher still (remembered by its cookie)
+            try:
+                followers.arrivals(13)
+            except TimeoutError as exc:  # said, and the vote goes on with those who arrived
+                print(f"step 13: {exc}")
+            vote_lags, counted = votes(teacher, followers, args.students)
+            print(
+                f"vote → the teacher's count: median {statistics.median(vote_lags):.2f} s, "
+                f"p95 {percentile(vote_lags, 0.95):.2f} s, max {max(vote_lags):.2f} s; "
+                f"counted {counted} of {args.students} votes ({len(vote_lags)} students could vote)"
+            )
         finally:
+            followers.close()
             server.terminate()
             server.wait()
         browser.close()
+
+
+def print_moves(args, own: list[float], lags: list[float], cpu_waiting: float, cpu_following: float) -> None:
     base = statistics.median(own)
     print(
-        f"{args.students} followers, {args.moves} moves (steps 2–{args.moves + 1}), {os.cpu_count()} cores: "
-        f"server and workers on CPU {args.server_cpus}, browsers on CPU {args.browser_cpus}"
+        f"{args.students} followers ({args.clients} clients), {args.moves} moves (steps 2–{args.moves + 1}), "
+        f"{os.cpu_count()} cores: server and workers on CPU {args.server_cpus}, browsers on CPU {args.browser_cpus}"
     )
-    print(f"teacher's own → to the step's strip: median {base:.2f} s")
+    print(f"teacher's own → to the step's strip: median {base:.2f} s, max {max(own):.2f} s")
     print(
         f"followers' strip after the teacher's →: median {statistics.median(lags):.2f} s "
         f"({statistics.median(lags) / base:.1f}× the teacher's own), p95 {percentile(lags, 0.95):.2f} s, "
@@ -170,11 +293,8 @@ def main() -> None:
     print(
         f"server CPU with {args.students} sessions: {cpu_waiting:.1%} of a core while nobody presents, "
         f"{cpu_following:.1%} while they follow ({cpu_following / max(cpu_waiting, 1e-3):.1f}×; "
-        f"{(cpu_following - cpu_waiting) / args.students:.2%} of a core per follower)"
-    )
-    print(
-        f"vote → the teacher's count: median {statistics.median(vote_lags):.2f} s, p95 {percentile(vote_lags, 0.95):.2f} s, "
-        f"max {max(vote_lags):.2f} s; counted {counted} of {args.students} votes"
+        f"{(cpu_following - cpu_waiting) / args.students:.2%} of a core per follower)",
+        flush=True,
     )
 
 

@@ -71,3 +71,17 @@ def test_a_fresh_server_says_why_its_first_page_waits(monkeypatch):
     monkeypatch.delitem(sys.modules, "torch")
     resources.load_torch_once()
     assert len(said) == 1 and "loading PyTorch" in said[0]
+
+
+def test_a_shared_figure_is_built_once_per_key_and_anew_for_another():
+    builds = []
+
+    def build(tag):
+        builds.append(tag)
+        return {"tag": tag}
+
+    first = ui.shared_figure("test-kind", ("model-a", "data-1"), lambda: build("a"))
+    again = ui.shared_figure("test-kind", ("model-a", "data-1"), lambda: build("again"))
+    other = ui.shared_figure("test-kind", ("model-b", "data-1"), lambda: build("b"))
+    assert again is first and builds == ["a", "b"]
+    assert other == {"tag": "b"}

@@ -245,13 +245,17 @@ def scrubber_panel(checkpoint: Checkpoint, data: Dataset | None, key: str) -> No
             "loss curves follows the slider. Drag the slider or press Play."
         )
     latent = checkpoint.config.latent_dim
-    figure = scrubber_fig(
-        checkpoint.epoch_views,
-        checkpoint.history,
-        ui.view_labels(data),
-        label_kind=data.label_kind,
-        class_names=data.class_names,
-        axis_titles=code_axis_titles(latent, data.label_kind, data.label_name),
+    figure = ui.shared_figure(  # 60 epochs of 1,000 points: built once, not once per student who opens the step
+        "scrubber",
+        (checkpoint.fingerprint(), data.fingerprint),
+        lambda: scrubber_fig(
+            checkpoint.epoch_views,
+            checkpoint.history,
+            ui.view_labels(data),
+            label_kind=data.label_kind,
+            class_names=data.class_names,
+            axis_titles=code_axis_titles(latent, data.label_kind, data.label_name),
+        ),
     )
     st.plotly_chart(figure, key=key, config={"displaylogo": False})
 

@@ -8,7 +8,7 @@ content), application_caches (the application pages'), display (drawing), job_pa
 
 from aeviz.ui.checkpoint_panels import load_panel, save_panel
 from aeviz.ui.datasets import active_dataset, dataset_for, require_dataset, uploaded_dataset
-from aeviz.ui.display import browser_decoder, hover_images, show_error, show_image, training_monitor
+from aeviz.ui.display import browser_decoder, hover_images, shared_figure, show_error, show_image, training_monitor
 from aeviz.ui.job_panel import collect_jobs, job_panel, pending_job, submit
 from aeviz.ui.lecture import beside, explain, key_figure, on_stage, presenting
 from aeviz.ui.model_caches import (
@@ -106,6 +106,7 @@ __all__ = [
     "session",
     "session_model",
     "set_session_model",
+    "shared_figure",
     "shared_result",
     "shipped_capacity",
     "shipped_lambda_sweep",

@@ -6,8 +6,8 @@ import base64
 import importlib.resources
 import math
 import time
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import streamlit as st
@@ -179,6 +179,19 @@ def hover_images(meta: str, data: Dataset, scale: int) -> None:
         "scale": int(scale),
     }
     _component("hover_images", "hover")(data=payload, key=f"hover:{meta}")
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _built(kind: str, key: tuple, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def shared_figure(kind: str, key: tuple, build: Callable[[], Any]) -> Any:
+    """The figure `build()` makes, made once per server for `kind` and `key` (everything it depends on, e.g. the
+    model's and the data's content keys) and handed to every session: thirty students following the teacher to a
+    step draw the same figure, and building a large Plotly figure costs more than sending it. Callers must not
+    change the figure they get."""
+    return _built(kind, key, build)
 
 
 def show_image(image: np.ndarray, caption: str) -> None:

@@ -1,0 +1,117 @@
+"""Students without a browser: clients that speak Streamlit's own websocket protocol to the server, as the browser's
+frontend does, so a benchmark can put 30 or 60 students on a server without 30 or 60 Chromiums taking the cores the
+server needs (in a class, each browser runs on its student's own laptop).
+
+A `ProtocolStudent` opens a session (`BackMsg.rerun_script`, as a page load), keeps the page it is on and its query
+string as the server changes them (`new_session`, `page_info_changed`: a follower moved by the teacher), re-runs each
+fragment the server asks to run every few seconds (`auto_rerun`, as the frontend's timer does, whether or not a run is
+going: the server queues them), and records the wall-clock time at which each lecture step's strip ("Step n of")
+first arrived, and of the run that drew it finishing. It can vote on the room's question (the radio "Your answer")
+like a click would.
+
+What it does not do: draw anything, run the page's JavaScript components, keep cookies (each student is a new owner
+key), or reuse Streamlit's message cache (every message arrives whole, as for a browser that has not seen it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import connect
+
+STEP = re.compile(r"\*\*Step (\d+) of \d+\*\*")
+
+
+class ProtocolStudent:
+    def __init__(self, url: str, path: str = "") -> None:
+        self.stream = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+        self.query, self.page_hash, self.page_name = "", "", path
+        self.seen: dict[int, float] = {}  # step → when its strip arrived
+        self.drawn: dict[int, float] = {}  # step → when the run that drew it finished
+        self.timers: dict[str, float] = {}  # fragment id → seconds between its runs
+        self.running, self.radio, self._drawing = False, "", None
+        self._registered: dict[str, float] = {}  # the timers the run going on has asked for so far
+        self.options: list[str] = []
+        self.bytes = 0
+        self._ws = None
+
+    def _rerun(self, fragment: str = "", vote: int | None = None) -> BackMsg:
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string, state.page_script_hash = self.query, self.page_hash
+        if not self.page_hash:
+            state.page_name = self.page_name
+        if fragment:
+            state.fragment_id, state.is_auto_rerun = fragment, True
+        if vote is not None:
+            widget = state.widget_states.widgets.add()
+            widget.id, widget.string_value = self.radio, self.options[vote]  # a radio's value: its option's label
+        return msg
+
+    def _take(self, raw: bytes) -> None:
+        self.bytes += len(raw)
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.page_hash, self.running, self._registered = msg.new_session.page_script_hash, True, {}
+        elif kind == "page_info_changed":
+            self.query = msg.page_info_changed.query_string
+        elif kind == "auto_rerun":
+            self.timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+            self._registered[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+        elif kind == "script_finished":
+            self.running = False
+            # a whole run: its timers are the page's (a fragment's run sends none, and is not always told apart)
+            if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY and self._registered:
+                self.timers = self._registered
+            if self._drawing is not None:
+                self.drawn.setdefault(self._drawing, time.time())
+                self._drawing = None
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            which = element.WhichOneof("type")
+            if which == "markdown" and (found := STEP.search(element.markdown.body)):
+                number = int(found.group(1))
+                if number not in self.seen:
+                    self.seen[number], self._drawing = time.time(), number
+            elif which == "radio" and element.radio.label == "Your answer":
+                self.radio, self.options = element.radio.id, list(element.radio.options)
+        elif kind == "session_status_changed":
+            self.running = msg.session_status_changed.script_is_running
+
+    async def _ticks(self, fragment: str, every: float) -> None:
+        while self.timers.get(fragment) == every:
+            await asyncio.sleep(every)
+            if self.timers.get(fragment) == every and self._ws is not None:
+                await self._ws.send(self._rerun(fragment).SerializeToString())
+
+    async def run(self, until: asyncio.Event) -> None:
+        """Open the page and stay on it (following) until `until` is set."""
+        # no keepalive pings of our own: a server busy with 30 first runs answers late, and the browser sends none
+        options = {"subprotocols": ["streamlit"], "max_size": None, "open_timeout": 120, "ping_interval": None}
+        async with connect(self.stream, **options) as ws:
+            self._ws = ws
+            await ws.send(self._rerun().SerializeToString())
+            ticking: dict[str, asyncio.Task] = {}
+            while not until.is_set():
+                try:
+                    raw = await asyncio.wait_for(ws.recv(), 0.5)
+                except TimeoutError:
+                    raw = None
+                if raw is not None:
+                    self._take(raw)
+                for fragment, every in self.timers.items():
+                    task = ticking.get(fragment)
+                    if task is None or task.done():
+                        ticking[fragment] = asyncio.create_task(self._ticks(fragment, every))
+            for task in ticking.values():
+                task.cancel()
+
+    async def vote(self, choice: int) -> None:
+        """Choose `choice` (its index) in the open question's radio, as a click does."""
+        await self._ws.send(self._rerun(vote=choice).SerializeToString())
