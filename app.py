@@ -15,10 +15,10 @@ configure_environment()
 import streamlit as st  # noqa: E402 - after the thread settings
 
 from aeviz.sitemap import HOME, sections  # noqa: E402
-from aeviz.ui.classroom import follow_teacher, question_panel  # noqa: E402
+from aeviz.ui.classroom import follow_teacher, in_turn, question_panel  # noqa: E402
 from aeviz.ui.job_panel import collect_jobs  # noqa: E402
 from aeviz.ui.lecture import lecture_stage  # noqa: E402
-from aeviz.ui.resources import load_torch_once  # noqa: E402
+from aeviz.ui.resources import collect_now_and_then, load_torch_once  # noqa: E402
 from aeviz.ui.room import claim_teacher  # noqa: E402
 from aeviz.ui.style import house_style  # noqa: E402
 
@@ -36,7 +36,9 @@ pages = {
 }
 collect_jobs()
 page = st.navigation(pages, expanded=True)  # all 13 pages: the default folds the menu after 10
-follow_teacher(page.title)  # a student moves to the teacher's step while the teacher presents
+moved = follow_teacher(page.title)  # a student moves to the teacher's step while the teacher presents
 lecture_stage(page.title)  # a lecture step's strip and key figure come first
-page.run()
+with in_turn(moved):  # the followers a move brings here draw their pages one at a time
+    page.run()
 question_panel()  # the step's question, beside its figure, with the answer the page computed
+collect_now_and_then()  # instead of Streamlit's collection after every run (.streamlit/config.toml)

@@ -79,11 +79,15 @@ def server_cpu(pid: int, seconds: float) -> float:
     return (cpu_seconds(pid) - before) / (time.monotonic() - start)
 
 
-def settle(pid: int, below: float = 0.1, longest: float = 90.0) -> None:
-    """Wait until the server is quiet (a fresh server loads torch and fills caches in the background first)."""
+def settle(pid: int, below: float = 0.1, longest: float = 300.0) -> bool:
+    """Wait until the server is quiet (a fresh server loads torch and compiles UMAP in the background first: a minute
+    or more on one core). False if it never was."""
     end = time.monotonic() + longest
-    while server_cpu(pid, 2.0) > below and time.monotonic() < end:
-        pass
+    while server_cpu(pid, 2.0) > below:
+        if time.monotonic() > end:
+            print(f"the server was still busy after {longest:.0f} s: the CPU figures include that", flush=True)
+            return False
+    return True
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -172,6 +176,14 @@ class ProtocolFollowers:
             self.missed += 1
         return [s.seen[number] for s in self.students if number in s.seen]
 
+    def drawn(self, number: int, timeout: float = 60.0) -> list[float]:
+        """When the run that drew step `number` finished for each student that reached it (its figure is sent by then)."""
+        arrived = [s for s in self.students if number in s.seen]
+        end = time.monotonic() + timeout
+        while not all(number in s.drawn for s in arrived) and time.monotonic() < end:
+            time.sleep(0.05)
+        return [s.drawn[number] for s in arrived if number in s.drawn]
+
     def vote(self, i: int, choice: int) -> float:
         student = self.students[i]
         try:
@@ -250,7 +262,7 @@ def main() -> None:
             time.sleep(5)
             cpu_following = server_cpu(server.pid, args.idle)
 
-            own, lags = [], []
+            own, lags, whole = [], [], []
             for number in range(2, args.moves + 2):
                 teacher.evaluate("() => document.activeElement && document.activeElement.blur()")
                 pressed = teacher.evaluate("() => Date.now()") / 1000
@@ -258,8 +270,10 @@ def main() -> None:
                 teacher.wait_for_function(STEP_DRAWN, arg=number, timeout=180_000, polling="raf")
                 own.append(teacher.evaluate(f"() => window.__aevizSeen['{number}']") / 1000 - pressed)
                 lags += [arrived - pressed for arrived in followers.arrivals(number)]
+                if isinstance(followers, ProtocolFollowers):
+                    whole += [done - pressed for done in followers.drawn(number)]
                 time.sleep(2)  # the teacher talks
-            print_moves(args, own, lags, cpu_waiting, cpu_following)
+            print_moves(args, own, lags, whole, cpu_waiting, cpu_following)
             teacher.goto(f"{url}/{QUESTION_STEP}", timeout=180_000)  # the teacher still (remembered by its cookie)
             try:
                 followers.arrivals(13)
@@ -278,7 +292,9 @@ def main() -> None:
         browser.close()
 
 
-def print_moves(args, own: list[float], lags: list[float], cpu_waiting: float, cpu_following: float) -> None:
+def print_moves(
+    args, own: list[float], lags: list[float], whole: list[float], cpu_waiting: float, cpu_following: float
+) -> None:
     base = statistics.median(own)
     print(
         f"{args.students} followers ({args.clients} clients), {args.moves} moves (steps 2–{args.moves + 1}), "
@@ -290,6 +306,11 @@ def print_moves(args, own: list[float], lags: list[float], cpu_waiting: float, c
         f"({statistics.median(lags) / base:.1f}× the teacher's own), p95 {percentile(lags, 0.95):.2f} s, "
         f"max {max(lags):.2f} s"
     )
+    if whole:
+        print(
+            f"followers' whole page (the run that drew the step finished) after the teacher's →: median "
+            f"{statistics.median(whole):.2f} s, p95 {percentile(whole, 0.95):.2f} s, max {max(whole):.2f} s"
+        )
     print(
         f"server CPU with {args.students} sessions: {cpu_waiting:.1%} of a core while nobody presents, "
         f"{cpu_following:.1%} while they follow ({cpu_following / max(cpu_waiting, 1e-3):.1f}×; "

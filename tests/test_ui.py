@@ -85,3 +85,39 @@ def test_a_shared_figure_is_built_once_per_key_and_anew_for_another():
     other = ui.shared_figure("test-kind", ("model-b", "data-1"), lambda: build("b"))
     assert again is first and builds == ["a", "b"]
     assert other == {"tag": "b"}
+
+
+def test_png_bytes_decode_to_the_image_and_differ_for_images_that_differ_in_one_pixel():
+    from io import BytesIO
+
+    from PIL import Image
+
+    from aeviz.ui.display import png_bytes
+
+    image = np.random.default_rng(0).integers(0, 256, size=(600, 600, 3), dtype=np.uint8)  # sampled by st's hash
+    other = image.copy()
+    other[599, 599, 2] ^= 1
+    assert np.array_equal(np.asarray(Image.open(BytesIO(png_bytes(image)))), image)
+    assert np.array_equal(np.asarray(Image.open(BytesIO(png_bytes(other)))), other)
+    assert png_bytes(image) is png_bytes(image.copy())  # encoded once
+
+
+def test_a_full_collection_runs_at_most_once_per_interval(monkeypatch):
+    from aeviz.ui import resources
+
+    calls = []
+    monkeypatch.setattr(resources.gc, "collect", lambda generation=2: calls.append(generation))
+    monkeypatch.setitem(resources._collected, "at", 0.0)
+    clock = iter([1000.0, 1001.0, 1000.0 + resources.COLLECT_EVERY + 1])
+    monkeypatch.setattr(resources.time, "monotonic", lambda: next(clock))
+    for _ in range(3):
+        resources.collect_now_and_then()
+    assert calls == [2, 2]
+
+
+def test_streamlit_does_not_collect_after_every_run():
+    import tomllib
+    from pathlib import Path
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False

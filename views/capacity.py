@@ -17,7 +17,6 @@ from aeviz.capacity import (
     gap_sentence,
     kind_sentence,
     linear_sentence,
-    odd_inputs,
     reach_sentence,
     report_job,
     report_steps,
@@ -115,7 +114,7 @@ def gap_panel(data: Dataset, report: Report) -> None:
 def output_rows(data: Dataset, report: Report) -> None:
     """One row of pictures per model, its label beside them, each picture captioned with the share of each of its
     letters (or noise, or inverted digits) it brings back, in reading order."""
-    inputs = odd_inputs(data)
+    inputs = ui.odd_inputs_of(data)
     labels = labels_of(data)
     scale = max(1, display_scale(data.image_shape) // 2)
     rows = {"The inputs": {kind: X[:SHOWN] for kind, X in inputs.items()}}
@@ -143,7 +142,7 @@ def copy_panel(data: Dataset, report: Report) -> None:
         st.plotly_chart(figure, key="capacity_copy")
     st.caption(COPYING)
     latents = {v.key: v.latent for v in variants(data.n_features)}
-    kind = next(iter(odd_inputs(data)))
+    kind = next(iter(ui.odd_inputs_of(data)))
     summary = linear_sentence(labels, report.shares, report_steps(report)) if "complete_linear" in report.shares else ""
     shares = {k: share[kind] for k, share in report.shares.items()}
     answer = None
@@ -155,7 +154,7 @@ def copy_panel(data: Dataset, report: Report) -> None:
     ui.explain("copy", copy_latex(latents, shares, data.n_features, kind), summary or COPYING, figures, answer)
     if "complete_linear" in report.shares:
         st.markdown(linear_sentence(labels, report.shares, report_steps(report)))
-    for kind in odd_inputs(data):
+    for kind in ui.odd_inputs_of(data):
         st.markdown(f"- {kind_sentence(kind, {labels[k]: share[kind] for k, share in report.shares.items()})}")
     for key, share in report.shares.items():
         st.markdown(f"- {copy_sentence(labels[key], share)}")

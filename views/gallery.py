@@ -30,7 +30,8 @@ def card_box(card: Card, mine: bool, teacher: bool) -> None:
         st.markdown(f"**{markdown_text(card.name)}**" + (" · yours" if mine else ""))
         picture = class_room().picture(card.key)
         if picture:
-            st.image(picture, width=THUMBNAIL, caption="its code" + (" (PCA of it)" if card.code > 2 else ""))
+            caption = "its code" + (" (PCA of it)" if card.code > 2 else "")
+            st.image(picture, width=THUMBNAIL, output_format="PNG", caption=caption)
         lam = f" · λ {card.lam:g}" if card.lam else ""
         st.caption(f"{markdown_text(card.dataset)} · {card.family} · {card.code}-D code{lam}")
         knn = f" · 5-NN {card.knn:.0%}" if card.knn is not None else ""

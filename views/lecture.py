@@ -47,7 +47,7 @@ def class_panel(teacher: bool) -> None:
     url = class_url()
     st.markdown("Students join at (type it, or scan the code):")
     st.code(url, language=None)  # as text, with a copy button
-    st.image(qr_png(url), width=180)
+    st.image(qr_png(url), width=180, output_format="PNG")
     published = class_room().published()
     if published is None:
         st.caption("Start the lecture (or open any step): the students who follow come along.")

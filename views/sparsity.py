@@ -23,7 +23,6 @@ from aeviz.sparsity import (
     gap_sentence,
     lambda_sweep_job,
     loss_latex,
-    sparsity_report,
     sweep_sentence,
     twins_job,
 )
@@ -103,7 +102,7 @@ def twin_panel(checkpoint: Checkpoint, report: SparsityReport, lam: float, data:
 
 
 def comparison_panel(pair: ui.SparsityPair, data: Dataset) -> None:
-    reports = [sparsity_report(m.model, data.X_val) for m in (pair.dense, pair.sparse)]
+    reports = [ui.sparsity_of(m, data) for m in (pair.dense, pair.sparse)]
     st.success(compare_sentence(reports[0], reports[1], pair.lam))
     ui.explain("lambda_sweep", loss_latex(reports[1], pair.lam))  # the sparse twin's loss, beside the sweep
     st.markdown(gap_sentence(pair.dense.history, pair.sparse.history, pair.lam))

@@ -8,6 +8,10 @@ gets the teacher's buttons, and the room refuses votes after the reveal whoever 
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
 
 from aeviz import AevizError
@@ -24,6 +28,8 @@ from aeviz.ui.state import session
 FOLLOW_EVERY = 1.0  # seconds between a follower's looks at the teacher's step (the lag is about half of it)
 WAIT_EVERY = 5.0  # seconds between looks while the teacher is not presenting
 POLL_EVERY = 1.0  # seconds between redraws of an open question (the teacher's live chart, a student's reveal)
+IN_TURN_WAIT = 5.0  # seconds a moved follower's page waits for its turn at most (then it runs anyway)
+_in_turn = threading.Lock()  # one moved follower's page at a time: see `in_turn`
 
 
 def _look(here: str, here_step: int | None) -> None:
@@ -60,12 +66,13 @@ def _wait_for_the_teacher() -> None:
     _moved()
 
 
-def follow_teacher(title: str) -> None:
+def follow_teacher(title: str) -> bool:
     """A student's bar while the teacher presents ("Following the teacher" / "Explore on my own"), and the look at
-    the teacher's step: every second while following, every few seconds while the teacher has not begun."""
+    the teacher's step: every second while following, every few seconds while the teacher has not begun. True when
+    this run is the arrival at the step the teacher moved to (its page then runs `in_turn`)."""
     state = session()
     if state.teacher:
-        return
+        return False
     here = next(p.url_path for p in PAGES if p.title == title)
     number = step_number(st.query_params.get(STEP_PARAM))
     here_step = number if number is not None and step(number).page == here else None
@@ -84,15 +91,37 @@ def follow_teacher(title: str) -> None:
                     state.following, state.followed_seq = True, 0
                     go_to(published.step, here)
     if not state.following:
-        return
+        return False
     _look(here, here_step)
-    if state.moved_to == here:  # arrived by the teacher's move: the address bar must say so too
+    arrived = state.moved_to == here
+    if arrived:  # arrived by the teacher's move: the address bar must say so too
         keep_address(here, [p.url_path for p in PAGES], state.followed_seq)
         state.moved_to = ""
     if published is None:
         _wait_for_the_teacher()
     else:
         _follow_closely()
+    return arrived
+
+
+@contextmanager
+def in_turn(moved: bool) -> Iterator[None]:
+    """Around a page's body: the followers the teacher just moved draw their pages one at a time.
+
+    A move sends the whole class to a page at once. Thirty page runs side by side share the server's one interpreter
+    lock with the thread that talks to the browsers, so every student got the step's strip (drawn before the body)
+    late and every figure at the very end; in turn, every strip goes out at once and the figures follow one by one,
+    the first student's at once. No follower waits longer than IN_TURN_WAIT for its turn (a slow page cannot hold the
+    room). Sessions not moved by the teacher (the teacher's own, a student exploring) never wait."""
+    if not moved:
+        yield
+        return
+    turn = _in_turn.acquire(timeout=IN_TURN_WAIT)
+    try:
+        yield
+    finally:
+        if turn:
+            _in_turn.release()
 
 
 # --- predict, then reveal ---------------------------------------------------------------------------------------------

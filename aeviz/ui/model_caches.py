@@ -19,6 +19,7 @@ from aeviz.ui.resources import BoundedStore
 if TYPE_CHECKING:
     from aeviz.datasets import Dataset
     from aeviz.projection import ScoredView
+    from aeviz.sparsity import SparsityReport
     from aeviz.ui.records import ActiveModel
 
 
@@ -160,3 +161,28 @@ def _angles(model_key: str, data_key: str, _checkpoint: Checkpoint, _data: Datas
 def principal_angles(checkpoint: Checkpoint, data: Dataset) -> np.ndarray:
     """A linear autoencoder's principal angles (degrees) to PCA's subspace of the same size, once per model and data."""
     return _angles(checkpoint.fingerprint(), data.fingerprint, checkpoint, data)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _sparsity(model_key: str, data_key: str, _checkpoint: Checkpoint, _X: np.ndarray) -> SparsityReport:
+    from aeviz.sparsity import sparsity_report
+
+    return sparsity_report(_checkpoint.model, _X)
+
+
+def sparsity_of(checkpoint: Checkpoint, data: Dataset) -> SparsityReport:
+    """How sparse a model's code is on the validation split, once per model and data (every follower of the sparsity
+    step would otherwise encode and decode the whole split again)."""
+    return _sparsity(checkpoint.fingerprint(), data.fingerprint, checkpoint, data.X_val)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _odd_inputs(data_key: str, _data: Dataset) -> dict[str, np.ndarray]:
+    from aeviz.capacity import odd_inputs
+
+    return odd_inputs(_data)
+
+
+def odd_inputs_of(data: Dataset) -> dict[str, np.ndarray]:
+    """The Capacity page's inputs unlike the data (noise, inverted images, strokes), once per dataset."""
+    return _odd_inputs(data.fingerprint, data)

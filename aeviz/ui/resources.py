@@ -100,13 +100,37 @@ def _reap_closed_tabs(pool) -> None:
 def after_heavy_load() -> None:
     """A shared resource (torch, a built-in dataset, a shipped checkpoint) is in memory now: freeze it out of the GC.
 
-    Streamlit runs a full gc.collect(2) after every script run (runner.postScriptGC). With torch and scikit-learn
-    loaded, that walk over millions of long-lived objects cost ~100 ms per slider step; frozen out of the collector's
-    view, a walk-page step went from ~150-230 ms to ~50 ms. Only shared, long-lived objects are frozen: a session's
-    upload must stay collectable (frozen, a 70,000 × 4,096 upload held 1.7 GB after its tab closed).
+    Streamlit runs a full gc.collect(2) after every script run (runner.postScriptGC, now off: `collect_now_and_then`).
+    With torch and scikit-learn loaded, that walk over millions of long-lived objects cost ~100 ms per slider step;
+    frozen out of the collector's view, a walk-page step went from ~150-230 ms to ~50 ms. Only shared, long-lived
+    objects are frozen: a session's upload must stay collectable (frozen, a 70,000 × 4,096 upload held 1.7 GB after
+    its tab closed).
     """
     set_torch_threads()
     gc.freeze()
+
+
+COLLECT_EVERY = 30.0  # seconds between full collections, server-wide
+_collected = {"at": 0.0}
+_collecting = threading.Lock()
+
+
+def collect_now_and_then() -> None:
+    """A full gc.collect(2) at the end of a run, at most once per COLLECT_EVERY seconds for the whole server.
+
+    Streamlit's own collection after every run (runner.postScriptGC) is off in .streamlit/config.toml: even with the
+    shared objects frozen it cost 20-40 ms per run, and every follower's fragment runs every second (30 followers: a
+    quarter of the server's time, measured with py-spy). Cycles still go (Python's own generational collection
+    runs as usual, and this one catches what it leaves in the oldest generation), so a closed tab's upload is freed
+    within half a minute."""
+    now = time.monotonic()
+    if now - _collected["at"] < COLLECT_EVERY or not _collecting.acquire(blocking=False):
+        return
+    try:
+        _collected["at"] = now
+        gc.collect(2)
+    finally:
+        _collecting.release()
 
 
 DATASETS_KEPT = 8  # built-in datasets kept per server, (name, split seed) each: at most 8 × 16 MB for MNIST

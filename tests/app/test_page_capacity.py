@@ -95,3 +95,4 @@ def test_the_shipped_run_says_what_its_numbers_show():
     )]  # fmt: skip
     assert captions[0] == "brought back: " + ", ".join(f"{v:.0%}" for v in first)
     assert len(captions) == len(report.shares) * len(inputs)
+    assert all(i.proto.imgs[0].url.endswith(".png") for i in at.get("image"))  # pixels kept, not JPEG-blurred

@@ -2,6 +2,8 @@
 revealed. Sessions of one AppTest process share the server's room, as a class's browsers do."""
 
 import json
+import threading
+import time
 
 import pytest
 
@@ -158,3 +160,46 @@ def test_the_class_link_names_the_machine_not_localhost(room, monkeypatch):
     monkeypatch.setattr(aeviz.ui.room.net_util, "get_internal_ip", lambda: "192.0.2.9")
     teacher = open_page(new_session({TEACHER_PARAM: room.token}), page_file("lecture"))
     assert [c.value for c in teacher.code] == ["http://192.0.2.9:8501/"]
+
+
+def _pages_at_once(moved: bool, n: int = 4) -> int:
+    """How many of n page bodies ran at the same time, each entered through `in_turn(moved)` in its own thread."""
+    from aeviz.ui.classroom import in_turn
+
+    inside, most, guard = [0], [0], threading.Lock()
+
+    def body():
+        with in_turn(moved):
+            with guard:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.1)
+            with guard:
+                inside[0] -= 1
+
+    threads = [threading.Thread(target=body) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return most[0]
+
+
+def test_followers_moved_by_the_teacher_draw_their_pages_one_at_a_time_and_nobody_else_waits():
+    assert _pages_at_once(moved=True) == 1
+    assert _pages_at_once(moved=False) > 1
+
+
+def test_a_follower_waits_for_its_turn_at_most_a_bound(monkeypatch):
+    from aeviz.ui import classroom
+
+    monkeypatch.setattr(classroom, "IN_TURN_WAIT", 0.1)
+    assert classroom._in_turn.acquire(timeout=1)  # a slow page holds the turn
+    try:
+        start = time.monotonic()
+        with classroom.in_turn(True):
+            waited = time.monotonic() - start
+        assert 0.05 < waited < 1.0
+        assert classroom._in_turn.locked()  # the slow page's turn was not released by the one that gave up waiting
+    finally:
+        classroom._in_turn.release()
