@@ -1,6 +1,7 @@
-"""aeviz: the entry file routes (page config and navigation in the order of the lecture), after two things every page
-needs first: the process's thread settings (once, before torch or numba is imported) and the result of this session's
-finished background job (aeviz.ui.job_panel), whichever page the student is on.
+"""aeviz: the entry file routes (page config and navigation in the order of the lecture), after what every page needs
+first: the process's thread settings and its job pool's worker processes (once, before torch or numba is imported:
+the workers warm up while the first page draws) and the result of this session's finished background job
+(aeviz.ui.job_panel), whichever page the student is on.
 
 The page files live in views/, not pages/: with a pages/ folder, Streamlit 1.67 runs the first direct link of a fresh
 server (e.g. a shared /latent_walk URL) in the legacy folder mode, without this file's navigation and page config.
@@ -8,9 +9,11 @@ server (e.g. a shared /latent_walk URL) in the legacy folder mode, without this 
 
 from pathlib import Path
 
+from aeviz.jobs import start_server_pool
 from aeviz.runtime import configure_environment
 
 configure_environment()
+start_server_pool()  # once per server, before torch's import below: the workers warm up on the other cores meanwhile
 
 import streamlit as st  # noqa: E402 - after the thread settings
 

@@ -112,6 +112,17 @@ def use_processes() -> bool:
     return os.environ.get("AEVIZ_POOL_PROCESSES", "1").strip() != "0"
 
 
+# What a worker does while it has no job yet, in this order: the one-off costs of the first UMAP and t-SNE (nothing else
+# keeps a class waiting as long for a first answer), then of the first training. Named, not imported: the server
+# imports neither before its first page, and the worker imports them itself.
+WARM_UP = ("aeviz.projection:warm_up_projections", "aeviz.training:warm_up_training")
+
+
+def warm_up_wanted() -> bool:
+    """$AEVIZ_WARM_UP=0 turns the workers' warm-up off (the AppTests do, to keep their CPU to themselves)."""
+    return os.environ.get("AEVIZ_WARM_UP", "1").strip() != "0"
+
+
 def pool_size(cores: int | None = None) -> int:
     """Workers: $AEVIZ_POOL_SIZE, else one core fewer than the machine has (the other serves the pages), at least 1."""
     configured = os.environ.get("AEVIZ_POOL_SIZE", "").strip()
@@ -126,7 +137,9 @@ class JobPool:
     """A bounded pool running `Job`s in order; safe to call from every session's script thread.
 
     Each of `workers` dispatcher threads hands one job at a time to its own worker process (`processes=True`, the
-    server) or runs it itself (`processes=False`: the queue's logic in tests, with jobs that are closures)."""
+    server) or runs it itself (`processes=False`: the queue's logic in tests, with jobs that are closures). Each worker
+    process runs the `warm` steps while it has no job (`aeviz.workers.warm_up`); `start` starts the workers before the
+    first job is submitted."""
 
     def __init__(
         self,
@@ -134,8 +147,10 @@ class JobPool:
         processes: bool = True,
         clock: Callable[[], float] = time.monotonic,
         max_queued: int = MAX_QUEUED,
+        warm: tuple[str, ...] = (),
     ) -> None:
         self.workers, self.processes, self._clock, self.max_queued = workers, processes, clock, max_queued
+        self.warm = warm
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)  # a worker waits on it for the queue to fill
         self._threads: list[threading.Thread] = []
@@ -293,14 +308,19 @@ class JobPool:
 
     # --- the worker side ------------------------------------------------------------------------------------------
 
-    def _start_workers(self) -> None:  # under the lock; workers start with the first job, not at import
+    def start(self) -> None:
+        """Start the workers now, not with the first job (the server does at its first page: they warm up meanwhile)."""
+        with self._lock:
+            self._start_workers()
+
+    def _start_workers(self) -> None:  # under the lock; workers start with `start` or the first job, not at import
         while len(self._threads) < self.workers:
             thread = threading.Thread(target=self._work, name=f"aeviz-job-{len(self._threads)}", daemon=True)
             self._threads.append(thread)
             thread.start()
 
     def _work(self) -> None:
-        worker = Worker() if self.processes else None
+        worker = Worker(self.warm) if self.processes else None
         while True:
             with self._wake:
                 while not self._queue:
@@ -370,3 +390,26 @@ class JobPool:
         for owner, job in list(self._latest.items()):
             if job.finished and now - (job.ended or now) > FORGET_AFTER:
                 del self._latest[owner]
+
+
+_server: dict[str, JobPool] = {}
+_server_lock = threading.Lock()
+
+
+def server_pool() -> JobPool:
+    """The server's one pool for heavy work, shared by every session (`aeviz.ui.resources.job_pool`): `pool_size()`
+    workers, processes unless $AEVIZ_POOL_PROCESSES is 0, warm unless $AEVIZ_WARM_UP is 0. Made on the first call."""
+    with _server_lock:
+        if "pool" not in _server:
+            _server["pool"] = JobPool(pool_size(), processes=use_processes(), warm=WARM_UP if warm_up_wanted() else ())
+        return _server["pool"]
+
+
+def start_server_pool() -> None:
+    """At the top of the server's first page, before it imports torch: start the worker processes, which warm up on
+    the other cores while that page imports and draws (`WARM_UP`), so the class's first UMAP, t-SNE
+    and training do not wait for it. Every later call is a look under a lock. Off with AEVIZ_WARM_UP=0."""
+    if warm_up_wanted():
+        pool = server_pool()
+        if pool.processes:
+            pool.start()

@@ -109,6 +109,14 @@ def warm_up_umap(seed: int = 0) -> None:
     _umap(Z, 2, seed)
 
 
+def warm_up_projections(seed: int = 0) -> None:
+    """UMAP's warm-up, then t-SNE and the scores of a view on a small random set (their imports and first calls)."""
+    warm_up_umap(seed)
+    Z = np.random.default_rng(seed).normal(size=(120, 8)).astype(np.float32)
+    Y = project(Z, "tsne", 2, seed)
+    trustworthiness_score(Z, Y, seed=seed)
+
+
 def live_view(Z: np.ndarray, reference: np.ndarray | None = None, labels: np.ndarray | None = None) -> np.ndarray:
     """A 2-D view of codes for drawing while training: the code itself when it is 2-D, else its PCA.
 

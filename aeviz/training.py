@@ -170,6 +170,24 @@ def train(
         yield EpochMetrics(epoch, train_loss, val_loss, recon_loss, penalty, val_recon, active, seconds)
 
 
+def warm_up_training(seed: int = 0) -> None:
+    """torch's first calls (autograd, the dense and convolution kernels, Adam), two steps each on a small MLP and a
+    small convolutional model with a random batch, so a worker's first training starts at full speed."""
+    from aeviz.configs import ModelConfig
+    from aeviz.models import build_model
+
+    x = torch.rand(32, 784, generator=torch.Generator().manual_seed(seed))
+    for arch in ("mlp", "conv"):
+        model = build_model(ModelConfig.for_data(784, (28, 28), arch, 4), seed)
+        optimizer = torch.optim.Adam(model.parameters())
+        for _ in range(2):
+            loss = batch_loss(model, x, x, TrainConfig(), None)[0]
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+        clean_losses(model, x.numpy(), TrainConfig())
+
+
 def run_to_end(steps: Iterable[T]) -> T:
     """Drive a generator (e.g. `fit` or `train`) to its end and return the last thing it yielded."""
     last = deque(steps, maxlen=1)

@@ -6,6 +6,7 @@ Results come back pickled from our own child process, never from a user's file.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import sys
@@ -33,17 +34,19 @@ class RelayedJob(Protocol):
 
 
 class Worker:
-    """One child process that runs the jobs of one dispatcher thread, one at a time, and relays their progress."""
+    """One child process that runs the jobs of one dispatcher thread, one at a time, and relays their progress. The
+    child (and any child that replaces it) runs the `warm` steps ("module:function", `warm_up`) while it has no job."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm: tuple[str, ...] = ()) -> None:
         self._context = multiprocessing.get_context("spawn")  # never fork a server that runs threads
+        self.warm = warm
         self._start()
 
     def _start(self) -> None:
         self._cancel = self._context.Value("b", 0, lock=False)
         self._conn, child = self._context.Pipe()
         self._process = self._context.Process(
-            target=_child_main, args=(child, self._cancel), name="aeviz-worker", daemon=True
+            target=_child_main, args=(child, self._cancel, self.warm), name="aeviz-worker", daemon=True
         )
         # spawn would import the parent's __main__ in the child: under `streamlit run` that is the app script, which
         # then ran a page in the worker (seen: the worker ran app.py "without streamlit run" before its first job)
@@ -104,19 +107,33 @@ class ChildJob:
         self._conn.send(("progress", min(max(fraction, 0.0), 1.0), text, payload))
 
 
-def _child_main(conn, cancel) -> None:
-    """The worker process: lower CPU priority, thread settings, then jobs until the server goes away."""
+def warm_up(step: str) -> None:
+    """Run one warm-up step named "module:function" (the pool names them: `aeviz.jobs.WARM_UP`)."""
+    module, name = step.split(":")
+    getattr(importlib.import_module(module), name)()
+
+
+def _child_main(conn, cancel, warm: tuple[str, ...] = ()) -> None:
+    """The worker process: lower CPU priority, thread settings, then jobs until the server goes away. The `warm` steps
+    run in their order while no job waits; a job sent meanwhile runs after the step under way, the rest after it."""
     from aeviz.runtime import configure_environment, set_torch_threads
 
     os.nice(NICE)
-    configure_environment()
-    set_torch_threads()
-
+    configure_environment()  # torch's threads too: it reads OMP_NUM_THREADS when a job or step first imports it
+    steps = list(warm)
     while True:
+        if steps and not conn.poll():
+            try:
+                warm_up(steps.pop(0))
+            except Exception:  # noqa: BLE001 - a failed warm-up only costs time: the first job pays it
+                traceback.print_exc()
+            continue
         try:
             fn, args = conn.recv()
         except (EOFError, OSError):
             return
+        if "torch" in sys.modules:  # imported by the job's module: its threads as the server's settings say
+            set_torch_threads()
         job = ChildJob(conn, cancel)
         try:
             message = ("done", fn(job, *args))

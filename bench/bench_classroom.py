@@ -259,7 +259,7 @@ def main() -> None:
         parser.error("--repeat must be at least 1")
     tmp = Path(tempfile.mkdtemp(prefix="aeviz-class-"))
     os.environ.setdefault("AEVIZ_USER_CHECKPOINTS", str(tmp / "user_checkpoints"))
-    os.environ["AEVIZ_UMAP_WARMUP"] = "0"
+    os.environ["AEVIZ_WARM_UP"] = "0"
     if args.pool:
         os.environ["AEVIZ_POOL_SIZE"] = str(args.pool)
     sys.path.insert(0, str(ROOT))

@@ -6,6 +6,8 @@ own → to the same step drawn in the same run (the baseline: what following add
 while N followers sit on a step (their fragment looks every second) against the same N sessions open while nobody
 presents (they look every 5 s). Last, the teacher asks the λ question (step 13) and every follower votes: the seconds
 from a student's click to the teacher's projector counting that vote, and whether every vote was counted once.
+Throughout, one more student (a Chromium page) explores on its own: 20 steps of Latent walk's server-side slider while
+the class waits for the teacher, then a few after each → while the class moves (issue #23: p50 ≤ 2× alone).
 
 As a class is (issue #25's placement): the server and its worker processes on some cores, this script and the
 browsers on the others (default on a machine of 2+ cores: server on CPU 0, browsers on the rest), so N browsers do
@@ -39,7 +41,8 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_app import ARGS, ROOT, start_server  # noqa: E402
+from bench_app import ARGS, ROOT, server_decoding, start_server  # noqa: E402
+from bench_classroom import observer, steps  # noqa: E402
 from protocol_students import ProtocolStudent  # noqa: E402
 
 from tests.e2e.helpers import NOT_RUNNING, STEP_DRAWN  # noqa: E402
@@ -64,6 +67,7 @@ new MutationObserver(() => {
   }
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
+OBSERVER_STEPS = 20  # slider steps of the observer alone; about as many again while the class moves
 QUESTION_STEP = "sparsity?step=13&present=1"  # "λ = …: will the reconstruction error go up or down?"
 
 
@@ -79,11 +83,12 @@ def server_cpu(pid: int, seconds: float) -> float:
     return (cpu_seconds(pid) - before) / (time.monotonic() - start)
 
 
-def settle(pid: int, below: float = 0.1, longest: float = 300.0) -> bool:
-    """Wait until the server is quiet (a fresh server loads torch and compiles UMAP in the background first: a minute
-    or more on one core). False if it never was."""
+def settle(pid: int, below: float = 0.1, quiet: float = 10.0, longest: float = 300.0) -> bool:
+    """Wait until the server has been quiet for `quiet` seconds (a fresh server loads torch, then compiles UMAP in the
+    background WARM_UP_DELAY after its first page: a minute or more on one core; a shorter window fell between the
+    two and measured the compilation as the sessions' cost). False if it never was."""
     end = time.monotonic() + longest
-    while server_cpu(pid, 2.0) > below:
+    while server_cpu(pid, quiet) > below:
         if time.monotonic() > end:
             print(f"the server was still busy after {longest:.0f} s: the CPU figures include that", flush=True)
             return False
@@ -206,6 +211,18 @@ class ProtocolFollowers:
         self.loop.call_soon_threadsafe(self.loop.stop)
 
 
+def explore_walk(page):
+    """The observer, moved to the teacher's first step, explores on its own: Latent walk with the server-side sliders.
+    Returns the first slider."""
+    page.get_by_role("button", name="Explore on my own").click(timeout=120_000)
+    page.get_by_text("Exploring on your own").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Latent walk").first.click()
+    page.wait_for_selector("text=decoded g(h)", timeout=180_000)
+    server_decoding(page)
+    page.wait_for_timeout(500)
+    return page.locator('[data-testid="stSlider"] input[type="range"]').first
+
+
 def votes(teacher, followers, n: int) -> tuple[list[float], int]:
     """The teacher asks; each student in turn votes (the first choice, the second, the first, …). Per vote: seconds
     from the click to the teacher's count including it. Returns those and the teacher's final count."""
@@ -250,8 +267,10 @@ def main() -> None:
             followers = ProtocolFollowers(args.students, url)
         try:
             followers.open(url)  # nobody presents yet
+            watch_context, watch, slider = observer(browser, url)  # a student exploring on its own
             settle(server.pid)
             cpu_waiting = server_cpu(server.pid, args.idle)
+            alone = steps(watch, slider, OBSERVER_STEPS)  # the class waits for the teacher
 
             teacher_context = browser.new_context(viewport={"width": 1280, "height": 720})
             teacher_context.add_init_script(RECORD_STEPS)
@@ -259,14 +278,17 @@ def main() -> None:
             teacher.goto(f"{url}/?step=1&present=1&teacher={TOKEN}", timeout=180_000)
             teacher.wait_for_function(STEP_DRAWN, arg=1, timeout=180_000, polling="raf")
             followers.arrivals(1, 60.0)
+            slider = explore_walk(watch)  # moved to step 1 too; goes its own way
             time.sleep(5)
             cpu_following = server_cpu(server.pid, args.idle)
 
-            own, lags, whole = [], [], []
+            own, lags, whole, loaded = [], [], [], []
             for number in range(2, args.moves + 2):
+                teacher.bring_to_front()
                 teacher.evaluate("() => document.activeElement && document.activeElement.blur()")
                 pressed = teacher.evaluate("() => Date.now()") / 1000
                 teacher.keyboard.press("ArrowRight")
+                loaded += steps(watch, slider, OBSERVER_STEPS // args.moves + 1)  # while the class moves
                 teacher.wait_for_function(STEP_DRAWN, arg=number, timeout=180_000, polling="raf")
                 own.append(teacher.evaluate(f"() => window.__aevizSeen['{number}']") / 1000 - pressed)
                 lags += [arrived - pressed for arrived in followers.arrivals(number)]
@@ -274,6 +296,8 @@ def main() -> None:
                     whole += [done - pressed for done in followers.drawn(number)]
                 time.sleep(2)  # the teacher talks
             print_moves(args, own, lags, whole, cpu_waiting, cpu_following)
+            print_observer(alone, loaded)
+            watch_context.close()
             teacher.goto(f"{url}/{QUESTION_STEP}", timeout=180_000)  # the teacher still (remembered by its cookie)
             try:
                 followers.arrivals(13)
@@ -290,6 +314,17 @@ def main() -> None:
             server.terminate()
             server.wait()
         browser.close()
+
+
+def print_observer(alone: list[float], loaded: list[float]) -> None:
+    base = statistics.median(alone)
+    print(
+        f"observer's slider (a student exploring Latent walk on its own): alone p50 {base * 1000:.0f} ms, "
+        f"p95 {percentile(alone, 0.95) * 1000:.0f} ms over {len(alone)} steps; while the class moves p50 "
+        f"{statistics.median(loaded) * 1000:.0f} ms ({statistics.median(loaded) / base:.2f}×), "
+        f"p95 {percentile(loaded, 0.95) * 1000:.0f} ms over {len(loaded)} steps",
+        flush=True,
+    )
 
 
 def print_moves(
@@ -314,7 +349,8 @@ def print_moves(
     print(
         f"server CPU with {args.students} sessions: {cpu_waiting:.1%} of a core while nobody presents, "
         f"{cpu_following:.1%} while they follow ({cpu_following / max(cpu_waiting, 1e-3):.1f}×; "
-        f"{(cpu_following - cpu_waiting) / args.students:.2%} of a core per follower)",
+        f"{(cpu_following - cpu_waiting) / args.students:.2%} of a core per follower, "
+        f"{(cpu_following - cpu_waiting) / args.students * 60:.2f} CPU-s per follower per minute)",
         flush=True,
     )
 

@@ -147,7 +147,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="aeviz-soak-"))
     os.environ.update(
         AEVIZ_USER_CHECKPOINTS=str(work / "saves"),
-        AEVIZ_UMAP_WARMUP="0",
+        AEVIZ_WARM_UP="0",
         AEVIZ_SESSION_GRACE=str(args.grace),
         AEVIZ_POOL_SIZE="1",
     )

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from aeviz import AevizError
-from aeviz.jobs import CANCELLED, DONE, FAILED, QUEUED, RUNNING, Cancelled, JobPool, pool_size
+from aeviz.jobs import CANCELLED, DONE, FAILED, QUEUED, RUNNING, WARM_UP, Cancelled, JobPool, pool_size
 from aeviz.workers import NICE
 
 
@@ -375,3 +375,54 @@ def test_the_estimate_counts_the_work_of_each_job_ahead():
     assert pool.estimated_start(last) == pytest.approx(48.4)
     for job in (big, small, unknown, last, running):
         pool.cancel(job)
+
+
+def what_is_loaded(job):
+    import sys
+
+    return os.getpid(), "umap" in sys.modules and "sklearn.manifold" in sys.modules, "aeviz.training" in sys.modules
+
+
+def loaded_when_idle(pool, owner):
+    """Ask the worker what it has loaded every half second until both warm-up steps are done (or 5 minutes)."""
+    for _ in range(600):
+        job = pool.submit(owner, "training", "loaded", what_is_loaded)
+        assert pool.wait(job, timeout=300), job.error
+        if all(job.result[1:]):
+            break
+        time.sleep(0.5)
+    return job.result
+
+
+def test_a_warm_pool_starts_its_worker_at_once_and_it_warms_up_between_jobs_and_after_a_replacement():
+    """`start` spawns the worker before any job (the server does at its first page); while no job waits it loads UMAP
+    and t-SNE, then training's first calls; a job sent meanwhile does not wait for all of it. A worker killed and
+    replaced warms up too. A cold pool's worker loads none of it for jobs that do not need it."""
+    import multiprocessing
+    import signal
+
+    before = set(multiprocessing.active_children())
+    warm = JobPool(1, warm=WARM_UP)
+    warm.start()
+    for _ in range(3000):  # the worker process exists before any job was submitted
+        if set(multiprocessing.active_children()) - before:
+            break
+        time.sleep(0.01)
+    assert set(multiprocessing.active_children()) - before
+    pid, projections, training = loaded_when_idle(warm, "w")
+    assert projections and training
+    os.kill(pid, signal.SIGKILL)
+    for _ in range(500):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.01)
+    again = loaded_when_idle(warm, "w")
+    assert again[0] != pid and again[1:] == (True, True)
+
+    cold = JobPool(1)
+    for _ in range(3):
+        job = cold.submit("c", "training", "loaded", what_is_loaded)
+        assert cold.wait(job, timeout=120) and job.result[1:] == (False, False)
+        time.sleep(0.5)

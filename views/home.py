@@ -11,7 +11,6 @@ from aeviz.sitemap import HOME, PAGES
 from aeviz.wording import article, family_name
 
 checkpoint = ui.sidebar()
-ui.start_umap_warm_up()
 
 st.title("What does an autoencoder learn?")
 st.markdown(

@@ -156,7 +156,6 @@ def latent_space_panel(model: ui.ActiveModel, data: Dataset, settings: ViewSetti
 
 ui.sidebar()
 active = ui.active_model()
-ui.start_umap_warm_up()
 dataset = ui.require_dataset(active.checkpoint)
 st.title("Latent space next to PCA")
 st.markdown(

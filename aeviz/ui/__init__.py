@@ -41,7 +41,6 @@ from aeviz.ui.resources import (
     shipped_photo_upscaler,
     shipped_recolourer,
     shipped_sweep,
-    start_umap_warm_up,
     stored_checkpoint,
     user_dir,
 )
@@ -118,7 +117,6 @@ __all__ = [
     "show_error",
     "show_image",
     "sidebar",
-    "start_umap_warm_up",
     "stored_checkpoint",
     "teaching_pca",
     "training_monitor",

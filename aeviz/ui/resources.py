@@ -28,8 +28,6 @@ from aeviz.runtime import set_torch_threads
 if TYPE_CHECKING:
     from aeviz.datasets import Dataset
 
-WARM_UP_DELAY = 5.0  # seconds after the first page view before UMAP is compiled in the background
-
 
 SAVED_PREFIX = "saved:"  # a session's own save: "saved:PUBLIC/NAME" (public_id of its owner key)
 OWNER_PATTERN = re.compile(r"[0-9a-f]{32}")  # a session's owner key: unguessable, and safe as a folder name
@@ -77,9 +75,9 @@ def student_dir(owner: str) -> Path:
 def job_pool():
     """The server's one pool for heavy work: $AEVIZ_POOL_SIZE worker processes, else one fewer than the cores (at
     least one); a thread ends the jobs of browser sessions that are gone (`_reap_closed_tabs`)."""
-    from aeviz.jobs import JobPool, pool_size, use_processes
+    from aeviz.jobs import server_pool
 
-    pool = JobPool(pool_size(), processes=use_processes())
+    pool = server_pool()
     threading.Thread(target=_reap_closed_tabs, args=(pool,), name="aeviz-reaper", daemon=True).start()
     return pool
 
@@ -159,14 +157,6 @@ def stored_info(folder: str, name: str, mtime: float) -> CheckpointInfo:
     return read_info(name, folder)
 
 
-def _warm_up() -> None:
-    from aeviz.projection import warm_up_umap
-
-    time.sleep(WARM_UP_DELAY)  # let the first page draw before importing umap competes for the CPU and the GIL
-    warm_up_umap()
-    after_heavy_load()
-
-
 def load_torch_once() -> None:
     """On a fresh server the first page waits for PyTorch's import (measured 14 s on a cold machine, 5 s warm): say so
     while it happens, once per server process; afterwards this costs a dictionary lookup."""
@@ -174,19 +164,6 @@ def load_torch_once() -> None:
         return
     with st.spinner("Starting the server: loading PyTorch (about 15 seconds on a fresh server, once)…"):
         import aeviz.checkpoints  # noqa: F401 - imports torch
-
-
-@st.cache_resource
-def start_umap_warm_up() -> threading.Thread | None:
-    """Compile UMAP once per server in a background thread, so the first UMAP a class asks for is quick.
-
-    AEVIZ_UMAP_WARMUP=0 turns it off (the tests do, to keep their CPU to themselves).
-    """
-    if os.environ.get("AEVIZ_UMAP_WARMUP", "1") == "0":
-        return None
-    thread = threading.Thread(target=_warm_up, name="umap-warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:

@@ -17,7 +17,7 @@ os.environ["AEVIZ_POOL_PROCESSES"] = "0"
 @pytest.fixture(autouse=True)
 def _private_folders(tmp_path, monkeypatch):
     monkeypatch.setenv("AEVIZ_USER_CHECKPOINTS", str(tmp_path))
-    monkeypatch.setenv("AEVIZ_UMAP_WARMUP", "0")
+    monkeypatch.setenv("AEVIZ_WARM_UP", "0")
     monkeypatch.setenv("AEVIZ_LECTURE_WARMUP", "0")
 
 
