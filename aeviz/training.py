@@ -83,7 +83,9 @@ def batch_loss(
         return recon + config.beta * kl, recon, config.beta * kl, mean
     code = model.encode(x_in)
     recon = _reconstruction(model.decode(code), x, config.loss)
-    penalty = config.l1 * code.abs().sum(dim=1).mean() if config.l1 > 0 else recon.new_zeros(())
+    if config.l1 <= 0:  # no penalty term: nothing to add (an add and its backward fewer per step)
+        return recon, recon, recon.new_zeros(()), code
+    penalty = config.l1 * code.abs().sum(dim=1).mean()
     return recon + penalty, recon, penalty, code
 
 
@@ -130,35 +132,38 @@ def train(
         raise AevizError("binary cross-entropy needs data in [0, 1]; use mse for tabular data")
     device = next(model.parameters()).device
     X = torch.from_numpy(np.ascontiguousarray(data.X_train)).to(device)
-    X_in = torch.from_numpy(np.ascontiguousarray(model_inputs(data.X_train, config.task, data.image_shape))).to(device)
+    inputs = model_inputs(data.X_train, config.task, data.image_shape)
+    X_in = X if inputs is data.X_train else torch.from_numpy(np.ascontiguousarray(inputs)).to(device)
     X_val_in = model_inputs(data.X_val, config.task, data.image_shape)
     generator = torch.Generator(device=device).manual_seed(config.seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    # fused: Adam's update in one pass over each parameter (a third of the step's time here: 1.0 → 0.3 ms at batch 256)
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, fused=True)
     denoising = config.noise_std > 0 or config.mask_prob > 0
     for epoch in range(1, config.epochs + 1):
         start = time.perf_counter()
         last_good = copy.deepcopy(model.state_dict())
         model.train()
-        sums = torch.zeros(3, dtype=torch.float64, device=device)
-        n_batches = 0
+        steps: list[tuple[torch.Tensor, ...]] = []  # each step's (loss, reconstruction, penalty), summed after the epoch
         batches = torch.randperm(len(X), generator=generator, device=device).split(config.batch_size)
         try:
             for idx in batches:
-                x, x_in = X[idx], X_in[idx]
+                x = X.index_select(0, idx)  # the batch's rows (index_select: half the time of X[idx] here)
+                x_in = x if X_in is X else X_in.index_select(0, idx)
                 x_in = corrupt(x_in, config.noise_std, config.mask_prob, generator) if denoising else x_in
                 loss, recon, penalty, _ = batch_loss(model, x_in, x, config, generator)
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()
-                sums += torch.stack([loss.detach(), recon.detach(), penalty.detach()]).double()
-                n_batches += 1
+                steps.append((loss.detach(), recon.detach(), penalty.detach()))
                 if on_batch is not None:
-                    on_batch(epoch, n_batches, len(batches))
+                    on_batch(epoch, len(steps), len(batches))
         except BaseException:  # stopped within the epoch (Stop in the app, Ctrl-C): back to the last finished epoch
             model.load_state_dict(last_good)
             model.eval()
             raise
-        train_loss, recon_loss, penalty = (sums / n_batches).tolist()
+        train_loss, recon_loss, penalty = (
+            torch.tensor([[float(v) for v in step] for step in steps], dtype=torch.float64).mean(dim=0).tolist()
+        )
         val_loss, val_recon, active = clean_losses(model, data.X_val, config, X_val_in)
         if not all(map(math.isfinite, (train_loss, val_loss))):
             model.load_state_dict(last_good)
