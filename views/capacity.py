@@ -1,6 +1,9 @@
 """Capacity: codes below, at and above the input size on a small training subset — does the model memorise, and does
 it copy inputs unlike its data? Then the overcomplete code with L1 and with denoising."""
 
+import hashlib
+import json
+
 import streamlit as st
 
 from aeviz import ui
@@ -44,6 +47,13 @@ def rows_form(data: Dataset) -> int:
     return st.select_slider(
         "Training rows", choices, default, format_func=lambda r: f"{r:,}", key="capacity_rows", bind="query-params"
     )
+
+
+def report_key(report: Report) -> tuple:
+    """What the report's shared figures depend on: its data, rows and a digest of its numbers (a run trained again on
+    the same rows replaces the report under the same data and rows)."""
+    numbers = json.dumps([report.errors, report.shares, report.active, report.histories], sort_keys=True, default=str)
+    return report.data_key, report.rows, hashlib.blake2b(numbers.encode(), digest_size=16).hexdigest()
 
 
 def keep_report(report: Report) -> tuple[str, str]:
@@ -95,9 +105,9 @@ def labels_of(data: Dataset) -> dict[str, str]:
 
 def gap_panel(data: Dataset, report: Report) -> None:
     st.subheader("Memorising: training against validation error")
-    labels = labels_of(data)
+    labels, key = labels_of(data), report_key(report)
     errors = {labels[k]: e for k, e in report.errors.items()}
-    figure = errors_fig(errors, TRAINING, VALIDATION)
+    figure = ui.shared_figure("capacity_errors", key, lambda: errors_fig(errors, TRAINING, VALIDATION))
     with ui.key_figure("gaps"):
         st.plotly_chart(figure, key="capacity_errors")
     widest = max(report.errors.values(), key=lambda e: (e[VALIDATION] - e[TRAINING]) / max(e[TRAINING], 1e-12))
@@ -107,7 +117,10 @@ def gap_panel(data: Dataset, report: Report) -> None:
     for key, found in report.errors.items():
         st.markdown(f"- {gap_sentence(labels[key], found, report.active[key])}")
     with st.expander("The losses while training"):
-        st.plotly_chart(train_val_fig({labels[k]: h for k, h in report.histories.items()}), key="capacity_curves")
+        curves = ui.shared_figure(
+            "capacity_curves", key, lambda: train_val_fig({labels[k]: h for k, h in report.histories.items()})
+        )
+        st.plotly_chart(curves, key="capacity_curves")
         st.caption("The denoiser's training curve is on noisy inputs; the bars above measure every model on clean rows.")
 
 
@@ -115,7 +128,7 @@ def output_rows(data: Dataset, report: Report) -> None:
     """One row of pictures per model, its label beside them, each picture captioned with the share of each of its
     letters (or noise, or inverted digits) it brings back, in reading order."""
     inputs = ui.odd_inputs_of(data)
-    labels = labels_of(data)
+    labels, key = labels_of(data), report_key(report)
     scale = max(1, display_scale(data.image_shape) // 2)
     rows = {"The inputs": {kind: X[:SHOWN] for kind, X in inputs.items()}}
     rows |= {labels[k]: {kind: report.outputs[kind][k] for kind in inputs} for k in report.shares}
@@ -124,7 +137,10 @@ def output_rows(data: Dataset, report: Report) -> None:
         label.markdown(f"**{name}**")
         for column, (kind, images) in zip(columns, by_kind.items(), strict=True):
             with column:
-                picture = montage(list(images), data.image_shape, SHOWN // 2, scale, pad=2)  # 2×2: fits a column
+                shape, shown = data.image_shape, list(images)
+                picture = ui.shared_figure(  # 2×2: fits a column
+                    "capacity_rows", (*key, name, kind), lambda s=shown, d=shape: montage(s, d, SHOWN // 2, scale, pad=2)
+                )
                 if name == "The inputs":
                     ui.show_image(picture, kind)
                 else:
@@ -135,9 +151,9 @@ def output_rows(data: Dataset, report: Report) -> None:
 def copy_panel(data: Dataset, report: Report) -> None:
     st.subheader("Just copying? Inputs unlike the training data")
     labels = labels_of(data)
-    figure = copy_shares_fig(
+    figure = ui.shared_figure("capacity_copy", report_key(report), lambda: copy_shares_fig(
         {labels[k]: s for k, s in report.shares.items()}, {labels[k]: e for k, e in report.errors.items()}
-    )
+    ))  # fmt: skip
     with ui.key_figure("copy"):
         st.plotly_chart(figure, key="capacity_copy")
     st.caption(COPYING)

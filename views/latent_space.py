@@ -67,16 +67,24 @@ def slow_view_ready(model: ui.ActiveModel, data: Dataset, method: str, dims: int
 
 
 def scatter_panel(
-    panel, result: ScoredView, title: str, axes: tuple[str, ...], key: str, data: Dataset, picked: int | None
+    panel,
+    result: ScoredView,
+    title: str,
+    axes: tuple[str, ...],
+    key: str,
+    data: Dataset,
+    picked: int | None,
+    shared: tuple,
 ) -> tuple[int | None, object]:
-    """One view with its scores and named axes; returns the row the student clicked in it, if any, and the figure."""
+    """One view with its scores and named axes; returns the row the student clicked in it, if any, and the figure
+    (made once per server for `shared`, what the view depends on, and the picked row)."""
     with panel:
         labels = ui.view_labels(data)
         label_args = {"label_kind": data.label_kind, "class_names": data.class_names, "label_name": data.label_name}
         meta = HOVER if data.is_image else None
-        fig = latent_scatter_fig(
+        fig = ui.shared_figure("space", (*shared, key, title, axes, picked), lambda: latent_scatter_fig(
             result.coords, labels, title=title, highlight=picked, meta=meta, axis_titles=axes, **label_args
-        )
+        ))  # fmt: skip
         event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config={"displaylogo": False})
         cols = st.columns(2)
         cols[0].metric("trustworthiness", f"{result.trust:.3f}", help=TERMS["trustworthiness"])
@@ -128,7 +136,8 @@ def latent_space_panel(model: ui.ActiveModel, data: Dataset, settings: ViewSetti
     for panel, result, title, axis, key in zip(
         panels, (model_view, input_view), titles, axes, ("space_model", "space_pca"), strict=True
     ):
-        row, figure = scatter_panel(panel, result, title, axis, key, data, picked)
+        shared = (model.key, data.fingerprint, settings.method, settings.dims)
+        row, figure = scatter_panel(panel, result, title, axis, key, data, picked, shared)
         figures.append(plotly_figure(figure))
         if row is not None and row != picked:
             state.picked, picked = ui.PickedPoint(model.key, row), row

@@ -60,18 +60,20 @@ def heading(figure: str, title: str, formula: str) -> None:
         st.latex(formula)
 
 
-def step_1(data: Dataset, pca: TeachingPCA, other: TeachingPCA, formulas: dict[int, str]) -> None:
+def step_1(data: Dataset, pca: TeachingPCA, other: TeachingPCA, formulas: dict[int, str], key: tuple) -> None:
     heading("pca_1", "1. Standardise" + ("" if pca.standardize else " (here: centre only)"), formulas[1])
     with ui.key_figure("pca_1"):
         if data.is_image:
             shape, scale = data.image_shape, display_scale(data.image_shape)
             pictures = [unit_range(pca.mean_), unit_range(pca.spread_)]
             caption = "mean image  |  spread (std) of each pixel, brightest = most"
-            image = montage(pictures, shape, 2, scale, pad=4)
+            image = ui.shared_figure("pca_1", key, lambda: montage(pictures, shape, 2, scale, pad=4))
             ui.show_image(image, caption)
             kept = png_figure(image, caption)
         else:
-            figure = feature_spread_fig(pca.mean_, pca.spread_, "Each feature before: mean ± spread")
+            figure = ui.shared_figure(
+                "pca_spread", key, lambda: feature_spread_fig(pca.mean_, pca.spread_, "Each feature before: mean ± spread")
+            )
             st.plotly_chart(figure, key="pca_spread")
             kept = plotly_figure(figure)
     centred, standardized = (other, pca) if pca.standardize else (pca, other)
@@ -79,18 +81,18 @@ def step_1(data: Dataset, pca: TeachingPCA, other: TeachingPCA, formulas: dict[i
     ui.explain("pca_1", formulas[1], standardising_sentence(centred, standardized), [kept])
 
 
-def step_2_and_3(pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
+def step_2_and_3(pca: TeachingPCA, k: int, formulas: dict[int, str], key: tuple) -> None:
     with ui.key_figure("pca_2_3"):
         left, right = st.columns(2)
     with left:
         heading("pca_2_3", "2. Covariance matrix", formulas[2])
         matrix, kept = covariance_view(pca.covariance_)
         title = "covariance of the features" + (f" (every {kept[1] - kept[0]}th)" if len(kept) > 1 and kept[1] > 1 else "")
-        covariance = covariance_fig(matrix, kept, title)
+        covariance = ui.shared_figure("pca_cov", key, lambda: covariance_fig(matrix, kept, title))
         st.plotly_chart(covariance, key="pca_cov")
     with right:
         heading("pca_2_3", "3. Eigenvectors and eigenvalues", formulas[3])
-        scree = scree_fig(pca.ratios_, pca.cumulative_ratio_, k)
+        scree = ui.shared_figure("pca_scree", (*key, k), lambda: scree_fig(pca.ratios_, pca.cumulative_ratio_, k))
         st.plotly_chart(scree, key="pca_scree")
         explained = f"The first {k} component(s) explain {pca.cumulative_ratio_[k - 1]:.1%} of the variance."
         st.caption(explained)
@@ -98,13 +100,16 @@ def step_2_and_3(pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
     ui.explain("pca_2_3", numbers, explained, [plotly_figure(covariance), plotly_figure(scree)])
 
 
-def step_4(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
+def step_4(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str], key: tuple) -> None:
     heading("pca_4", "4. Choose k components", formulas[4])
     with ui.key_figure("pca_4"):
         if data.is_image:
             components = [unit_range(v, signed=True) for v in pca.eigenvectors_[:k]]
             columns = min(k, 16)
-            image = montage(components, data.image_shape, columns, max(1, display_scale(data.image_shape) // 2), pad=2)
+            scale = max(1, display_scale(data.image_shape) // 2)
+            image = ui.shared_figure(
+                "pca_4", (*key, k), lambda: montage(components, data.image_shape, columns, scale, pad=2)
+            )
             ui.show_image(image, f"the first {k} eigenvectors drawn as images (grey = 0)")
             ui.explain("pca_4", figures=[png_figure(image, f"the first {k} eigenvectors (grey = 0)")])
         else:
@@ -114,30 +119,32 @@ def step_4(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) ->
     ui.explain("pca_4", formulas[4], choice_sentence(pca.ratios_, k))
 
 
-def step_5(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str]) -> None:
+def step_5(data: Dataset, pca: TeachingPCA, k: int, formulas: dict[int, str], key: tuple) -> None:
     heading("pca_5", "5. Recast the data", formulas[5])
     with ui.key_figure("pca_5"):
         left, right = st.columns(2)
     ui.explain("pca_5", formulas[5], recast_sentence(data.n_features, k, float(pca.cumulative_ratio_[k - 1])))
     X, labels = ui.view_rows(data), ui.view_labels(data)
     with left:
-        coords = pca.transform(X)[:, :2] if data.n_features > 1 else pca.transform(X)
-        fig = latent_scatter_fig(
-            coords, labels, label_kind=data.label_kind, class_names=data.class_names, label_name=data.label_name,
-            title="the data on the first two components", axis_titles=("PC 1", "PC 2"),
-        )  # fmt: skip
+        fig = ui.shared_figure("pca_recast", key, lambda: latent_scatter_fig(
+            pca.transform(X)[:, :2] if data.n_features > 1 else pca.transform(X), labels, label_kind=data.label_kind,
+            class_names=data.class_names, label_name=data.label_name, title="the data on the first two components",
+            axis_titles=("PC 1", "PC 2"),
+        ))  # fmt: skip
         st.plotly_chart(fig, key="pca_recast")
         ui.explain("pca_5", figures=[plotly_figure(fig)])
     with right:
-        rebuilt = pca.reconstruct(X[:SHOWN_INPUTS] if data.is_image else X, k)
         if data.is_image:
-            pairs = montage([*X[:SHOWN_INPUTS], *rebuilt], data.image_shape, SHOWN_INPUTS, 2, pad=2)
+            rows = X[:SHOWN_INPUTS]
+            pairs = ui.shared_figure("pca_5", (*key, k), lambda: montage(
+                [*rows, *pca.reconstruct(rows, k)], data.image_shape, SHOWN_INPUTS, 2, pad=2
+            ))  # fmt: skip
             caption = f"inputs (top) and their reconstructions from {k} component(s) (bottom)"
             ui.show_image(pairs, caption)
             ui.explain("pca_5", figures=[plotly_figure(fig), png_figure(pairs, caption)])
         else:
             original = data.scaler.inverse_transform(X)
-            shown = data.scaler.inverse_transform(rebuilt)
+            shown = data.scaler.inverse_transform(pca.reconstruct(X, k))
             st.plotly_chart(
                 points_3d_fig(
                     original, labels, shown, title=f"data (colour) and its rank-{k} reconstruction (red)", joined=False
@@ -167,7 +174,8 @@ dataset = data_form()
 settings = step_form(dataset)
 chosen, alternative = ui.teaching_pca(dataset, settings.standardize), ui.teaching_pca(dataset, not settings.standardize)
 formulas = step_formulas(chosen, settings.k)
-step_1(dataset, chosen, alternative, formulas)
-step_2_and_3(chosen, settings.k, formulas)
-step_4(dataset, chosen, settings.k, formulas)
-step_5(dataset, chosen, settings.k, formulas)
+shared = (dataset.fingerprint, settings.standardize)  # what the shared figures and pictures depend on (and k)
+step_1(dataset, chosen, alternative, formulas, shared)
+step_2_and_3(chosen, settings.k, formulas, shared)
+step_4(dataset, chosen, settings.k, formulas, shared)
+step_5(dataset, chosen, settings.k, formulas, shared)

@@ -183,7 +183,7 @@ def hover_images(meta: str, data: Dataset, scale: int) -> None:
     _component("hover_images", "hover")(data=payload, key=f"hover:{meta}")
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@st.cache_resource(max_entries=96, show_spinner=False)  # a lecture's figures and pictures, a few variants each
 def _built(kind: str, key: tuple, _build: Callable[[], Any]) -> Any:
     return _build()
 

@@ -55,3 +55,24 @@ def test_the_swiss_roll_is_one_choice_away_and_k_follows_the_data():
     assert not at.exception and not at.error
     assert at.slider(key="pca_k").max == 3 and 1 <= at.slider(key="pca_k").value <= 3
     assert any("R}^{3 \\times 3}" in f.value for f in at.latex)  # the covariance of the roll's 3 features
+
+
+def test_the_shared_figures_follow_k_and_the_data():
+    """The scree plot and the step-4 picture are made once per server and shared, keyed by what they show: a second
+    session at another k gets its own k's marker and eigenvectors, and a session back at the first k the first
+    session's figure (a key without k would hand every student the first k's figures)."""
+    import json
+
+    def scree(at):
+        spec = json.loads(next(c for c in at.get("plotly_chart") if "pca_scree" in c.proto.id).proto.spec)
+        return [s["x0"] for s in spec["layout"]["shapes"]]
+
+    def eigenvectors(at):
+        return next(i.proto.imgs[0].url for i in at.get("image") if "eigenvectors" in i.proto.imgs[0].caption)
+
+    first = open_page(new_session({"model": "mnist-mlp-2d", "pca_k": "2"}), "views/pca_steps.py")
+    second = open_page(new_session({"model": "mnist-mlp-2d", "pca_k": "5"}), "views/pca_steps.py")
+    again = open_page(new_session({"model": "mnist-mlp-2d", "pca_k": "2"}), "views/pca_steps.py")
+    assert not first.exception and not second.exception
+    assert scree(first) == [2] and scree(second) == [5] and scree(again) == [2]
+    assert eigenvectors(first) == eigenvectors(again) != eigenvectors(second)  # the picture's bytes name its URL
