@@ -281,6 +281,7 @@ def main() -> None:
             slider = explore_walk(watch)  # moved to step 1 too; goes its own way
             time.sleep(5)
             cpu_following = server_cpu(server.pid, args.idle)
+            steady = steps(watch, slider, OBSERVER_STEPS)  # the class follows a step; the teacher talks
 
             own, lags, whole, loaded = [], [], [], []
             for number in range(2, args.moves + 2):
@@ -296,7 +297,7 @@ def main() -> None:
                     whole += [done - pressed for done in followers.drawn(number)]
                 time.sleep(2)  # the teacher talks
             print_moves(args, own, lags, whole, cpu_waiting, cpu_following)
-            print_observer(alone, loaded)
+            print_observer(alone, steady, loaded)
             watch_context.close()
             teacher.goto(f"{url}/{QUESTION_STEP}", timeout=180_000)  # the teacher still (remembered by its cookie)
             try:
@@ -316,13 +317,17 @@ def main() -> None:
         browser.close()
 
 
-def print_observer(alone: list[float], loaded: list[float]) -> None:
+def print_observer(alone: list[float], steady: list[float], loaded: list[float]) -> None:
     base = statistics.median(alone)
+
+    def said(times: list[float]) -> str:
+        p50 = statistics.median(times)
+        return f"p50 {p50 * 1000:.0f} ms ({p50 / base:.2f}×), p95 {percentile(times, 0.95) * 1000:.0f} ms"
+
     print(
-        f"observer's slider (a student exploring Latent walk on its own): alone p50 {base * 1000:.0f} ms, "
-        f"p95 {percentile(alone, 0.95) * 1000:.0f} ms over {len(alone)} steps; while the class moves p50 "
-        f"{statistics.median(loaded) * 1000:.0f} ms ({statistics.median(loaded) / base:.2f}×), "
-        f"p95 {percentile(loaded, 0.95) * 1000:.0f} ms over {len(loaded)} steps",
+        f"observer's slider (a student exploring Latent walk on its own): while the class waits for the teacher p50 "
+        f"{base * 1000:.0f} ms, p95 {percentile(alone, 0.95) * 1000:.0f} ms over {len(alone)} steps; while the class "
+        f"follows a step {said(steady)} over {len(steady)}; while the class moves {said(loaded)} over {len(loaded)}",
         flush=True,
     )
 
