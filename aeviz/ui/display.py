@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.resources
-import io
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -198,11 +197,9 @@ def shared_figure(kind: str, key: tuple, build: Callable[[], Any]) -> Any:
 
 @st.cache_resource(max_entries=256, show_spinner=False)
 def _png(content: str, _image: np.ndarray) -> bytes:
-    from PIL import Image
+    from aeviz.handout import png_bytes as encode
 
-    buffer = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(_image)).save(buffer, format="PNG")
-    return buffer.getvalue()
+    return encode(_image)
 
 
 def png_bytes(image: np.ndarray) -> bytes:
