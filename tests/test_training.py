@@ -10,7 +10,7 @@ from aeviz import AevizError, TrainingError
 from aeviz.latent import reconstruct
 from aeviz.models import ModelConfig, build_model
 from aeviz.tasks import corrupt, model_inputs
-from aeviz.training import EpochMetrics, TrainConfig, clean_losses, train
+from aeviz.training import EpochMetrics, FusedAdam, TrainConfig, clean_losses, train
 
 
 def _run(data, arch="mlp", latent=2, seed=0, **train_kwargs):
@@ -134,3 +134,23 @@ def test_an_upscaler_learns_from_and_is_validated_on_the_bicubic_input(small_dig
     assert history[-1].val_recon == pytest.approx(on_task, rel=1e-5) and on_task != pytest.approx(on_clean, rel=1e-3)
     with pytest.raises(AevizError, match="upscaling needs image data"):
         model_inputs(np.zeros((2, 5), np.float32), config.task, None)
+
+
+@pytest.mark.parametrize("arch", ["mlp", "conv"])
+def test_fused_adam_steps_as_torch_adam_does(arch):
+    """Bit for bit the weights torch.optim.Adam(fused=True) gives, over steps with changing gradients, with a parameter
+    that has no gradient in one step left alone (as torch's Adam leaves it)."""
+    config = ModelConfig.for_data(784, (28, 28), arch, 3)
+    ours, theirs = build_model(config, seed=1), build_model(config, seed=1)
+    adam, reference = FusedAdam(ours.parameters(), lr=3e-3), torch.optim.Adam(theirs.parameters(), lr=3e-3, fused=True)
+    x = torch.rand(16, 784, generator=torch.Generator().manual_seed(2))
+    for step in range(4):
+        for model, optimizer in ((ours, adam), (theirs, reference)):
+            optimizer.zero_grad()
+            model(x).square().mean().backward()
+            if step == 2:
+                next(model.parameters()).grad = None
+            optimizer.step()
+    for mine, reference_param in zip(ours.parameters(), theirs.parameters(), strict=True):
+        assert torch.equal(mine, reference_param)
+    assert not torch.equal(next(ours.parameters()), next(build_model(config, seed=1).parameters()))
