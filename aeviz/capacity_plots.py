@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
-from plotly.colors import qualitative
 
-from aeviz.plots import MARGIN, PALETTE, log_ticks
+from aeviz.plots import COLOR, MARGIN, PALETTE, log_ticks
 
-COLORS = qualitative.D3
-TRAINING_COLOR, VALIDATION_COLOR = PALETTE[:2]
+COLORS = PALETTE  # one per model variant
+TRAINING_COLOR, VALIDATION_COLOR = COLOR["training"], COLOR["validation"]
 
 
 def train_val_fig(histories: Mapping[str, Sequence[dict]]) -> go.Figure:

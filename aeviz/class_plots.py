@@ -12,9 +12,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from aeviz.plots import CLASS_COLORS, MARGIN, PALETTE
+from aeviz.plots import CLASS_COLORS, COLOR, MARGIN, PALETTE
 
-ANSWER_COLOR, OTHER_COLOR, OPEN_COLOR = PALETTE[2], "#BBBBBB", PALETTE[0]
+ANSWER_COLOR, OTHER_COLOR, OPEN_COLOR = PALETTE[2], COLOR["muted"], PALETTE[0]
 LABELLED = 12  # up to this many models, the gallery chart writes each name beside its point
 THUMBNAIL = 160  # px a side of a gallery card's picture of its code
 

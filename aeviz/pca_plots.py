@@ -11,13 +11,13 @@ import numpy as np
 import plotly.graph_objects as go
 
 from aeviz.escaping import plotly_text
-from aeviz.plots import MARGIN, log_ticks
+from aeviz.plots import COLOR, MARGIN, log_ticks
 
 
 def feature_spread_fig(mean: np.ndarray, std: np.ndarray, title: str, names: Sequence[str] = ()) -> go.Figure:
     """Mean and standard deviation of each feature (tabular data), as bars with error whiskers."""
     x = [plotly_text(n) for n in names] if len(names) == len(mean) else np.arange(1, len(mean) + 1)
-    fig = go.Figure(go.Bar(x=x, y=mean, error_y={"type": "data", "array": std}, marker_color="#4C78A8"))
+    fig = go.Figure(go.Bar(x=x, y=mean, error_y={"type": "data", "array": std}, marker_color=COLOR["pca"]))
     fig.update_layout(title=title, xaxis_title="feature", yaxis_title="mean ± std", margin=MARGIN, height=300)
     return fig
 
@@ -45,11 +45,11 @@ def scree_fig(ratios: np.ndarray, cumulative: np.ndarray, k: int, shown: int = 5
     x = np.arange(1, n + 1)
     fig = go.Figure(
         [
-            go.Bar(x=x, y=ratios[:n], name="this component", marker_color="#4C78A8"),
-            go.Scatter(x=x, y=cumulative[:n], name="first k together", mode="lines+markers", marker_color="#E45756"),
+            go.Bar(x=x, y=ratios[:n], name="this component", marker_color=COLOR["pca"]),
+            go.Scatter(x=x, y=cumulative[:n], name="first k together", mode="lines+markers", marker_color=COLOR["quantity"]),
         ]
     )
-    fig.add_vline(x=k, line_dash="dash", line_color="#555")
+    fig.add_vline(x=k, line_dash="dash", line_color=COLOR["muted"])
     fig.update_layout(
         title="Eigenvalues: share of the variance",
         xaxis_title="component",
@@ -62,8 +62,8 @@ def scree_fig(ratios: np.ndarray, cumulative: np.ndarray, k: int, shown: int = 5
 
 
 SWEEP_STYLE = {  # family: (name in the legend, marker)
-    "mlp": ("multilayer autoencoder", {"size": 12, "color": "#E45756", "symbol": "circle"}),
-    "linear": ("linear autoencoder", {"size": 11, "color": "#54A24B", "symbol": "diamond-open", "line": {"width": 2}}),
+    "mlp": ("multilayer autoencoder", {"size": 12, "color": COLOR["autoencoder"], "symbol": "circle"}),
+    "linear": ("linear autoencoder", {"size": 11, "color": COLOR["linear"], "symbol": "diamond-open", "line": {"width": 2}}),
 }
 
 
@@ -74,7 +74,7 @@ def sweep_fig(
     points; both axes logarithmic, so k = 1 … 64 and errors a factor of ten apart stay readable. `note` is written
     under the title (e.g. where the linear autoencoder lands on PCA's curve)."""
     ks = np.arange(1, len(pca) + 1)
-    traces = [go.Scatter(x=ks, y=pca, mode="lines", name="PCA (every k)", line={"color": "#4C78A8", "width": 3})]
+    traces = [go.Scatter(x=ks, y=pca, mode="lines", name="PCA (every k)", line={"color": COLOR["pca"], "width": 3})]
     for family, (k_values, errors) in points.items():
         name, marker = SWEEP_STYLE[family]
         traces.append(go.Scatter(x=list(k_values), y=list(errors), mode="markers", name=name, marker=marker))
@@ -97,7 +97,7 @@ def angles_fig(angles: np.ndarray, k: int) -> go.Figure:
         go.Bar(
             x=np.arange(1, len(angles) + 1),
             y=angles,
-            marker_color="#54A24B",
+            marker_color=COLOR["quantity"],
             text=[f"{a:.1f}°" for a in angles],  # on a 0-90° axis a 1.5° bar is a line: its value says it
             textposition="outside",
             cliponaxis=False,

@@ -20,6 +20,23 @@ CLASS_COLORS = qualitative.D3
 # The house palette for series that are not classes (training/validation, error/share): Okabe and Ito's eight colours,
 # told apart by colour-blind eyes and on a washed-out projector.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+# What each colour means, the same on every page and in the browser components (ui.display hands them to the scripts):
+# training is blue and validation orange wherever a loss is drawn; PCA is blue and an autoencoder vermillion wherever the
+# two are compared; the encoder, the code and the decoder keep their colours from the Home page's drawing on.
+COLOR = {
+    "training": PALETTE[0],
+    "validation": PALETTE[1],
+    "pca": PALETTE[0],
+    "autoencoder": PALETTE[3],
+    "linear": PALETTE[2],
+    "encoder": PALETTE[0],
+    "code": PALETTE[3],
+    "decoder": PALETTE[2],
+    "points": PALETTE[0],  # points without a class
+    "marked": PALETTE[3],  # the point or copy the page is about
+    "quantity": PALETTE[4],  # a single measured series (unit means, angles)
+    "muted": "#888888",  # guides and text beside a figure
+}
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 
 
@@ -158,8 +175,20 @@ def loss_curves_fig(history: Sequence[dict], total_epochs: int | None = None) ->
     epochs = [h["epoch"] for h in history]
     fig = go.Figure(
         [
-            go.Scatter(x=epochs, y=[h["train_loss"] for h in history], name="training", mode="lines+markers"),
-            go.Scatter(x=epochs, y=[h["val_loss"] for h in history], name="validation", mode="lines+markers"),
+            go.Scatter(
+                x=epochs,
+                y=[h["train_loss"] for h in history],
+                name="training",
+                mode="lines+markers",
+                line={"color": COLOR["training"]},
+            ),
+            go.Scatter(
+                x=epochs,
+                y=[h["val_loss"] for h in history],
+                name="validation",
+                mode="lines+markers",
+                line={"color": COLOR["validation"], "dash": "dash"},
+            ),
         ]
     )
     fig.update_layout(
@@ -210,7 +239,7 @@ def architecture_svg(config: ModelConfig) -> str:
     for i, ((name, units), height) in enumerate(zip(layers, heights, strict=True)):
         x = 10 + i * step + (step - bar) / 2
         y = top + (tall - height) / 2
-        color = "#E45756" if i == n_encoder else ("#4C78A8" if i < n_encoder else "#54A24B")
+        color = COLOR["code"] if i == n_encoder else (COLOR["encoder"] if i < n_encoder else COLOR["decoder"])
         parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="{bar}" height="{height:.0f}" rx="6" fill="{color}"/>')
         centre = x + bar / 2
         parts.append(f'<text x="{centre:.0f}" y="{top + tall + 22}" {_TEXT}>{name}</text>')
@@ -219,9 +248,9 @@ def architecture_svg(config: ModelConfig) -> str:
             arrow_x, arrow_y = x - (step - bar) / 2, top + tall / 2 + 5
             parts.append(f'<text x="{arrow_x:.0f}" y="{arrow_y:.0f}" {_TEXT} fill="#888">→</text>')
     for label, centre, color in (
-        ("encoder  h = f(x)", 10 + step * n_encoder / 2, "#4C78A8"),
-        ("latent space", 10 + step * (n_encoder + 0.5), "#E45756"),
-        ("decoder  r = g(h)", 10 + step * (n_encoder + 1 + n_encoder / 2), "#54A24B"),
+        ("encoder  h = f(x)", 10 + step * n_encoder / 2, COLOR["encoder"]),
+        ("latent space", 10 + step * (n_encoder + 0.5), COLOR["code"]),
+        ("decoder  r = g(h)", 10 + step * (n_encoder + 1 + n_encoder / 2), COLOR["decoder"]),
     ):
         parts.append(f'<text x="{centre:.0f}" y="22" {_TEXT} font-weight="bold" fill="{color}">{label}</text>')
     parts.append("</svg>")
@@ -230,7 +259,7 @@ def architecture_svg(config: ModelConfig) -> str:
 
 def histogram_fig(values: np.ndarray, title: str, x_title: str = "activation") -> go.Figure:
     """Histogram of values, e.g. every code activation of the validation set."""
-    fig = go.Figure(go.Histogram(x=np.asarray(values).ravel(), nbinsx=50, marker_color="#4C78A8"))
+    fig = go.Figure(go.Histogram(x=np.asarray(values).ravel(), nbinsx=50, marker_color=COLOR["points"]))
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title="count", yaxis_type="log", margin=MARGIN, height=280)
     return fig
 
@@ -238,7 +267,7 @@ def histogram_fig(values: np.ndarray, title: str, x_title: str = "activation") -
 def unit_means_fig(means: np.ndarray, title: str) -> go.Figure:
     """Mean activation of each code unit, sorted from the busiest to the quietest."""
     ordered = np.sort(np.asarray(means))[::-1]
-    fig = go.Figure(go.Bar(x=np.arange(len(ordered)), y=ordered, marker_color="#F58518"))
+    fig = go.Figure(go.Bar(x=np.arange(len(ordered)), y=ordered, marker_color=COLOR["quantity"]))
     fig.update_layout(title=title, xaxis_title="unit (sorted)", yaxis_title="mean activation", margin=MARGIN, height=280)
     return fig
 

@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from aeviz.plots import MARGIN
+from aeviz.plots import COLOR, MARGIN
 
 
 def noise_grid_fig(psnr: np.ndarray, train_levels: Sequence[float], test_levels: Sequence[float]) -> go.Figure:
@@ -53,14 +53,14 @@ def code_arrows_fig(clean: np.ndarray, noisy: np.ndarray, labels: np.ndarray | N
     hover = None if labels is None else [f"digit {label}" for label in labels]
     fig = go.Figure(
         [
-            go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#999", "width": 1}, hoverinfo="skip", name="moved"),
+            go.Scatter(x=xs, y=ys, mode="lines", line={"color": COLOR["muted"], "width": 1}, hoverinfo="skip", name="moved"),
             go.Scatter(
                 x=clean[:, 0],
                 y=clean[:, 1],
                 mode="markers",
                 name="clean digit",
                 text=hover,
-                marker={"size": 7, "color": "#4C78A8"},
+                marker={"size": 7, "color": COLOR["points"]},
             ),
             go.Scatter(
                 x=noisy[:, 0],
@@ -68,7 +68,7 @@ def code_arrows_fig(clean: np.ndarray, noisy: np.ndarray, labels: np.ndarray | N
                 mode="markers",
                 name="its noisy copy",
                 text=hover,
-                marker={"size": 7, "color": "#E45756", "symbol": "x"},
+                marker={"size": 7, "color": COLOR["marked"], "symbol": "x"},
             ),
         ]
     )

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from aeviz.escaping import plotly_text
-from aeviz.plots import CLASS_COLORS, MARGIN, log_ticks, loss_log_scale
+from aeviz.plots import CLASS_COLORS, COLOR, MARGIN, log_ticks, loss_log_scale
 
 MAX_FRAMES = 60  # epochs shown at most (evenly spaced, the first and last always): 60 x 1,000 points is ~1 MB
 
@@ -29,7 +29,7 @@ def frame_epochs(n_epochs: int, most: int = MAX_FRAMES) -> list[int]:
 def point_colors(labels: np.ndarray | None, label_kind: str) -> dict:
     """Marker colours for one trace: a colour per class, a colour scale for a continuous label, or one colour."""
     if labels is None or label_kind == "none":
-        return {"color": "#4C78A8"}
+        return {"color": COLOR["points"]}
     if label_kind == "class":
         return {"color": [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in labels]}
     return {"color": np.asarray(labels, dtype=np.float32), "colorscale": "Viridis"}
@@ -49,7 +49,7 @@ def _marker(history: Sequence[dict], index: int) -> go.Scatter:
         x=[row["epoch"], row["epoch"]],
         y=[row["train_loss"], row["val_loss"]],
         mode="markers",
-        marker={"size": 11, "color": ["#4C78A8", "#E45756"], "line": {"width": 1, "color": "white"}},
+        marker={"size": 11, "color": [COLOR["training"], COLOR["validation"]], "line": {"width": 1, "color": "white"}},
         name="this epoch",
         hoverinfo="skip",
     )
@@ -96,9 +96,9 @@ def scrubber_fig(
     fig = make_subplots(rows=1, cols=2, column_widths=[0.55, 0.45], horizontal_spacing=0.1)
     fig.add_trace(_scatter(views[kept[-1]], colors, hover), row=1, col=1)
     fig.add_trace(go.Scatter(x=epochs, y=[r["train_loss"] for r in history], name="training loss",
-                             line={"color": "#4C78A8"}), row=1, col=2)  # fmt: skip
+                             line={"color": COLOR["training"]}), row=1, col=2)  # fmt: skip
     fig.add_trace(go.Scatter(x=epochs, y=[r["val_loss"] for r in history], name="validation loss",
-                             line={"color": "#E45756"}), row=1, col=2)  # fmt: skip
+                             line={"color": COLOR["validation"], "dash": "dash"}), row=1, col=2)  # fmt: skip
     fig.add_trace(_marker(history, kept[-1]), row=1, col=2)
     if labels is not None and label_kind == "class":  # the points are one trace (light frames): a key of its own
         for c in sorted({int(c) for c in labels}):

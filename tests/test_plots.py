@@ -1,10 +1,15 @@
 """aeviz.plots: figures carry what the pages need (row indices, one trace per class) and selections map back to rows."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from aeviz.configs import ModelConfig
 from aeviz.plots import (
+    COLOR,
+    PALETTE,
     architecture_svg,
     code_axis_titles,
     histogram_fig,
@@ -67,6 +72,33 @@ def test_loss_curves_show_training_and_validation():
     assert [t.name for t in fig.data] == ["training", "validation"]
     assert list(fig.data[1].y) == pytest.approx([1.1, 0.55, 1.1 / 3])
     assert tuple(fig.layout.xaxis.range) == (0.5, 10.5)
+    # the house's training blue and validation orange (Streamlit's theme drew them in two similar blues)
+    assert [t.line.color for t in fig.data] == [COLOR["training"], COLOR["validation"]]
+
+
+HEX = re.compile(r"#[0-9A-Fa-f]{6}\b")
+
+
+def _is_grey(hex_colour: str) -> bool:
+    return len({hex_colour[1:3].lower(), hex_colour[3:5].lower(), hex_colour[5:7].lower()}) == 1
+
+
+def test_series_colours_come_from_the_one_house_palette():
+    """No figure module or browser script picks a colour of its own: every non-grey colour literal is in plots.py, the
+    one home of PALETTE, COLOR and CLASS_COLORS (the scripts get them from ui.display). A colour scale that encodes a
+    value (monitor.js's Viridis stops) and a page's background tint (the handout's formulas) are not series colours and are
+    named here."""
+    root = Path(__file__).resolve().parents[1] / "aeviz"
+    scale_stops = {"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725", "#f4f6f0"}
+    found = {
+        f"{path.relative_to(root)}: {colour}"
+        for path in [*root.rglob("*.py"), *root.rglob("*.js")]
+        if path.name != "plots.py"
+        for colour in HEX.findall(path.read_text())
+        if not _is_grey(colour) and colour not in scale_stops
+    }
+    assert found == set()
+    assert set(COLOR.values()) - {COLOR["muted"]} <= set(PALETTE)
 
 
 def test_losses_spanning_decades_get_a_log_axis():

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from aeviz.plots import COLOR
 from aeviz.scrubber import MAX_FRAMES, frame_epochs, point_colors, scrubber_fig
 
 
@@ -46,7 +47,7 @@ def test_points_are_coloured_by_class_or_by_value():
     assert point_colors(np.array([0, 1, 0]), "class")["color"][0] == point_colors(np.array([0]), "class")["color"][0]
     assert len(set(point_colors(np.array([0, 1, 2]), "class")["color"])) == 3
     assert point_colors(np.array([0.5, 2.0]), "continuous")["colorscale"] == "Viridis"
-    assert point_colors(None, "none") == {"color": "#4C78A8"}
+    assert point_colors(None, "none") == {"color": COLOR["points"]}
 
 
 def test_a_log_loss_axis_reads_its_ticks_as_numbers():

@@ -5,8 +5,8 @@
 
 const aeviz = (window.aeviz = window.aeviz || {});
 
-// Plotly's D3 palette, as aeviz.plots.CLASS_COLORS: a class has the same colour in every view.
-aeviz.PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+// aeviz.CLASS_COLORS (a class has the same colour in every view) and aeviz.COLOR (training, validation, points, ...)
+// are aeviz.plots.CLASS_COLORS and aeviz.plots.COLOR: aeviz/ui/display.py defines them right after this file.
 
 // An element with attributes; "text" is set as textContent, so nothing from the data is ever parsed as HTML.
 aeviz.el = function el(tag, attrs = {}, parent = null) {

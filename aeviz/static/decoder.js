@@ -108,7 +108,7 @@ export function decode(layers, code) {
   return x.data;
 }
 
-// --- drawing and the controls (`aeviz`: PALETTE, el, comes from common.js) -----------------------------------------
+// --- drawing and the controls (`aeviz`: CLASS_COLORS, COLOR, el, comes from common.js) -----------------------------------------
 
 function drawImage(canvas, pixels, shape) {
   const [h, w] = shape;
@@ -151,7 +151,7 @@ function latentPad(parent, pad, ranges, code) {
     ctx.fillRect(0, 0, W, H);
     for (let i = 0; i < pad.points.length; i++) {
       const [px, py] = pad.points[i];
-      ctx.fillStyle = pad.labels ? aeviz.PALETTE[pad.labels[i] % aeviz.PALETTE.length] : "#4C78A8";
+      ctx.fillStyle = pad.labels ? aeviz.CLASS_COLORS[pad.labels[i] % aeviz.CLASS_COLORS.length] : aeviz.COLOR.points;
       ctx.globalAlpha = 0.55;
       ctx.fillRect(toPad(px, dx, W) - 1.5, H - toPad(py, dy, H) - 1.5, 3, 3);
     }

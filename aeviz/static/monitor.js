@@ -2,11 +2,9 @@
 // model trains. A Plotly chart is rebuilt from scratch on each update (0.2-0.36 s of browser CPU per chart on a 2-core
 // machine, whatever its size), and that CPU was taken from the training it showed; an update of this monitor costs
 // about 0.04 s (BENCHMARKS.md). The finished model gets the interactive Plotly figures. Text is drawn with fillText or
-// set as textContent: nothing from the data is inserted as HTML. `aeviz` (PALETTE, el) comes from common.js.
+// set as textContent: nothing from the data is inserted as HTML. `aeviz` (CLASS_COLORS, COLOR, el) comes from common.js.
 
 const VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
-const TRAIN = "#0068c9"; // the colours Streamlit's Plotly theme gives the finished loss figure
-const VALIDATION = "#83c9ff";
 const FONT = "12px sans-serif";
 const PAD = { left: 56, right: 12, top: 12, bottom: 40 };
 
@@ -100,8 +98,8 @@ function drawLosses(canvas, history, total, logY) {
   const title = logY ? "loss per feature (log scale)" : "loss per feature";
   const { sx, sy } = axes(ctx, box, [0.5, total + 0.5], yr, "epoch", title, logY);
   const series = [
-    [1, TRAIN, "training"],
-    [2, VALIDATION, "validation"],
+    [1, aeviz.COLOR.training, "training"],
+    [2, aeviz.COLOR.validation, "validation"],
   ];
   for (const [column, color] of series) {
     ctx.strokeStyle = color;
@@ -150,9 +148,9 @@ function drawScatter(canvas, scatter) {
   const lr = kind === "continuous" ? extent(labels) : null;
   ctx.globalAlpha = 0.8;
   points.forEach(([x, y], i) => {
-    if (kind === "class") ctx.fillStyle = aeviz.PALETTE[labels[i] % aeviz.PALETTE.length];
+    if (kind === "class") ctx.fillStyle = aeviz.CLASS_COLORS[labels[i] % aeviz.CLASS_COLORS.length];
     else if (kind === "continuous") ctx.fillStyle = viridis((labels[i] - lr[0]) / (lr[1] - lr[0]));
-    else ctx.fillStyle = aeviz.PALETTE[0];
+    else ctx.fillStyle = aeviz.COLOR.points;
     ctx.beginPath();
     ctx.arc(sx(x), sy(y), 3, 0, 2 * Math.PI);
     ctx.fill();
@@ -165,7 +163,7 @@ function drawScatter(canvas, scatter) {
     ctx.textBaseline = "middle";
     shown.forEach((k, row) => {
       const y = PAD.top + 8 + row * 18;
-      ctx.fillStyle = aeviz.PALETTE[k % aeviz.PALETTE.length];
+      ctx.fillStyle = aeviz.CLASS_COLORS[k % aeviz.CLASS_COLORS.length];
       ctx.beginPath();
       ctx.arc(width - legend + 6, y, 4, 0, 2 * Math.PI);
       ctx.fill();

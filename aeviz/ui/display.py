@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.resources
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -25,8 +26,11 @@ if TYPE_CHECKING:
 @st.cache_resource
 def _component(name: str, script: str):
     """Register a component once per server from aeviz/static: common.js, then `script`.js, with `script`.css."""
+    from aeviz.plots import CLASS_COLORS, COLOR
+
     static = importlib.resources.files("aeviz") / "static"
-    js = (static / "common.js").read_text() + "\n" + (static / f"{script}.js").read_text()
+    colors = f"aeviz.CLASS_COLORS = {json.dumps(list(CLASS_COLORS))};\naeviz.COLOR = {json.dumps(COLOR)};\n"
+    js = (static / "common.js").read_text() + "\n" + colors + (static / f"{script}.js").read_text()
     return st.components.v2.component(f"aeviz.{name}", js=js, css=(static / f"{script}.css").read_text())
 
 
