@@ -93,20 +93,23 @@ def sweep_fig(
 
 def angles_fig(angles: np.ndarray, k: int) -> go.Figure:
     """The k principal angles (degrees, smallest first) between a decoder's span and PCA's first k components."""
+    top = float(np.max(angles)) if len(angles) else 0.0
     fig = go.Figure(
         go.Bar(
             x=np.arange(1, len(angles) + 1),
             y=angles,
             marker_color=COLOR["quantity"],
-            text=[f"{a:.1f}°" for a in angles],  # on a 0-90° axis a 1.5° bar is a line: its value says it
+            text=[f"{a:.1f}°" for a in angles],  # a bar of a fraction of a degree is a line: its value says it
             textposition="outside",
             cliponaxis=False,
         )
     )
     fig.update_layout(
         title=f"Principal angles to PCA's {k}-dimensional subspace",
-        xaxis_title="angle number (smallest first)",
-        yaxis={"title": "degrees", "range": [0, 90]},
+        xaxis={"title": "angle number (smallest first)", "dtick": 1},
+        # From 0 to at least 10°: a 1° angle still looks small beside the axis, and is seen (a 0-90° axis drew the
+        # typical 0.4-3° as an empty chart); never past 90°, where the directions are at right angles.
+        yaxis={"title": "degrees (90° = at right angles)", "range": [0, min(90.0, max(10.0, 1.3 * top))]},
         margin=MARGIN,
         height=300,
     )

@@ -30,10 +30,14 @@ def test_sweep_draws_pca_for_every_k_and_each_family_at_its_own_k():
     assert fig.layout.yaxis.type == "log" and {"0.02", "0.05"} <= set(fig.layout.yaxis.ticktext)  # not "2", "5"
 
 
-def test_angles_are_drawn_in_degrees_on_a_fixed_scale():
-    """0-90 degrees always, so a small angle looks small (an autoscaled axis would make 1 degree fill the chart)."""
+def test_angles_are_drawn_in_degrees_from_zero_to_at_least_ten():
+    """Small angles are seen without filling the chart (an autoscaled axis made 1° look like 90°; a 0-90° one drew the
+    usual 0.4-3° as an empty chart); a large angle gets room above it, and nothing goes past 90°."""
+    small = angles_fig(np.array([0.4, 0.8]), 2)
+    assert tuple(small.layout.yaxis.range) == (0, 10) and small.layout.xaxis.dtick == 1
     fig = angles_fig(np.array([0.5, 1.0, 30.0]), 3)
-    assert list(fig.data[0].y) == [0.5, 1.0, 30.0] and tuple(fig.layout.yaxis.range) == (0, 90)
+    assert list(fig.data[0].y) == [0.5, 1.0, 30.0] and tuple(fig.layout.yaxis.range) == (0, pytest.approx(39.0))
+    assert tuple(angles_fig(np.array([5.0, 85.0]), 2).layout.yaxis.range) == (0, 90)
 
 
 def test_small_angles_carry_their_value_and_the_covariance_its_axis_titles():
