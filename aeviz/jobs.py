@@ -75,6 +75,7 @@ class Job:
     clock: Callable[[], float] = field(default=time.monotonic, repr=False)  # the pool's
     result: Any = None
     error: str = ""
+    cancelled_by: str = ""  # "" or who else cancelled it ("the teacher"): the owner's page says so
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
@@ -259,8 +260,11 @@ class JobPool:
             if self._latest.get(job.owner) is job and job.finished:
                 del self._latest[job.owner]
 
-    def cancel(self, job: Job) -> None:
-        """A queued job leaves the queue at once; a running one stops at its next `check`."""
+    def cancel(self, job: Job, by: str = "") -> None:
+        """A queued job leaves the queue at once; a running one stops at its next `check`. `by` names someone other
+        than its owner who cancelled it (the teacher), for the owner's page."""
+        if by and not job.finished:
+            job.cancelled_by = by
         job._cancel.set()
         with self._lock:
             if job.state == QUEUED:
@@ -271,6 +275,12 @@ class JobPool:
         """1 for the next job to start, 2 for the one after…; 0 once it runs or finished."""
         with self._lock:
             return self._queue.index(job) + 1 if job in self._queue else 0
+
+    def jobs(self) -> list[Job]:
+        """The running jobs, then the queued ones in their order (a copy of the lists: the teacher's view of the
+        class's work)."""
+        with self._lock:
+            return [*self._running, *self._queue]
 
     def counts(self) -> tuple[int, int]:
         """(running, queued) jobs right now."""

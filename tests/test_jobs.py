@@ -88,6 +88,24 @@ def test_a_queued_job_cancelled_leaves_the_queue_and_never_runs():
     assert not second.ran.is_set()
 
 
+def test_the_teacher_sees_every_job_in_order_and_a_cancel_says_who():
+    """jobs(): the running job, then the queued ones in queue order; a cancel by the teacher is marked on the job (its
+    owner's page says so), one by the owner is not, and a finished job keeps no mark."""
+    pool = JobPool(1, processes=False)
+    gates = [Gate(i) for i in range(3)]
+    jobs = [pool.submit(f"owner{i}", "training", f"job {i}", gate) for i, gate in enumerate(gates)]
+    assert _running(pool, jobs[0])
+    assert pool.jobs() == jobs
+    pool.cancel(jobs[2], by="the teacher")
+    pool.cancel(jobs[1])
+    assert pool.jobs() == [jobs[0]] and jobs[2].state == jobs[1].state == CANCELLED
+    assert (jobs[2].cancelled_by, jobs[1].cancelled_by) == ("the teacher", "")
+    gates[0].opened.set()
+    assert pool.wait(jobs[0], timeout=10)
+    pool.cancel(jobs[0], by="the teacher")  # too late: it is done, and nobody stopped it
+    assert jobs[0].cancelled_by == "" and pool.jobs() == []
+
+
 def test_a_running_job_cancelled_stops_at_its_next_check_and_may_keep_what_it_has():
     pool = JobPool(1, processes=False)
     plain = pool.submit("a", "training", "a", Gate())

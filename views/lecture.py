@@ -2,12 +2,15 @@
 
 import streamlit as st
 
-from aeviz import ui
+from aeviz import AevizError, ui
 from aeviz.class_plots import qr_png
+from aeviz.escaping import markdown_text
 from aeviz.handout import handout_html
+from aeviz.jobs import RUNNING
 from aeviz.lecture import STEPS
 from aeviz.sitemap import PAGES
 from aeviz.ui.lecture import go_to, page_file, presenting, set_presenting, warm_lecture
+from aeviz.ui.resources import job_pool, public_id
 from aeviz.ui.room import class_room, class_url
 
 TITLES = {p.url_path: p.title for p in PAGES}
@@ -57,6 +60,36 @@ def class_panel(teacher: bool) -> None:
               help="The students stay where they are and explore on their own until you open a step again.")  # fmt: skip
 
 
+def student_tag(owner: str) -> str:
+    """A student as the teacher's queue names them: the start of the public id their save links carry, never the
+    owner key (which would make whoever reads it that student)."""
+    try:
+        return f"student {public_id(owner)[:6]}"
+    except AevizError:
+        return "a student"
+
+
+@st.fragment(run_every=5)
+def queue_panel() -> None:
+    """The teacher's: every job of the class, running and waiting, with whose it is and a Cancel (a running training
+    stops after its current step and keeps what it finished, as its owner's Stop does). Redrawn every 5 s."""
+    pool = job_pool()
+    jobs = pool.jobs()
+    st.subheader("The class's jobs")
+    if not jobs:
+        st.caption("No training or run is queued or running.")
+        return
+    running, queued = pool.counts()
+    st.caption(f"{running} running, {queued} waiting, {pool.workers} at a time. The student's page says you cancelled.")
+    for job in jobs:
+        where = f"running, {job.fraction:.0%}" if job.state == RUNNING else f"waiting, number {pool.position(job)}"
+        text, button = st.columns([5, 1], vertical_alignment="center")
+        text.markdown(f"**{markdown_text(job.label)}** · {student_tag(job.owner)} · {where}")
+        stopping = job.cancel_requested
+        button.button("Stopping" if stopping else "Cancel", key=f"lecture_cancel_{job.id}", disabled=stopping,
+                      on_click=pool.cancel, args=(job,), kwargs={"by": "the teacher"})  # fmt: skip
+
+
 def handout_panel(shown: dict) -> None:
     """The steps this session has shown, with their numbers and key figures, as one HTML file that opens offline."""
     st.subheader("Handout")
@@ -93,4 +126,6 @@ with left:
     outline(present)
 with right:
     class_panel(ui.session().teacher)
+    if ui.session().teacher:
+        queue_panel()
     handout_panel(ui.session().handout)

@@ -80,14 +80,17 @@ def collect_jobs() -> None:
         return
     job, state.pending = pending.job, None
     job_pool().collect(job)
+    if job.cancelled_by:
+        what = "stopped" if job.state == DONE else "cancelled"
+        state.notices.append(Notice(job.kind, "warning", f"{job.cancelled_by.capitalize()} {what} it: {job.label}."))
     if job.state == DONE:
         try:
             state.notices.append(Notice(job.kind, *pending.keep(job.result)))
         except AevizError as exc:
             state.notices.append(Notice(job.kind, "error", str(exc)))
-    elif job.state == CANCELLED:
+    elif job.state == CANCELLED and not job.cancelled_by:
         state.notices.append(Notice(job.kind, "info", f"Cancelled: {job.label}."))
-    else:
+    elif job.state != CANCELLED:
         state.notices.append(Notice(job.kind, "error", job.error))
 
 

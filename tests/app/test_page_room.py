@@ -10,8 +10,9 @@ import pytest
 from aeviz.lecture import STEPS, step
 from aeviz.sitemap import PAGES
 from aeviz.ui.lecture import page_file
+from aeviz.ui.resources import public_id
 from aeviz.ui.room import TEACHER_PARAM, WRONG_TOKEN, class_room
-from tests.app.helpers import new_session, open_page
+from tests.app.helpers import free, new_session, occupy_the_pool, open_page, shown
 
 SWEEP_STEP = next(i for i, s in enumerate(STEPS, 1) if s.figure == "lambda_sweep")  # asks: λ up, error up or down?
 
@@ -150,6 +151,30 @@ def test_a_student_s_lecture_page_has_no_class_link_or_end(room):
     room.publish(2)
     student = open_page(new_session(), page_file("lecture"))
     assert not student.code and not any(b.key == "lecture_end" for b in student.button)
+
+
+def test_the_teacher_sees_the_class_s_jobs_cancels_one_and_its_student_is_told(room):
+    """The teacher's Lecture page lists the queue with whose each job is (never the owner key) and cancels a student's
+    waiting training; the student's page says the teacher did; no student's Lecture page offers a cancel."""
+    pool, others = occupy_the_pool()
+    try:
+        student = open_page(new_session({"train_dataset": "digits", "train_epochs": "1"}), "views/train.py")
+        student.button(key="train").click().run()
+        job = student.session_state["aeviz"].pending.job
+        assert job.state == "queued"
+        teacher = open_page(new_session({TEACHER_PARAM: room.token}), page_file("lecture"))
+        rows = [shown(m) for m in teacher.markdown if " · student " in m.value]
+        assert rows[1] == f"**{job.label}** · student {public_id(job.owner)[:6]} · waiting, number 1"
+        assert rows[0].endswith("running, 0%") and len(rows) == 1 + len(others)
+        assert student.session_state["aeviz"].owner not in everything(teacher._tree)
+        teacher.button(key=f"lecture_cancel_{job.id}").click().run()
+        assert job.state == "cancelled" and pool.jobs() == others
+        student.run()
+        assert [w.value for w in student.warning] == [f"The teacher cancelled it: {job.label}."]
+        classmate = open_page(new_session(), page_file("lecture"))
+        assert not any(b.key.startswith("lecture_cancel_") for b in classmate.button)
+    finally:
+        free(pool, others)
 
 
 def test_the_class_link_names_the_machine_not_localhost(room, monkeypatch):
