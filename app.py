@@ -10,9 +10,10 @@ server (e.g. a shared /latent_walk URL) in the legacy folder mode, without this 
 from pathlib import Path
 
 from aeviz.jobs import start_server_pool
-from aeviz.runtime import configure_environment
+from aeviz.runtime import configure_environment, map_large_blocks
 
 configure_environment()
+map_large_blocks()  # big blocks freed go back to the system (aeviz.runtime)
 start_server_pool()  # once per server, before torch's import below: the workers warm up on the other cores meanwhile
 
 import streamlit as st  # noqa: E402 - after the thread settings

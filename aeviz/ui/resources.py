@@ -23,7 +23,7 @@ import streamlit as st
 from aeviz import AevizError
 from aeviz.checkpoint_checks import NAME_PATTERN
 from aeviz.checkpoints import SHIPPED_DIR, Checkpoint, CheckpointInfo, list_checkpoints, load_checkpoint, read_info
-from aeviz.runtime import set_torch_threads
+from aeviz.runtime import release_freed_memory, set_torch_threads
 
 if TYPE_CHECKING:
     from aeviz.datasets import Dataset
@@ -120,13 +120,14 @@ def collect_now_and_then() -> None:
     shared objects frozen it cost 20-40 ms per run, and every follower's fragment runs every second (30 followers: a
     quarter of the server's time, measured with py-spy). Cycles still go (Python's own generational collection
     runs as usual, and this one catches what it leaves in the oldest generation), so a closed tab's upload is freed
-    within half a minute."""
+    within half a minute; the heaps' free pages then go back to the system."""
     now = time.monotonic()
     if now - _collected["at"] < COLLECT_EVERY or not _collecting.acquire(blocking=False):
         return
     try:
         _collected["at"] = now
         gc.collect(2)
+        release_freed_memory()  # what the collection freed leaves the process's RSS (aeviz.runtime)
     finally:
         _collecting.release()
 
