@@ -4,12 +4,14 @@ others do not see it), download it as a zip, or load a downloaded one (checked b
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from aeviz import AevizError
 from aeviz.checkpoints import Checkpoint, from_zip, to_zip
 from aeviz.escaping import markdown_text
 from aeviz.ui.display import show_error
-from aeviz.ui.state import save_session_model, set_session_model
+from aeviz.ui.records import Notice
+from aeviz.ui.state import save_session_model, session, set_session_model
 
 
 def save_panel(checkpoint: Checkpoint) -> None:
@@ -34,11 +36,28 @@ def save_panel(checkpoint: Checkpoint) -> None:
 
 
 def load_panel() -> None:
-    with st.expander("Load a checkpoint (.zip downloaded from aeviz)"):
-        archive = st.file_uploader("Checkpoint zip", type=["zip"], key="load_zip")
+    state = session()
+    said = [n for n in state.notices if n.kind == "load"]
+    with st.expander("Load a checkpoint (.zip downloaded from aeviz)", expanded=bool(said)):
+        archive = st.file_uploader("Checkpoint zip", type=["zip"], key=f"load_zip_{state.loads}")
+        for notice in said:
+            state.notices.remove(notice)
+            st.success(notice.text)
         if archive is not None and st.button("Load", key="load"):
             try:
                 set_session_model(from_zip(archive.getvalue(), archive.name))
-                st.success("Loaded; it is now the active model.")
             except AevizError as exc:
                 show_error(exc)
+                return
+            let_upload_go(archive)
+            state.loads += 1
+            state.notices.append(Notice("load", "success", "Loaded; it is now the active model."))
+            st.rerun()
+
+
+def let_upload_go(archive) -> None:
+    """Streamlit keeps an upload's bytes until its session ends, minutes after the tab closed: a loaded checkpoint's
+    zip (22 MB for a 4,096-unit code) is let go at once; the caller shows the uploader anew, empty, under a new key."""
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.uploaded_file_mgr.remove_file(ctx.session_id, archive.file_id)

@@ -92,7 +92,7 @@ class Pending:
 
 @dataclass(frozen=True)
 class Notice:
-    """A message about a finished job, shown once by the page of its kind."""
+    """A message about a finished job (or a loaded checkpoint: kind "load"), shown once by the page of its kind."""
 
     kind: str
     level: str  # success | info | error
@@ -118,6 +118,7 @@ class Session:
     moved_to: str = ""  # the page (URL path) the teacher's last move sent this session to, until it is drawn there
     live_name: str = ""  # LIVE_PREFIX + key of the model trained or loaded in this session (in the live store)
     upload: Upload | None = None
+    loads: int = 0  # checkpoints loaded from a zip: the uploader gets a new key after each (its bytes are let go)
     train_run: TrainRun | None = None
     picked: PickedPoint | None = None
     sparsity_pair: SparsityPair | None = None

@@ -116,6 +116,16 @@ def uploader(page, label: str):
     return page.locator('[data-testid="stFileUploader"]').filter(has_text=label)
 
 
+def upload_file(page, label: str, name: str, payload: bytes, mime: str) -> None:
+    """Give the uploader labelled `label` a file."""
+    target = uploader(page, label)
+    files = target.locator('input[type="file"]')
+    rerun(page, lambda: files.set_input_files(files=[{"name": name, "mimeType": mime, "buffer": payload}]))
+    # the file's chip is drawn and no run follows: a click now cannot race the upload's own reruns
+    target.locator('[data-testid="stFileChipName"]').wait_for(timeout=60_000)
+    settle(page)
+
+
 DATASET_UPLOADER = "CSV, .npy/.npz"  # the start of the Train page's Dataset uploader's label
 
 

@@ -22,8 +22,7 @@ from tests.e2e.helpers import (
     nav,
     new_page,
     rerun,
-    settle,
-    uploader,
+    upload_file,
     wait_trained,
 )
 
@@ -53,16 +52,6 @@ def _hostile_csv() -> bytes:
     return buffer.getvalue().encode()
 
 
-def _upload(page, label: str, name: str, payload: bytes, mime: str) -> None:
-    """Give the uploader labelled `label` a file."""
-    target = uploader(page, label)
-    files = target.locator('input[type="file"]')
-    rerun(page, lambda: files.set_input_files(files=[{"name": name, "mimeType": mime, "buffer": payload}]))
-    # the file's chip is drawn and no run follows: a click now cannot race the upload's own reruns
-    target.locator('[data-testid="stFileChipName"]').wait_for(timeout=60_000)
-    settle(page)
-
-
 def test_a_hostile_csv_shows_as_text_only(server, browser, shot):
     context, page = new_page(browser)
     outside = []
@@ -70,7 +59,7 @@ def test_a_hostile_csv_shows_as_text_only(server, browser, shot):
     try:
         goto(page, f"{server}/train?train_epochs=3")
         choose_dataset_upload(page)
-        _upload(page, DATASET_UPLOADER, FILE_NAME, _hostile_csv(), "text/csv")
+        upload_file(page, DATASET_UPLOADER, FILE_NAME, _hostile_csv(), "text/csv")
         click_train(page)
         wait_trained(page, 3)
         assert page.get_by_text("free exam answers").count() >= 1  # the name is shown, as the text it is
@@ -108,7 +97,7 @@ def test_a_hostile_checkpoint_zip_gets_a_message_and_another_student_still_train
     try:
         goto(page, f"{server}/train")
         page.get_by_text("Load a checkpoint (.zip downloaded from aeviz)").click()
-        _upload(page, "Checkpoint zip", "answers.zip", _hostile_checkpoint(), "application/zip")
+        upload_file(page, "Checkpoint zip", "answers.zip", _hostile_checkpoint(), "application/zip")
         rerun(page, page.get_by_role("button", name="Load", exact=True).click)
         assert page.get_by_text("hidden widths must be between 1 and 4,096").count() == 1
     finally:

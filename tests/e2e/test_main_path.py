@@ -7,7 +7,20 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from aeviz.checkpoints import from_zip
-from tests.e2e.helpers import click_train, goto, nav, new_page, reload, rerun, settle, slider, wait_epoch, wait_trained
+from tests.e2e.helpers import (
+    click_train,
+    goto,
+    nav,
+    new_page,
+    reload,
+    rerun,
+    settle,
+    slider,
+    upload_file,
+    uploader,
+    wait_epoch,
+    wait_trained,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -63,7 +76,7 @@ def test_stop_keeps_the_model_trained_so_far(session, server, shot):
 
 def test_training_with_the_defaults_finishes_and_downloads(session, server, shot):
     """The model's link opens it in a new session; Train with the defaults ends in the interactive figures; the zip
-    (built on click) loads back."""
+    (built on click) loads back through the Load panel, whose uploader is then empty again (its bytes let go)."""
     page, _ = session
     model = parse_qs(urlsplit(page.url).query)["model"][0]
     goto(page, f"{server}/train?model={model}")
@@ -77,7 +90,14 @@ def test_training_with_the_defaults_finishes_and_downloads(session, server, shot
     shot(page, "train")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download .zip").click()
-    assert from_zip(Path(download.value.path()).read_bytes()).config.latent_dim == 2
+    archive = Path(download.value.path()).read_bytes()
+    assert from_zip(archive).config.latent_dim == 2
+    page.get_by_text("Load a checkpoint (.zip downloaded from aeviz)").click()
+    upload_file(page, "Checkpoint zip", "mine.zip", archive, "application/zip")
+    rerun(page, lambda: page.get_by_role("button", name="Load", exact=True).click())
+    page.get_by_text("Loaded; it is now the active model.").wait_for(timeout=60_000)
+    assert uploader(page, "Checkpoint zip").locator('[data-testid="stFileChipName"]').count() == 0
+    assert picker.input_value() == "trained in this session"
 
 
 def test_a_reload_keeps_the_model(session):
