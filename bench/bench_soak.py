@@ -1,7 +1,7 @@
 """A soak of a class server: students come and go for a few minutes while three keep their models, and the server's
 memory is sampled throughout.
 
-    python bench/bench_soak.py [--students 30] [--grace 5]
+    python bench/bench_soak.py [--students 30] [--grace 5] [--rest 150]
 
 Three "keepers" train a digits model each at the start and keep their tabs open. Then `--students` students come one
 after another, each in a browser of their own, and do one of (in turn):
@@ -140,6 +140,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--grace", type=float, default=5.0, help="AEVIZ_SESSION_GRACE of the server, seconds")
+    parser.add_argument(
+        "--rest", type=float, default=0.0, help="seconds to keep sampling after every browser closed (Streamlit lets "
+        "a closed tab's session go after its disconnected-session TTL, 120 s by default)"
+    )  # fmt: skip
     args = parser.parse_args()
     if args.students < 1:
         parser.error("--students must be at least 1")
@@ -181,6 +185,8 @@ def main() -> None:
             for context, _ in keepers:
                 context.close()
             browser.close()
+            before_rest = rss_mb(process.pid)
+            time.sleep(args.rest)
     finally:
         stop.set()
         final = rss_mb(process.pid)
@@ -194,6 +200,8 @@ def main() -> None:
     print(f"saves on disk: {len(saves)}; keepers' models opening from their links: {opened}/3")
     print(f"a latecomer's 1-epoch training, from click to result: {late:.1f} s (the closed tabs' jobs reaped)")
     print(f"RSS after the keepers: {after_keepers:.0f} MB; at the end: {final:.0f} MB")
+    if args.rest:
+        print(f"RSS when every browser had closed: {before_rest:.0f} MB; after {args.rest:.0f} s of rest: {final:.0f} MB")
     steady = [s + w for t, s, w in samples if t > samples[len(samples) // 4][0]] if samples else []
     print(f"RSS over the last three quarters of the soak: {min(steady):.0f}-{max(steady):.0f} MB")
     print("  seconds  server MB  workers MB")
