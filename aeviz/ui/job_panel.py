@@ -20,6 +20,7 @@ from aeviz import AevizError
 from aeviz.jobs import CANCELLED, DONE, QUEUED, Job, JobPool
 from aeviz.ui.display import queue_clock, show_error
 from aeviz.ui.records import Notice, Pending
+from aeviz.ui.replicas import lost_job, mark, start_heartbeat, unmark
 from aeviz.ui.resources import job_pool
 from aeviz.ui.state import session
 
@@ -63,6 +64,7 @@ def submit(
         show_error(exc)
         return None
     state.pending = Pending(job, keep)
+    mark(state.owner, kind, label)
     return job
 
 
@@ -73,12 +75,22 @@ def pending_job() -> Job | None:
 
 
 def collect_jobs() -> None:
-    """Take a finished job's result into the session (its `keep`) and leave a message for its page."""
+    """Take a finished job's result into the session (its `keep`) and leave a message for its page; with replicas, say
+    so when the student's job was in a copy of the server that has stopped (`aeviz.ui.replicas`)."""
     state = session()
+    start_heartbeat()
     pending = state.pending
-    if pending is None or not pending.job.finished:
+    if pending is None:
+        lost = lost_job(state.owner)
+        if lost is not None:
+            kind, label = lost
+            text = f"Your job ({label}) was on a copy of the server that stopped, and is lost: start it again."
+            state.notices.append(Notice(kind, "error", text))
+        return
+    if not pending.job.finished:
         return
     job, state.pending = pending.job, None
+    unmark(state.owner)
     job_pool().collect(job)
     if job.cancelled_by:
         what = "stopped" if job.state == DONE else "cancelled"

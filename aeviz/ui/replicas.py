@@ -1,0 +1,105 @@
+"""Several copies of the server behind a load balancer, sharing $AEVIZ_LIVE_DIR (deploy/replicas.sh): a job lives in
+the copy that runs it, so when that copy dies the job dies with it, and its student's browser reconnects to another
+copy that knows nothing of it. So each copy beats a heartbeat file in the shared folder every BEAT_EVERY seconds, and
+a student's unfinished job leaves a marker there (which copy, what job); a copy that finds a student's marker left by
+a copy whose heart has stopped tells the student the job is lost, once, instead of the page forgetting it silently.
+Without a shared folder (one server) all of this does nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from aeviz import AevizError
+from aeviz.ui.resources import public_id
+
+COPY_ID = uuid.uuid4().hex[:12]  # this server process
+BEAT_EVERY = 2.0  # seconds between heartbeats
+DEAD_AFTER = 10.0  # a copy whose heartbeat is older than this has stopped
+_beating = threading.Lock()
+_started: list[bool] = []
+
+
+def _folder() -> Path | None:
+    shared = os.environ.get("AEVIZ_LIVE_DIR", "").strip()
+    return Path(shared) / "copies" if shared else None
+
+
+def _marker(folder: Path, owner: str) -> Path | None:
+    try:
+        return folder / "jobs" / f"{public_id(owner)}.json"
+    except AevizError:  # not a browser's owner key (a test's): nothing to mark
+        return None
+
+
+def beat(folder: Path | None = None) -> None:
+    """This copy is alive: its heartbeat file's time is now."""
+    folder = folder or _folder()
+    if folder is not None:
+        (folder / "beats").mkdir(parents=True, exist_ok=True)
+        (folder / "beats" / COPY_ID).touch()
+
+
+def start_heartbeat() -> None:
+    """The heartbeat thread, once per process, when replicas share a folder."""
+    folder = _folder()
+    with _beating:
+        if folder is None or _started:
+            return
+        _started.append(True)
+    beat(folder)
+
+    def loop() -> None:
+        while True:
+            time.sleep(BEAT_EVERY)
+            with contextlib.suppress(OSError):  # the shared folder is away for a moment: the next beat tries again
+                beat(folder)
+
+    threading.Thread(target=loop, name="aeviz-heartbeat", daemon=True).start()
+
+
+def mark(owner: str, kind: str, label: str) -> None:
+    """The student `owner` has an unfinished job `label` of `kind` in this copy."""
+    folder = _folder()
+    path = _marker(folder, owner) if folder is not None else None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"copy": COPY_ID, "kind": kind, "label": label}))
+
+
+def unmark(owner: str) -> None:
+    """The student's job has been collected (or is known lost): no marker."""
+    folder = _folder()
+    path = _marker(folder, owner) if folder is not None else None
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+def lost_job(owner: str, now: float | None = None) -> tuple[str, str] | None:
+    """(kind, label) of the student's job that was running or waiting in a copy that has since stopped, once (the
+    marker goes); None when there is none, or its copy is alive, or it is this copy's (its pool knows it)."""
+    folder = _folder()
+    path = _marker(folder, owner) if folder is not None else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        marked = json.loads(path.read_text())
+        copy, kind, label = str(marked["copy"]), str(marked["kind"]), str(marked["label"])
+    except (OSError, ValueError, KeyError, TypeError):
+        path.unlink(missing_ok=True)  # damaged: say nothing rather than something wrong
+        return None
+    if copy == COPY_ID:
+        return None
+    try:
+        age = (time.time() if now is None else now) - (folder / "beats" / copy).stat().st_mtime
+    except OSError:
+        age = float("inf")
+    if age <= DEAD_AFTER:
+        return None
+    path.unlink(missing_ok=True)
+    return kind, label
