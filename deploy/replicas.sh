@@ -27,4 +27,5 @@ haproxy -f deploy/haproxy.cfg &
 pids+=($!)
 echo "aeviz: two copies behind haproxy; the class opens http://<this machine>:$AEVIZ_PROXY_PORT/"
 echo "aeviz: the teacher's link: http://localhost:$AEVIZ_PROXY_PORT/lecture?teacher=$AEVIZ_TEACHER_TOKEN"
-wait -n
+# a copy that dies leaves the others (and haproxy) running: its students move to them; Ctrl-C stops everything
+wait

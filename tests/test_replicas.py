@@ -27,10 +27,10 @@ def test_a_job_of_a_copy_that_stopped_is_reported_once_by_another(shared, monkey
     replicas.mark(OWNER, "training", "training mnist, 2-D code")
     assert replicas.lost_job(OWNER) is None  # the copy that runs it: its pool knows it
     as_copy(monkeypatch, "copy-b")
-    assert replicas.lost_job(OWNER) is None  # copy A's heart still beats
+    assert replicas.lost_job(OWNER) == ("training", "training mnist, 2-D code", False)  # A's heart still beats
     stopped = time.time() - replicas.DEAD_AFTER - 1
     os.utime(shared / "beats" / "copy-a", (stopped, stopped))
-    assert replicas.lost_job(OWNER) == ("training", "training mnist, 2-D code")
+    assert replicas.lost_job(OWNER) == ("training", "training mnist, 2-D code", True)
     assert replicas.lost_job(OWNER) is None  # said once
 
 

@@ -17,10 +17,11 @@ from typing import Any
 import streamlit as st
 
 from aeviz import AevizError
+from aeviz.escaping import markdown_text
 from aeviz.jobs import CANCELLED, DONE, QUEUED, Job, JobPool
 from aeviz.ui.display import queue_clock, show_error
 from aeviz.ui.records import Notice, Pending
-from aeviz.ui.replicas import lost_job, mark, start_heartbeat, unmark
+from aeviz.ui.replicas import BEAT_EVERY, lost_job, mark, start_heartbeat, unmark
 from aeviz.ui.resources import job_pool
 from aeviz.ui.state import session
 
@@ -81,11 +82,11 @@ def collect_jobs() -> None:
     start_heartbeat()
     pending = state.pending
     if pending is None:
-        lost = lost_job(state.owner)
-        if lost is not None:
-            kind, label = lost
-            text = f"Your job ({label}) was on a copy of the server that stopped, and is lost: start it again."
-            state.notices.append(Notice(kind, "error", text))
+        elsewhere = lost_job(state.owner)
+        if elsewhere is not None and elsewhere[2]:
+            _say_lost(*elsewhere[:2])
+        elif elsewhere is not None:
+            _watch_elsewhere()
         return
     if not pending.job.finished:
         return
@@ -104,6 +105,25 @@ def collect_jobs() -> None:
         state.notices.append(Notice(job.kind, "info", f"Cancelled: {job.label}."))
     elif job.state != CANCELLED:
         state.notices.append(Notice(job.kind, "error", job.error))
+
+
+def _say_lost(kind: str, label: str) -> None:
+    text = f"Your job ({label}) was on a copy of the server that stopped, and is lost: start it again."
+    session().notices.append(Notice(kind, "error", text))
+
+
+@st.fragment(run_every=BEAT_EVERY)
+def _watch_elsewhere() -> None:
+    """This student's job is in another copy of the server, which still beats: the browser reached this copy, so that
+    one has probably just died. Look again every beat until its heart stops (the job is lost) or its marker goes."""
+    elsewhere = lost_job(session().owner)
+    if elsewhere is None:
+        return
+    kind, label, lost = elsewhere
+    if lost:
+        _say_lost(kind, label)
+        st.rerun(scope="app")
+    st.caption(f"Your job ({markdown_text(label)}) is on another copy of the server; looking whether it still runs…")
 
 
 def queue_text(job: Job, pool: JobPool) -> str:

@@ -20,7 +20,7 @@ from aeviz.ui.resources import public_id
 
 COPY_ID = uuid.uuid4().hex[:12]  # this server process
 BEAT_EVERY = 2.0  # seconds between heartbeats
-DEAD_AFTER = 10.0  # a copy whose heartbeat is older than this has stopped
+DEAD_AFTER = 7.0  # a copy whose heartbeat is older than this has stopped (three beats missed)
 _beating = threading.Lock()
 _started: list[bool] = []
 
@@ -80,9 +80,11 @@ def unmark(owner: str) -> None:
         path.unlink(missing_ok=True)
 
 
-def lost_job(owner: str, now: float | None = None) -> tuple[str, str] | None:
-    """(kind, label) of the student's job that was running or waiting in a copy that has since stopped, once (the
-    marker goes); None when there is none, or its copy is alive, or it is this copy's (its pool knows it)."""
+def lost_job(owner: str, now: float | None = None) -> tuple[str, str, bool] | None:
+    """(kind, label, lost) of the student's unfinished job in another copy of the server: lost when that copy has
+    stopped (then the marker goes: said once), else still running there (the student's browser reached this copy
+    while that one is still beating: it may have just died). None when there is none, or it is this copy's (its pool
+    knows it)."""
     folder = _folder()
     path = _marker(folder, owner) if folder is not None else None
     if path is None or not path.is_file():
@@ -100,6 +102,6 @@ def lost_job(owner: str, now: float | None = None) -> tuple[str, str] | None:
     except OSError:
         age = float("inf")
     if age <= DEAD_AFTER:
-        return None
+        return kind, label, False
     path.unlink(missing_ok=True)
-    return kind, label
+    return kind, label, True
