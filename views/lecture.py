@@ -83,7 +83,7 @@ def queue_panel() -> None:
     st.caption(f"{running} running, {queued} waiting, {pool.workers} at a time. The student's page says you cancelled.")
     for job in jobs:
         where = f"running, {job.fraction:.0%}" if job.state == RUNNING else f"waiting, number {pool.position(job)}"
-        text, button = st.columns([5, 1], vertical_alignment="center")
+        text, button = st.columns([3, 2], vertical_alignment="center")  # the button keeps its word at 1280 px
         text.markdown(f"**{markdown_text(job.label)}** · {student_tag(job.owner)} · {where}")
         stopping = job.cancel_requested
         button.button("Stopping" if stopping else "Cancel", key=f"lecture_cancel_{job.id}", disabled=stopping,
