@@ -138,14 +138,13 @@ class FusedAdam:
         held = [i for i, p in enumerate(self.params) if p.grad is not None]
         if not held:
             return
-        pick = (lambda items: [items[i] for i in held]) if len(held) < len(self.params) else (lambda items: items)
-        steps = pick(self.steps)
+        params, steps = [self.params[i] for i in held], [self.steps[i] for i in held]
         torch._foreach_add_(steps, 1)
         torch._fused_adam_(
-            pick(self.params),
-            [self.params[i].grad for i in held],
-            pick(self.exp_avgs),
-            pick(self.exp_avg_sqs),
+            params,
+            [p.grad for p in params],
+            [self.exp_avgs[i] for i in held],
+            [self.exp_avg_sqs[i] for i in held],
             [],
             steps,
             amsgrad=False,

@@ -89,13 +89,13 @@ def test_series_colours_come_from_the_one_house_palette():
     value (monitor.js's Viridis stops) and a page's background tint (the handout's formulas) are not series colours and are
     named here."""
     root = Path(__file__).resolve().parents[1] / "aeviz"
-    scale_stops = {"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725", "#f4f6f0"}
+    not_series = {"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725", "#f4f6f0"}
     found = {
         f"{path.relative_to(root)}: {colour}"
         for path in [*root.rglob("*.py"), *root.rglob("*.js")]
         if path.name != "plots.py"
         for colour in HEX.findall(path.read_text())
-        if not _is_grey(colour) and colour not in scale_stops
+        if not _is_grey(colour) and colour not in not_series
     }
     assert found == set()
     assert set(COLOR.values()) - {COLOR["muted"]} <= set(PALETTE)

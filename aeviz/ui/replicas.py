@@ -30,9 +30,11 @@ def _folder() -> Path | None:
     return Path(shared) / "copies" if shared else None
 
 
-def _marker(folder: Path, owner: str) -> Path | None:
+def _marker(owner: str) -> Path | None:
+    """Where the student's job marker lives (by the public id, never the owner key); None without a shared folder."""
+    folder = _folder()
     try:
-        return folder / "jobs" / f"{public_id(owner)}.json"
+        return folder / "jobs" / f"{public_id(owner)}.json" if folder is not None else None
     except AevizError:  # not a browser's owner key (a test's): nothing to mark
         return None
 
@@ -65,8 +67,7 @@ def start_heartbeat() -> None:
 
 def mark(owner: str, kind: str, label: str) -> None:
     """The student `owner` has an unfinished job `label` of `kind` in this copy."""
-    folder = _folder()
-    path = _marker(folder, owner) if folder is not None else None
+    path = _marker(owner)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"copy": COPY_ID, "kind": kind, "label": label}))
@@ -74,8 +75,7 @@ def mark(owner: str, kind: str, label: str) -> None:
 
 def unmark(owner: str) -> None:
     """The student's job has been collected (or is known lost): no marker."""
-    folder = _folder()
-    path = _marker(folder, owner) if folder is not None else None
+    path = _marker(owner)
     if path is not None:
         path.unlink(missing_ok=True)
 
@@ -85,8 +85,7 @@ def lost_job(owner: str, now: float | None = None) -> tuple[str, str, bool] | No
     stopped (then the marker goes: said once), else still running there (the student's browser reached this copy
     while that one is still beating: it may have just died). None when there is none, or it is this copy's (its pool
     knows it)."""
-    folder = _folder()
-    path = _marker(folder, owner) if folder is not None else None
+    path = _marker(owner)
     if path is None or not path.is_file():
         return None
     try:
@@ -98,7 +97,7 @@ def lost_job(owner: str, now: float | None = None) -> tuple[str, str, bool] | No
     if copy == COPY_ID:
         return None
     try:
-        age = (time.time() if now is None else now) - (folder / "beats" / copy).stat().st_mtime
+        age = (time.time() if now is None else now) - (path.parent.parent / "beats" / copy).stat().st_mtime
     except OSError:
         age = float("inf")
     if age <= DEAD_AFTER:
