@@ -48,6 +48,19 @@ def big_checkpoint_zip() -> bytes:
     return to_zip(Checkpoint(model, TrainConfig(epochs=1), "mnist"))
 
 
+def stated_bounds() -> str:
+    """The server's memory bounds that grow with a class (README's limits), from the settings this run used."""
+    from aeviz.livestore import store_limits
+    from aeviz.ui.model_caches import CODES_MB
+    from aeviz.ui.resources import DATASETS_KEPT
+
+    store_mb = store_limits()[0] / 2**20
+    return (
+        f"live store {store_mb:.0f} MB + built-in datasets {DATASETS_KEPT} × 16 MB + codes {CODES_MB} MB = "
+        f"{store_mb + DATASETS_KEPT * 16 + CODES_MB:.0f} MB above the server's own"
+    )
+
+
 def process_rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -162,6 +175,7 @@ def main() -> None:
     stop = threading.Event()
     threading.Thread(target=sample, args=(process.pid, samples, stop, started), daemon=True).start()
     kinds = {"train": 0, "load": 0, "leave": 0}
+    after_each: list[float] = []  # the server process's RSS after each student
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -178,6 +192,7 @@ def main() -> None:
                     student_leaves(browser, url)
                 kinds[kind] += 1
                 at, mb = time.perf_counter() - started, rss_mb(process.pid)
+                after_each.append(process_rss_mb(process.pid))
                 print(f"student {i + 1:>2} ({kind}) done at {at:6.1f} s, RSS {mb:.0f} MB")
             time.sleep(args.grace + 20)  # the last closed tabs' jobs are reaped
             late = latecomer(browser, url)
@@ -202,6 +217,13 @@ def main() -> None:
     print(f"RSS after the keepers: {after_keepers:.0f} MB; at the end: {final:.0f} MB")
     if args.rest:
         print(f"RSS when every browser had closed: {before_rest:.0f} MB; after {args.rest:.0f} s of rest: {final:.0f} MB")
+    half = after_each[len(after_each) // 2 - 1] if len(after_each) > 1 else after_each[0]
+    print(
+        f"server process after student {len(after_each) // 2}: {half:.0f} MB; after the last: {after_each[-1]:.0f} MB "
+        f"(range over the second half {min(after_each[len(after_each) // 2 :]):.0f}-"
+        f"{max(after_each[len(after_each) // 2 :]):.0f} MB)"
+    )
+    print(f"what the server may keep, by its stated bounds: {stated_bounds()}")
     steady = [s + w for t, s, w in samples if t > samples[len(samples) // 4][0]] if samples else []
     print(f"RSS over the last three quarters of the soak: {min(steady):.0f}-{max(steady):.0f} MB")
     print("  seconds  server MB  workers MB")

@@ -30,6 +30,32 @@ def test_the_bounded_store_drops_the_oldest_beyond_its_capacity():
     assert [store.get(k) for k in "abc"] == [3, None, 4]
 
 
+def test_a_store_bounded_by_bytes_drops_the_oldest_arrays_beyond_the_bound():
+    """Codes are kept by bytes: a wide code's are a thousand times a 2-D one's, so a count of entries bounds nothing
+    (64 entries of a 4,096-unit code were 1 GB for the shown rows, 4 GB for the training rows)."""
+    from aeviz.ui.resources import BoundedStore
+
+    store = BoundedStore(100, max_bytes=3_000)
+    for key in "abc":
+        store.put(key, np.zeros(250, np.float32))  # 1,000 bytes each
+    store.put("a", np.zeros(250, np.float32))  # replaced, not counted twice: a is the newest now
+    store.put("d", np.zeros(250, np.float32))
+    assert [store.get(k) is not None for k in "abcd"] == [True, False, True, True]
+    assert store.total_bytes == 3_000
+    store.put("huge", np.zeros(1_000, np.float32))  # larger than the bound on its own: not kept, nothing dropped
+    assert store.get("huge") is None and store.total_bytes == 3_000
+
+
+def test_codes_are_shared_read_only_and_within_the_servers_byte_bound(digits):
+    from aeviz.ui import model_caches
+
+    checkpoint = load_checkpoint("digits-2d", SHIPPED_DIR)
+    Z = ui.codes(ui.ActiveModel(checkpoint, checkpoint.fingerprint()), digits, "train")
+    assert Z.shape == (len(digits.X_train), 2) and not Z.flags.writeable
+    store = model_caches._codes_store()
+    assert store.max_bytes == model_caches.CODES_MB * 2**20 and 0 < store.total_bytes <= store.max_bytes
+
+
 def test_a_running_page_looks_again_just_after_its_jobs_expected_end():
     """Regular polls while the job has long to go (less often while others wait) or has not reported its pace; a job
     due before the next regular poll is looked at just after its expected end, an overdue one every half second."""

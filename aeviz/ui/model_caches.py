@@ -32,17 +32,27 @@ def view_labels(data: Dataset) -> np.ndarray | None:
     return None if data.y_val is None else data.y_val[:VIEW_SAMPLES]
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _codes(model_key: str, data_key: str, split: str, _checkpoint: Checkpoint, _X: np.ndarray) -> np.ndarray:
-    from aeviz.latent import encode_dataset
+CODES_MB = 192  # codes kept server-wide, in MB: a 4,096-unit code of the 4,000 MNIST training rows alone is 66 MB
 
-    return encode_dataset(_checkpoint.model, _X)
+
+@st.cache_resource
+def _codes_store() -> BoundedStore:
+    return BoundedStore(256, CODES_MB * 2**20)
 
 
 def codes(model: ActiveModel, data: Dataset, split: str = "shown") -> np.ndarray:
-    """Codes Z (n_rows, latent_dim) of one split ("shown" validation rows or "train"), once per model and data."""
-    X = view_rows(data) if split == "shown" else data.X_train
-    return _codes(model.key, data.fingerprint, split, model.checkpoint, X)
+    """Codes Z (n_rows, latent_dim) of one split ("shown" validation rows or "train"), once per model and data while
+    they fit the server's CODES_MB (bounded by bytes, not entries: a wide code's are a thousand times a 2-D one's).
+    Shared: read-only."""
+    from aeviz.latent import encode_dataset
+
+    store, key = _codes_store(), (model.key, data.fingerprint, split)
+    Z = store.get(key)
+    if Z is None:
+        Z = encode_dataset(model.checkpoint.model, view_rows(data) if split == "shown" else data.X_train)
+        Z.setflags(write=False)
+        store.put(key, Z)
+    return Z
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

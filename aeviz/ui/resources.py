@@ -84,7 +84,8 @@ def job_pool():
 
 def _reap_closed_tabs(pool) -> None:
     """Every few seconds, tell the pool which of its jobs' sessions Streamlit still has connected: a job whose every
-    tab has been closed for the grace time is cancelled and its result let go (`JobPool.reap`)."""
+    tab has been closed for the grace time is cancelled and its result let go (`JobPool.reap`); and collect now and
+    then, so that memory freed after the last script run leaves the RSS even when nobody clicks."""
     from streamlit.runtime import Runtime
 
     from aeviz.jobs import GRACE
@@ -93,6 +94,7 @@ def _reap_closed_tabs(pool) -> None:
         time.sleep(min(15.0, max(0.5, GRACE / 4)))
         if Runtime.exists():
             pool.reap(Runtime.instance().is_active_session)
+        collect_now_and_then()  # an idle server (no script runs) also gives back what closed sessions freed
 
 
 def after_heavy_load() -> None:
@@ -262,13 +264,21 @@ def shipped_lambda_sweep() -> tuple[list[tuple[float, float, float]], int] | Non
 
 
 class BoundedStore:
-    """A server-wide dict for objects sessions hand each other (live models, shared results): safe across the sessions'
-    threads, and it drops its oldest entries beyond `capacity`. Values are shared: never change one after `put`."""
+    """A server-wide dict for objects sessions hand each other (live models, shared results, codes): safe across the
+    sessions' threads, and it drops its oldest entries beyond `capacity` entries or, given `max_bytes`, beyond that
+    many bytes of values (numpy arrays' `nbytes`; a value larger than the bound alone is not kept). Values are
+    shared: never change one after `put`."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, max_bytes: int | None = None) -> None:
         self.capacity = capacity
+        self.max_bytes = max_bytes
         self._items: OrderedDict = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
+
+    @property
+    def total_bytes(self) -> int:
+        return self._bytes
 
     def get(self, key):
         with self._lock:
@@ -276,10 +286,18 @@ class BoundedStore:
 
     def put(self, key, value) -> None:
         with self._lock:
+            if key in self._items:
+                self._bytes -= self._size(self._items.pop(key))
+            if self.max_bytes is not None and self._size(value) > self.max_bytes:
+                return
             self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.capacity:
-                self._items.popitem(last=False)
+            self._bytes += self._size(value)
+            while len(self._items) > self.capacity or (self.max_bytes is not None and self._bytes > self.max_bytes):
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= self._size(dropped)
+
+    def _size(self, value) -> int:
+        return int(getattr(value, "nbytes", 0)) if self.max_bytes is not None else 0
 
 
 SHARED_RESULTS = 8  # results kept server-wide (e.g. the Capacity page's five models per dataset and subset)
