@@ -56,6 +56,23 @@ def test_codes_are_shared_read_only_and_within_the_servers_byte_bound(digits):
     assert store.max_bytes == model_caches.CODES_MB * 2**20 and 0 < store.total_bytes <= store.max_bytes
 
 
+def test_only_shared_resources_freeze_what_is_alive_out_of_the_collector():
+    """gc.freeze() keeps every cycle alive at that moment for good: a student's seed must not freeze the class's
+    closed sessions (the soak grew ~15 MB a student until it stopped)."""
+    import gc
+
+    from aeviz.ui.resources import builtin_dataset
+
+    builtin_dataset("digits")
+    frozen = gc.get_freeze_count()
+    cycle = [np.zeros(1_000)]
+    cycle.append(cycle)
+    del cycle
+    builtin_dataset("digits", seed=987_654)
+    assert gc.get_freeze_count() == frozen
+    gc.unfreeze()  # the frozen ones of this test process go back (nothing here depends on them)
+
+
 def test_a_running_page_looks_again_just_after_its_jobs_expected_end():
     """Regular polls while the job has long to go (less often while others wait) or has not reported its pace; a job
     due before the next regular poll is looked at just after its expected end, an overdue one every half second."""

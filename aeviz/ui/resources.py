@@ -97,17 +97,22 @@ def _reap_closed_tabs(pool) -> None:
         collect_now_and_then()  # an idle server (no script runs) also gives back what closed sessions freed
 
 
-def after_heavy_load() -> None:
-    """A shared resource (torch, a built-in dataset, a shipped checkpoint) is in memory now: freeze it out of the GC.
+def after_heavy_load(shared: bool = True) -> None:
+    """A resource is in memory now: set torch's threads and, for a `shared` one (torch, a built-in dataset's default
+    split, a shipped checkpoint), freeze what exists out of the GC's view.
 
     Streamlit runs a full gc.collect(2) after every script run (runner.postScriptGC, now off: `collect_now_and_then`).
     With torch and scikit-learn loaded, that walk over millions of long-lived objects cost ~100 ms per slider step;
-    frozen out of the collector's view, a walk-page step went from ~150-230 ms to ~50 ms. Only shared, long-lived
-    objects are frozen: a session's upload must stay collectable (frozen, a 70,000 × 4,096 upload held 1.7 GB after
-    its tab closed).
+    frozen out of the collector's view, a walk-page step went from ~150-230 ms to ~50 ms. gc.freeze() freezes every
+    object alive at that moment, sessions' included, and a frozen cycle is never freed: so only the finitely many
+    shared resources freeze (once each, per process). A student's seed or save does not: each freeze while a class
+    was working kept the closed sessions' objects of that moment for good (the soak grew ~15 MB a student, linearly,
+    over 60 students); and a session's upload must stay collectable (frozen, a 70,000 × 4,096 upload held 1.7 GB
+    after its tab closed).
     """
     set_torch_threads()
-    gc.freeze()
+    if shared:
+        gc.freeze()
 
 
 COLLECT_EVERY = 30.0  # seconds between full collections, server-wide
@@ -144,14 +149,14 @@ def builtin_dataset(name: str, seed: int = 0) -> Dataset:
     from aeviz.datasets import load_dataset
 
     data = load_dataset(name, seed=seed)
-    after_heavy_load()
+    after_heavy_load(shared=seed == 0)  # the default split every page shows; a student's seed is theirs
     return data
 
 
 @st.cache_resource(show_spinner="Loading the model…", max_entries=64)
 def _stored_checkpoint(folder: str, name: str, mtime: float) -> Checkpoint:
     checkpoint = load_checkpoint(name, folder)
-    after_heavy_load()
+    after_heavy_load(shared=Path(folder).resolve().is_relative_to(SHIPPED_DIR.resolve()))  # not a student's save
     return checkpoint
 
 
