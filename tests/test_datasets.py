@@ -74,5 +74,7 @@ def test_the_feature_counts_checkpoints_are_checked_against_are_the_datasets_own
     from aeviz.configs import DATASET_FEATURES
     from aeviz.datasets import photo_dataset
 
-    found = {name: load_dataset(name).n_features for name in list_datasets()} | {"photos": photo_dataset().n_features}
+    found = {name: load_dataset(name).n_features for name in list_datasets()} | {
+        n: photo_dataset(n).n_features for n in ("photos", "all-photos")
+    }
     assert found == DATASET_FEATURES

@@ -1,5 +1,8 @@
 """aeviz.models: one interface over every family, any latent size, seeded construction."""
 
+from dataclasses import replace
+
+import numpy as np
 import pytest
 import torch
 
@@ -83,6 +86,9 @@ def test_config_round_trips_through_json_dict():
         ({"latent_dim": 0}, "latent size"),
         ({"arch": "conv", "image_shape": None}, "needs image data"),
         ({"image_shape": (5, 5)}, "does not hold"),
+        ({"arch": "mlp", "residual": True, "output_activation": "linear"}, "a residual model is a conv model"),
+        ({"arch": "conv", "residual": True}, "with a linear output"),
+        ({"arch": "conv", "residual": 1, "output_activation": "linear"}, "residual must be true or false"),
     ],
 )
 def test_bad_config_is_refused(kwargs, message):
@@ -108,3 +114,19 @@ def test_a_spatial_conv_code_is_the_last_feature_map_without_a_dense_layer():
         ModelConfig(
             arch="conv", n_features=784, latent_dim=64, image_shape=(28, 28), conv_channels=(32, 32), conv_code="spatial"
         )
+
+
+def test_a_fresh_residual_model_gives_back_its_input_and_trains_only_what_it_adds():
+    """The skip path: with nothing learnt yet the output is the input (for an upscaler: bicubic itself), and the
+    model's output is its input plus the decoder's, not the decoder's alone."""
+    from aeviz.latent import reconstruct
+
+    config = ModelConfig.for_data(48, (4, 4), "conv", 8 * 1 * 1, conv_channels=(8, 8), conv_code="spatial", channels=3)
+    residual = replace(config, residual=True, output_activation="linear")
+    X = np.random.default_rng(0).random((5, 48)).astype(np.float32)
+    model = build_model(residual)
+    np.testing.assert_array_equal(reconstruct(model, X), X)
+    last = [m for m in model.decoder if isinstance(m, torch.nn.Conv2d)][-1]
+    torch.nn.init.constant_(last.bias, 0.25)  # the last conv adds 0.25 everywhere
+    np.testing.assert_allclose(reconstruct(model, X), X + 0.25, atol=1e-6)
+    assert residual.n_parameters == config.n_parameters == sum(p.numel() for p in model.parameters())

@@ -104,3 +104,19 @@ def test_the_shipped_recolourer_is_closer_to_the_true_colours_than_both_baseline
     mine = colour_errors(image, recolour_photo(model, image)).mean()
     baseline = colour_errors(image, keep_brightness(grayscale(image), colour_by_brightness(image))).mean()
     assert mine < baseline and mine < colour_errors(image, grayscale(image)).mean()
+
+
+def test_a_whole_photo_is_shrunk_and_enlarged_as_its_patches_are():
+    """The photo's bicubic is the patches' (`upscale_input`) on the photo as one image; a fresh residual model run
+    patch by patch gives it back unchanged (its skip path alone: the overlaps average to the input)."""
+    from aeviz.photos import bicubic_photo, even_crop, patchwise, shrink_photo
+    from aeviz.tasks import upscale_input
+
+    image = even_crop(load_photo(HELD_OUT[0])[:41, :67])
+    assert image.shape == (40, 66, 3) and shrink_photo(image).shape == (20, 33, 3)
+    expected = to_images(upscale_input(to_rows(image[None]), (40, 66)), (40, 66))[0]
+    np.testing.assert_allclose(bicubic_photo(image), np.clip(expected, 0, 1), atol=1e-6)
+    options = {"conv_channels": (8, 8), "conv_code": "spatial", "channels": 3, "output_activation": "linear"}
+    config = ModelConfig.for_data(3 * PATCH * PATCH, (PATCH, PATCH), "conv", 8 * 8 * 8, residual=True, **options)
+    fresh = build_model(config)
+    np.testing.assert_allclose(patchwise(fresh, image), image, atol=1e-6)

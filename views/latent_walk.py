@@ -132,7 +132,7 @@ def browser_walk(model: ui.ActiveModel, data: Dataset, row: int, dims: list[int]
     )
     nearest = nearest_index(ui.codes(model, data, "train"), code)
     with ui.beside("walk"):  # in the lecture, beside the pad: under it, the pad would leave the first screen
-        st.caption("Drag the cross-hair or a slider: the digit is decoded in your browser as you move. On release:")
+        st.caption("Drag the cross-hair or a slider: g(h) is decoded in your browser as you move. On release:")
         out.show(data.X_train[nearest : nearest + 1], f"nearest training sample ({nearest}) to the code you released")
 
 

@@ -17,7 +17,7 @@ from aeviz.glossary import definitions
 from aeviz.handout import png_figure
 from aeviz.jobhandle import JobKind
 from aeviz.lecture import differences_latex
-from aeviz.photos import HELD_OUT, TRAIN_PHOTOS, colour_errors, grayscale, load_photo, to_display
+from aeviz.photos import HELD_OUT, RECOLOUR_PHOTOS, colour_errors, grayscale, load_photo, to_display
 from aeviz.pretrain import recolour_recipe
 from aeviz.restoration_plots import error_map_fig
 from aeviz.ui.application_caches import brightness_baseline, recolour_scores, recoloured
@@ -25,7 +25,7 @@ from aeviz.ui.application_caches import brightness_baseline, recolour_scores, re
 RECIPE = recolour_recipe()
 PHOTOS = {
     **{n: f"{n} (held out: never seen in training)" for n in HELD_OUT},
-    **{n: f"{n} (seen in training)" for n in TRAIN_PHOTOS},
+    **{n: f"{n} (seen in training)" for n in RECOLOUR_PHOTOS},
 }
 NAMES = {"gray": "grayscale photo", "brightness": "average colour of its brightness", "model": "autoencoder"}
 VERBS = ("is closest to the true colours", "is not closest to the true colours")  # what the verdicts say it does
@@ -83,7 +83,7 @@ def pictures_panel(model: Checkpoint, name: str, model_name: str, found: ColourF
         return [*kept, png_figure(to_display(image, 1), "true colours")]
 
     ui.explain("row", differences_latex(errors, NAMES), said, pictures)
-    st.markdown(saturation_sentence(found, model_name, len(TRAIN_PHOTOS)))
+    st.markdown(saturation_sentence(found, model_name, len(RECOLOUR_PHOTOS)))
 
 
 def held_out_panel(model: Checkpoint, model_name: str) -> None:
@@ -118,7 +118,7 @@ st.title("Recolouring: gray in, colour out")
 st.markdown(
     "The lecture's second application: give the autoencoder a grayscale image and train it to give back the colour "
     "image; *score it by the difference between the colour image and its output*. This one is a small convolutional "
-    f"encoder–decoder trained on 32×32 patches of {len(TRAIN_PHOTOS)} photos that ship with scikit-image and "
+    f"encoder–decoder trained on 32×32 patches of {len(RECOLOUR_PHOTOS)} photos that ship with scikit-image and "
     "scikit-learn. It colours a whole photo patch by patch, keeping the photo's own brightness. Two baselines anyone "
     "understands: the grayscale photo itself, and each pixel coloured by the average colour its brightness had in the "
     "training photos."

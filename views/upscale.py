@@ -1,6 +1,7 @@
-"""Upscaling: a small image in, a 2× larger one out — MNIST digits (14×14 → 28×28) and patches of a held-out photo —,
-the autoencoder against bicubic interpolation, the same input and the same scores (PSNR, SSIM on validation), with one
-zoom shared by the pictures."""
+"""Upscaling: a small image in, a 2× larger one out — MNIST digits (14×14 → 28×28) and a held-out photo —, the
+autoencoder against bicubic interpolation, the same input and the same scores (PSNR, SSIM), with one zoom shared by the
+pictures. On the photo, two models side by side: the bottleneck autoencoder and the same network with a skip path
+(the residual model), which starts at bicubic and adds only the detail bicubic misses."""
 
 from dataclasses import dataclass
 
@@ -8,31 +9,35 @@ import streamlit as st
 
 from aeviz import ui
 from aeviz.applications import (
+    UPSCALERS,
     UpscaleExample,
+    best_crop,
     disagreement_sentence,
     input_sentence,
-    most_detailed,
+    residual_sentence,
     upscale_example,
 )
 from aeviz.checkpoints import Checkpoint
-from aeviz.datasets import Dataset, photo_dataset
+from aeviz.datasets import ALL_PHOTOS, Dataset, photo_dataset
 from aeviz.evaluation import RESTORATION, Score, leaders, score_values, verdict
 from aeviz.glossary import definitions
 from aeviz.handout import png_figure
 from aeviz.lecture import psnr_latex
 from aeviz.montages import display_scale
+from aeviz.photos import HELD_OUT, TRAIN_PHOTOS, even_crop, load_photo, shrink_photo, to_display
 from aeviz.pretrain import recipe
 from aeviz.questions import upscale_answer
 from aeviz.restoration_plots import zoom_compare_fig
 from aeviz.tasks import UPSCALE
-from aeviz.ui.application_caches import upscale_scores, upscaled
+from aeviz.ui.application_caches import photo_upscales, upscale_scores, upscaled
 
 SHIPPED = recipe("mnist-upscale")
-SOURCES = {"mnist": "MNIST digits", "photos": "patches of a held-out colour photo (flower)"}
+SOURCES = {"mnist": "MNIST digits", "photos": f"a held-out colour photo ({HELD_OUT[0]})"}
 WHERE = {"mnist": "the validation digits", "photos": "the held-out photo's patches"}
 NAMES = {"model": "autoencoder", "bicubic": "bicubic"}
 VERBS = ("beats bicubic interpolation", "does not beat bicubic interpolation")  # what the verdict says it does
 BOUND = "query-params"
+CROP_SIDE = 48  # pixels of the photo in the crop (aeviz.applications.best_crop)
 
 
 @dataclass(frozen=True)
@@ -46,19 +51,13 @@ def source_form() -> str:
 
 
 def image_form(source: str, data: Dataset) -> UpscaleSettings:
-    """The image shown: digits from the first; photo patches from the most detailed (a plain patch of background,
-    patch 0, shows nothing to upscale), under a key of their own so each source keeps its own choice."""
-    if source == "photos":
-        index = st.slider("Patch", 0, len(data.X_val) - 1, most_detailed(data.X_val), key="upscale_patch", bind=BOUND)
-    else:
-        index = st.slider("Image", 0, len(data.X_val) - 1, 0, key="upscale_index", bind=BOUND)
+    """The digit shown."""
+    index = st.slider("Image", 0, len(data.X_val) - 1, 0, key="upscale_index", bind=BOUND)
     return UpscaleSettings(source, int(index))
 
 
 def choose_model(source: str, data: Dataset) -> tuple[Checkpoint | None, str]:
     """This session's upscaler when it trained one on these digits, else the shipped one; and its name on the page."""
-    if source == "photos":
-        return ui.shipped_photo_upscaler(), "the shipped photo upscaler"
     mine = ui.session_model()
     live = None if mine is None else mine.checkpoint
     trained = live is not None and live.train_config is not None and live.train_config.restores == "resolution"
@@ -94,13 +93,87 @@ def pictures_panel(example: UpscaleExample, shape: tuple[int, int]) -> None:
     st.caption("Drag a box on any of the three to zoom all of them to that region; double-click to zoom out.")
 
 
+def photo_scores_table(image: dict[str, Score], patches: dict[str, Score]) -> None:
+    """PSNR and SSIM of each upscaling on the whole photo and mean over its patches, the best of each column bold."""
+    columns = {
+        "PSNR, photo (dB)": {k: s.psnr for k, s in image.items()},
+        "SSIM, photo": {k: s.ssim for k, s in image.items()},
+        "PSNR, mean over patches (dB)": {k: s.psnr for k, s in patches.items()},
+        "SSIM, mean over patches": {k: s.ssim for k, s in patches.items()},
+    }
+    header = "| | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns) + "\n"
+    rows = []
+    for key, name in UPSCALERS.items():
+        cells = []
+        for values in columns.values():
+            text = f"{values[key]:.2f}" if values[key] > 1 else f"{values[key]:.4f}"
+            cells.append(f"**{text}**" if key == max(values, key=values.get) else text)
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+    st.markdown(header + "\n".join(rows))
+
+
+def crop_panel(image, found: dict, small) -> None:
+    """The crop of the photo where the residual model gains most over bicubic: the input, the three upscalings and
+    the original, each enlarged so its pixels show."""
+    top, left = best_crop(image, found["bicubic"], found["residual"])
+    size = min(CROP_SIDE, *image.shape[:2])
+    scale = 5 if ui.presenting() else 4
+    crops = {"bicubic": found["bicubic"], "bottleneck": found["bottleneck"], "residual": found["residual"]}
+    with ui.key_figure("row"):
+        columns = st.columns(5)
+    with columns[0]:
+        part = small[top // 2 : (top + size) // 2, left // 2 : (left + size) // 2]
+        ui.show_image(to_display(part, 2 * scale), f"input: {size // 2}×{size // 2} of the small photo")
+    for column, (key, picture) in zip(columns[1:4], crops.items(), strict=True):
+        with column:
+            ui.show_image(to_display(picture[top : top + size, left : left + size], scale), UPSCALERS[key])
+    with columns[4]:
+        ui.show_image(to_display(image[top : top + size, left : left + size], scale), "original")
+    st.caption(
+        f"The {size}×{size} pixels of the photo (rows {top}–{top + size - 1}, columns {left}–{left + size - 1}) where "
+        "the residual model gains most over bicubic, each pixel shown as a square."
+    )
+
+
+def photo_page() -> None:
+    """The held-out photo shrunk 2× and brought back by bicubic, the bottleneck autoencoder and the residual model:
+    scores, a sentence from them, the crop where they differ most, and the whole photo in one zoom."""
+    models = {"bottleneck": ui.shipped_photo_upscaler(), "residual": ui.shipped_photo_upscaler(residual=True)}
+    if any(m is None for m in models.values()):
+        st.error("A shipped photo upscaler is missing: run `aeviz pretrain` to make both.")
+        return
+    found, image_scores = photo_upscales(models)
+    data = photo_dataset(ALL_PHOTOS)
+    patch_scores = {"bicubic": upscale_scores(models["bottleneck"], data)["bicubic"]}
+    patch_scores |= {key: upscale_scores(model, data)["model"] for key, model in models.items()}
+    config = models["residual"].config
+    said = residual_sentence(image_scores, patch_scores, config.latent_dim, config.n_features)
+    image = even_crop(load_photo(HELD_OUT[0]))
+    crop_panel(image, found, shrink_photo(image))  # first: the figure a projector's first screen should hold
+    st.info(said)
+    photo_scores_table(image_scores, patch_scores)
+    pictures = [to_display(found[k]) for k in UPSCALERS] + [to_display(image)]
+    zoom = zoom_compare_fig(pictures, [*UPSCALERS.values(), "original"])
+    zoom.update_layout(height=260)  # four wide pictures: the digits' square height left a blank band above them
+    st.plotly_chart(zoom, key="upscale_photo_zoom")
+    st.caption("The whole photo: drag a box on any of the four to zoom all four to that region; double-click to zoom out.")
+    answer = upscale_answer(image_scores["residual"].psnr, image_scores["bicubic"].psnr)
+    ui.explain("row", psnr_latex(image, found["residual"], "residual model"), said, (), answer)
+    st.caption(
+        f"Both models: {config.arch} network, {config.n_parameters:,} parameters, trained on 32×32 patches of "
+        f"{len(TRAIN_PHOTOS)} photos that ship with scikit-image and scikit-learn ({', '.join(TRAIN_PHOTOS)}); "
+        f"{HELD_OUT[0]} is held out. Scores on the photo as one image and as the mean over its 32×32 patches (each "
+        f"patch shrunk and enlarged on its own). {definitions('PSNR', 'SSIM')}"
+    )
+
+
 def upscaling_page(source: str) -> None:
     """The chosen images' verdict over validation, then one image in every form."""
-    data = ui.builtin_dataset(SHIPPED.dataset) if source == "mnist" else photo_dataset()
-    model, model_name = choose_model(source, data)
-    if model is None:
-        st.error("The shipped photo upscaler is missing: run `aeviz pretrain` to make it.")
+    if source == "photos":
+        photo_page()
         return
+    data = ui.builtin_dataset(SHIPPED.dataset)
+    model, model_name = choose_model(source, data)
     bicubic_rows, model_rows = upscaled(model, data)
     said = verdict_panel(upscale_scores(model, data), model_name, source)
     settings = image_form(source, data)
@@ -125,6 +198,7 @@ st.markdown(
     "The lecture's third application: a small image in, a larger one out. The autoencoder gets the image shrunk to "
     "half its size and enlarged again by **bicubic interpolation** — the honest baseline — and is trained to put back "
     "the detail that shrinking lost. Both are scored against the original; the box below says, from the scores, "
-    "whether it beats bicubic on the images you choose."
+    "whether it beats bicubic. On the photo a second model joins: the same network with a **skip path** around its "
+    "code, which adds its output to the bicubic input (it learns only the residual, as VDSR does)."
 )
 upscaling_page(source_form())

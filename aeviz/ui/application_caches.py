@@ -93,6 +93,22 @@ def upscale_scores(checkpoint: Checkpoint, data: Dataset) -> dict[str, Score]:
     return _upscale_scores(checkpoint.fingerprint(), data.fingerprint, found, data)
 
 
+@st.cache_data(max_entries=4, show_spinner="Upscaling the held-out photo with each model…")
+def _photo_upscales(model_keys: tuple, _models: dict) -> tuple[dict[str, np.ndarray], dict[str, Score]]:
+    from aeviz.applications import image_score, photo_upscales
+    from aeviz.photos import HELD_OUT, even_crop, load_photo
+
+    image = even_crop(load_photo(HELD_OUT[0]))
+    found = photo_upscales(image, {name: checkpoint.model for name, checkpoint in _models.items()})
+    return found, {name: image_score(image, picture) for name, picture in found.items()}
+
+
+def photo_upscales(models: dict[str, Checkpoint]) -> tuple[dict[str, np.ndarray], dict[str, Score]]:
+    """The held-out photo (cut to even sides) shrunk 2× and brought back by bicubic and by each model ({name:
+    checkpoint}), and each one's PSNR and SSIM on the whole photo."""
+    return _photo_upscales(tuple((name, m.fingerprint()) for name, m in models.items()), models)
+
+
 @st.cache_data(max_entries=32, show_spinner="Colouring the photo patch by patch…")
 def _recoloured(model_key: str, name: str, _checkpoint: Checkpoint) -> np.ndarray:
     from aeviz.photos import load_photo, recolour_photo

@@ -194,11 +194,12 @@ def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:
     return models
 
 
-def shipped_photo_upscaler() -> Checkpoint | None:
-    """The Upscaling page's photo model (in checkpoints/upscale, out of the model list), or None if missing."""
-    from aeviz.pretrain import UPSCALE_DIR, photo_upscale_recipe
+def shipped_photo_upscaler(residual: bool = False) -> Checkpoint | None:
+    """The Upscaling page's photo model (in checkpoints/upscale, out of the model list): the bottleneck autoencoder,
+    or with `residual` the same network with a skip path; None if missing."""
+    from aeviz.pretrain import UPSCALE_DIR, photo_upscale_recipes
 
-    folder, name = SHIPPED_DIR / UPSCALE_DIR, photo_upscale_recipe().name
+    folder, name = SHIPPED_DIR / UPSCALE_DIR, photo_upscale_recipes()[int(residual)].name
     weights = folder / name / "model.safetensors"
     return _stored_checkpoint(str(folder), name, weights.stat().st_mtime) if weights.is_file() else None
 

@@ -53,3 +53,36 @@ def test_recolouring_shows_the_photo_four_ways(page, server, shot):
     assert page.get_by_text("difference to the true colours:").count() == 3
     assert page.get_by_text("On flower the shipped model").count() == 1
     shot(page, "recolour")
+
+
+def test_upscaling_the_photo_shows_the_library_numbers_and_the_crop_where_the_skip_path_wins(page, server, shot):
+    from aeviz.applications import image_score, photo_upscales
+    from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint
+    from aeviz.photos import HELD_OUT, even_crop, load_photo
+    from aeviz.pretrain import UPSCALE_DIR, photo_upscale_recipes
+
+    bottleneck, residual = (load_checkpoint(r.name, SHIPPED_DIR / UPSCALE_DIR).model for r in photo_upscale_recipes())
+    image = even_crop(load_photo(HELD_OUT[0]))
+    found = photo_upscales(image, {"bottleneck": bottleneck, "residual": residual})
+    scores = {name: image_score(image, picture) for name, picture in found.items()}
+    goto(page, f"{server}/upscale")
+    rerun(page, page.get_by_text("a held-out colour photo", exact=False).click)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img').length === 5", timeout=60_000)
+    gain = scores["residual"].psnr - scores["bicubic"].psnr
+    assert page.get_by_text(f"the residual model is {gain:.2f} dB ahead of bicubic").count() == 1
+    table = page.locator("table").first.inner_text()
+    for name in ("bicubic", "bottleneck", "residual"):
+        assert f"{scores[name].psnr:.2f}" in table, name
+    for caption in ("bicubic", "bottleneck autoencoder", "residual model", "original"):
+        assert page.get_by_text(caption, exact=True).count() >= 1, caption
+    page.wait_for_function(f"() => ({PLOTS})().length === 1 && ({PLOTS})()[0]._fullLayout", timeout=30_000)
+    shot(page, "upscale-photo")
+
+
+def test_a_face_code_walks_through_the_decoder(page, server, shot):
+    """Faces (scikit-image's lfw_subset) on the Latent walk page: the shipped 2-D face model, its pad decodes."""
+    goto(page, f"{server}/latent_walk?model=faces-2d")
+    assert page.get_by_text("faces", exact=False).count() >= 1
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img, canvas').length > 0")
+    assert not page.locator('[data-testid="stException"]').count()
+    shot(page, "walk-faces")
