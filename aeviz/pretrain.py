@@ -36,6 +36,11 @@ DENOISER = {"hidden": (256, 128)}
 # the code) reached 23.2 dB / SSIM 0.946 on validation against bicubic's 19.8 dB / 0.834; a multilayer 784-512-256-64
 # reached 18.1 dB, worse than bicubic (a narrow code loses the detail it should add).
 UPSCALER = {"conv_channels": (32, 32), "conv_code": "spatial"}
+# The face upscaler: a skip path (the output is the bicubic input plus what the decoder adds) around one pooling stage
+# of 24 filters (a 13×13×24 code); on the 40 validation pictures 32.59 dB / SSIM 0.909 against bicubic's 31.99 / 0.892.
+# Tried: the photo upscaler's two stages of 32 (100 epochs) 31.92 dB, below bicubic; one stage of 16, 200 epochs: 32.42.
+FACE_UPSCALER = {"conv_channels": (24,), "conv_code": "spatial", "residual": True, "output_activation": "linear"}
+FACE_UPSCALING = TrainConfig(epochs=400, batch_size=32, lr=1e-3, task="upscale")
 # lr=1e-3 is written out: the shipped models were made with it, before TrainConfig's default became the Train page's 3e-3.
 RECIPES = (
     Recipe("mnist-mlp-2d", "mnist", "mlp", 2, TrainConfig(epochs=60, lr=1e-3), {"hidden": (256, 128)}),
@@ -50,6 +55,7 @@ RECIPES = (
     Recipe("digits-2d", "digits", "mlp", 2, TrainConfig(epochs=150, lr=1e-3, batch_size=64), {"hidden": (64, 32)}),
     # 100 faces and 100 other pictures (scikit-image's lfw_subset): a 2-D code to walk from one face to another
     Recipe("faces-2d", "faces", "mlp", 2, TrainConfig(epochs=150, lr=1e-3, batch_size=32), {"hidden": (256, 128)}),
+    Recipe("faces-upscale", "faces", "conv", 24 * 13 * 13, FACE_UPSCALING, FACE_UPSCALER),
     Recipe("swiss-roll-2d", "swiss_roll", "mlp", 2, TrainConfig(epochs=150, lr=1e-3, batch_size=64), {"hidden": (64, 64)}),
 )
 

@@ -31,9 +31,10 @@ from aeviz.restoration_plots import zoom_compare_fig
 from aeviz.tasks import UPSCALE
 from aeviz.ui.application_caches import photo_upscales, upscale_scores, upscaled
 
-SHIPPED = recipe("mnist-upscale")
-SOURCES = {"mnist": "MNIST digits", "photos": f"a held-out colour photo ({HELD_OUT[0]})"}
-WHERE = {"mnist": "the validation digits", "photos": "the held-out photo's patches"}
+SHIPPED = {"mnist": recipe("mnist-upscale"), "faces": recipe("faces-upscale")}  # the photo's two: photo_page
+SOURCES = {"mnist": "MNIST digits", "faces": "faces (25×25)", "photos": f"a held-out colour photo ({HELD_OUT[0]})"}
+WHERE = {"mnist": "the validation digits", "faces": "the validation pictures of faces"}
+SHIPPED_NAMES = {"mnist": "the shipped upscaler", "faces": "the shipped face upscaler (a skip path)"}
 NAMES = {"model": "autoencoder", "bicubic": "bicubic"}
 VERBS = ("beats bicubic interpolation", "does not beat bicubic interpolation")  # what the verdict says it does
 BOUND = "query-params"
@@ -51,19 +52,20 @@ def source_form() -> str:
 
 
 def image_form(source: str, data: Dataset) -> UpscaleSettings:
-    """The digit shown."""
-    index = st.slider("Image", 0, len(data.X_val) - 1, 0, key="upscale_index", bind=BOUND)
+    """The digit or face shown."""
+    key = "upscale_index" if source == "mnist" else f"upscale_{source}"  # each source keeps its own choice
+    index = st.slider("Image", 0, len(data.X_val) - 1, 0, key=key, bind=BOUND)
     return UpscaleSettings(source, int(index))
 
 
 def choose_model(source: str, data: Dataset) -> tuple[Checkpoint | None, str]:
-    """This session's upscaler when it trained one on these digits, else the shipped one; and its name on the page."""
+    """This session's upscaler when it trained one on this dataset, else the shipped one; and its name on the page."""
     mine = ui.session_model()
     live = None if mine is None else mine.checkpoint
     trained = live is not None and live.train_config is not None and live.train_config.restores == "resolution"
     if trained and live.dataset == data.name and live.config.n_features == data.n_features:
         return live, "your upscaler"
-    return ui.stored_checkpoint(SHIPPED.name), "the shipped upscaler"
+    return ui.stored_checkpoint(SHIPPED[source].name), SHIPPED_NAMES[source]
 
 
 def verdict_panel(found: dict[str, Score], model_name: str, source: str) -> str:
@@ -172,7 +174,7 @@ def upscaling_page(source: str) -> None:
     if source == "photos":
         photo_page()
         return
-    data = ui.builtin_dataset(SHIPPED.dataset)
+    data = ui.builtin_dataset(SHIPPED[source].dataset)
     model, model_name = choose_model(source, data)
     bicubic_rows, model_rows = upscaled(model, data)
     said = verdict_panel(upscale_scores(model, data), model_name, source)
@@ -187,8 +189,9 @@ def upscaling_page(source: str) -> None:
     answer = upscale_answer(found["model"].psnr, found["bicubic"].psnr)
     ui.explain("row", numbers, said, lambda: [png_figure(p, name) for name, p in pictures.items()], answer)
     st.caption(
-        f"{model_name.capitalize()}: {model.config.arch} network, {model.config.n_parameters:,} parameters. Train your "
-        "own digit upscaler on the Train page with *Input → target: upscale 2×* (mnist); this page then shows yours."
+        f"{model_name.capitalize()}: {model.config.arch} network{' with a skip path' * model.config.residual}, "
+        f"{model.config.n_parameters:,} parameters. Train your own upscaler on the Train page with *Input → target: "
+        f"upscale 2×* ({data.name}); this page then shows yours."
     )
 
 

@@ -49,3 +49,26 @@ def test_upscale_page_on_the_photo_shows_the_residual_model_ahead_of_bicubic_and
     table = next(m.value for m in at.markdown if "| bicubic |" in m.value)
     assert f"**{scores['residual'].psnr:.2f}**" in table and f"{scores['bicubic'].psnr:.2f}" in table
     assert len(at.get("image")) == 5 and len(at.get("plotly_chart")) == 1
+
+
+def test_upscale_page_on_faces_shows_the_shipped_skip_path_model_ahead_of_bicubic(app):
+    """Faces (lfw_subset, 25×25): the shipped face upscaler, recomputed here against bicubic, and the page's verdict."""
+    from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint
+    from aeviz.datasets import load_dataset
+    from aeviz.evaluation import score
+    from aeviz.latent import restore
+    from aeviz.tasks import upscale_input
+
+    data = load_dataset("faces")
+    model = load_checkpoint("faces-upscale", SHIPPED_DIR).model
+    bicubic = upscale_input(data.X_val, data.image_shape)
+    ours, theirs = score(data.X_val, restore(model, bicubic), (25, 25)), score(data.X_val, bicubic, (25, 25))
+    assert ours.psnr >= theirs.psnr + 0.5 and ours.ssim > theirs.ssim
+    at = open_page(app, "views/upscale.py")
+    at.slider(key="upscale_index").set_value(700).run()
+    at.radio(key="upscale_source").set_value("faces").run()
+    assert not at.exception and not at.error
+    said = at.info[0].value
+    assert "the shipped face upscaler (a skip path) beats bicubic interpolation" in said
+    assert f"{ours.psnr:.1f} dB" in said and f"{theirs.psnr:.1f} dB" in said
+    assert at.slider(key="upscale_faces").max == len(data.X_val) - 1 and len(at.get("image")) == 4
