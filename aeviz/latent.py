@@ -40,10 +40,13 @@ def decode(model: Autoencoder, Z: np.ndarray, batch_size: int = BATCH) -> np.nda
     return torch.cat(parts).cpu().numpy()
 
 
-def reconstruct(model: Autoencoder, X: np.ndarray) -> np.ndarray:
-    """X̂ = g(f(X)) (plus X for a residual model: `Autoencoder.output`), shape (n_samples, n_features)."""
-    decoded = decode(model, encode_dataset(model, X))
-    return decoded + X if model.config.residual else decoded
+@torch.inference_mode()
+def reconstruct(model: Autoencoder, X: np.ndarray, batch_size: int = BATCH) -> np.ndarray:
+    """X̂ = g(f(X)) (plus X for a residual model: `Autoencoder.output`), shape (n_samples, n_features), in batches."""
+    model.eval()
+    device = _device(model)
+    parts = [model(torch.as_tensor(X[i : i + batch_size], device=device)) for i in range(0, len(X), batch_size)]
+    return torch.cat(parts).cpu().numpy() if parts else np.zeros((0, model.config.n_features), np.float32)
 
 
 def restore(model: Autoencoder, X_in: np.ndarray) -> np.ndarray:

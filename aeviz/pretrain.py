@@ -111,10 +111,10 @@ def residual_upscale_recipe() -> Recipe:
     """The photo upscaler with a skip path: the bottleneck model's network and code (`photo_upscale_recipe`), its
     output the input (bicubic) plus what the decoder adds, trained with MSE. On the held-out photo it beats bicubic
     (README), where the same network without the skip loses by 10 dB."""
-    options = {"conv_channels": (32, 32), "conv_code": "spatial", "channels": 3}
-    options |= {"residual": True, "output_activation": "linear"}
-    train = TrainConfig(epochs=20, lr=1e-3, task="upscale")
-    return Recipe("photos-upscale-residual", "all-photos", "conv", 32 * 8 * 8, train, options)
+    bottleneck = photo_upscale_recipe()
+    options = bottleneck.model_options | {"residual": True, "output_activation": "linear"}
+    train = replace(bottleneck.train, lr=1e-3)
+    return replace(bottleneck, name="photos-upscale-residual", train=train, model_options=options)
 
 
 def photo_upscale_recipes() -> list[Recipe]:
