@@ -5,6 +5,7 @@ pictures. On the photo, two models side by side: the bottleneck autoencoder and 
 
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
 from aeviz import ui
@@ -114,21 +115,20 @@ def photo_scores_table(image: dict[str, Score], patches: dict[str, Score]) -> No
     st.markdown(header + "\n".join(rows))
 
 
-def crop_panel(image, found: dict, small) -> None:
+def crop_panel(image: np.ndarray, found: dict[str, np.ndarray], small: np.ndarray) -> None:
     """The crop of the photo where the residual model gains most over bicubic: the input, the three upscalings and
     the original, each enlarged so its pixels show."""
     top, left = best_crop(image, found["bicubic"], found["residual"])
     size = min(CROP_SIDE, *image.shape[:2])
     scale = 5 if ui.presenting() else 4
-    crops = {"bicubic": found["bicubic"], "bottleneck": found["bottleneck"], "residual": found["residual"]}
     with ui.key_figure("row"):
         columns = st.columns(5)
     with columns[0]:
         part = small[top // 2 : (top + size) // 2, left // 2 : (left + size) // 2]
         ui.show_image(to_display(part, 2 * scale), f"input: {size // 2}×{size // 2} of the small photo")
-    for column, (key, picture) in zip(columns[1:4], crops.items(), strict=True):
+    for column, (key, name) in zip(columns[1:4], UPSCALERS.items(), strict=True):
         with column:
-            ui.show_image(to_display(picture[top : top + size, left : left + size], scale), UPSCALERS[key])
+            ui.show_image(to_display(found[key][top : top + size, left : left + size], scale), name)
     with columns[4]:
         ui.show_image(to_display(image[top : top + size, left : left + size], scale), "original")
     st.caption(
@@ -159,7 +159,9 @@ def photo_page() -> None:
     zoom.update_layout(height=260)  # four wide pictures: the digits' square height left a blank band above them
     st.plotly_chart(zoom, key="upscale_photo_zoom")
     st.caption("The whole photo: drag a box on any of the four to zoom all four to that region; double-click to zoom out.")
-    answer = upscale_answer(image_scores["residual"].psnr, image_scores["bicubic"].psnr)
+    # the step asks whether the autoencoder beats bicubic: on the photo, the bottleneck one (the held-out photo is the
+    # validation image)
+    answer = upscale_answer(image_scores["bottleneck"].psnr, image_scores["bicubic"].psnr)
     ui.explain("row", psnr_latex(image, found["residual"], "residual model"), said, (), answer)
     st.caption(
         f"Both models: {config.arch} network, {config.n_parameters:,} parameters, trained on 32×32 patches of "
