@@ -56,21 +56,23 @@ def test_codes_are_shared_read_only_and_within_the_servers_byte_bound(digits):
     assert store.max_bytes == model_caches.CODES_MB * 2**20 and 0 < store.total_bytes <= store.max_bytes
 
 
-def test_only_shared_resources_freeze_what_is_alive_out_of_the_collector():
-    """gc.freeze() keeps every cycle alive at that moment for good: a student's seed must not freeze the class's
-    closed sessions (the soak grew ~15 MB a student until it stopped)."""
+def test_only_shared_resources_freeze_what_is_alive_out_of_the_collector(monkeypatch, tmp_path):
+    """gc.freeze() keeps every cycle alive at that moment for good: a student's seed or save must not freeze the
+    class's closed sessions (the soak grew ~15 MB a student until it stopped); a shared resource does."""
     import gc
 
-    from aeviz.ui.resources import builtin_dataset
+    from aeviz.checkpoints import save_checkpoint
+    from aeviz.ui.resources import _stored_checkpoint, after_heavy_load, builtin_dataset
 
-    builtin_dataset("digits")
-    frozen = gc.get_freeze_count()
-    cycle = [np.zeros(1_000)]
-    cycle.append(cycle)
-    del cycle
+    frozen = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
     builtin_dataset("digits", seed=987_654)
-    assert gc.get_freeze_count() == frozen
-    gc.unfreeze()  # the frozen ones of this test process go back (nothing here depends on them)
+    folder = tmp_path / "students" / ("a" * 32)
+    path = save_checkpoint(load_checkpoint("digits-2d", SHIPPED_DIR), "mine", folder)
+    _stored_checkpoint(str(folder), "mine", (path / "model.safetensors").stat().st_mtime)
+    assert frozen == []
+    after_heavy_load()  # torch, a default split, a shipped checkpoint
+    assert frozen == [1]
 
 
 def test_a_running_page_looks_again_just_after_its_jobs_expected_end():

@@ -5,7 +5,6 @@ pictures. On the photo, two models side by side: the bottleneck autoencoder and 
 
 from dataclasses import dataclass
 
-import numpy as np
 import streamlit as st
 
 from aeviz import ui
@@ -115,9 +114,10 @@ def photo_scores_table(image: dict[str, Score], patches: dict[str, Score]) -> No
     st.markdown(header + "\n".join(rows))
 
 
-def crop_panel(image: np.ndarray, found: dict[str, np.ndarray], small: np.ndarray) -> None:
-    """The crop of the photo where the residual model gains most over bicubic: the input, the three upscalings and
-    the original, each enlarged so its pixels show."""
+def crop_panel(image, found: dict, small) -> None:
+    """The crop of the (height, width, 3) photo where the residual model gains most over bicubic: the input (`small`,
+    the photo shrunk), the three upscalings ({UPSCALERS key: picture}) and the original, each enlarged so its pixels
+    show. (Pages import no numpy: the arrays go untyped.)"""
     top, left = best_crop(image, found["bicubic"], found["residual"])
     size = min(CROP_SIDE, *image.shape[:2])
     scale = 5 if ui.presenting() else 4

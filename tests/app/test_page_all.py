@@ -141,14 +141,14 @@ NOT_IN_THE_URL = {
     "lecture_present": "the presenter switch writes ?present=1 itself, which every page reads (aeviz.ui.lecture)",
 }
 # Queries that bring out a page's conditional widgets: λ and epochs of a pair trained now, the projection choice of a
-# wider code, the server sliders and the dimension picker of a 64-unit code, the other corruptions. A choice is in the
+# wider code, the server sliders and the dimension picker of a 64-unit code, the other corruptions, the faces. A choice is in the
 # URL as the label the student reads (Streamlit's binding of option widgets).
 REVEALING = {
     "views/sparsity.py": [{"sparsity_source": "train a pair now with my λ"}],
     "views/latent_space.py": [{"model": "mnist-conv"}],
     "views/latent_walk.py": [{"model": "mnist-sparse-l0", "walk_browser": "false"}],
     "views/denoise.py": [{"denoise_kind": "Masking"}, {"denoise_kind": "Salt and pepper"}],
-    "views/upscale.py": [{"upscale_source": "patches of a held-out colour photo (flower)"}],
+    "views/upscale.py": [{"upscale_source": "faces (25×25)"}],
 }
 
 
@@ -176,7 +176,7 @@ REVEALED = {
     "views/sparsity.py": ["sparsity_lambda", "sparsity_epochs"],
     "views/latent_walk.py": ["walk_dims", "walk_z0", "walk_z15"],
     "views/denoise.py": ["denoise_masking", "denoise_salt_pepper"],
-    "views/upscale.py": ["upscale_patch"],
+    "views/upscale.py": ["upscale_faces"],
 }
 
 
