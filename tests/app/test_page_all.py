@@ -141,8 +141,8 @@ NOT_IN_THE_URL = {
     "lecture_present": "the presenter switch writes ?present=1 itself, which every page reads (aeviz.ui.lecture)",
 }
 # Queries that bring out a page's conditional widgets: λ and epochs of a pair trained now, the projection choice of a
-# wider code, the server sliders and the dimension picker of a 64-unit code, the other corruptions, the faces. A choice is in the
-# URL as the label the student reads (Streamlit's binding of option widgets).
+# wider code, the server sliders and the dimension picker of a 64-unit code, the other corruptions, the faces. A choice
+# is in the URL as the label the student reads (Streamlit's binding of option widgets).
 REVEALING = {
     "views/sparsity.py": [{"sparsity_source": "train a pair now with my λ"}],
     "views/latent_space.py": [{"model": "mnist-conv"}],
