@@ -81,6 +81,16 @@ def fill_regularisation() -> None:
         state["train_l1"] = REGULARISED_L1
 
 
+SMALL_DATASETS = {"faces": 32}  # built-in datasets too small for the default batch: faces' 160 rows made 2 steps an
+# epoch, and 15 epochs ended worse than PCA (val MSE 0.0247 against 0.0175; batch 32: 0.0162)
+
+
+def fit_batch_to_dataset() -> None:
+    """Choosing a dataset sets the batch size its size needs (a callback: it runs before the widgets are drawn)."""
+    state = st.session_state
+    state["train_batch"] = SMALL_DATASETS.get(state.get("train_dataset"), TRAIN.batch_size)
+
+
 def lecture_sizes(family: str) -> None:
     """Set the form to the lecture's sizes for `family` (a button's callback: it runs before the widgets are drawn)."""
     for key, value in LECTURE_SIZES[family].items():
@@ -90,7 +100,14 @@ def lecture_sizes(family: str) -> None:
 def settings_form() -> TrainSettings:
     datasets = [*list_datasets(), UPLOAD]
     left, middle, right = st.columns(3)
-    dataset = left.selectbox("Dataset", datasets, datasets.index(DEFAULT_DATASET), key="train_dataset", bind=BOUND)
+    dataset = left.selectbox(
+        "Dataset",
+        datasets,
+        datasets.index(DEFAULT_DATASET),
+        key="train_dataset",
+        bind=BOUND,
+        on_change=fit_batch_to_dataset,
+    )
     upload = None
     if dataset == UPLOAD:
         upload = left.file_uploader(

@@ -302,13 +302,17 @@ def test_faces_train_and_their_code_opens_on_the_latent_pages(app):
     """scikit-image's faces are a built-in dataset: a model trained on them shows their codes coloured face / not a
     face on Latent space and walks through its decoder on Latent walk."""
     at = open_page(app, "views/train.py")
-    at.selectbox(key="train_dataset").set_value("faces")
+    at.selectbox(key="train_dataset").set_value("faces").run()
+    assert at.select_slider(key="train_batch").value == 32  # 160 rows: the default 128 made two steps an epoch
     at.slider(key="train_epochs").set_value(2)
     run_job(at, "train")
     assert not at.exception and not at.error and "Trained 2 epochs." in at.success[0].value
     for page in ("views/latent_space.py", "views/latent_walk.py"):
         at = open_page(at, page)
         assert not at.exception and not at.error, page
+    at = open_page(at, "views/train.py")
+    at.selectbox(key="train_dataset").set_value("digits").run()
+    assert at.select_slider(key="train_batch").value == 128  # back to the default for a dataset of 1,437 rows
     at = open_page(at, "views/latent_space.py")
     legends = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")])
     assert '"face"' in legends and '"not a face"' in legends
