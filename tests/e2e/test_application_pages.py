@@ -82,7 +82,7 @@ def test_upscaling_the_photo_shows_the_library_numbers_and_the_crop_where_the_sk
 def test_a_face_code_walks_through_the_decoder(page, server, shot):
     """Faces (scikit-image's lfw_subset) on the Latent walk page: the shipped 2-D face model, its pad decodes."""
     goto(page, f"{server}/latent_walk?model=faces-2d")
-    assert page.get_by_text("faces", exact=False).count() >= 1
+    assert page.get_by_text("faces · mlp · 2-D code").count() == 1  # the sidebar names the active model's data
     page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img, canvas').length > 0")
     assert not page.locator('[data-testid="stException"]').count()
     shot(page, "walk-faces")
