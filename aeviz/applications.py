@@ -1,6 +1,7 @@
 """The lecture's applications in detail, for their pages: how far noise moves a model's codes, every denoiser at every
 noise level and the codes of clean and noisy digits in one view (denoising); one image in every form with its own
-scores (denoising, upscaling); where a recolouring fails. Sentences come from the numbers, as `evaluation.verdict`'s.
+scores (denoising, upscaling); two recolourings measured, and where one fails. Sentences come from the numbers, as
+`evaluation.verdict`'s.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.decomposition import PCA
 
+from aeviz.colours import colourfulness
 from aeviz.configs import ModelConfig
 from aeviz.evaluation import Score, psnr, score
 from aeviz.latent import encode_dataset, restore
 from aeviz.models import Autoencoder
 from aeviz.montages import row_image
-from aeviz.photos import colour_errors, saturation
+from aeviz.photos import colour_errors
 from aeviz.tasks import UPSCALE, corrupt_images, downscale
 
 
@@ -114,32 +116,73 @@ class ColourFailure:
 
     errors: np.ndarray  # (height, width): the model's mean absolute difference to the true colours per pixel
     closer: float  # share of pixels where the model is closer to the truth than the baseline
-    saturation: float  # mean HSV saturation of the model's colours
-    true_saturation: float  # … of the photo's own
 
 
 def colour_failure(image: np.ndarray, model: np.ndarray, baseline: np.ndarray) -> ColourFailure:
     """How a (height, width, 3) recolouring `model` of `image` fails, next to the `baseline` recolouring."""
     mine = colour_errors(image, model)
-    return ColourFailure(mine, float((mine < colour_errors(image, baseline)).mean()), saturation(model), saturation(image))
+    return ColourFailure(mine, float((mine < colour_errors(image, baseline)).mean()))
 
 
-MUTED, VIVID = 0.8, 1.25  # saturation ratios (model / photo) read as muted and as stronger than the photo's
+# --- recolouring: the regression model and the colour distribution side by side --------------------------------------
+
+RECOLOURINGS = {"gray": "grayscale photo", "ab": "regression model", "ab-bins": "re-weighted distribution model"}
+COLOURFUL_GOAL = 0.6  # share of the photo's colourfulness the re-weighted model should reach on the held-out photo
 
 
-def saturation_sentence(found: ColourFailure, model_name: str, n_photos: int) -> str:
-    """How colourful the recolouring is against the photo, and, when it is muted, why a pixel loss makes it so."""
-    ratio = found.saturation / found.true_saturation if found.true_saturation > 0 else 1.0
-    figures = f"mean saturation {found.saturation:.2f} against the photo's {found.true_saturation:.2f}"
-    if ratio < MUTED:
-        return (
-            f"{model_name.capitalize()}'s colours are muted ({figures}). Where a gray value could be many colours, a "
-            f"model trained to minimise the pixel error on {n_photos} photos predicts their average, and the average "
-            "of many colours is a brownish grey."
+@dataclass(frozen=True)
+class Colouring:
+    """One recolouring of a photo, measured: its mean absolute difference to the true colours (per channel, in [0, 1])
+    and its colourfulness (Hasler and Süsstrunk's)."""
+
+    difference: float
+    colourfulness: float
+
+
+def colouring(image: np.ndarray, other: np.ndarray) -> Colouring:
+    """A (height, width, 3) recolouring of `image`, measured (`Colouring`)."""
+    return Colouring(float(colour_errors(image, other).mean()), colourfulness(other))
+
+
+def recolour_sentence(found: Mapping[str, Colouring], photo: float, held_out: bool) -> str:
+    """What the two recolourings of a photo show (`RECOLOURINGS` keys; `photo` is the photo's own colourfulness):
+    each model's difference to the true colours and share of the photo's colourfulness, which model wins on which
+    measure, why, and — on the held-out photo — the goal, met or missed by how much."""
+    gray, ab, bins = found["gray"], found["ab"], found["ab-bins"]
+    share = lambda c: c.colourfulness / photo if photo > 0 else 0.0  # noqa: E731
+    said = (
+        f"The regression model's colours are {ab.difference:.3f} from the true ones on average, with "
+        f"{share(ab):.0%} of the photo's colourfulness ({ab.colourfulness:.1f} against {photo:.1f}); the re-weighted "
+        f"distribution model's {bins.difference:.3f}, with {share(bins):.0%}; the grayscale photo is "
+        f"{gray.difference:.3f} from them. "
+    )
+    closer = "re-weighted model" if bins.difference < ab.difference else "regression model"
+    richer = "re-weighted model" if bins.colourfulness > ab.colourfulness else "regression model"
+    said += (
+        f"The {closer} is closer to the true colours and more colourful. "
+        if closer == richer
+        else f"The {closer} is closer to the true colours, the {richer} more colourful. "
+    )
+    if bins.colourfulness > ab.colourfulness:
+        said += (
+            "A squared error is smallest at the average of the colours a gray could be, and an average of several "
+            "colours is a duller one; a distribution over colour bins keeps the choices apart, and weighing rare "
+            "colours more keeps the model from choosing the browns and grays most pixels are."
         )
-    if ratio > VIVID:
-        return f"{model_name.capitalize()}'s colours are stronger than the photo's ({figures})."
-    return f"{model_name.capitalize()}'s colours are about as strong as the photo's ({figures})."
+    else:
+        said += "Here the distribution and its re-weighting do not buy colour: the regression model is the livelier."
+    if held_out:
+        misses = []
+        if share(bins) < COLOURFUL_GOAL:
+            misses.append(f"its colourfulness is {share(bins):.0%} of the photo's, {COLOURFUL_GOAL - share(bins):.0%} short")
+        if bins.difference >= gray.difference:
+            misses.append(f"its colours are {bins.difference - gray.difference:.3f} further off than the gray photo's")
+        goal = (
+            f"the re-weighted model at {COLOURFUL_GOAL:.0%} or more of the photo's colourfulness, closer to the true "
+            "colours than the grayscale photo"
+        )
+        said += f" The goal on the held-out photo ({goal}) is " + (f"missed: {'; '.join(misses)}." if misses else "met.")
+    return said
 
 
 def failure_sentence(found: ColourFailure, model_name: str) -> str:

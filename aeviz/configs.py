@@ -9,6 +9,7 @@ import math
 import os
 from dataclasses import asdict, dataclass, fields
 
+from aeviz.colours import HEADS, head_channels
 from aeviz.errors import AevizError
 from aeviz.tasks import check_task, describe_input, restores
 
@@ -92,6 +93,8 @@ class ModelConfig:
     code_activation: str = "linear"  # relu | linear; the lecture's vanilla and sparse models use relu
     output_activation: str = "sigmoid"  # sigmoid for images in [0, 1], linear for standardised tables
     residual: bool = False  # conv: the output is the input plus what the decoder adds (a skip path around the code)
+    head: str = "image"  # what the decoder gives back: "image" (its input's shape) or a recolourer's CIELAB colour
+    # channels from RGB rows, "ab" (a*, b* per pixel) or "ab-bins" (a score per colour bin per pixel): aeviz.colours
 
     def __post_init__(self) -> None:
         """Types and sizes are checked here, before any tensor exists: a config from a page, a flag or a checkpoint's
@@ -134,6 +137,12 @@ class ModelConfig:
             raise AevizError(f"residual must be true or false, got {self.residual!r}")
         if self.residual and (self.arch != "conv" or self.output_activation != "linear"):
             raise AevizError("a residual model is a conv model with a linear output (it adds to its input)")
+        if self.head not in HEADS:
+            raise AevizError(f"unknown head {self.head!r}: choose one of {', '.join(HEADS)}")
+        if self.head != "image" and (
+            self.arch != "conv" or self.channels != 3 or self.residual or self.output_activation != "linear"
+        ):
+            raise AevizError("a colour head belongs to a conv model of RGB images with a linear output, without a skip path")
         if self.code_activation not in ACTIVATIONS or self.output_activation not in ACTIVATIONS:
             raise AevizError(f"activations must be one of {', '.join(ACTIVATIONS)}")
         if self.n_parameters > MAX_PARAMETERS:
@@ -154,18 +163,30 @@ class ModelConfig:
         return self.conv_channels[-1] * height * width
 
     @property
+    def out_channels(self) -> int:
+        """conv: values per pixel the decoder gives back (`head`): the input's channels, 2 or one per colour bin."""
+        return head_channels(self.head, self.channels)
+
+    @property
+    def n_outputs(self) -> int:
+        """Values per row the decoder gives back: n_features, or out_channels per pixel for a colour head."""
+        if self.head == "image":
+            return self.n_features
+        return self.out_channels * self.image_shape[0] * self.image_shape[1]
+
+    @property
     def n_parameters(self) -> int:
         """How many weights and biases `aeviz.models.Autoencoder(self)` has, counted without building it."""
         dense = lambda a, b: a * b + b  # noqa: E731 - a Linear layer's weights and biases
         conv = lambda a, b: a * b * 9 + b  # noqa: E731 - a 3×3 Conv2d's
         if self.arch == "conv":
-            channels = [self.channels, *self.conv_channels]
+            channels = [1 if self.head != "image" else self.channels, *self.conv_channels]  # a colour head reads L*
             flat = self.feature_map_size
             back = list(self.conv_channels[::-1])
             bottleneck = dense(flat, self.latent_dim) + dense(self.latent_dim, flat) if self.conv_code == "dense" else 0
             encoder = sum(conv(a, b) for a, b in zip(channels, channels[1:], strict=False))
             decoder = sum(conv(a, b) for a, b in zip([back[0], *back[:-1]], back, strict=True))
-            return encoder + bottleneck + decoder + conv(back[-1], self.channels)
+            return encoder + bottleneck + decoder + conv(back[-1], self.out_channels)
         hidden = [] if self.arch == "vanilla" else list(self.hidden)
         if self.arch == "vae":
             widths = [self.n_features, *hidden]
@@ -216,7 +237,7 @@ class TrainConfig:
     noise_std: float = 0.0  # denoising: std of Gaussian noise added to the input
     mask_prob: float = 0.0  # denoising: probability that an input feature is set to zero
     beta: float = 1.0  # VAE: weight of the KL term
-    loss: str = "mse"  # mse | bce (bce needs data in [0, 1])
+    loss: str = "mse"  # mse | bce (bce needs data in [0, 1]) | ce (the colour-bins head's weighted cross-entropy)
     seed: int = 0  # shuffling, noise and VAE sampling
     task: str = "reconstruct"  # what the input is (aeviz.tasks.TASKS); the target is always the clean row
 
@@ -231,7 +252,7 @@ class TrainConfig:
         _finite("β", self.beta)
         if isinstance(self.mask_prob, bool) or not isinstance(self.mask_prob, (int, float)) or not 0 <= self.mask_prob < 1:
             raise AevizError(f"the masking probability must be in [0, 1), got {self.mask_prob!r}")
-        if self.loss not in ("mse", "bce"):
+        if self.loss not in ("mse", "bce", "ce"):
             raise AevizError(f"unknown loss {self.loss!r}: use mse or bce")
         check_task(self.task, self.noise_std, self.mask_prob)
 

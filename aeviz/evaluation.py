@@ -33,6 +33,14 @@ def evaluate_model(model: Autoencoder, data: Dataset) -> dict[str, float]:
     """
     if data.n_features != model.config.n_features:
         raise AevizError(f"the model takes {model.config.n_features} inputs but {data.name} has {data.n_features} features")
+    if model.config.head != "image":  # a recolourer's input is gray: its figures are `restoration_metrics`'
+        gray = gray_rows(data.X_val)
+        return {
+            "val_mse": float(np.mean((restore(model, gray) - data.X_val) ** 2)),  # of its RGB colours
+            "active_fraction": float(np.mean(np.abs(encode_dataset(model, gray)) > ACTIVE_THRESHOLD)),
+            "latent_dim": model.config.latent_dim,
+            "n_val": len(data.X_val),
+        }
     n_components = min(model.config.latent_dim, data.n_features, len(data.X_train))
     pca = PCA(n_components=n_components, random_state=0).fit(data.X_train)
     Z_val = encode_dataset(model, data.X_val)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from aeviz.colours import recoloured_rows
 from aeviz.errors import AevizError
 from aeviz.models import Autoencoder
 
 BATCH = 2_048
+OUTPUT_VALUES = 2**24  # values of output one batch may hold (64 MB of float32): the bins head gives 267,264 a patch
 
 
 def _device(model: Autoencoder) -> torch.device:
@@ -42,17 +44,21 @@ def decode(model: Autoencoder, Z: np.ndarray, batch_size: int = BATCH) -> np.nda
 
 @torch.inference_mode()
 def reconstruct(model: Autoencoder, X: np.ndarray, batch_size: int = BATCH) -> np.ndarray:
-    """X̂ = g(f(X)) (plus X for a residual model: `Autoencoder.output`), shape (n_samples, n_features), in batches."""
+    """X̂ = g(f(X)) (plus X for a residual model: `Autoencoder.output`), shape (n_samples, n_features), in batches
+    (for a colour head, a*, b* / AB_LIMIT per pixel: (n_samples, 2 × pixels))."""
     model.eval()
     device = _device(model)
+    batch_size = min(batch_size, max(1, OUTPUT_VALUES // model.config.n_outputs))
     parts = [model(torch.as_tensor(X[i : i + batch_size], device=device)) for i in range(0, len(X), batch_size)]
     return torch.cat(parts).cpu().numpy() if parts else np.zeros((0, model.config.n_features), np.float32)
 
 
 def restore(model: Autoencoder, X_in: np.ndarray) -> np.ndarray:
     """A restoring model's output for the inputs X_in (corrupted, small or gray rows: aeviz.tasks), clipped to [0, 1]
-    as it is shown and scored; shape (n_samples, n_features)."""
-    return np.clip(reconstruct(model, X_in), 0.0, 1.0)
+    as it is shown and scored; shape (n_samples, n_features). A colour head's a*, b* go on the gray input's lightness
+    (`aeviz.colours.recoloured_rows`)."""
+    out = reconstruct(model, X_in)
+    return np.clip(out if model.config.head == "image" else recoloured_rows(X_in, out), 0.0, 1.0)
 
 
 def slider_ranges(Z: np.ndarray, low: float = 1.0, high: float = 99.0) -> np.ndarray:

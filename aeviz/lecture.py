@@ -127,9 +127,9 @@ STEPS = (
     ),
     Step(
         "Recolouring", "recolour", "row",
-        "Gray in, colour out: the model learns the colours from the structure.",
-        r"\begin{gathered} \mathrm{gray} = 0.2125\,R + 0.7154\,G + 0.0721\,B \\ "
-        r"g(f(\mathrm{gray})) \approx (R, G, B) \end{gathered}",
+        "Gray in, colour out: the colours from the lightness, as one average or as a distribution over colours.",
+        r"\begin{gathered} L^* \mapsto (a^*, b^*) \\ \text{regression: } \lVert (a^*, b^*) - g(f(L^*)) \rVert^2"
+        r"\qquad \text{distribution: } -\textstyle\sum_q w_q\, z_q \log \hat z_q \end{gathered}",
         wide=True,
     ),
     Step(

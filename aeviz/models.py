@@ -6,6 +6,8 @@
   or, with conv_code="spatial", no bottleneck: the last feature map is the code (the lecture's Keras example);
   with residual=True, a skip path around the code: the output is the input plus what the decoder adds (an upscaler
   that starts at bicubic and learns only the detail bicubic misses, as VDSR does);
+  with a colour head (head="ab" or "ab-bins"), a recolourer of RGB rows whose decoder gives CIELAB's colour channels
+  (aeviz.colours): `forward` gives a*, b* / AB_LIMIT per pixel for both, the bins head its annealed mean;
 - vae: a variational autoencoder whose encoder gives a mean and a log-variance per code unit.
 
 Inputs are always flat rows of shape (n_samples, n_features); the conv family reshapes to images inside.
@@ -18,6 +20,7 @@ import os
 import torch
 from torch import nn
 
+from aeviz.colours import AB_BIN_COUNT, AB_LIMIT, TEMPERATURE, ab_bins
 from aeviz.configs import ARCHS, ModelConfig
 
 __all__ = ["ARCHS", "Autoencoder", "ModelConfig", "build_model", "default_device"]
@@ -34,6 +37,22 @@ class Reshape(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x.reshape(len(x), *self.shape)
+
+
+class Lightness(nn.Module):
+    """A colour head's input: gray rows (an image's brightness in each of 3 channels, as sRGB values, `aeviz.tasks.
+    gray_rows`) as CIELAB's lightness L* / 100 in one channel, (n, 1, height, width) — scikit-image's rgb2lab of a
+    gray pixel, whose relative luminance Y is its linearised value (tests/test_models.py compares the two)."""
+
+    def __init__(self, height: int, width: int) -> None:
+        super().__init__()
+        self.shape = (height, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        gray = x.reshape(len(x), 3, *self.shape)[:, :1].clamp(0.0, 1.0)
+        linear = torch.where(gray > 0.04045, ((gray + 0.055) / 1.055) ** 2.4, gray / 12.92)
+        f = torch.where(linear > 0.008856, linear.clamp_min(1e-12) ** (1 / 3), 7.787 * linear + 16 / 116)
+        return (116 * f - 16) / 100
 
 
 def _mlp(widths: list[int], last: nn.Module) -> list[nn.Module]:
@@ -54,10 +73,11 @@ def _pooled_sizes(size: int, stages: int) -> list[int]:
 
 def _conv_layers(config: ModelConfig) -> tuple[list[nn.Module], list[nn.Module]]:
     height, width = config.image_shape
-    channels = [config.channels, *config.conv_channels]
+    colour_head = config.head != "image"  # reads the lightness alone (one channel)
+    channels = [1 if colour_head else config.channels, *config.conv_channels]
     hs, ws = _pooled_sizes(height, len(channels) - 1), _pooled_sizes(width, len(channels) - 1)
     flat = channels[-1] * hs[-1] * ws[-1]
-    encoder: list[nn.Module] = [Reshape(config.channels, height, width)]
+    encoder: list[nn.Module] = [Lightness(height, width) if colour_head else Reshape(config.channels, height, width)]
     for c_in, c_out in zip(channels, channels[1:], strict=False):
         encoder += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True)]
     encoder += [nn.Flatten()]
@@ -69,7 +89,8 @@ def _conv_layers(config: ModelConfig) -> tuple[list[nn.Module], list[nn.Module]]
     for i, (c_in, c_out) in enumerate(zip([back[0], *back[:-1]], back, strict=True)):
         size = (hs[-2 - i], ws[-2 - i])
         decoder += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.ReLU(), nn.Upsample(size=size, mode="nearest")]
-    decoder += [nn.Conv2d(back[-1], config.channels, 3, padding=1), _ACTIVATIONS[config.output_activation](), nn.Flatten()]
+    last = nn.Conv2d(back[-1], config.out_channels, 3, padding=1)
+    decoder += [last, _ACTIVATIONS[config.output_activation](), nn.Flatten()]
     return encoder, decoder
 
 
@@ -97,6 +118,9 @@ class Autoencoder(nn.Module):
             last = [m for m in self.decoder if isinstance(m, nn.Conv2d)][-1]
             nn.init.zeros_(last.weight)
             nn.init.zeros_(last.bias)
+        if config.head == "ab-bins":  # the bins' colours, and each bin's weight in the loss (set by training)
+            self.register_buffer("ab_centres", torch.from_numpy(ab_bins() / AB_LIMIT), persistent=False)
+            self.register_buffer("bin_weights", torch.ones(AB_BIN_COUNT))
 
     @property
     def is_variational(self) -> bool:
@@ -123,7 +147,14 @@ class Autoencoder(nn.Module):
         return x + decoded if self.config.residual else decoded
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.output(x, self.encode(x))
+        """The model's answer for x: `output`; for the bins head, each pixel's a*, b* / AB_LIMIT as its scores'
+        annealed mean (softmax of scores / TEMPERATURE, the bins' colours averaged with those weights)."""
+        out = self.output(x, self.encode(x))
+        if self.config.head != "ab-bins":
+            return out
+        scores = out.reshape(len(out), AB_BIN_COUNT, -1) / TEMPERATURE
+        ab = torch.einsum("nqp,qc->ncp", scores.softmax(dim=1), self.ab_centres)
+        return ab.reshape(len(out), -1)
 
     def activations(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """The encoder's hidden layers after their non-linearity ('hidden1', ...) and the 'code', each (n_samples, width)."""

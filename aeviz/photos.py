@@ -114,8 +114,9 @@ def keep_brightness(gray: np.ndarray, colour: np.ndarray) -> np.ndarray:
 
 
 def grayscale(image: np.ndarray) -> np.ndarray:
-    """A (height, width, 3) photo's brightness in all three channels: what the model and the viewer get."""
-    return np.repeat(color.rgb2gray(image)[..., None], 3, axis=2).astype(np.float32)
+    """A (height, width, 3) photo's lightness in all three channels (`aeviz.tasks.gray_rows`): what the model and the
+    viewer get."""
+    return to_images(gray_rows(to_rows(np.asarray(image)[None])), image.shape[:2])[0]
 
 
 def patchwise(model: Autoencoder, image: np.ndarray, size: int = PATCH) -> np.ndarray:

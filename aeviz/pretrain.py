@@ -122,17 +122,23 @@ def photo_upscale_recipes() -> list[Recipe]:
     return [photo_upscale_recipe(), residual_upscale_recipe()]
 
 
+RECOLOURERS = {"ab": "regression (MSE)", "ab-bins": "colour distribution, rare colours re-weighted"}
+
+
 def recolour_recipes() -> list[Recipe]:
-    """The Recolouring page's models."""
-    return [recolour_recipe()]
+    """The Recolouring page's two models, side by side: the same network with each colour head."""
+    return [recolour_recipe(head) for head in RECOLOURERS]
 
 
-def recolour_recipe(epochs: int = 15) -> Recipe:
-    """The recolouring model: the conv shape without a bottleneck on 32×32 RGB patches of the training photos
-    (aeviz/photos.py), its input the patch's brightness. Measured on the held-out photo: see README."""
-    options = {"conv_channels": (32, 32), "conv_code": "spatial", "channels": 3}
-    train = TrainConfig(epochs=epochs, lr=3e-3, task="recolour")
-    return Recipe("photos-recolour", "photos", "conv", 32 * 8 * 8, train, options)
+def recolour_recipe(head: str = "ab-bins", epochs: int = 30) -> Recipe:
+    """A recolourer of 32×32 RGB patches of the training photos (aeviz/photos.py): the conv shape without a bottleneck
+    (two stages of 32 filters, the 8×8×32 feature map is the code), its input the patch's brightness, its output the
+    CIELAB colour (aeviz.colours): a*, b* with a squared error ("ab"), or a distribution over colour bins with the
+    rare-colour-weighted cross-entropy ("ab-bins"). Measured on the held-out photo: see README."""
+    options = {"conv_channels": (32, 32), "conv_code": "spatial", "channels": 3, "head": head}
+    options["output_activation"] = "linear"
+    train = TrainConfig(epochs=epochs, lr=3e-3, task="recolour", loss="ce" if head == "ab-bins" else "mse")
+    return Recipe(f"photos-recolour-{head}", "photos", "conv", 32 * 8 * 8, train, options)
 
 
 def denoise_name(level: float) -> str:

@@ -5,7 +5,7 @@ A model's target is always the clean row; the task says what its input is:
 - denoise: a corrupted row (Gaussian noise σ, masking p: `corrupt`), a noise or masking level above 0 is required;
 - upscale: the image shrunk UPSCALE× and brought back to full size by bicubic interpolation (`upscale_input`) — the
   baseline itself, so the model has to add what bicubic cannot;
-- recolour: a colour image's brightness in all three channels (`gray_rows`).
+- recolour: a colour image's lightness (CIELAB's L*) as a gray picture, in all three channels (`gray_rows`).
 
 Rows of colour images are channel first (all red, then all green, then all blue). A low module: it imports nothing of
 aeviz but its errors, and torch and scikit-image only inside the functions that use them (`aeviz.configs`, which
@@ -172,7 +172,12 @@ def upscale_input(X: np.ndarray, shape: tuple[int, int], factor: int = UPSCALE) 
 
 
 def gray_rows(rows: np.ndarray) -> np.ndarray:
-    """The recolouring input: each RGB row's brightness (scikit-image's rgb2gray weights) in all three channels."""
-    r, g, b = rows.reshape(len(rows), 3, -1).transpose(1, 0, 2)
-    gray = 0.2125 * r + 0.7154 * g + 0.0721 * b
+    """The recolouring input: each RGB row (channel first) as its lightness alone, CIELAB's L* with the colour a*, b*
+    set to zero (scikit-image's conversions), in all three channels — the gray picture whose L* is the photo's."""
+    from skimage import color
+
+    rgb = np.clip(np.asarray(rows, dtype=np.float32).reshape(len(rows), 3, -1).transpose(0, 2, 1), 0.0, 1.0)
+    lab = color.rgb2lab(rgb)
+    lab[..., 1:] = 0.0
+    gray = color.lab2rgb(lab).mean(axis=2)
     return np.ascontiguousarray(np.tile(gray, (1, 3)), dtype=np.float32)

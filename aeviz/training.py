@@ -25,6 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from aeviz.colours import AB_BIN_COUNT, colour_targets, rare_colour_weights
 from aeviz.configs import ACTIVE_THRESHOLD, TrainConfig, default_loss
 from aeviz.datasets import Dataset
 from aeviz.errors import AevizError, TrainingError
@@ -64,7 +65,10 @@ class EpochMetrics:
         return asdict(self)
 
 
-def _reconstruction(x_hat: torch.Tensor, x: torch.Tensor, kind: str) -> torch.Tensor:
+def _reconstruction(model: Autoencoder, x_hat: torch.Tensor, x: torch.Tensor, kind: str) -> torch.Tensor:
+    if kind == "ce":  # the bins head: scores per bin and pixel against each pixel's bin, a rare colour weighing more
+        scores = x_hat.reshape(len(x_hat), AB_BIN_COUNT, -1)
+        return F.cross_entropy(scores, x, weight=model.bin_weights)
     if kind == "bce":
         return F.binary_cross_entropy(x_hat.clamp(1e-6, 1 - 1e-6), x)
     return F.mse_loss(x_hat, x)
@@ -79,11 +83,11 @@ def batch_loss(
         z = mean
         if generator is not None:
             z = mean + torch.exp(0.5 * log_var) * torch.randn(mean.shape, generator=generator, device=mean.device)
-        recon = _reconstruction(model.decode(z), x, config.loss)
+        recon = _reconstruction(model, model.decode(z), x, config.loss)
         kl = -0.5 * torch.sum(1 + log_var - mean.pow(2) - log_var.exp(), dim=1).mean() / x.shape[1]
         return recon + config.beta * kl, recon, config.beta * kl, mean
     code = model.encode(x_in)
-    recon = _reconstruction(model.output(x_in, code), x, config.loss)
+    recon = _reconstruction(model, model.output(x_in, code), x, config.loss)
     if config.l1 <= 0:  # no penalty term: nothing to add (an add and its backward fewer per step)
         return recon, recon, recon.new_zeros(()), code
     penalty = config.l1 * code.abs().sum(dim=1).mean()
@@ -95,7 +99,8 @@ def clean_losses(
     model: Autoencoder, X: np.ndarray, config: TrainConfig, X_in: np.ndarray | None = None
 ) -> tuple[float, float, float]:
     """(loss, reconstruction error, active fraction) on clean data X of shape (n_samples, n_features), the model fed
-    X_in (default X: an upscaler is fed its task's input, a denoiser the clean rows).
+    X_in (default X: an upscaler is fed its task's input, a denoiser the clean rows); for a colour head X is its
+    targets (`targets`).
 
     The per-epoch figures of `train`; `aeviz.evaluation.evaluate_model` gives a finished model's figures next to PCA.
     """
@@ -176,11 +181,17 @@ def train(
         raise AevizError(f"the model expects {model.config.n_features} features but {data.name} has {data.n_features}")
     if config.loss == "bce" and (data.X_train.min() < 0 or data.X_train.max() > 1):
         raise AevizError("binary cross-entropy needs data in [0, 1]; use mse for tabular data")
+    head = model.config.head
+    if (head == "ab-bins") != (config.loss == "ce") or (head != "image" and config.task != "recolour"):
+        raise AevizError("a colour head recolours, and the bins head alone learns with the cross-entropy (loss ce)")
     device = next(model.parameters()).device
-    X = torch.from_numpy(np.ascontiguousarray(data.X_train)).to(device)
+    Y = targets(model, data.X_train)
+    if head == "ab-bins":  # the loss weighs each colour by how rare it is in these training rows
+        model.bin_weights.copy_(torch.from_numpy(rare_colour_weights(Y)))
+    X = torch.from_numpy(Y).to(device)
     inputs = model_inputs(data.X_train, config.task, data.image_shape)
     X_in = X if inputs is data.X_train else torch.from_numpy(np.ascontiguousarray(inputs)).to(device)
-    X_val_in = model_inputs(data.X_val, config.task, data.image_shape)
+    X_val_in, X_val = model_inputs(data.X_val, config.task, data.image_shape), targets(model, data.X_val)
     generator = torch.Generator(device=device).manual_seed(config.seed)
     optimizer = FusedAdam(model.parameters(), lr=config.lr)
     denoising = config.noise_std > 0 or config.mask_prob > 0
@@ -209,7 +220,7 @@ def train(
         train_loss, recon_loss, penalty = (
             torch.tensor([[float(v) for v in step] for step in steps], dtype=torch.float64).mean(dim=0).tolist()
         )
-        val_loss, val_recon, active = clean_losses(model, data.X_val, config, X_val_in)
+        val_loss, val_recon, active = clean_losses(model, X_val, config, X_val_in)
         if not all(map(math.isfinite, (train_loss, val_loss))):
             model.load_state_dict(last_good)
             raise TrainingError(
@@ -218,6 +229,13 @@ def train(
             )
         seconds = time.perf_counter() - start
         yield EpochMetrics(epoch, train_loss, val_loss, recon_loss, penalty, val_recon, active, seconds)
+
+
+def targets(model: Autoencoder, X: np.ndarray) -> np.ndarray:
+    """What `model` learns to give back for the clean rows X: X itself, or for a colour head its colours
+    (`aeviz.colours.colour_targets`)."""
+    head = model.config.head
+    return np.ascontiguousarray(X) if head == "image" else colour_targets(X, head)
 
 
 def warm_up_training(seed: int = 0) -> None:

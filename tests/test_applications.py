@@ -108,7 +108,7 @@ def test_a_colour_failure_counts_the_pixels_where_the_model_is_closer():
     model[0, 0] = 0.0  # one pixel far off
     baseline[1] = 0.6  # the baseline off on the second row
     found = colour_failure(image, model, baseline)
-    assert found.closer == pytest.approx(0.5) and found.errors[0, 0] == pytest.approx(0.5) and found.saturation == 0.0
+    assert found.closer == pytest.approx(0.5) and found.errors[0, 0] == pytest.approx(0.5)
 
 
 def test_the_upscaler_is_read_against_the_bicubic_image_it_was_given():
@@ -128,16 +128,21 @@ def test_psnr_and_ssim_disagreeing_is_said_and_agreeing_is_not():
     assert disagreement_sentence({"PSNR": "model", "SSIM": "model"}, names) == ""
 
 
-def test_a_recolouring_is_called_muted_strong_or_about_as_strong_from_its_saturation():
-    from aeviz.applications import ColourFailure, saturation_sentence
+def test_the_recolouring_sentence_says_who_wins_which_measure_and_the_goal():
+    from aeviz.applications import Colouring, recolour_sentence
 
-    def found(mine: float, photo: float) -> ColourFailure:
-        return ColourFailure(np.zeros((1, 1)), 0.5, mine, photo)
+    def found(ab: tuple, bins: tuple) -> dict:
+        return {"gray": Colouring(0.106, 0.0), "ab": Colouring(*ab), "ab-bins": Colouring(*bins)}
 
-    assert "muted (mean saturation 0.31 against the photo's 0.83)" in saturation_sentence(found(0.31, 0.83), "it", 5)
-    assert "on 5 photos predicts their average" in saturation_sentence(found(0.31, 0.83), "it", 5)
-    assert "stronger than the photo's" in saturation_sentence(found(0.47, 0.36), "it", 5)  # was "about as colourful"
-    assert "about as strong" in saturation_sentence(found(0.27, 0.25), "it", 5)
+    both = recolour_sentence(found((0.091, 45.0), (0.088, 65.0)), 86.0, held_out=True)
+    assert "the re-weighted distribution model's 0.088, with 76%" in both and "52% of the photo's colourfulness" in both
+    assert "The re-weighted model is closer to the true colours and more colourful." in both
+    assert "an average of several colours is a duller one" in both and both.endswith("is met.")
+    split = recolour_sentence(found((0.080, 45.0), (0.110, 47.0)), 86.0, held_out=True)
+    assert "The regression model is closer to the true colours, the re-weighted model more colourful." in split
+    assert "missed: its colourfulness is 55% of the photo's, 5% short; its colours are 0.004 further off" in split
+    livelier = recolour_sentence(found((0.080, 50.0), (0.090, 40.0)), 86.0, held_out=False)
+    assert "the regression model is the livelier" in livelier and "goal" not in livelier  # a training photo: no goal
 
 
 def test_the_most_detailed_image_is_the_one_with_the_widest_spread():

@@ -89,6 +89,9 @@ def test_config_round_trips_through_json_dict():
         ({"arch": "mlp", "residual": True, "output_activation": "linear"}, "a residual model is a conv model"),
         ({"arch": "conv", "residual": True}, "with a linear output"),
         ({"arch": "conv", "residual": 1, "output_activation": "linear"}, "residual must be true or false"),
+        ({"arch": "conv", "head": "rgb"}, "unknown head"),
+        ({"arch": "mlp", "head": "ab", "output_activation": "linear"}, "a colour head belongs to a conv model of RGB"),
+        ({"arch": "conv", "head": "ab-bins", "output_activation": "linear"}, "a colour head belongs"),  # 1 channel
     ],
 )
 def test_bad_config_is_refused(kwargs, message):
@@ -130,3 +133,42 @@ def test_a_fresh_residual_model_gives_back_its_input_and_trains_only_what_it_add
     torch.nn.init.constant_(last.bias, 0.25)  # the last conv adds 0.25 everywhere
     np.testing.assert_allclose(reconstruct(model, X), X + 0.25, atol=1e-6)
     assert residual.n_parameters == config.n_parameters == sum(p.numel() for p in model.parameters())
+
+
+def test_the_bins_head_shows_the_annealed_mean_of_its_scores():
+    """forward gives each pixel's a*, b* / AB_LIMIT: equal scores give the bins' mean colour, one bin far ahead its
+    own colour; training sees the scores themselves (`output`)."""
+    from aeviz.colours import AB_BIN_COUNT, AB_LIMIT, ab_bins
+
+    options = {"conv_channels": (8,), "conv_code": "spatial", "channels": 3, "output_activation": "linear"}
+    config = ModelConfig.for_data(48, (4, 4), "conv", 8 * 2 * 2, head="ab-bins", **options)
+    model = build_model(config)
+    assert config.n_parameters == sum(p.numel() for p in model.parameters())
+    x = torch.rand(2, 48)
+    assert model.output(x, model.encode(x)).shape == (2, AB_BIN_COUNT * 16)
+    last = [m for m in model.decoder if isinstance(m, torch.nn.Conv2d)][-1]
+    torch.nn.init.zeros_(last.weight)
+    torch.nn.init.zeros_(last.bias)
+    with torch.no_grad():
+        mean = model(x).reshape(2, 2, 16)
+        np.testing.assert_allclose(mean[0, :, 3].numpy(), ab_bins().mean(axis=0) / AB_LIMIT, atol=1e-5)
+        last.bias[17] = 100.0  # bin 17 far ahead of the rest
+        np.testing.assert_allclose(model(x).reshape(2, 2, 16)[1, :, 5].numpy(), ab_bins()[17] / AB_LIMIT, atol=1e-5)
+    regression = build_model(replace(config, head="ab"))
+    assert regression(x).shape == (2, 32) and replace(config, head="ab").n_parameters < config.n_parameters
+
+
+def test_a_colour_head_reads_the_lightness_of_its_gray_input():
+    """`Lightness` is scikit-image's L* / 100 of the gray picture the recolourers are given."""
+    from skimage import color
+
+    from aeviz.models import Lightness
+    from aeviz.tasks import gray_rows
+
+    rows = np.random.default_rng(1).random((3, 3 * 20)).astype(np.float32)
+    rows[0, :5] = 0.0  # some black pixels: the linear part of both curves
+    gray = gray_rows(rows)
+    found = Lightness(4, 5)(torch.from_numpy(gray)).numpy()
+    expected = color.rgb2lab(gray.reshape(3, 3, 20).transpose(0, 2, 1))[..., 0] / 100
+    assert found.shape == (3, 1, 4, 5)
+    np.testing.assert_allclose(found.reshape(3, 20), expected, atol=1e-4)

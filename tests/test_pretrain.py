@@ -9,7 +9,7 @@ from aeviz.checkpoints import SHIPPED_DIR, list_checkpoints, load_checkpoint
 from aeviz.datasets import load_dataset
 from aeviz.evaluation import evaluate_model
 from aeviz.latent import decode
-from aeviz.pretrain import RECIPES, SWEEP_DIR, make, sweep_recipes
+from aeviz.pretrain import RECIPES, RECOLOUR_DIR, SWEEP_DIR, make, recolour_recipes, sweep_recipes
 
 SHIPPED = [r.name for r in RECIPES]
 
@@ -21,6 +21,7 @@ def test_every_recipe_is_shipped_and_small():
     sweep = {r.name for r in sweep_recipes()}
     assert len(sweep) == 34 and sweep <= set(list_checkpoints(SHIPPED_DIR / SWEEP_DIR))
     assert not sweep & set(list_checkpoints(SHIPPED_DIR))
+    assert {r.name for r in recolour_recipes()} == set(list_checkpoints(SHIPPED_DIR / RECOLOUR_DIR))
     total = sum(f.stat().st_size for f in Path(SHIPPED_DIR).rglob("*") if f.is_file())
     assert total < 20 * 2**20
 

@@ -154,3 +154,29 @@ def test_fused_adam_steps_as_torch_adam_does(arch):
     for mine, reference_param in zip(ours.parameters(), theirs.parameters(), strict=True):
         assert torch.equal(mine, reference_param)
     assert not torch.equal(next(ours.parameters()), next(build_model(config, seed=1).parameters()))
+
+
+def test_the_bins_head_learns_with_rare_colours_weighing_more():
+    """A recolourer with the bins head: its loss weights are the training pixels' (`rare_colour_weights`), its loss
+    falls, its validation loss is measured on the gray input against the held-out colours; a head and a loss that do
+    not go together are refused."""
+    from aeviz.colours import colour_targets, rare_colour_weights
+    from aeviz.datasets import Dataset, photo_dataset
+
+    photos = photo_dataset()
+    data = Dataset("photos", photos.X_train[::8], photos.X_val[:16], None, None, photos.image_shape)
+    options = {"conv_channels": (8, 8), "conv_code": "spatial", "channels": 3, "output_activation": "linear"}
+    config = ModelConfig.for_data(data.n_features, data.image_shape, "conv", 8 * 8 * 8, head="ab-bins", **options)
+    model = build_model(config)
+    train_config = TrainConfig(epochs=3, batch_size=32, task="recolour", loss="ce")
+    history = list(train(model, data, train_config))
+    assert history[-1].train_loss < history[0].train_loss
+    expected = rare_colour_weights(colour_targets(data.X_train, "ab-bins"))
+    np.testing.assert_allclose(model.bin_weights.numpy(), expected)
+    X_in = model_inputs(data.X_val, "recolour", data.image_shape)
+    on_task = clean_losses(model, colour_targets(data.X_val, "ab-bins"), train_config, X_in)[1]
+    assert history[-1].val_recon == pytest.approx(on_task, rel=1e-5)
+    with pytest.raises(AevizError, match="the bins head alone learns with the cross-entropy"):
+        next(train(build_model(config), data, replace(train_config, loss="mse")))
+    with pytest.raises(AevizError, match="a colour head recolours"):
+        next(train(build_model(config), data, replace(train_config, task="reconstruct")))

@@ -122,24 +122,22 @@ def recoloured(checkpoint: Checkpoint, name: str) -> np.ndarray:
 
 
 @st.cache_data(max_entries=16, show_spinner="Scoring the held-out photo's patches…")
-def _recolour_scores(model_key: str, _checkpoint: Checkpoint) -> dict[str, Score]:
+def _recolour_scores(model_keys: tuple, _models: dict[str, Checkpoint]) -> dict[str, Score]:
     from aeviz.datasets import photo_dataset
     from aeviz.photos import brightness_rows, recolour_rows
     from aeviz.tasks import gray_rows
 
     data = photo_dataset()
     X, shape = data.X_val, tuple(data.image_shape)
-    found = {
-        "gray": gray_rows(X),
-        "brightness": brightness_rows(X, shape),
-        "model": recolour_rows(_checkpoint.model, X, shape),
-    }
+    found = {"gray": gray_rows(X), "brightness": brightness_rows(X, shape)}
+    found |= {name: recolour_rows(checkpoint.model, X, shape) for name, checkpoint in _models.items()}
     return {name: score(X, rows, shape) for name, rows in found.items()}
 
 
-def recolour_scores(checkpoint: Checkpoint) -> dict[str, Score]:
-    """Mean PSNR and SSIM over the held-out photo's patches: the grayscale input, the brightness baseline, the model."""
-    return _recolour_scores(checkpoint.fingerprint(), checkpoint)
+def recolour_scores(models: dict[str, Checkpoint]) -> dict[str, Score]:
+    """Mean PSNR and SSIM over the held-out photo's patches: the grayscale input, the brightness baseline ("gray",
+    "brightness") and each model ({name: checkpoint})."""
+    return _recolour_scores(tuple((name, m.fingerprint()) for name, m in models.items()), models)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

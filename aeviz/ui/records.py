@@ -122,7 +122,7 @@ class Session:
     train_run: TrainRun | None = None
     picked: PickedPoint | None = None
     sparsity_pair: SparsityPair | None = None
-    recolourer: Checkpoint | None = None  # a recolouring model this session trained (30 k parameters)
+    recolourers: dict[str, Checkpoint] = field(default_factory=dict)  # recolourers this session trained, by head
     sparsity_sweep: list[tuple[float, float, float]] = field(default_factory=list)  # (λ, active fraction, error)
     k_sweep: SweepRun | None = None
     pending: Pending | None = None  # this session's job in the pool (aeviz.ui.job_panel)

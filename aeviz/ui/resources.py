@@ -204,13 +204,17 @@ def shipped_photo_upscaler(residual: bool = False) -> Checkpoint | None:
     return _stored_checkpoint(str(folder), name, weights.stat().st_mtime) if weights.is_file() else None
 
 
-def shipped_recolourer() -> Checkpoint | None:
-    """The Recolouring page's shipped model (in checkpoints/recolour, out of the model list), or None if missing."""
-    from aeviz.pretrain import RECOLOUR_DIR, recolour_recipe
+def shipped_recolourers() -> dict[str, Checkpoint]:
+    """The Recolouring page's shipped models (in checkpoints/recolour, out of the model list), {colour head:
+    checkpoint}; a missing one is left out."""
+    from aeviz.pretrain import RECOLOUR_DIR, recolour_recipes
 
-    folder, name = SHIPPED_DIR / RECOLOUR_DIR, recolour_recipe().name
-    weights = folder / name / "model.safetensors"
-    return _stored_checkpoint(str(folder), name, weights.stat().st_mtime) if weights.is_file() else None
+    folder, found = SHIPPED_DIR / RECOLOUR_DIR, {}
+    for recipe in recolour_recipes():
+        weights = folder / recipe.name / "model.safetensors"
+        if weights.is_file():
+            found[recipe.model_options["head"]] = _stored_checkpoint(str(folder), recipe.name, weights.stat().st_mtime)
+    return found
 
 
 def shipped_denoisers() -> dict[float, Checkpoint]:

@@ -47,11 +47,25 @@ def test_upscaling_zooms_the_three_pictures_together(page, server, shot):
     shot(page, "upscale")
 
 
-def test_recolouring_shows_the_photo_four_ways(page, server, shot):
+def test_recolouring_shows_both_models_with_the_library_numbers(page, server, shot):
+    from aeviz.applications import colouring
+    from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint
+    from aeviz.photos import HELD_OUT, load_photo, recolour_photo
+    from aeviz.pretrain import RECOLOUR_DIR, recolour_recipes
+
+    image = load_photo(HELD_OUT[0])
+    found = {
+        r.model_options["head"]: colouring(
+            image, recolour_photo(load_checkpoint(r.name, SHIPPED_DIR / RECOLOUR_DIR).model, image)
+        )
+        for r in recolour_recipes()
+    }
     goto(page, f"{server}/recolour")
     page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img').length === 4", timeout=60_000)
-    assert page.get_by_text("difference to the true colours:").count() == 3
-    assert page.get_by_text("On flower the shipped model").count() == 1
+    said = f"the re-weighted distribution model's {found['ab-bins'].difference:.3f}"
+    assert page.get_by_text(said, exact=False).count() == 1
+    table = page.locator("table").first.inner_text()
+    assert f"{found['ab'].difference:.3f}" in table and f"{found['ab-bins'].colourfulness:.1f}" in table
     shot(page, "recolour")
 
 
