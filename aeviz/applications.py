@@ -150,19 +150,22 @@ def recolour_sentence(found: Mapping[str, Colouring], photo: float, held_out: bo
     measure, why, and — on the held-out photo — the goal, met or missed by how much."""
     gray, ab, bins = found["gray"], found["ab"], found["ab-bins"]
     share = lambda c: c.colourfulness / photo if photo > 0 else 0.0  # noqa: E731
+    tied = f"{ab.difference:.3f}" == f"{bins.difference:.3f}"  # equal as printed: print them closer
+    digits = 4 if tied else 3
     said = (
-        f"The regression model's colours are {ab.difference:.3f} from the true ones on average, with "
+        f"The regression model's colours are {ab.difference:.{digits}f} from the true ones on average, with "
         f"{share(ab):.0%} of the photo's colourfulness ({ab.colourfulness:.1f} against {photo:.1f}); the re-weighted "
-        f"distribution model's {bins.difference:.3f}, with {share(bins):.0%}; the grayscale photo is "
-        f"{gray.difference:.3f} from them. "
+        f"distribution model's {bins.difference:.{digits}f}, with {share(bins):.0%}; the grayscale photo is "
+        f"{gray.difference:.{digits}f} from them. "
     )
     closer = "re-weighted model" if bins.difference < ab.difference else "regression model"
     richer = "re-weighted model" if bins.colourfulness > ab.colourfulness else "regression model"
-    said += (
-        f"The {closer} is closer to the true colours and more colourful. "
-        if closer == richer
-        else f"The {closer} is closer to the true colours, the {richer} more colourful. "
-    )
+    if tied:
+        said += f"The two are about as close to the true colours; the {richer} is more colourful. "
+    elif closer == richer:
+        said += f"The {closer} is closer to the true colours and more colourful. "
+    else:
+        said += f"The {closer} is closer to the true colours, the {richer} more colourful. "
     if bins.colourfulness > ab.colourfulness:
         said += (
             "A squared error is smallest at the average of the colours a gray could be, and an average of several "

@@ -141,6 +141,8 @@ def test_the_recolouring_sentence_says_who_wins_which_measure_and_the_goal():
     split = recolour_sentence(found((0.080, 45.0), (0.110, 47.0)), 86.0, held_out=True)
     assert "The regression model is closer to the true colours, the re-weighted model more colourful." in split
     assert "missed: its colourfulness is 55% of the photo's, 5% short; its colours are 0.004 further off" in split
+    tied = recolour_sentence(found((0.0987, 41.0), (0.0994, 62.0)), 86.0, held_out=True)
+    assert "model's 0.0994, with 72%" in tied and "The two are about as close to the true colours; the re-weighted" in tied
     livelier = recolour_sentence(found((0.080, 50.0), (0.090, 40.0)), 86.0, held_out=False)
     assert "the regression model is the livelier" in livelier and "goal" not in livelier  # a training photo: no goal
 

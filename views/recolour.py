@@ -54,7 +54,9 @@ def keep(outcome: JobOutcome) -> tuple[str, str]:
 
 def train_panel() -> None:
     """Train one of the two models again on the training photos (a few minutes), in the class's job pool."""
-    head = st.radio("Model", list(RECOLOURERS), format_func=RECOLOURINGS.get, key="recolour_head", horizontal=True)
+    head = st.radio(
+        "Model", list(RECOLOURERS), format_func=RECOLOURINGS.get, key="recolour_head", horizontal=True, bind=BOUND
+    )
     recipe = recolour_recipe(head)
     epochs = st.slider("Epochs", 3, 60, recipe.train.epochs, key="recolour_epochs", bind=BOUND)
     if st.button("Train the recolouring model", key="recolour_train"):
@@ -81,7 +83,7 @@ def pictures_panel(models: dict[str, Checkpoint], whose: dict[str, str], name: s
     for column, key in zip(columns, shown, strict=False):
         owner = f" ({whose[key]})" if key in whose else ""
         column.image(to_display(shown[key], scale), caption=NAMES[key] + owner)
-        column.markdown(f"difference **{found[key].difference:.3f}** · colourfulness **{found[key].colourfulness:.0f}**")
+        column.markdown(f"difference **{found[key].difference:.4f}** · colourfulness **{found[key].colourfulness:.0f}**")
     columns[-1].image(to_display(image, scale), caption="true colours")
     columns[-1].markdown(f"colourfulness **{photo:.0f}**")
     said = recolour_sentence(found, photo, name in HELD_OUT) if len(found) == 3 else ""
@@ -106,7 +108,7 @@ def table_panel(models: dict[str, Checkpoint], found: dict, photo: float, name: 
     for key, measured in {**found, "brightness": brightness}.items():
         held = scores[key]
         rows.append(
-            f"| {NAMES[key]} | {measured.difference:.3f} | {measured.colourfulness:.1f} "
+            f"| {NAMES[key]} | {measured.difference:.4f} | {measured.colourfulness:.1f} "
             f"({measured.colourfulness / photo:.0%}) | {held.psnr:.2f} dB | {held.ssim:.3f} |"
         )
     rows.append(f"| true colours | 0 | {photo:.1f} (100%) | | |")
@@ -115,6 +117,19 @@ def table_panel(models: dict[str, Checkpoint], found: dict, photo: float, name: 
         "Difference: the mean absolute difference to the true colours per channel (0 to 1) on the photo above. "
         "Colourfulness: Hasler and Süsstrunk's measure (0 for a gray picture; about 33 reads as moderately, 59 as "
         "highly colourful). " + definitions("PSNR", "SSIM")
+    )
+
+
+def how_panel() -> None:
+    """What the two models are, for whoever asks after the pictures."""
+    st.markdown(
+        "Both keep the photo's lightness (CIELAB's L\\*) and predict its two colour channels (a\\*, b\\*) from "
+        f"it, with the same small convolutional network trained on 32×32 patches of {len(RECOLOUR_PHOTOS)} photos "
+        f"that ship with scikit-image and scikit-learn ({', '.join(RECOLOUR_PHOTOS)}). The **regression model** "
+        "learns a\\*, b\\* with a squared error; the **re-weighted distribution model** gives each pixel a score for "
+        "each of 261 colour bins, learns them with a cross-entropy in which each bin weighs by how rare it was in the "
+        "training photos, and shows the scores' annealed mean (Zhang, Isola and Efros, *Colorful Image "
+        "Colorization*, 2016)."
     )
 
 
@@ -132,6 +147,7 @@ def recolouring_page(photo: str) -> None:
         st.error("The shipped recolouring models are missing: run `aeviz pretrain` to make them.")
         return
     pictures_panel(models, whose, photo)
+    how_panel()
     if "ab-bins" in models:
         failures_panel(models["ab-bins"], photo)
 
@@ -139,14 +155,9 @@ def recolouring_page(photo: str) -> None:
 ui.sidebar()
 st.title("Recolouring: gray in, colour out")
 st.markdown(
-    "The lecture's second application: give the model a grayscale photo and train it to give back the colours; "
-    "*score it by the difference to the true colours*. Both models here keep the photo's lightness (CIELAB's L\\*) and "
-    "predict its two colour channels (a\\*, b\\*) from it, with the same small convolutional network trained on "
-    f"32×32 patches of {len(RECOLOUR_PHOTOS)} photos that ship with scikit-image and scikit-learn "
-    f"({', '.join(RECOLOUR_PHOTOS)}). The **regression model** learns the colour with a squared error; the "
-    "**re-weighted distribution model** gives each pixel a score for each of 261 colour bins, learns them with a "
-    "cross-entropy in which rare colours weigh more, and shows the scores' annealed mean (Zhang, Isola and Efros, "
-    "*Colorful Image Colorization*, 2016)."
+    "The lecture's second application: give the model a grayscale photo, train it to give back the colours, and "
+    "*score it by the difference to the true colours*. Two models with the same small network: one learns the colour "
+    "with a squared error, one a distribution over colours in which rare colours weigh more."
 )
 recolouring_page(photo_form())
 with st.expander("Train them again"):

@@ -99,6 +99,7 @@ HOSTILE_QUERIES = {  # grouped so that each page meets every value in a few runs
         "upscale_patch": "99999",
         "recolour_photo": "../../etc/passwd",
         "recolour_epochs": "0",
+        "recolour_head": "ab-bins<script>",
         "pca_k": "-1",
         "sweep_angle_k": "3",
         "sparsity_source": "<b>x</b>",

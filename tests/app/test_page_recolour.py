@@ -30,7 +30,7 @@ def test_recolour_page_shows_both_models_and_says_what_their_numbers_show(app):
     data = photo_dataset()
     held = score(data.X_val, recolour_rows(models["ab-bins"], data.X_val, (32, 32)), (32, 32))
     row = next(line for line in table.splitlines() if line.startswith("| re-weighted distribution model"))
-    assert f"| {found['ab-bins'].difference:.3f} |" in row and f"{held.psnr:.2f} dB" in row
+    assert f"| {found['ab-bins'].difference:.4f} |" in row and f"{held.psnr:.2f} dB" in row
     at.selectbox(key="recolour_photo").set_value("astronaut").run()
     assert not at.exception and "goal" not in at.info[0].value
     at.radio(key="recolour_head").set_value("ab")
