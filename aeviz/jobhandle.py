@@ -36,3 +36,4 @@ class JobKind(StrEnum):
     CAPACITY = "capacity"
     PROJECTION = "projection"
     RECOLOUR = "recolour"
+    UPSCALE = "upscale"  # the Upscaling page's photo models, trained again

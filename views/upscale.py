@@ -3,7 +3,7 @@ autoencoder against bicubic interpolation, the same input and the same scores (P
 pictures. On the photo, two models side by side: the bottleneck autoencoder and the same network with a skip path
 (the residual model), which starts at bicubic and adds only the detail bicubic misses."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -18,14 +18,17 @@ from aeviz.applications import (
     upscale_example,
 )
 from aeviz.checkpoints import Checkpoint
-from aeviz.datasets import PHOTOS, Dataset, photo_dataset
+from aeviz.configs import ModelConfig
+from aeviz.datasets import ALL_PHOTOS, PHOTOS, Dataset, photo_dataset
 from aeviz.evaluation import RESTORATION, Score, leaders, score_values, verdict
+from aeviz.fitting import JobOutcome, fit_photos_job
 from aeviz.glossary import definitions
 from aeviz.handout import png_figure
+from aeviz.jobhandle import JobKind
 from aeviz.lecture import psnr_latex
 from aeviz.montages import display_scale
-from aeviz.photos import HELD_OUT, TRAIN_PHOTOS, even_crop, load_photo, shrink_photo, to_display
-from aeviz.pretrain import recipe
+from aeviz.photos import HELD_OUT, PATCH, TRAIN_PHOTOS, even_crop, load_photo, shrink_photo, to_display
+from aeviz.pretrain import photo_upscale_recipes, recipe
 from aeviz.questions import upscale_answer
 from aeviz.restoration_plots import zoom_compare_fig
 from aeviz.tasks import UPSCALE
@@ -137,10 +140,43 @@ def crop_panel(image, found: dict, small) -> None:
     )
 
 
+PHOTO_RECIPES = dict(zip(("bottleneck", "residual"), photo_upscale_recipes(), strict=True))
+
+
+def photo_models() -> tuple[dict[str, Checkpoint | None], dict[str, str]]:
+    """{"bottleneck": model, "residual": model} — this session's own where it trained one, else the shipped one — and
+    whose each is."""
+    mine = ui.session().photo_upscalers
+    shipped = {"bottleneck": ui.shipped_photo_upscaler(), "residual": ui.shipped_photo_upscaler(residual=True)}
+    return {key: mine.get(key) or shipped[key] for key in shipped}, {key: key in mine for key in shipped}
+
+
+def keep_photo_model(outcome: JobOutcome) -> tuple[str, str]:
+    key = "residual" if outcome.checkpoint.model.config.residual else "bottleneck"
+    ui.session().photo_upscalers[key] = outcome.checkpoint
+    return "success", f"Trained the {UPSCALERS[key]} for {outcome.epochs_done} epochs: the page now shows it."
+
+
+def photo_train_panel() -> None:
+    """Train either photo model again on the training photos' patches (a few minutes), in the class's job pool."""
+    key = st.radio(
+        "Model", list(PHOTO_RECIPES), format_func=UPSCALERS.get, key="upscale_photo_model", horizontal=True, bind=BOUND
+    )
+    shipped = PHOTO_RECIPES[key]
+    epochs = st.slider("Epochs", 3, 40, shipped.train.epochs, key="upscale_photo_epochs", bind=BOUND)
+    if st.button("Train the photo upscaler", key="upscale_photo_train"):
+        shape = (PATCH, PATCH)  # the patches are cut in the worker (fit_photos_job)
+        config = ModelConfig.for_data(3 * PATCH * PATCH, shape, shipped.arch, shipped.latent_dim, **shipped.model_options)
+        label = f"training the {UPSCALERS[key]} on the photos, {epochs} epochs"
+        args = (ALL_PHOTOS, config, replace(shipped.train, epochs=epochs))
+        ui.submit(JobKind.UPSCALE, label, fit_photos_job, args, keep_photo_model)
+    ui.job_panel(JobKind.UPSCALE)
+
+
 def photo_page() -> None:
     """The held-out photo shrunk 2× and brought back by bicubic, the bottleneck autoencoder and the residual model:
     scores, a sentence from them, the crop where they differ most, and the whole photo in one zoom."""
-    models = {"bottleneck": ui.shipped_photo_upscaler(), "residual": ui.shipped_photo_upscaler(residual=True)}
+    models, mine = photo_models()
     if any(m is None for m in models.values()):
         st.error("A shipped photo upscaler is missing: run `aeviz pretrain` to make both.")
         return
@@ -165,12 +201,17 @@ def photo_page() -> None:
     # validation image)
     answer = upscale_answer(image_scores["bottleneck"].psnr, image_scores["bicubic"].psnr)
     ui.explain("row", psnr_latex(image, found["residual"], "residual model"), said, (), answer)
+    yours = [UPSCALERS[key] for key, own in mine.items() if own]
     st.caption(
         f"Both models: {config.arch} network, {config.n_parameters:,} parameters, trained on 32×32 patches of "
         f"{len(TRAIN_PHOTOS)} photos that ship with scikit-image and scikit-learn ({', '.join(TRAIN_PHOTOS)}); "
-        f"{HELD_OUT[0]} is held out. Scores on the photo as one image and as the mean over its 32×32 patches (each "
-        f"patch shrunk and enlarged on its own). {definitions('PSNR', 'SSIM')}"
+        f"{HELD_OUT[0]} is held out. "
+        + (f"Yours: the {' and the '.join(yours)}; " if yours else "Both shipped; ")
+        + "scores on the photo as one image and as the mean over its 32×32 patches (each patch shrunk and enlarged "
+        f"on its own). {definitions('PSNR', 'SSIM')}"
     )
+    with st.expander("Train them again"):
+        photo_train_panel()
 
 
 def upscaling_page(source: str) -> None:

@@ -123,6 +123,7 @@ class Session:
     picked: PickedPoint | None = None
     sparsity_pair: SparsityPair | None = None
     recolourers: dict[str, Checkpoint] = field(default_factory=dict)  # recolourers this session trained, by head
+    photo_upscalers: dict[str, Checkpoint] = field(default_factory=dict)  # "bottleneck"/"residual" it trained
     sparsity_sweep: list[tuple[float, float, float]] = field(default_factory=list)  # (λ, active fraction, error)
     k_sweep: SweepRun | None = None
     pending: Pending | None = None  # this session's job in the pool (aeviz.ui.job_panel)

@@ -72,3 +72,19 @@ def test_upscale_page_on_faces_shows_the_shipped_skip_path_model_ahead_of_bicubi
     assert "the shipped face upscaler (a skip path) beats bicubic interpolation" in said
     assert f"{ours.psnr:.1f} dB" in said and f"{theirs.psnr:.1f} dB" in said
     assert at.slider(key="upscale_faces").max == len(data.X_val) - 1 and len(at.get("image")) == 4
+
+
+def test_a_photo_upscaler_trained_again_on_the_page_replaces_the_shipped_one(app):
+    """Three epochs of the residual model in the job pool (patches cut in the worker): the session keeps it, the page
+    says whose it shows and its sentence is the new model's."""
+    at = open_page(app, "views/upscale.py")
+    at.radio(key="upscale_source").set_value("photos").run()
+    shipped = at.info[0].value
+    at.radio(key="upscale_photo_model").set_value("residual")
+    at.slider(key="upscale_photo_epochs").set_value(3)
+    run_job(at, "upscale_photo_train")
+    assert "Trained the residual model for 3 epochs" in at.success[0].value
+    mine = at.session_state["aeviz"].photo_upscalers["residual"]
+    assert mine.train_config.epochs == 3 and len(mine.history) == 3 and mine.dataset == "all-photos"
+    assert any("Yours: the residual model;" in c.value for c in at.caption)
+    assert at.info[0].value != shipped and "residual model is" in at.info[0].value
