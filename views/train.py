@@ -154,7 +154,8 @@ def settings_form() -> TrainSettings:
     )
     noise = middle.slider("Denoising: input noise σ", 0.0, 1.0, TRAIN.noise_std, 0.05, key="train_noise", bind=BOUND)
     epochs = right.slider("Epochs", 1, 100, TRAIN.epochs, key="train_epochs", bind=BOUND)
-    batch_size = right.select_slider("Batch size", [32, 64, 128, 256, 512], TRAIN.batch_size, key="train_batch", bind=BOUND)
+    batch = SMALL_DATASETS.get(dataset, TRAIN.batch_size)  # also for a link that names the dataset alone
+    batch_size = right.select_slider("Batch size", [32, 64, 128, 256, 512], batch, key="train_batch", bind=BOUND)
     lr = right.select_slider("Learning rate", [1e-4, 3e-4, 1e-3, 3e-3, 1e-2], TRAIN.lr, key="train_lr", bind=BOUND)
     task = right.selectbox(
         "Input → target",

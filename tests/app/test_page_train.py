@@ -316,3 +316,14 @@ def test_faces_train_and_their_code_opens_on_the_latent_pages(app):
     at = open_page(at, "views/latent_space.py")
     legends = json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")])
     assert '"face"' in legends and '"not a face"' in legends
+
+
+def test_a_link_to_the_faces_opens_with_their_batch_size_and_a_batch_in_the_link_wins():
+    """The batch a small dataset needs comes with the dataset in a link as well as with a change of the box."""
+    at = new_session({"train_dataset": "faces"})
+    at = open_page(at, "views/train.py")
+    assert at.select_slider(key="train_batch").value == 32 and not at.warning
+    at.selectbox(key="train_dataset").set_value("digits").run()
+    assert at.select_slider(key="train_batch").value == 128 and not at.warning and not at.exception
+    linked = open_page(new_session({"train_dataset": "faces", "train_batch": "64"}), "views/train.py")
+    assert linked.select_slider(key="train_batch").value == 64
