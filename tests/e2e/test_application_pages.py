@@ -101,3 +101,25 @@ def test_a_face_code_walks_through_the_decoder(page, server, shot):
     page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img, canvas').length > 0")
     assert not page.locator('[data-testid="stException"]').count()
     shot(page, "walk-faces")
+
+
+def test_upscaling_faces_shows_the_library_numbers(page, server, shot):
+    """Faces (lfw_subset): the shipped skip-path upscaler against bicubic over the validation pictures, as the library
+    scores them."""
+    from aeviz.checkpoints import SHIPPED_DIR, load_checkpoint
+    from aeviz.datasets import load_dataset
+    from aeviz.evaluation import score
+    from aeviz.latent import restore
+    from aeviz.tasks import upscale_input
+
+    data = load_dataset("faces")
+    bicubic = upscale_input(data.X_val, data.image_shape)
+    ours = score(data.X_val, restore(load_checkpoint("faces-upscale", SHIPPED_DIR).model, bicubic), (25, 25))
+    theirs = score(data.X_val, bicubic, (25, 25))
+    goto(page, f"{server}/upscale")
+    rerun(page, page.get_by_text("faces (25×25)", exact=True).click)
+    said = page.get_by_text("the shipped face upscaler (a skip path) beats bicubic interpolation", exact=False)
+    said.wait_for(timeout=60_000)
+    assert f"{ours.psnr:.1f} dB" in said.inner_text() and f"{theirs.psnr:.1f} dB" in said.inner_text()
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stImage\"] img').length === 4", timeout=60_000)
+    shot(page, "upscale-faces")
