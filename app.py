@@ -22,7 +22,7 @@ from aeviz.sitemap import HOME, sections  # noqa: E402
 from aeviz.ui.classroom import follow_teacher, in_turn, question_panel  # noqa: E402
 from aeviz.ui.job_panel import collect_jobs  # noqa: E402
 from aeviz.ui.lecture import lecture_stage  # noqa: E402
-from aeviz.ui.resources import collect_now_and_then, load_torch_once  # noqa: E402
+from aeviz.ui.resources import collect_now_and_then, load_torch_once, warm_up_after  # noqa: E402
 from aeviz.ui.room import claim_teacher  # noqa: E402
 from aeviz.ui.style import house_style  # noqa: E402
 
@@ -31,7 +31,6 @@ from aeviz.ui.style import house_style  # noqa: E402
 ICON = str(Path(__file__).resolve().parent / "aeviz" / "static" / "favicon.png")
 st.set_page_config(page_title="aeviz — autoencoder latent spaces", page_icon=ICON, layout="wide")
 house_style()
-load_torch_once()  # a fresh server's first page says why it waits
 claim_teacher()  # ?teacher=TOKEN (the link the server's terminal printed) makes this session the teacher's
 
 pages = {
@@ -40,9 +39,11 @@ pages = {
 }
 collect_jobs()
 page = st.navigation(pages, expanded=True)  # all 13 pages: the default folds the menu after 10
+load_torch_once(light=page.title == HOME.title)  # Home draws without torch; another first page says why it waits
 moved = follow_teacher(page.title)  # a student moves to the teacher's step while the teacher presents
 lecture_stage(page.title)  # a lecture step's strip and key figure come first
 with in_turn(moved):  # the followers a move brings here draw their pages one at a time
     page.run()
 question_panel()  # the step's question, beside its figure, with the answer the page computed
 collect_now_and_then()  # instead of Streamlit's collection after every run (.streamlit/config.toml)
+warm_up_after()  # a light first page on a fresh server: PyTorch loads now, for the next page

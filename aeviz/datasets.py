@@ -13,13 +13,15 @@ import importlib.resources
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.datasets import load_digits, make_s_curve, make_swiss_roll
-from sklearn.preprocessing import StandardScaler
 
 from aeviz.errors import DataError
 from aeviz.userdata import RawData, read_bytes, read_file
+
+if TYPE_CHECKING:
+    from sklearn.preprocessing import StandardScaler
 
 MANIFOLD_SAMPLES = 2_000  # points on the swiss roll and the S-curve
 PHOTOS = "photos"  # the recolouring patches (aeviz.photos.RECOLOUR_PHOTOS), split by photo
@@ -82,6 +84,8 @@ def _read_only(raw: RawData) -> RawData:
 
 @functools.cache
 def _digits() -> RawData:
+    from sklearn.datasets import load_digits
+
     bunch = load_digits()
     X = (bunch.data / 16.0).astype(np.float32)
     names = tuple(str(c) for c in bunch.target_names)
@@ -111,8 +115,11 @@ def _faces() -> RawData:
     return _read_only(RawData(X, y, images.shape[1:], "class", "picture", ("face", "not a face")))
 
 
-def _manifold(make: Callable) -> RawData:
-    X, t = make(n_samples=MANIFOLD_SAMPLES, noise=0.05, random_state=0)
+def _manifold(name: str) -> RawData:
+    """scikit-learn's make_`name` (swiss_roll, s_curve), MANIFOLD_SAMPLES points."""
+    import sklearn.datasets
+
+    X, t = getattr(sklearn.datasets, f"make_{name}")(n_samples=MANIFOLD_SAMPLES, noise=0.05, random_state=0)
     return _read_only(RawData(X.astype(np.float32), t.astype(np.float32), None, "continuous", "position along the roll"))
 
 
@@ -120,8 +127,8 @@ BUILTIN_DATASETS: dict[str, Callable[[], RawData]] = {
     "mnist": _mnist,
     "digits": _digits,
     "faces": _faces,
-    "swiss_roll": functools.cache(lambda: _manifold(make_swiss_roll)),
-    "s_curve": functools.cache(lambda: _manifold(make_s_curve)),
+    "swiss_roll": functools.cache(lambda: _manifold("swiss_roll")),
+    "s_curve": functools.cache(lambda: _manifold("s_curve")),
 }
 
 
@@ -184,6 +191,8 @@ def split_dataset(raw: RawData, name: str, *, val_fraction: float = 0.2, seed: i
     X_train, X_val = raw.X[train], raw.X[val]
     scaler = None
     if raw.image_shape is None:
+        from sklearn.preprocessing import StandardScaler
+
         scaler = StandardScaler().fit(X_train)
         X_train = scaler.transform(X_train).astype(np.float32)
         X_val = scaler.transform(X_val).astype(np.float32)

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 import numpy as np
 
 from aeviz.configs import ModelConfig
-from aeviz.evaluation import generalisation_gap
 from aeviz.sitemap import HOME
 
 STEP_PARAM = "step"  # the URL parameter of the lecture step: 1 … len(STEPS)
@@ -191,6 +190,8 @@ def losses_latex(history: Sequence[dict], loss: str = "mse") -> str:
     when the history has them (a penalty is not an error)."""
     last = history[-1]
     train, val = last.get("recon_loss", last["train_loss"]), last.get("val_recon", last["val_loss"])
+    from aeviz.evaluation import generalisation_gap  # torch and scikit-learn: not for the entry file's import
+
     name = r"\mathrm{BCE}" if loss == "bce" else r"\mathrm{MSE}"
     gap = 100 * generalisation_gap(history)
     return (

@@ -2,6 +2,7 @@
 modules import downwards only, never in a cycle."""
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -40,8 +41,8 @@ def test_readme_layout_names_every_module():
 # under `if TYPE_CHECKING:` count. A new module must be given a floor here: where it sits is a decision worth a review.
 FLOORS = {
     "basics": ["errors", "runtime", "escaping", "jobhandle", "workers"],
-    "definitions": ["aeviz", "sitemap", "glossary", "wording", "tasks", "configs", "jobs", "montages", "pca", "projection",
-                    "handout", "questions"],
+    "definitions": ["aeviz", "sitemap", "glossary", "wording", "tasks", "colours", "configs", "jobs", "montages", "pca",
+                    "projection", "handout", "questions"],
     "models, data and figures": [
         "models", "latent", "decoder_export", "userdata.common", "userdata.images", "userdata.tables", "userdata",
         "photos", "datasets", "checkpoint_checks",
@@ -151,3 +152,26 @@ def test_test_files_have_unique_names():
     whole run at collection ("import file mismatch"), which a run of one folder does not show."""
     names = [p.name for p in (ROOT / "tests").rglob("test_*.py")]
     assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+def test_the_entry_file_and_the_home_page_need_neither_torch_nor_scikit_learn():
+    """A fresh server's first answer: app.py's imports and a run of the Home page load no PyTorch, scikit-learn,
+    SciPy or scikit-image (they load after it, in a thread: aeviz.ui.resources.warm_up_after), in a fresh
+    interpreter."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "at = AppTest.from_file('app.py', default_timeout=120)\n"
+        "import aeviz.ui.resources as r\n"
+        "r.warm_up_after = lambda: None\n"  # AppTest runs the script in this process: keep the warm-up out of it
+        "at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "print(sorted(m for m in ('torch', 'sklearn', 'scipy', 'skimage') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "AEVIZ_WARM_UP": "0", "AEVIZ_POOL_PROCESSES": "0"}
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -11,7 +11,6 @@ import gc
 import hashlib
 import os
 import re
-import sys
 import threading
 import time
 from collections import OrderedDict
@@ -165,13 +164,36 @@ def stored_info(folder: str, name: str, mtime: float) -> CheckpointInfo:
     return read_info(name, folder)
 
 
-def load_torch_once() -> None:
-    """On a fresh server the first page waits for PyTorch's import (measured 14 s on a cold machine, 5 s warm): say so
-    while it happens, once per server process; afterwards this costs a dictionary lookup."""
-    if "torch" in sys.modules:
+_warmed = threading.Event()  # PyTorch and scikit-learn are imported in this process
+_warming = threading.Lock()
+
+
+def _warm_up() -> None:
+    """Import the heavy libraries every other page uses, third-party only (a thread that held an aeviz module's import
+    lock while a page's thread held another could deadlock the two imports)."""
+    with _warming:
+        if not _warmed.is_set():
+            import sklearn.decomposition  # noqa: F401
+            import torch  # noqa: F401
+
+            _warmed.set()
+
+
+def load_torch_once(light: bool) -> None:
+    """A fresh server's first page: a `light` one (drawn without PyTorch or scikit-learn: the Home page the server's
+    address opens) draws at once and they load afterwards (`warm_up_after`); any other first page says why it waits
+    (measured 14 s on a cold machine, 5 s warm) while they load. Afterwards this costs a check of an event."""
+    if _warmed.is_set() or light:
         return
     with st.spinner("Starting the server: loading PyTorch (about 15 seconds on a fresh server, once)…"):
-        import aeviz.checkpoints  # noqa: F401 - imports torch
+        _warm_up()
+
+
+def warm_up_after() -> None:
+    """At the end of a script run: when the page was a light one on a fresh server, load PyTorch and scikit-learn in a
+    background thread, once, so that the student's next page does not wait for them."""
+    if not _warmed.is_set() and not _warming.locked():
+        threading.Thread(target=_warm_up, name="aeviz-warm-up", daemon=True).start()
 
 
 def shipped_sweep(data: Dataset) -> dict[tuple[str, int], Checkpoint]:
