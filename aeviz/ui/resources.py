@@ -115,7 +115,7 @@ def after_heavy_load(shared: bool = True) -> None:
 
 
 COLLECT_EVERY = 30.0  # seconds between full collections, server-wide
-_collected = {"at": 0.0}
+_collected = {"at": time.monotonic()}  # not in a fresh server's first run: its first answer waits for nothing
 _collecting = threading.Lock()
 
 
