@@ -8,7 +8,15 @@ For each N (default 10 and 30), on a fresh server, in one headless Chromium (one
 It prints: all N finished; each model opens from its ?model=live:KEY link in a fresh session; the first and the last
 result against the lone training; the observer's p50/p95 under load against alone; the server's peak RSS (VmHWM).
 
-    python bench/bench_classroom.py [--students 10 30] [--pool N] [--repeat K] [--observer-own-browser]
+    python bench/bench_classroom.py [--students 10 30 60] [--pool N] [--repeat K] [--observer-own-browser]
+        [--server-cpus 0] [--browser-cpus 1] [--url URL]
+
+As a class is: in a real class each browser runs on the student's own laptop, so by default the server and its worker
+processes run on one set of CPUs (--server-cpus, default core 0) and this benchmark with every Chromium on the others
+(--browser-cpus, default the rest); the lone training and the idle observer are measured in the same placement, and the
+placement is printed with the figures. --server-cpus all --browser-cpus all is the old setup (everything shares every
+core). --url drives a server already running elsewhere (started by you, e.g. behind haproxy): no RSS or CPU figures
+then, and no placement of the server.
 
 Runs of the same code differ by up to ~1.1× in the first result here: compare designs by the median of --repeat 3.
 
@@ -16,7 +24,8 @@ With --observer-own-browser the observer has a Chromium of its own (as a real st
 of a context in the students' Chromium: its steps no longer wait in one browser behind 30 other pages (they still
 share the machine's cores with them). The default is the issue's setup.
 
-Goals (issue #11): all N finish; first result ≤ 2× a lone training; observer p50 ≤ 2× idle; peak RSS < 4 GB at N = 30.
+Goals (issues #11 and #25): all N finish and reopen from their links; first result ≤ 2× a lone training; observer p50
+≤ 2× idle; peak RSS < 4 GB at N = 30 and 60. Memory per student (peak RSS ÷ N) is printed beside JupyterHub's sizing.
 UMAP's warm-up is off on this server (it compiles for ~50 s in the background and would load the idle figures too).
 """
 
@@ -161,8 +170,11 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
 
-def run_class(browser, n: int, log: Path, watch_browser=None) -> dict:
-    process, url, _ = start_server(ROOT / "app.py", log)
+def run_class(browser, n: int, log: Path, watch_browser=None, cpus: set[int] | None = None, url: str = "") -> dict:
+    """One class of n students on a fresh server (on `cpus` with its workers, when given), or on the server at `url`."""
+    process = None
+    if not url:
+        process, url, _ = start_server(ROOT / "app.py", log, cpus)
     try:
         lone_context, lone = student(browser, url)
         click_train(lone)  # the server's first training also loads the data and imports torch: not counted
@@ -178,7 +190,7 @@ def run_class(browser, n: int, log: Path, watch_browser=None) -> dict:
         idle = steps(watch, slider, 20)
 
         students = [student(browser, url) for _ in range(n)]
-        cpu_before, wall_before = cpu_seconds(process.pid), time.perf_counter()
+        cpu_before, wall_before = cpu_seconds(process.pid) if process else (0.0, 0.0), time.perf_counter()
         for _, page in students:
             click_train(page)
         clicking = time.perf_counter() - wall_before  # one after another: the later clicks wait for a busy browser
@@ -196,7 +208,7 @@ def run_class(browser, n: int, log: Path, watch_browser=None) -> dict:
                 for k, (_, page) in enumerate(students):
                     if results[k] is None:
                         results[k] = seconds_to_result(page)
-        cpu_after, wall = cpu_seconds(process.pid), time.perf_counter() - wall_before
+        cpu_after, wall = cpu_seconds(process.pid) if process else (0.0, 0.0), time.perf_counter() - wall_before
         finished = [r for r in results if r is not None]
         links = [parse_qs(urlsplit(page.url).query).get("model", [""])[0] for _, page in students]
         for context, _ in students:
@@ -212,13 +224,19 @@ def run_class(browser, n: int, log: Path, watch_browser=None) -> dict:
             "last": max(finished) if finished else float("nan"),
             "idle": (statistics.median(idle), p(idle, 95)),
             "loaded": (statistics.median(loaded), p(loaded, 95), len(loaded)),
-            "rss": peak_rss_mb(process.pid),
+            "rss": peak_rss_mb(process.pid) if process else float("nan"),
             "cpu": (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1], wall),
             "clicking": clicking,
         }
     finally:
-        process.terminate()
-        process.wait()
+        if process is not None:
+            process.terminate()
+            process.wait()
+
+
+# JupyterHub's sizing, for the memory per student: The Littlest JupyterHub's guide sizes a server as users × the
+# per-user peak + 128 MB; Zero to JupyterHub guarantees 1 GB per user by default.
+TLJH_OVERHEAD_MB, Z2JH_GUARANTEE_MB = 128, 1024
 
 
 def report(r: dict) -> None:
@@ -235,16 +253,39 @@ def report(r: dict) -> None:
         f"alone p50 {idle50 * 1000:.0f} ms, p95 {idle95 * 1000:.0f} ms; p50 ratio {load50 / idle50:.2f} (goal ≤ 2)"
     )
     server_cpu, worker_cpu, wall = r["cpu"]
+    if r["rss"] != r["rss"]:  # NaN: a server elsewhere (--url)
+        print("  (a server elsewhere: no CPU or memory figures)", flush=True)
+        return
     print(
         f"  CPU while loaded ({wall:.0f} s): server {server_cpu:.0f} s, workers {worker_cpu:.0f} s "
         f"(the rest of {os.cpu_count()} cores × {wall:.0f} s went to Chromium and the system)"
     )
-    print(f"  server peak RSS (with its workers) {r['rss']:.0f} MB" + (" (goal < 4096 MB)" if n >= 30 else ""), flush=True)
+    print(f"  server peak RSS (with its workers) {r['rss']:.0f} MB" + (" (goal < 4096 MB)" if n >= 30 else ""))
+    per = r["rss"] / n
+    print(
+        f"  memory per student {per:.0f} MB (peak RSS ÷ {n}); JupyterHub for the same class: The Littlest JupyterHub's "
+        f"sizing users × per-user peak + {TLJH_OVERHEAD_MB} MB, Zero to JupyterHub's default guarantee "
+        f"{Z2JH_GUARANTEE_MB} MB a user = {n * Z2JH_GUARANTEE_MB / 1024:.0f} GB",
+        flush=True,
+    )
+
+
+def placement(server: str, browsers: str) -> tuple[set[int], set[int]]:
+    """The CPU sets of the server (with its workers) and of the browsers: "all", "rest" (the browsers: every CPU the
+    server does not have, or all if it has them all) or a comma-separated list."""
+    every = set(range(os.cpu_count() or 1))
+    on = lambda text: every if text == "all" else {int(c) for c in text.split(",")}  # noqa: E731
+    server_cpus = on(server)
+    rest = every - server_cpus or every
+    browser_cpus = rest if browsers == "rest" else on(browsers)
+    if not server_cpus <= every or not browser_cpus <= every:
+        raise SystemExit(f"this machine has CPUs {sorted(every)}")
+    return server_cpus, browser_cpus
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--students", type=int, nargs="+", default=[10, 30])
+    parser.add_argument("--students", type=int, nargs="+", default=[10, 30, 60])
     parser.add_argument("--pool", type=int, default=None, help="AEVIZ_POOL_SIZE (default: the app's, cores - 1)")
     parser.add_argument(
         "--repeat", type=int, default=1, help="runs per N (each on a fresh server); with more than one, the medians"
@@ -254,9 +295,13 @@ def main() -> None:
         action="store_true",
         help="the observer in a Chromium of its own (as on its own laptop), not a context of the students' Chromium",
     )
+    parser.add_argument("--server-cpus", default="0", help="CPUs of the server and its workers: 0,1,… or all")
+    parser.add_argument("--browser-cpus", default="rest", help="CPUs of this benchmark and Chromium: 0,1,…, rest or all")
+    parser.add_argument("--url", default="", help="drive the server at this address instead of starting one")
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    server_cpus, browser_cpus = placement(args.server_cpus, args.browser_cpus)
     tmp = Path(tempfile.mkdtemp(prefix="aeviz-class-"))
     os.environ.setdefault("AEVIZ_USER_CHECKPOINTS", str(tmp / "user_checkpoints"))
     os.environ["AEVIZ_WARM_UP"] = "0"
@@ -266,6 +311,9 @@ def main() -> None:
     from aeviz.jobs import pool_size
 
     print(f"{os.cpu_count()} cores, job pool of {pool_size()}, workers at nice {os.environ.get('AEVIZ_WORKER_NICE', 5)}")
+    os.sched_setaffinity(0, browser_cpus)  # Chromium and Playwright's driver inherit it
+    where = f"the server at {args.url}" if args.url else f"server and workers on CPUs {sorted(server_cpus)}"
+    print(f"placement: {where}; this benchmark and Chromium on CPUs {sorted(browser_cpus)}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
         watch_browser = None
@@ -275,7 +323,8 @@ def main() -> None:
         for n in args.students:
             runs = []
             for k in range(args.repeat):
-                runs.append(run_class(browser, n, tmp / f"class{n}-{k}.log", watch_browser))
+                log = tmp / f"class{n}-{k}.log"
+                runs.append(run_class(browser, n, log, watch_browser, server_cpus, args.url))
                 report(runs[-1])
             if len(runs) > 1:
                 firsts = [r["first"] / r["lone"] for r in runs]
