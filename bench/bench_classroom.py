@@ -9,7 +9,7 @@ It prints: all N finished; each model opens from its ?model=live:KEY link in a f
 result against the lone training; the observer's p50/p95 under load against alone; the server's peak RSS (VmHWM).
 
     python bench/bench_classroom.py [--students 10 30 60] [--pool N] [--repeat K] [--observer-own-browser]
-        [--server-cpus 0] [--browser-cpus 1] [--url URL]
+        [--server-cpus 0] [--browser-cpus 1] [--observer-cpus 0] [--url URL]
 
 As a class is: in a real class each browser runs on the student's own laptop, so by default the server and its worker
 processes run on one set of CPUs (--server-cpus, default core 0) and this benchmark with every Chromium on the others
@@ -141,6 +141,17 @@ def cpu_seconds(pid: int) -> tuple[float, float]:
     return used(pid), sum(used(c) for c in children(pid))
 
 
+def cpu_ticks() -> list[tuple[int, int]]:
+    """(busy, total) clock ticks of each CPU so far (/proc/stat)."""
+    found = []
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("cpu") and line[3].isdigit():
+            values = [int(v) for v in line.split()[1:]]
+            idle = values[3] + values[4]  # idle and iowait
+            found.append((sum(values) - idle, sum(values)))
+    return found
+
+
 def peak_rss_mb(pid: int) -> float:
     """The server's peak resident memory (VmHWM) plus that of its worker processes (each its own peak)."""
     total = 0.0
@@ -192,6 +203,7 @@ def run_class(browser, n: int, log: Path, watch_browser=None, cpus: set[int] | N
 
         students = [student(browser, url) for _ in range(n)]
         cpu_before, wall_before = cpu_seconds(process.pid) if process else (0.0, 0.0), time.perf_counter()
+        ticks_before = cpu_ticks()
         for _, page in students:
             click_train(page)
         clicking = time.perf_counter() - wall_before  # one after another: the later clicks wait for a busy browser
@@ -212,6 +224,7 @@ def run_class(browser, n: int, log: Path, watch_browser=None, cpus: set[int] | N
                 for k in waiting[:LOOK_PAGES]:
                     results[k] = seconds_to_result(students[k][1])
         cpu_after, wall = cpu_seconds(process.pid) if process else (0.0, 0.0), time.perf_counter() - wall_before
+        busy = [(b1 - b0) / max(t1 - t0, 1) for (b0, t0), (b1, t1) in zip(ticks_before, cpu_ticks(), strict=True)]
         finished = [r for r in results if r is not None]
         links = [parse_qs(urlsplit(page.url).query).get("model", [""])[0] for _, page in students]
         for context, _ in students:
@@ -230,6 +243,7 @@ def run_class(browser, n: int, log: Path, watch_browser=None, cpus: set[int] | N
             "rss": peak_rss_mb(process.pid) if process else float("nan"),
             "cpu": (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1], wall),
             "clicking": clicking,
+            "busy": busy,
         }
     finally:
         if process is not None:
@@ -261,7 +275,8 @@ def report(r: dict) -> None:
         return
     print(
         f"  CPU while loaded ({wall:.0f} s): server {server_cpu:.0f} s, workers {worker_cpu:.0f} s "
-        f"(the rest of {os.cpu_count()} cores × {wall:.0f} s went to Chromium and the system)"
+        f"(the rest of {os.cpu_count()} cores × {wall:.0f} s went to Chromium and the system); each CPU busy "
+        + ", ".join(f"{k}: {b:.0%}" for k, b in enumerate(r["busy"]))
     )
     print(f"  server peak RSS (with its workers) {r['rss']:.0f} MB" + (" (goal < 4096 MB)" if n >= 30 else ""))
     per = r["rss"] / n
@@ -271,6 +286,32 @@ def report(r: dict) -> None:
         f"{Z2JH_GUARANTEE_MB} MB a user = {n * Z2JH_GUARANTEE_MB / 1024:.0f} GB",
         flush=True,
     )
+
+
+def chromium_pids() -> set[int]:
+    """The running Chromium processes (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if b"chromium" in (entry / "cmdline").read_bytes().split(b"\0")[0]:
+                    found.add(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def launch_on(playwright, cpus: set[int]):
+    """A Chromium of its own on `cpus`: its processes (browser, zygotes: the renderers fork from them later) are moved
+    there right after the launch (the driver that starts it keeps the benchmark's CPUs)."""
+    before = chromium_pids()
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+    for pid in chromium_pids() - before:
+        try:
+            os.sched_setaffinity(pid, cpus)
+        except OSError:  # gone already
+            continue
+    return browser
 
 
 def placement(server: str, browsers: str) -> tuple[set[int], set[int]]:
@@ -301,6 +342,12 @@ def main() -> None:
     parser.add_argument("--server-cpus", default="0", help="CPUs of the server and its workers: 0,1,… or all")
     parser.add_argument("--browser-cpus", default="rest", help="CPUs of this benchmark and Chromium: 0,1,…, rest or all")
     parser.add_argument("--url", default="", help="drive the server at this address instead of starting one")
+    parser.add_argument(
+        "--observer-cpus",
+        default="",
+        help="the observer in a Chromium of its own on these CPUs (e.g. 0: beside the server, not behind the class's "
+        "30 renderers on the browsers' core, as on a laptop of its own); implies --observer-own-browser",
+    )
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -320,7 +367,11 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
         watch_browser = None
-        if args.observer_own_browser:  # a browser process of its own: on Linux also a scheduling group of its own
+        if args.observer_cpus:
+            observer_cpus = placement(args.observer_cpus, "rest")[0]
+            watch_browser = launch_on(playwright, observer_cpus)
+            print(f"the observer has a Chromium of its own on CPUs {sorted(observer_cpus)}")
+        elif args.observer_own_browser:  # a browser process of its own: on Linux also a scheduling group of its own
             watch_browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
             print("the observer has a Chromium of its own")
         for n in args.students:
