@@ -175,8 +175,3 @@ def to_display(image: np.ndarray, scale: int = 1) -> np.ndarray:
 def colour_errors(image: np.ndarray, other: np.ndarray) -> np.ndarray:
     """Per pixel, the lecture's score: the mean absolute difference over the three channels, (height, width)."""
     return np.abs(np.clip(other, 0, 1) - image).mean(axis=2)
-
-
-def saturation(image: np.ndarray) -> float:
-    """Mean HSV saturation of a (height, width, 3) image: how colourful it is (0: gray)."""
-    return float(color.rgb2hsv(np.clip(image, 0, 1))[..., 1].mean())
