@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
+import multiprocessing
 import os
 import statistics
 import sys
@@ -67,6 +69,9 @@ new MutationObserver(() => {
   }
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
+SHARE_NAME = "Your name in the class gallery"  # the Train page's share form
+LOOK_EVERY = 5.0  # seconds between a sharing student's looks at its page while its model trains
+GALLERY_CARD = '[class*="st-key-gallery_card_"]'
 OBSERVER_STEPS = 20  # slider steps of the observer alone; about as many again while the class moves
 QUESTION_STEP = "sparsity?step=13&present=1"  # "λ = …: will the reconstruction error go up or down?"
 
@@ -202,6 +207,44 @@ class ProtocolFollowers:
         asyncio.run_coroutine_threadsafe(student.vote(choice), self.loop).result()
         return clicked
 
+    def share(self, epochs: int, timeout: float = 900.0) -> tuple[int, float]:
+        """The class shares its models: every student leaves the teacher's step ("Explore on my own"), opens the Train
+        page with `epochs` epochs, all press Train at once (the class queue), and each, once its page shows its model,
+        shares it as "student NN". A student's page is looked at again every LOOK_EVERY seconds until then (its
+        browser's clock would poll its job more often). Returns how many were told "Shared" and the seconds from the
+        first Train to the last; a student who never got there is said."""
+
+        def call(coroutine):
+            return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+        for student in self.students:  # the teacher still presents: each leaves first, as the room is told to
+            call(student.press("Explore on my own"))
+        self._until(lambda s: "Follow the teacher" in s.widgets and not s.running, 180.0)
+        for student in self.students:
+            call(student.go("train", f"train_epochs={epochs}"))
+        self._until(lambda s: "Train" in s.widgets and not s.running, 180.0)
+        start = time.time()
+        for student in self.students:
+            call(student.press("Train"))
+        asked, shared, end = set(), {}, time.monotonic() + timeout
+        while len(shared) < len(self.students) and time.monotonic() < end:
+            time.sleep(LOOK_EVERY)
+            for i, student in enumerate(self.students):
+                if i in shared or student.running:
+                    continue
+                if any(text.startswith("Shared:") for text in student.alerts):
+                    shared[i] = time.time()
+                elif "Share" in student.widgets and i not in asked:
+                    call(student.press("Share", {SHARE_NAME: f"student {i:02d}"}))
+                    asked.add(i)
+                elif "Share" not in student.widgets:
+                    call(student.look())
+        for i, student in enumerate(self.students):
+            if i not in shared:
+                print(f"student {i} did not share in {timeout:.0f} s: on {student.page_name!r}, shared asked "
+                      f"{i in asked}, alerts {student.alerts[-2:]}", flush=True)  # fmt: skip
+        return len(shared), (max(shared.values()) - start if shared else math.nan)
+
     def close(self) -> None:
         async def finish():
             self.stop.set()
@@ -209,6 +252,88 @@ class ProtocolFollowers:
 
         asyncio.run_coroutine_threadsafe(finish(), self.loop).result(timeout=30)
         self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+class ProtocolObserver:
+    """The student exploring on their own as a client of Streamlit's protocol, in a process of its own (so its clock
+    shares no interpreter with the followers'): Latent walk with the server-side sliders, each step timed from the
+    slider's message to the end of the run it started. What it measures is the server's answer alone — in a class the
+    student's own laptop draws it, so neither the teacher's Chromium nor the followers' clients on this machine's other
+    core (which the Chromium observer shares) belong in it."""
+
+    def __init__(self, url: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_observe, args=(url, child), daemon=True)
+        self.process.start()
+        self._ask("open")
+
+    def _ask(self, command):
+        self.conn.send(command)
+        if not self.conn.poll(300):
+            raise TimeoutError(f"the protocol observer did not answer {command!r} in 300 s")
+        answer = self.conn.recv()
+        if isinstance(answer, str) and answer.startswith("error"):
+            raise RuntimeError(answer)
+        return answer
+
+    def explore(self) -> None:
+        """Moved to the teacher's step by its next run, it leaves ("Explore on my own") for Latent walk."""
+        self._ask("explore")
+
+    def steps(self, n: int) -> list[float]:
+        return self._ask(n)
+
+    def close(self) -> None:
+        self.conn.send(None)
+        self.process.join(30)
+
+
+WALK = ("latent_walk", "walk_browser=false")  # Latent walk with the server-side sliders
+
+
+def _observe(url: str, conn) -> None:
+    async def until(ready, timeout: float = 180.0) -> None:
+        end = time.monotonic() + timeout
+        while not ready():
+            if time.monotonic() > end:
+                raise TimeoutError("the protocol observer's page did not get ready")
+            await asyncio.sleep(0.05)
+
+    async def main() -> None:
+        student = ProtocolStudent(url, WALK[0])
+        student.query = WALK[1]
+        stop = asyncio.Event()
+        task = asyncio.create_task(student.run(stop))
+        loop, moved = asyncio.get_running_loop(), 0
+        while (command := await loop.run_in_executor(None, conn.recv)) is not None:
+            try:
+                if command == "open":
+                    await until(lambda: "z0" in student.sliders and not student.running)
+                    conn.send("ok")
+                elif command == "explore":
+                    await student.go(*WALK)  # a full run: it follows the teacher to the step
+                    await until(lambda: "Explore on my own" in student.widgets and not student.running)
+                    await student.press("Explore on my own")
+                    await until(lambda: "Follow the teacher" in student.widgets and not student.running)
+                    await student.go(*WALK)
+                    await until(lambda: "z0" in student.sliders and not student.running)
+                    conn.send("ok")
+                else:
+                    _, _, low, high = student.sliders["z0"]
+                    times = []
+                    for _ in range(command):  # back and forth over the middle of the slider's range
+                        moved += 1
+                        value = low + (high - low) * (0.4 + 0.02 * (moved % 10))
+                        times.append(await student.slide("z0", value))
+                        await asyncio.sleep(0.15)
+                    conn.send(times)
+            except Exception as exc:  # said in the benchmark's own process
+                conn.send(f"error: {exc!r}")
+        stop.set()
+        await task
+
+    asyncio.run(main())
 
 
 def explore_walk(page):
@@ -249,6 +374,13 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=6, help="→ presses, from step 1 on")
     parser.add_argument("--idle", type=float, default=30.0, help="seconds of each CPU measurement")
     parser.add_argument("--clients", choices=["browser", "protocol"], default="browser")
+    parser.add_argument(
+        "--observer",
+        choices=["browser", "protocol"],
+        default="browser",
+        help="the student exploring on its own: a Chromium page, or a protocol client in a process of its own",
+    )
+    parser.add_argument("--share-epochs", type=int, default=2, help="protocol students train and share (0: do not)")
     every = sorted(os.sched_getaffinity(0))
     parser.add_argument("--server-cpus", default=str(every[0]), help="CPUs of the server and its workers, e.g. 0")
     parser.add_argument("--browser-cpus", default=",".join(map(str, every[1:] or every)), help="CPUs of the browsers")
@@ -267,10 +399,19 @@ def main() -> None:
             followers = ProtocolFollowers(args.students, url)
         try:
             followers.open(url)  # nobody presents yet
-            watch_context, watch, slider = observer(browser, url)  # a student exploring on its own
+            if args.observer == "browser":  # a student exploring on its own
+                watch_context, watch, slider = observer(browser, url)
+                explorer = None
+            else:
+                watch_context = watch = slider = None
+                explorer = ProtocolObserver(url)
+
+            def explore(n: int) -> list[float]:
+                return steps(watch, slider, n) if explorer is None else explorer.steps(n)
+
             settle(server.pid)
             cpu_waiting = server_cpu(server.pid, args.idle)
-            alone = steps(watch, slider, OBSERVER_STEPS)  # the class waits for the teacher
+            alone = explore(OBSERVER_STEPS)  # the class waits for the teacher
 
             teacher_context = browser.new_context(viewport={"width": 1280, "height": 720})
             teacher_context.add_init_script(RECORD_STEPS)
@@ -278,10 +419,13 @@ def main() -> None:
             teacher.goto(f"{url}/?step=1&present=1&teacher={TOKEN}", timeout=180_000)
             teacher.wait_for_function(STEP_DRAWN, arg=1, timeout=180_000, polling="raf")
             followers.arrivals(1, 60.0)
-            slider = explore_walk(watch)  # moved to step 1 too; goes its own way
+            if explorer is None:
+                slider = explore_walk(watch)  # moved to step 1 too; goes its own way
+            else:
+                explorer.explore()
             time.sleep(5)
             cpu_following = server_cpu(server.pid, args.idle)
-            steady = steps(watch, slider, OBSERVER_STEPS)  # the class follows a step; the teacher talks
+            steady = explore(OBSERVER_STEPS)  # the class follows a step; the teacher talks
 
             own, lags, whole, loaded = [], [], [], []
             for number in range(2, args.moves + 2):
@@ -289,7 +433,7 @@ def main() -> None:
                 teacher.evaluate("() => document.activeElement && document.activeElement.blur()")
                 pressed = teacher.evaluate("() => Date.now()") / 1000
                 teacher.keyboard.press("ArrowRight")
-                loaded += steps(watch, slider, OBSERVER_STEPS // args.moves + 1)  # while the class moves
+                loaded += explore(OBSERVER_STEPS // args.moves + 1)  # while the class moves
                 teacher.wait_for_function(STEP_DRAWN, arg=number, timeout=180_000, polling="raf")
                 own.append(teacher.evaluate(f"() => window.__aevizSeen['{number}']") / 1000 - pressed)
                 lags += [arrived - pressed for arrived in followers.arrivals(number)]
@@ -297,8 +441,11 @@ def main() -> None:
                     whole += [done - pressed for done in followers.drawn(number)]
                 time.sleep(2)  # the teacher talks
             print_moves(args, own, lags, whole, cpu_waiting, cpu_following)
-            print_observer(alone, steady, loaded)
-            watch_context.close()
+            print_observer(args.observer, alone, steady, loaded)
+            if explorer is None:
+                watch_context.close()
+            else:
+                explorer.close()
             teacher.goto(f"{url}/{QUESTION_STEP}", timeout=180_000)  # the teacher still (remembered by its cookie)
             try:
                 followers.arrivals(13)
@@ -308,8 +455,22 @@ def main() -> None:
             print(
                 f"vote → the teacher's count: median {statistics.median(vote_lags):.2f} s, "
                 f"p95 {percentile(vote_lags, 0.95):.2f} s, max {max(vote_lags):.2f} s; "
-                f"counted {counted} of {args.students} votes ({len(vote_lags)} students could vote)"
+                f"counted {counted} of {args.students} votes ({len(vote_lags)} students could vote)",
+                flush=True,
             )
+            if isinstance(followers, ProtocolFollowers) and args.share_epochs:
+                told, took = followers.share(args.share_epochs)
+                teacher.goto(f"{url}/gallery", timeout=180_000)
+                teacher.wait_for_selector(GALLERY_CARD, timeout=180_000)
+                teacher.wait_for_function(NOT_RUNNING, timeout=180_000)
+                names = teacher.locator(GALLERY_CARD).evaluate_all("cards => cards.map(c => c.innerText)")
+                missing = [i for i in range(args.students) if not any(f"student {i:02d}" in n for n in names)]
+                print(
+                    f"gallery: {told} of {args.students} students told 'Shared' ({args.share_epochs}-epoch models, "
+                    f"all pressed Train at once; {took:.0f} s from the first Train to the last share); the teacher's "
+                    f"gallery shows {len(names)} cards, missing {missing or 'none'}",
+                    flush=True,
+                )
         finally:
             followers.close()
             server.terminate()
@@ -317,17 +478,19 @@ def main() -> None:
         browser.close()
 
 
-def print_observer(alone: list[float], steady: list[float], loaded: list[float]) -> None:
+def print_observer(kind: str, alone: list[float], steady: list[float], loaded: list[float]) -> None:
     base = statistics.median(alone)
 
     def said(times: list[float]) -> str:
         p50 = statistics.median(times)
         return f"p50 {p50 * 1000:.0f} ms ({p50 / base:.2f}×), p95 {percentile(times, 0.95) * 1000:.0f} ms"
 
+    until = "its run ended and its picture was fetched" if kind == "protocol" else "the image changed"
     print(
-        f"observer's slider (a student exploring Latent walk on its own): while the class waits for the teacher p50 "
-        f"{base * 1000:.0f} ms, p95 {percentile(alone, 0.95) * 1000:.0f} ms over {len(alone)} steps; while the class "
-        f"follows a step {said(steady)} over {len(steady)}; while the class moves {said(loaded)} over {len(loaded)}",
+        f"observer's slider (a student exploring Latent walk on its own, {kind} client, until {until}): while the "
+        f"class waits for the teacher p50 {base * 1000:.0f} ms, p95 {percentile(alone, 0.95) * 1000:.0f} ms over "
+        f"{len(alone)} steps; while the class follows a step {said(steady)} over {len(steady)}; while the class moves "
+        f"{said(loaded)} over {len(loaded)}",
         flush=True,
     )
 

@@ -7,7 +7,7 @@ string as the server changes them (`new_session`, `page_info_changed`: a followe
 fragment the server asks to run every few seconds (`auto_rerun`, as the frontend's timer does, whether or not a run is
 going: the server queues them), and records the wall-clock time at which each lecture step's strip ("Step n of")
 first arrived, and of the run that drew it finishing. It can vote on the room's question (the radio "Your answer")
-like a click would.
+like a click would, go to another page, press a button and submit a form's text (to train and share a model).
 
 What it does not do: draw anything, run the page's JavaScript components, keep cookies (each student is a new owner
 key), or reuse Streamlit's message cache (every message arrives whole, as for a browser that has not seen it).
@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import urllib.request
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -28,6 +29,7 @@ STEP = re.compile(r"\*\*Step (\d+) of \d+\*\*")
 
 class ProtocolStudent:
     def __init__(self, url: str, path: str = "") -> None:
+        self.url = url.rstrip("/")
         self.stream = url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
         self.query, self.page_hash, self.page_name = "", "", path
         self.seen: dict[int, float] = {}  # step → when its strip arrived
@@ -36,20 +38,42 @@ class ProtocolStudent:
         self.running, self.radio, self._drawing = False, "", None
         self._registered: dict[str, float] = {}  # the timers the run going on has asked for so far
         self.options: list[str] = []
+        self.widgets: dict[str, str] = {}  # a button's or text input's label → its widget id, as last drawn
+        self.alerts: list[str] = []  # the bodies of st.success/info/warning/error, as they arrived
+        self.sliders: dict[str, tuple[str, str, float, float]] = {}  # label → widget id, its fragment, min, max
+        self._finished: asyncio.Event | None = None  # set by the next script_finished (`slide` waits for it)
+        self.images: list[str] = []  # the address of every st.image's picture received, in order
         self.bytes = 0
         self._ws = None
 
-    def _rerun(self, fragment: str = "", vote: int | None = None) -> BackMsg:
+    def _rerun(
+        self,
+        fragment: str = "",
+        vote: int | None = None,
+        trigger: str = "",
+        texts: dict[str, str] | None = None,
+        slide: tuple[str, float] | None = None,
+    ) -> BackMsg:
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string, state.page_script_hash = self.query, self.page_hash
         if not self.page_hash:
             state.page_name = self.page_name
         if fragment:
-            state.fragment_id, state.is_auto_rerun = fragment, True
+            state.fragment_id, state.is_auto_rerun = fragment, slide is None
         if vote is not None:
             widget = state.widget_states.widgets.add()
             widget.id, widget.string_value = self.radio, self.options[vote]  # a radio's value: its option's label
+        for label, text in (texts or {}).items():
+            widget = state.widget_states.widgets.add()
+            widget.id, widget.string_value = self.widgets[label], text
+        if slide is not None:  # a slider moved: its fragment alone runs, as the browser asks
+            widget = state.widget_states.widgets.add()
+            widget.id = slide[0]
+            widget.double_array_value.data.append(slide[1])
+        if trigger:  # a button's click (a form's submit button sends the form's values with it)
+            widget = state.widget_states.widgets.add()
+            widget.id, widget.trigger_value = self.widgets[trigger], True
         return msg
 
     def _take(self, raw: bytes) -> None:
@@ -59,6 +83,8 @@ class ProtocolStudent:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             self.page_hash, self.running, self._registered = msg.new_session.page_script_hash, True, {}
+        elif kind == "navigation":  # with st.navigation, the page this run is (new_session names the main script's)
+            self.page_hash = msg.navigation.page_script_hash or self.page_hash
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "auto_rerun":
@@ -72,6 +98,8 @@ class ProtocolStudent:
             if self._drawing is not None:
                 self.drawn.setdefault(self._drawing, time.time())
                 self._drawing = None
+            if self._finished is not None:
+                self._finished.set()
         elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
             which = element.WhichOneof("type")
@@ -81,6 +109,16 @@ class ProtocolStudent:
                     self.seen[number], self._drawing = time.time(), number
             elif which == "radio" and element.radio.label == "Your answer":
                 self.radio, self.options = element.radio.id, list(element.radio.options)
+            elif which in ("button", "text_input"):
+                widget = getattr(element, which)
+                self.widgets[widget.label] = widget.id
+            elif which == "slider":
+                slider = element.slider
+                self.sliders[slider.label] = (slider.id, msg.delta.fragment_id, slider.min, slider.max)
+            elif which == "alert":
+                self.alerts.append(element.alert.body)
+            elif which == "imgs":
+                self.images += [image.url for image in element.imgs.imgs]
         elif kind == "session_status_changed":
             self.running = msg.session_status_changed.script_is_running
 
@@ -115,3 +153,32 @@ class ProtocolStudent:
     async def vote(self, choice: int) -> None:
         """Choose `choice` (its index) in the open question's radio, as a click does."""
         await self._ws.send(self._rerun(vote=choice).SerializeToString())
+
+    async def go(self, page: str, query: str = "") -> None:
+        """Open `page` (its URL path) with `query`, as a link typed in the address bar does (a new run of that page)."""
+        self.page_hash, self.page_name, self.query, self.timers, self.widgets = "", page, query, {}, {}
+        await self._ws.send(self._rerun().SerializeToString())
+
+    async def press(self, button: str, texts: dict[str, str] | None = None) -> None:
+        """Click the button labelled `button`, with text inputs (label → text) filled in first (a form's submit)."""
+        await self._ws.send(self._rerun(trigger=button, texts=texts).SerializeToString())
+
+    async def slide(self, label: str, value: float) -> float:
+        """Move the slider labelled `label` to `value`; the seconds until the run it started finished (its fragment's
+        run, when it is in one) and the first picture it drew was fetched, as a browser fetches it to show it."""
+        widget, fragment, _, _ = self.sliders[label]
+        timers, self.timers = self.timers, {}  # no fragment of its own on a timer meanwhile: its end would be taken
+        self._finished, drawn = asyncio.Event(), len(self.images)
+        start = time.perf_counter()
+        await self._ws.send(self._rerun(fragment, slide=(widget, value)).SerializeToString())
+        await self._finished.wait()
+        if len(self.images) == drawn:
+            raise RuntimeError(f"moving {label} to {value:.3f} drew no picture")
+        await asyncio.to_thread(lambda: urllib.request.urlopen(self.url + self.images[drawn], timeout=60).read())
+        took = time.perf_counter() - start
+        self._finished, self.timers = None, timers
+        return took
+
+    async def look(self) -> None:
+        """Run the page again, as a reload would (what a finished job's page does when its clock asks)."""
+        await self._ws.send(self._rerun().SerializeToString())
