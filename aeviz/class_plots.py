@@ -133,8 +133,14 @@ def gallery_fig(
             )
         )
     wide = max(codes, default=1) / max(1, min(codes, default=1)) > 8  # 2 to 64 units: a log axis
+    # labelled at the class's own code sizes (powers of 2 when there are many): Plotly's log labels ("2 3 4 … 9 10 2
+    # 3") do not read on a projector
+    sizes = sorted(set(codes))
+    if len(sizes) > 8:
+        sizes = [2**k for k in range(max(0, min(sizes).bit_length() - 1), (max(sizes) - 1).bit_length() + 1)]
+    ticks = {"tickvals": sizes, "ticktext": [str(c) for c in sizes]} if wide else {}
     fig.update_layout(
-        xaxis={"title": "code units", "type": "log" if wide else "linear"},
+        xaxis={"title": "code units", "type": "log" if wide else "linear", **ticks},
         yaxis={"title": "validation MSE", "range": [0, max(errors, default=1.0) * 1.25]},
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         showlegend=True,

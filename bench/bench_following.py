@@ -70,6 +70,7 @@ new MutationObserver(() => {
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
 SHARE_NAME = "Your name in the class gallery"  # the Train page's share form
+SHARE_CODES, SHARE_L1 = (2, 4, 8, 16, 32), (0.0, 0.001)  # the sharing students' code sizes and λ, in turn
 LOOK_EVERY = 5.0  # seconds between a sharing student's looks at its page while its model trains
 GALLERY_CARD = '[class*="st-key-gallery_card_"]'
 OBSERVER_STEPS = 20  # slider steps of the observer alone; about as many again while the class moves
@@ -201,7 +202,8 @@ class ProtocolFollowers:
         except TimeoutError:
             raise TimeoutError(
                 f"the vote never opened for student {i}: on {student.query!r}, timers "
-                f"{student.timers}, running {student.running}, steps {sorted(student.seen)}"
+                f"{student.timers}, running {student.running}, steps {sorted(student.seen)}; last events "
+                f"{_around_last_strip(list(student.history))}"
             ) from None
         clicked = time.time()
         asyncio.run_coroutine_threadsafe(student.vote(choice), self.loop).result()
@@ -209,10 +211,10 @@ class ProtocolFollowers:
 
     def share(self, epochs: int, timeout: float = 900.0) -> tuple[int, float]:
         """The class shares its models: every student leaves the teacher's step ("Explore on my own"), opens the Train
-        page with `epochs` epochs, all press Train at once (the class queue), and each, once its page shows its model,
-        shares it as "student NN". A student's page is looked at again every LOOK_EVERY seconds until then (its
-        browser's clock would poll its job more often). Returns how many were told "Shared" and the seconds from the
-        first Train to the last; a student who never got there is said."""
+        page with `epochs` epochs and a code size and λ of its own, all press Train at once (the class queue), and
+        each, once its page shows its model, shares it as "student NN". A student's page is looked at again every
+        LOOK_EVERY seconds until then (its browser's clock would poll its job more often). Returns how many were told
+        "Shared" and the seconds from the first Train to the last; a student who never got there is said."""
 
         def call(coroutine):
             return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
@@ -220,8 +222,9 @@ class ProtocolFollowers:
         for student in self.students:  # the teacher still presents: each leaves first, as the room is told to
             call(student.press("Explore on my own"))
         self._until(lambda s: "Follow the teacher" in s.widgets and not s.running, 180.0)
-        for student in self.students:
-            call(student.go("train", f"train_epochs={epochs}"))
+        for i, student in enumerate(self.students):  # the class's choices: code size and λ, as a teacher asks
+            latent, l1 = SHARE_CODES[i % len(SHARE_CODES)], SHARE_L1[i // len(SHARE_CODES) % len(SHARE_L1)]
+            call(student.go("train", f"train_epochs={epochs}&train_latent={latent}&train_l1={l1}"))
         self._until(lambda s: "Train" in s.widgets and not s.running, 180.0)
         start = time.time()
         for student in self.students:
@@ -252,6 +255,12 @@ class ProtocolFollowers:
 
         asyncio.run_coroutine_threadsafe(finish(), self.loop).result(timeout=30)
         self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def _around_last_strip(events: list[str]) -> list[str]:
+    """A protocol student's events from a little before the last step's strip arrived to a little after."""
+    last = max((i for i, e in enumerate(events) if " strip " in e), default=len(events) - 1)
+    return events[max(0, last - 12) : last + 30]
 
 
 class ProtocolObserver:
@@ -380,6 +389,7 @@ def main() -> None:
         default="browser",
         help="the student exploring on its own: a Chromium page, or a protocol client in a process of its own",
     )
+    parser.add_argument("--gallery-shot", help="a PNG of the teacher's screen on the class's gallery, to this path")
     parser.add_argument("--share-epochs", type=int, default=2, help="protocol students train and share (0: do not)")
     every = sorted(os.sched_getaffinity(0))
     parser.add_argument("--server-cpus", default=str(every[0]), help="CPUs of the server and its workers, e.g. 0")
@@ -465,6 +475,14 @@ def main() -> None:
                 teacher.wait_for_function(NOT_RUNNING, timeout=180_000)
                 names = teacher.locator(GALLERY_CARD).evaluate_all("cards => cards.map(c => c.innerText)")
                 missing = [i for i in range(args.students) if not any(f"student {i:02d}" in n for n in names)]
+                if args.gallery_shot:  # the teacher's projector on the class's gallery, its pictures drawn
+                    teacher.wait_for_selector(".js-plotly-plot", timeout=60_000)
+                    teacher.wait_for_function(
+                        f"""() => {NOT_RUNNING} && !document.querySelector('[data-testid="stSkeleton"]')
+                        && [...document.images].every(i => i.complete)""",
+                        timeout=60_000,
+                    )
+                    teacher.screenshot(path=args.gallery_shot)
                 print(
                     f"gallery: {told} of {args.students} students told 'Shared' ({args.share_epochs}-epoch models, "
                     f"all pressed Train at once; {took:.0f} s from the first Train to the last share); the teacher's "

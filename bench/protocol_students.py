@@ -16,6 +16,7 @@ key), or reuse Streamlit's message cache (every message arrives whole, as for a 
 from __future__ import annotations
 
 import asyncio
+import collections
 import re
 import time
 import urllib.request
@@ -43,6 +44,8 @@ class ProtocolStudent:
         self.sliders: dict[str, tuple[str, str, float, float]] = {}  # label → widget id, its fragment, min, max
         self._finished: asyncio.Event | None = None  # set by the next script_finished (`slide` waits for it)
         self.images: list[str] = []  # the address of every st.image's picture received, in order
+        self.history: collections.deque = collections.deque(maxlen=400)  # the last runs' events, to say what happened
+        self._deltas = 0  # delta messages since the last event in `history`
         self.bytes = 0
         self._ws = None
 
@@ -81,6 +84,16 @@ class ProtocolStudent:
         msg = ForwardMsg()
         msg.ParseFromString(raw)
         kind = msg.WhichOneof("type")
+        if kind == "delta":
+            self._deltas += 1
+        elif kind in ("new_session", "navigation", "auto_rerun", "script_finished", "session_status_changed"):
+            detail = {"new_session": lambda: "",
+                      "navigation": lambda: msg.navigation.page_script_hash[:6],
+                      "auto_rerun": lambda: msg.auto_rerun.fragment_id[:6],
+                      "session_status_changed": lambda: msg.session_status_changed.script_is_running,
+                      "script_finished": lambda: f"{msg.script_finished} after {self._deltas} deltas"}[kind]()  # fmt: skip
+            self.history.append(f"{time.time() % 1000:.1f} {kind} {detail}")
+            self._deltas = 0
         if kind == "new_session":
             self.page_hash, self.running, self._registered = msg.new_session.page_script_hash, True, {}
         elif kind == "navigation":  # with st.navigation, the page this run is (new_session names the main script's)
@@ -107,6 +120,9 @@ class ProtocolStudent:
                 number = int(found.group(1))
                 if number not in self.seen:
                     self.seen[number], self._drawing = time.time(), number
+                self.history.append(f"{time.time() % 1000:.1f} strip {number}")
+            elif which == "markdown" and element.markdown.body.startswith("**Predict, then see:**"):
+                self.history.append(f"{time.time() % 1000:.1f} question {msg.delta.fragment_id[:6]}")
             elif which == "radio" and element.radio.label == "Your answer":
                 self.radio, self.options = element.radio.id, list(element.radio.options)
             elif which in ("button", "text_input"):

@@ -43,7 +43,10 @@ def test_the_gallery_chart_has_a_trace_per_data_and_family_coloured_by_data():
     assert fig.data[0].marker.color == fig.data[1].marker.color != fig.data[2].marker.color  # colour: the data
     assert fig.data[0].marker.symbol == fig.data[2].marker.symbol != fig.data[1].marker.symbol  # symbol: the family
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.range[1] > 0.2  # 2 to 64 code units; the top point in
+    assert list(fig.layout.xaxis.tickvals) == [2, 8, 64] and list(fig.layout.xaxis.ticktext) == ["2", "8", "64"]
     assert gallery_fig(["Ada"], ["mnist"], ["mlp"], [2], [0.04]).layout.xaxis.type == "linear"
+    many = gallery_fig(["x"] * 10, ["mnist"] * 10, ["mlp"] * 10, [3, 5, 6, 7, 9, 11, 20, 33, 40, 100], [0.1] * 10)
+    assert list(many.layout.xaxis.tickvals) == [2, 4, 8, 16, 32, 64, 128]  # ten sizes: powers of 2 around them
 
 
 def test_a_code_thumbnail_puts_each_class_in_its_colour_where_its_points_are():
