@@ -530,7 +530,8 @@ def print_moves(
     if whole:
         print(
             f"followers' whole page (the run that drew the step finished) after the teacher's →: median "
-            f"{statistics.median(whole):.2f} s, p95 {percentile(whole, 0.95):.2f} s, max {max(whole):.2f} s"
+            f"{statistics.median(whole):.2f} s, p95 {percentile(whole, 0.95):.2f} s, max {max(whole):.2f} s; "
+            f"{len(lags) - len(whole)} of {len(lags)} arrivals never told that run's end in 60 s"
         )
     print(
         f"server CPU with {args.students} sessions: {cpu_waiting:.1%} of a core while nobody presents, "

@@ -4,10 +4,11 @@ server needs (in a class, each browser runs on its student's own laptop).
 
 A `ProtocolStudent` opens a session (`BackMsg.rerun_script`, as a page load), keeps the page it is on and its query
 string as the server changes them (`new_session`, `page_info_changed`: a follower moved by the teacher), re-runs each
-fragment the server asks to run every few seconds (`auto_rerun`, as the frontend's timer does, whether or not a run is
-going: the server queues them), and records the wall-clock time at which each lecture step's strip ("Step n of")
-first arrived, and of the run that drew it finishing. It can vote on the room's question (the radio "Your answer")
-like a click would, go to another page, press a button and submit a form's text (to train and share a model).
+fragment the server asks to run every few seconds (`auto_rerun`, as the frontend's timers do: each from when the server
+asks, all dropped when a whole run begins, sent whether or not a run is going), and records the wall-clock time at
+which each lecture step's strip ("Step n of") first arrived, and of the run that drew it finishing. It can vote on the
+room's question (the radio "Your answer") like a click would, go to another page, press a button and submit a form's
+text (to train and share a model).
 
 What it does not do: draw anything, run the page's JavaScript components, keep cookies (each student is a new owner
 key), or reuse Streamlit's message cache (every message arrives whole, as for a browser that has not seen it).
@@ -35,9 +36,9 @@ class ProtocolStudent:
         self.query, self.page_hash, self.page_name = "", "", path
         self.seen: dict[int, float] = {}  # step → when its strip arrived
         self.drawn: dict[int, float] = {}  # step → when the run that drew it finished
-        self.timers: dict[str, float] = {}  # fragment id → seconds between its runs
+        self.timers: dict[str, float] = {}  # fragment id → seconds between its runs, since the last whole run began
+        self._ticking: dict[str, asyncio.Task] = {}  # fragment id → the task that asks for its runs
         self.running, self.radio, self._drawing = False, "", None
-        self._registered: dict[str, float] = {}  # the timers the run going on has asked for so far
         self.options: list[str] = []
         self.widgets: dict[str, str] = {}  # a button's or text input's label → its widget id, as last drawn
         self.alerts: list[str] = []  # the bodies of st.success/info/warning/error, as they arrived
@@ -95,19 +96,17 @@ class ProtocolStudent:
             self.history.append(f"{time.time() % 1000:.1f} {kind} {detail}")
             self._deltas = 0
         if kind == "new_session":
-            self.page_hash, self.running, self._registered = msg.new_session.page_script_hash, True, {}
+            self.page_hash, self.running = msg.new_session.page_script_hash, True
+            if not msg.metadata.run.fragment_ids:  # a whole run: as the browser does, its timers start afresh
+                self._stop_ticking()
         elif kind == "navigation":  # with st.navigation, the page this run is (new_session names the main script's)
             self.page_hash = msg.navigation.page_script_hash or self.page_hash
         elif kind == "page_info_changed":
             self.query = msg.page_info_changed.query_string
         elif kind == "auto_rerun":
             self.timers[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
-            self._registered[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
         elif kind == "script_finished":
             self.running = False
-            # a whole run: its timers are the page's (a fragment's run sends none, and is not always told apart)
-            if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY and self._registered:
-                self.timers = self._registered
             if self._drawing is not None:
                 self.drawn.setdefault(self._drawing, time.time())
                 self._drawing = None
@@ -138,6 +137,11 @@ class ProtocolStudent:
         elif kind == "session_status_changed":
             self.running = msg.session_status_changed.script_is_running
 
+    def _stop_ticking(self) -> None:
+        for task in self._ticking.values():
+            task.cancel()
+        self._ticking, self.timers = {}, {}
+
     async def _ticks(self, fragment: str, every: float) -> None:
         while self.timers.get(fragment) == every:
             await asyncio.sleep(every)
@@ -151,7 +155,6 @@ class ProtocolStudent:
         async with connect(self.stream, **options) as ws:
             self._ws = ws
             await ws.send(self._rerun().SerializeToString())
-            ticking: dict[str, asyncio.Task] = {}
             while not until.is_set():
                 try:
                     raw = await asyncio.wait_for(ws.recv(), 0.5)
@@ -160,11 +163,10 @@ class ProtocolStudent:
                 if raw is not None:
                     self._take(raw)
                 for fragment, every in self.timers.items():
-                    task = ticking.get(fragment)
+                    task = self._ticking.get(fragment)
                     if task is None or task.done():
-                        ticking[fragment] = asyncio.create_task(self._ticks(fragment, every))
-            for task in ticking.values():
-                task.cancel()
+                        self._ticking[fragment] = asyncio.create_task(self._ticks(fragment, every))
+            self._stop_ticking()
 
     async def vote(self, choice: int) -> None:
         """Choose `choice` (its index) in the open question's radio, as a click does."""
