@@ -19,7 +19,7 @@ start_server_pool()  # once per server, before torch's import below: the workers
 import streamlit as st  # noqa: E402 - after the thread settings
 
 from aeviz.sitemap import HOME, sections  # noqa: E402
-from aeviz.ui.classroom import follow_teacher, in_turn, keep_looking, question_panel  # noqa: E402
+from aeviz.ui.classroom import follow_teacher, in_turn, question_panel  # noqa: E402
 from aeviz.ui.job_panel import collect_jobs  # noqa: E402
 from aeviz.ui.lecture import lecture_stage  # noqa: E402
 from aeviz.ui.resources import collect_now_and_then, load_torch_once, warm_up_after  # noqa: E402
@@ -42,11 +42,8 @@ page = st.navigation(pages, expanded=True)  # all 13 pages: the default folds th
 load_torch_once(light=page.title == HOME.title)  # Home draws without torch; another first page says why it waits
 moved = follow_teacher(page.title)  # a student moves to the teacher's step while the teacher presents
 lecture_stage(page.title)  # a lecture step's strip and key figure come first
-try:
-    with in_turn(moved):  # the followers a move brings here draw their pages one at a time
-        page.run()
-    question_panel()  # the step's question, beside its figure, with the answer the page computed
-finally:
-    keep_looking()  # last, whatever the page did: a follower's timer starts when its page has been sent
+with in_turn(moved):  # the followers a move brings here draw their pages one at a time
+    page.run()
+question_panel()  # the step's question, beside its figure, with the answer the page computed
 collect_now_and_then()  # instead of Streamlit's collection after every run (.streamlit/config.toml)
 warm_up_after()  # a light first page on a fresh server: PyTorch loads now, for the next page

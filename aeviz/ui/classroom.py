@@ -1,10 +1,9 @@
 """The room on every page: students follow the teacher's step, and a step's question is asked, voted on and revealed.
 
-app.py calls `follow_teacher` before the page (a student's bar "Following the teacher", and the move to the teacher's
-step), `question_panel` after it (the page has computed the answer by then: `ui.explain(..., answer=…)`), and
-`keep_looking` last (a fragment that looks at the teacher's step every second). The teacher asks and reveals; students
-vote; nobody but the teacher's session gets the teacher's buttons, and the room refuses votes after the reveal whoever
-sends them.
+app.py calls `follow_teacher` before the page (a student's bar "Following the teacher", and a fragment that looks at
+the teacher's step every second and moves there) and `question_panel` after it (the page has computed the answer by
+then: `ui.explain(..., answer=…)`). The teacher asks and reveals; students vote; nobody but the teacher's session
+gets the teacher's buttons, and the room refuses votes after the reveal whoever sends them.
 """
 
 from __future__ import annotations
@@ -98,26 +97,11 @@ def follow_teacher(title: str) -> bool:
     if arrived:  # arrived by the teacher's move: the address bar must say so too
         keep_address(here, [p.url_path for p in PAGES], state.followed_seq)
         state.moved_to = ""
-    return arrived
-
-
-def keep_looking() -> None:
-    """A follower's look at the teacher's step, on a timer: every second while the teacher presents, every few seconds
-    before. Called last in a page's run, after everything the page draws.
-
-    Where its timer starts matters. A browser drops its fragments' timers when a whole run begins and starts each when
-    the run asks for it; a fragment's rerun that reaches the server just as a run ends, after the run's thread has
-    stopped but before the server has sent the run's last messages, makes Streamlit start a new script runner and drop
-    those messages (Streamlit 1.67, `AppSession.request_rerun`, says so). With the timer asked for first, 4 of 270
-    protocol followers' arrivals at the question step lost the end of their page (the figure, the question, the run's
-    end), as that race would. Asked for last, its first tick comes a whole interval after the run's last messages."""
-    state = session()
-    if state.teacher or not state.following:
-        return
-    if class_room().published() is None:
+    if published is None:
         _wait_for_the_teacher()
     else:
         _follow_closely()
+    return arrived
 
 
 @contextmanager

@@ -107,6 +107,7 @@ class Session:
     owner: str = field(default_factory=lambda: uuid.uuid4().hex)  # this browser's key: its saves are its own
     session_id: str = ""  # Streamlit's id of this browser session: the job pool follows whether it is connected
     visiting: str = ""  # another student's save ("saved:PUBLIC/NAME") opened from its link: shown, never written
+    identity_sent: bool = False  # the browser has been asked to keep `owner` in its cookie
     narrow_sent: bool = False  # the browser has been asked to fold the sidebar on a narrow screen
     presenting: bool = False  # the presenter view (aeviz.ui.lecture): no sidebar, larger text
     handout: dict[int, Entry] = field(default_factory=dict)  # the lecture steps shown, as shown (aeviz.handout)

@@ -129,11 +129,10 @@ def returning_owner() -> str:
 
 
 def remember_owner(state: Session) -> None:
-    """Ask the browser to keep the owner key in its cookie when it did not bring it. On every whole run, not once per
-    session: a run's last messages can be lost to a Streamlit race (see `classroom.keep_looking`), the sidebar that
-    draws this comes last, and asking again changes nothing in a browser that already keeps it."""
-    if st.context.cookies.get(OWNER_COOKIE) != state.owner:
+    """Ask the browser, once per session, to keep the owner key in its cookie (when it does not hold it already)."""
+    if not state.identity_sent and st.context.cookies.get(OWNER_COOKIE) != state.owner:
         keep_identity(OWNER_COOKIE, state.owner, OWNER_COOKIE_DAYS * 86_400)
+    state.identity_sent = True
 
 
 def write_url(name: str) -> None:

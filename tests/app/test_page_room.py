@@ -123,19 +123,6 @@ def test_a_student_moves_to_the_step_the_teacher_opens(room):
     assert student.query_params.get("step") == "5", dict(student.query_params)
 
 
-def test_a_followers_look_at_the_teacher_is_asked_for_after_everything_its_page_draws(room, monkeypatch):
-    """Its timer asked for first, a tick could reach the server as the run ended and make Streamlit drop the run's last
-    messages: 4 of 270 followers lost their question so (BENCHMARKS.md, Following the teacher)."""
-    import aeviz.ui.classroom as classroom
-
-    drawn = []
-    monkeypatch.setattr(classroom, "_question", lambda *args: drawn.append("question"))
-    monkeypatch.setattr(classroom, "_follow_closely", lambda: drawn.append("look"))
-    room.publish(SWEEP_STEP)
-    open_step(SWEEP_STEP)
-    assert drawn and drawn == ["question", "look"] * (len(drawn) // 2)  # in every run of the page (it runs twice)
-
-
 def test_a_student_exploring_on_their_own_stays(room):
     room.publish(3)
     student = open_step(3)
