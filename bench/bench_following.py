@@ -266,9 +266,9 @@ def _around_last_strip(events: list[str]) -> list[str]:
 class ProtocolObserver:
     """The student exploring on their own as a client of Streamlit's protocol, in a process of its own (so its clock
     shares no interpreter with the followers'): Latent walk with the server-side sliders, each step timed from the
-    slider's message to the end of the run it started and the fetch of the picture it drew. What it measures is the server's answer alone — in a class the
-    student's own laptop draws it, so neither the teacher's Chromium nor the followers' clients on this machine's other
-    core (which the Chromium observer shares) belong in it."""
+    slider's message to the end of the run it started and the fetch of the picture it drew. What it measures is the
+    server's answer alone — in a class the student's own laptop draws it, so neither the teacher's Chromium nor the
+    followers' clients on this machine's other core (which the Chromium observer shares) belong in it."""
 
     def __init__(self, url: str) -> None:
         context = multiprocessing.get_context("spawn")
