@@ -24,7 +24,10 @@ from aeviz.ui.job_panel import collect_jobs  # noqa: E402
 from aeviz.ui.lecture import lecture_stage  # noqa: E402
 from aeviz.ui.resources import collect_now_and_then, load_torch_once, warm_up_after  # noqa: E402
 from aeviz.ui.room import claim_teacher  # noqa: E402
+from aeviz.ui.run_tails import keep_run_tails  # noqa: E402
 from aeviz.ui.style import house_style  # noqa: E402
+
+keep_run_tails()  # a follower's look never again drops the end of the page's whole run (aeviz.ui.run_tails)
 
 # The favicon is a file of the package: a Material icon as page_icon is fetched from fonts.gstatic.com, and nothing may
 # download at run time (a classroom may be offline).

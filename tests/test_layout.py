@@ -55,7 +55,7 @@ FLOORS = {
     "streamlit": [
         "ui.resources", "ui.records", "ui.model_caches", "ui.display", "ui.state", "ui.datasets", "ui.sidebar",
         "ui.application_caches", "ui.checkpoint_panels", "ui.job_panel", "ui.style", "ui.room", "ui.lecture",
-        "ui.classroom", "ui.gallery", "ui.replicas", "ui",
+        "ui.classroom", "ui.gallery", "ui.replicas", "ui.run_tails", "ui",
     ],
 }  # fmt: skip
 
