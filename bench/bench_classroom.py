@@ -32,10 +32,12 @@ UMAP's warm-up is off on this server (it compiles for ~50 s in the background an
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -251,6 +253,141 @@ def run_class(browser, n: int, log: Path, watch_browser=None, cpus: set[int] | N
             process.wait()
 
 
+class ProtocolClass:
+    """Students as clients of Streamlit's own protocol (bench/protocol_students.py), each on the Train page: the server
+    does for each what it does for a browser (every run, every message; its job's panel polled when the page's queue
+    clock would), and no student's drawing takes a core — a class whose browsers run on the students' own laptops."""
+
+    def __init__(self, url: str, n: int) -> None:
+        from protocol_students import ProtocolStudent
+
+        self.students = [ProtocolStudent(url, "train") for _ in range(n)]
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        self.stop = asyncio.Event()
+
+        async def start():
+            self.stop = asyncio.Event()
+            return [asyncio.create_task(s.run(self.stop)) for s in self.students]
+
+        self.tasks = self._call(start())
+        self._until(lambda s: "Train" in s.widgets and not s.running, 300.0)
+
+    def _call(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+
+    def _until(self, ready, timeout: float) -> None:
+        end = time.monotonic() + timeout
+        while not all(ready(s) for s in self.students):
+            if failed := [t.exception() for t in self.tasks if t.done() and t.exception()]:
+                raise RuntimeError(f"{len(failed)} students lost their connection: {failed[0]!r}")
+            if time.monotonic() > end:
+                raise TimeoutError(f"{sum(not ready(s) for s in self.students)} students not ready in {timeout} s")
+            time.sleep(0.05)
+
+    def press_train(self) -> list[tuple[float, int]]:
+        """Every student presses Train (all within a few ms); for each, the time and how many alerts it had then."""
+        pressed = []
+        for student in self.students:
+            pressed.append((time.time(), len(student.alerts)))
+            self._call(student.press("Train"))
+        return pressed
+
+    def results(self, pressed: list[tuple[float, int]]) -> list[float | None]:
+        """Seconds from each student's Train to its page's "Trained 15 epochs" (None: not yet)."""
+        found = []
+        for student, (at, before) in zip(self.students, pressed, strict=True):
+            done = [t for t, text in zip(student.alerted_at[before:], student.alerts[before:], strict=True)
+                    if text.startswith("Trained 15 epochs")]  # fmt: skip
+            found.append(done[0] - at if done else None)
+        return found
+
+    def links(self) -> list[str]:
+        return [parse_qs(student.query).get("model", [""])[0] for student in self.students]
+
+    def reopen(self) -> None:
+        """Each student opens the Train page again (the lone student's second training starts from a drawn page)."""
+        for student in self.students:
+            self._call(student.go("train"))
+        self._until(lambda s: "Train" in s.widgets and not s.running, 300.0)
+
+    def close(self) -> None:
+        async def finish():
+            self.stop.set()
+            await asyncio.gather(*self.tasks, return_exceptions=True)
+
+        self._call(finish())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def protocol_train(group: ProtocolClass, timeout: float = 3600.0, observe=None) -> list[float | None]:
+    """The group presses Train; waits (calling `observe()` meanwhile, when given) until all have their result."""
+    pressed = group.press_train()
+    end = time.monotonic() + timeout
+    while any(r is None for r in group.results(pressed)) and time.monotonic() < end:
+        if observe is None:
+            time.sleep(0.1)
+        else:
+            observe()
+    return group.results(pressed)
+
+
+def run_protocol_class(browser, n: int, log: Path, cpus: set[int] | None = None, url: str = "") -> dict:
+    """One class of n protocol students on a fresh server (or the server at `url`); the lone training is a protocol
+    student too, the observer a Chromium page (`browser`)."""
+    process = None
+    if not url:
+        process, url, _ = start_server(ROOT / "app.py", log, cpus)
+    try:
+        lone = ProtocolClass(url, 1)
+        protocol_train(lone, 600.0)  # the server's first training also loads the data and imports torch: not counted
+        lone.reopen()
+        lone_seconds = protocol_train(lone, 600.0)[0]
+        lone.close()
+
+        watch_context, watch, slider = observer(browser, url)
+        idle = steps(watch, slider, 20)
+
+        group = ProtocolClass(url, n)
+        cpu_before, wall_before = cpu_seconds(process.pid) if process else (0.0, 0.0), time.perf_counter()
+        ticks_before = cpu_ticks()
+        loaded, turn = [], [0]
+        watch.bring_to_front()
+        slider.focus()
+
+        def observe() -> None:
+            loaded.append(step(watch, slider, "ArrowRight" if (turn[0] // 5) % 2 == 0 else "ArrowLeft"))
+            turn[0] += 1
+            watch.wait_for_timeout(150)
+
+        results = protocol_train(group, observe=observe)
+        cpu_after, wall = cpu_seconds(process.pid) if process else (0.0, 0.0), time.perf_counter() - wall_before
+        busy = [(b1 - b0) / max(t1 - t0, 1) for (b0, t0), (b1, t1) in zip(ticks_before, cpu_ticks(), strict=True)]
+        finished = [r for r in results if r is not None]
+        links = group.links()
+        group.close()
+        watch_context.close()
+        found = reachable(browser, url, [link for link in links if link.startswith("live:")])
+        return {
+            "n": n,
+            "lone": lone_seconds,
+            "finished": len(finished),
+            "reachable": found,
+            "first": min(finished) if finished else float("nan"),
+            "last": max(finished) if finished else float("nan"),
+            "idle": (statistics.median(idle), p(idle, 95)),
+            "loaded": (statistics.median(loaded), p(loaded, 95), len(loaded)),
+            "rss": peak_rss_mb(process.pid) if process else float("nan"),
+            "cpu": (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1], wall),
+            "clicking": 0.0,
+            "busy": busy,
+        }
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait()
+
+
 # JupyterHub's sizing, for the memory per student: The Littlest JupyterHub's guide sizes a server as users × the
 # per-user peak + 128 MB; Zero to JupyterHub guarantees 1 GB per user by default.
 TLJH_OVERHEAD_MB, Z2JH_GUARANTEE_MB = 128, 1024
@@ -261,7 +398,8 @@ def report(r: dict) -> None:
     idle50, idle95 = r["idle"]
     load50, load95, count = r["loaded"]
     print(f"\nN = {n} students, Train with the defaults at once; a lone training took {r['lone']:.1f} s")
-    print(f"  the {n} clicks, sent one after another, took {r['clicking']:.1f} s")
+    if r["clicking"]:  # browsers: clicked one after another (protocol students press within a few ms)
+        print(f"  the {n} clicks, sent one after another, took {r['clicking']:.1f} s")
     print(f"  finished: {r['finished']}/{n}; opened from their link afterwards: {r['reachable']}/{n}")
     print(f"  first result {r['first']:.1f} s = {r['first'] / r['lone']:.2f}× lone (goal ≤ 2)")
     print(f"  last result {r['last']:.1f} s = {r['last'] / r['lone']:.1f}× lone")
@@ -343,6 +481,13 @@ def main() -> None:
     parser.add_argument("--browser-cpus", default="rest", help="CPUs of this benchmark and Chromium: 0,1,…, rest or all")
     parser.add_argument("--url", default="", help="drive the server at this address instead of starting one")
     parser.add_argument(
+        "--clients",
+        choices=["browser", "protocol"],
+        default="browser",
+        help="students as Chromium contexts, or as clients of Streamlit's protocol (no drawing on this machine's "
+        "cores, as with laptops); the observer is a Chromium page either way",
+    )
+    parser.add_argument(
         "--observer-cpus",
         default="",
         help="the observer in a Chromium of its own on these CPUs (e.g. 0: beside the server, not behind the class's "
@@ -364,6 +509,7 @@ def main() -> None:
     os.sched_setaffinity(0, browser_cpus)  # Chromium and Playwright's driver inherit it
     where = f"the server at {args.url}" if args.url else f"server and workers on CPUs {sorted(server_cpus)}"
     print(f"placement: {where}; this benchmark and Chromium on CPUs {sorted(browser_cpus)}")
+    print(f"students: {'clients of Streamlit protocol (no drawing here)' if args.clients == 'protocol' else 'Chromium'}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
         watch_browser = None
@@ -378,7 +524,10 @@ def main() -> None:
             runs = []
             for k in range(args.repeat):
                 log = tmp / f"class{n}-{k}.log"
-                runs.append(run_class(browser, n, log, watch_browser, server_cpus, args.url))
+                if args.clients == "protocol":
+                    runs.append(run_protocol_class(watch_browser or browser, n, log, server_cpus, args.url))
+                else:
+                    runs.append(run_class(browser, n, log, watch_browser, server_cpus, args.url))
                 report(runs[-1])
             if len(runs) > 1:
                 firsts = [r["first"] / r["lone"] for r in runs]

@@ -18,8 +18,12 @@ With `--clients protocol` the students are not browsers but clients of Streamlit
 no student's drawing takes a core, so N = 30 or 60 measures the server; a follower's lag then ends when the step's
 strip reached it (its own drawing, on a laptop, comes after). The teacher is always a Chromium page.
 
+With `--observer-cpus 1 --browser-cpus 0` the exploring student's Chromium has a core of its own, as on its laptop,
+and everything else of the class (the teacher's Chromium, the protocol students, this script) shares the server's
+core: harder on the server than a class is, and no other page's drawing in the observer's figures.
+
     python bench/bench_following.py [--students 10] [--moves 6] [--clients browser|protocol]
-                                    [--server-cpus 0] [--browser-cpus 1]
+                                    [--server-cpus 0] [--browser-cpus 1] [--observer-cpus CPUS]
 
 Needs Debian's chromium and the playwright package.
 """
@@ -44,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_app import ARGS, ROOT, server_decoding, start_server  # noqa: E402
-from bench_classroom import observer, steps  # noqa: E402
+from bench_classroom import launch_on, observer, steps  # noqa: E402
 from protocol_students import ProtocolStudent  # noqa: E402
 
 from tests.e2e.helpers import NOT_RUNNING, STEP_DRAWN  # noqa: E402
@@ -394,6 +398,12 @@ def main() -> None:
     every = sorted(os.sched_getaffinity(0))
     parser.add_argument("--server-cpus", default=str(every[0]), help="CPUs of the server and its workers, e.g. 0")
     parser.add_argument("--browser-cpus", default=",".join(map(str, every[1:] or every)), help="CPUs of the browsers")
+    parser.add_argument(
+        "--observer-cpus",
+        default="",
+        help="the Chromium observer in a browser of its own on these CPUs (as on a laptop of its own), e.g. 1 with "
+        "--browser-cpus 0: then the teacher's Chromium and the protocol students share the server's CPU",
+    )
     args = parser.parse_args()
     server_cpus, browser_cpus = cpu_set(args.server_cpus), cpu_set(args.browser_cpus)
     os.sched_setaffinity(0, browser_cpus)  # this script, its protocol students and the Chromium it starts
@@ -402,6 +412,7 @@ def main() -> None:
     os.environ["AEVIZ_TEACHER_TOKEN"] = TOKEN
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        watch_browser = launch_on(p, cpu_set(args.observer_cpus)) if args.observer_cpus else browser
         server, url, _ = start_server(ROOT / "app.py", tmp / "app.log", cpus=server_cpus)
         if args.clients == "browser":
             followers = BrowserFollowers(browser, args.students)
@@ -410,7 +421,7 @@ def main() -> None:
         try:
             followers.open(url)  # nobody presents yet
             if args.observer == "browser":  # a student exploring on its own
-                watch_context, watch, slider = observer(browser, url)
+                watch_context, watch, slider = observer(watch_browser, url)
                 explorer = None
             else:
                 watch_context = watch = slider = None
@@ -494,6 +505,8 @@ def main() -> None:
             server.terminate()
             server.wait()
         browser.close()
+        if watch_browser is not browser:
+            watch_browser.close()
 
 
 def print_observer(kind: str, alone: list[float], steady: list[float], loaded: list[float]) -> None:
@@ -520,6 +533,7 @@ def print_moves(
     print(
         f"{args.students} followers ({args.clients} clients), {args.moves} moves (steps 2–{args.moves + 1}), "
         f"{os.cpu_count()} cores: server and workers on CPU {args.server_cpus}, browsers on CPU {args.browser_cpus}"
+        + (f", the observer's Chromium on CPU {args.observer_cpus}" if args.observer_cpus else "")
     )
     print(f"teacher's own → to the step's strip: median {base:.2f} s, max {max(own):.2f} s")
     print(

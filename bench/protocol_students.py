@@ -8,7 +8,8 @@ fragment the server asks to run every few seconds (`auto_rerun`, as the frontend
 asks, all dropped when a whole run begins, sent whether or not a run is going), and records the wall-clock time at
 which each lecture step's strip ("Step n of") first arrived, and of the run that drew it finishing. It can vote on the
 room's question (the radio "Your answer") like a click would, go to another page, press a button and submit a form's
-text (to train and share a model).
+text (to train and share a model). While its job waits or runs, it polls the job's panel when the page's queue clock
+(aeviz/static/queue.js) would: `poll_in` seconds after each drawing of the clock, a trigger that reruns its fragment.
 
 What it does not do: draw anything, run the page's JavaScript components, keep cookies (each student is a new owner
 key), or reuse Streamlit's message cache (every message arrives whole, as for a browser that has not seen it).
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import json
 import re
 import time
 import urllib.request
@@ -42,6 +44,8 @@ class ProtocolStudent:
         self.options: list[str] = []
         self.widgets: dict[str, str] = {}  # a button's or text input's label → its widget id, as last drawn
         self.alerts: list[str] = []  # the bodies of st.success/info/warning/error, as they arrived
+        self.alerted_at: list[float] = []  # and when each arrived (time.time())
+        self._polls: dict[str, asyncio.Task] = {}  # queue clock → its pending poll (as queue.js's setTimeout)
         self.sliders: dict[str, tuple[str, str, float, float]] = {}  # label → widget id, its fragment, min, max
         self._finished: asyncio.Event | None = None  # set by the next script_finished (`slide` waits for it)
         self.images: list[str] = []  # the address of every st.image's picture received, in order
@@ -132,15 +136,37 @@ class ProtocolStudent:
                 self.sliders[slider.label] = (slider.id, msg.delta.fragment_id, slider.min, slider.max)
             elif which == "alert":
                 self.alerts.append(element.alert.body)
+                self.alerted_at.append(time.time())
+            elif which == "bidi_component" and element.bidi_component.component_name.endswith("queue_clock"):
+                self._clock(element.bidi_component, msg.delta.fragment_id)
             elif which == "imgs":
                 self.images += [image.url for image in element.imgs.imgs]
         elif kind == "session_status_changed":
             self.running = msg.session_status_changed.script_is_running
 
     def _stop_ticking(self) -> None:
-        for task in self._ticking.values():
+        for task in [*self._ticking.values(), *self._polls.values()]:
             task.cancel()
-        self._ticking, self.timers = {}, {}
+        self._ticking, self.timers, self._polls = {}, {}, {}
+
+    def _clock(self, component, fragment: str) -> None:
+        """A queue clock was drawn: as queue.js does, its earlier poll is forgotten and the next one set, `poll_in`
+        seconds from now, a trigger ("poll") of the component that reruns the fragment it is in."""
+        data = json.loads(component.json or component.mixed.json)
+        trigger = f"$$STREAMLIT_INTERNAL_KEY_{component.id}__events"  # Streamlit's id for a v2 component's triggers
+        if (pending := self._polls.pop(component.id, None)) is not None:
+            pending.cancel()
+
+        async def poll() -> None:
+            await asyncio.sleep(data["poll_in"])
+            if self._ws is not None:
+                msg = self._rerun(fragment)
+                msg.rerun_script.is_auto_rerun = False
+                widget = msg.rerun_script.widget_states.widgets.add()
+                widget.id, widget.json_trigger_value = trigger, json.dumps([{"event": "poll", "value": data["poll"]}])
+                await self._ws.send(msg.SerializeToString())
+
+        self._polls[component.id] = asyncio.get_running_loop().create_task(poll())
 
     async def _ticks(self, fragment: str, every: float) -> None:
         while self.timers.get(fragment) == every:
