@@ -16,6 +16,7 @@ from aeviz.plots import CLASS_COLORS, COLOR, MARGIN, PALETTE
 
 ANSWER_COLOR, OTHER_COLOR, OPEN_COLOR = PALETTE[2], COLOR["muted"], PALETTE[0]
 LABELLED = 12  # up to this many models, the gallery chart writes each name beside its point
+LABEL_CHARS = 14  # characters of a name beside its point (longer ones ran past the chart's edges); hover shows it all
 THUMBNAIL = 160  # px a side of a gallery card's picture of its code
 
 
@@ -105,10 +106,13 @@ def gallery_fig(
     families: Sequence[str],
     codes: Sequence[int],
     errors: Sequence[float],
+    labels: Sequence[str] | None = None,
 ) -> go.Figure:
     """The class's shared models on one chart: validation error against code size, a colour per dataset (errors compare
-    only on the same data) and a symbol per family; the display names (escaped by the caller) beside the points while
-    there are few, on hover always."""
+    only on the same data) and a symbol per family; the display names (escaped by the caller) on hover, and beside the
+    points while there are few as `labels` (the names cut to LABEL_CHARS by the caller before escaping; default: the
+    names)."""
+    labels = names if labels is None else labels
     fig = go.Figure()
     colour = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(dict.fromkeys(datasets))}
     symbol = {f: SYMBOLS[i % len(SYMBOLS)] for i, f in enumerate(dict.fromkeys(families))}
@@ -128,8 +132,9 @@ def gallery_fig(
                     "symbol": symbol[family],
                     "line": {"width": 1, "color": "white"},
                 },  # fmt: skip
-                text=[names[j] for j in rows],
-                hovertemplate="%{text}<br>code %{x} units<br>validation MSE %{y:.4f}<extra>%{fullData.name}</extra>",
+                text=[labels[j] for j in rows],
+                customdata=[names[j] for j in rows],
+                hovertemplate="%{customdata}<br>code %{x} units<br>validation MSE %{y:.4f}<extra>%{fullData.name}</extra>",
             )
         )
     wide = max(codes, default=1) / max(1, min(codes, default=1)) > 8  # 2 to 64 units: a log axis

@@ -43,6 +43,7 @@ class ProtocolStudent:
         self.running, self.radio, self._drawing = False, "", None
         self.options: list[str] = []
         self.widgets: dict[str, str] = {}  # a button's or text input's label → its widget id, as last drawn
+        self.fragments: dict[str, str] = {}  # a button's label → the fragment it is drawn in ("" outside any)
         self.alerts: list[str] = []  # the bodies of st.success/info/warning/error, as they arrived
         self.alerted_at: list[float] = []  # and when each arrived (time.time())
         self._polls: dict[str, asyncio.Task] = {}  # queue clock → its pending poll (as queue.js's setTimeout)
@@ -68,7 +69,7 @@ class ProtocolStudent:
         if not self.page_hash:
             state.page_name = self.page_name
         if fragment:
-            state.fragment_id, state.is_auto_rerun = fragment, slide is None
+            state.fragment_id, state.is_auto_rerun = fragment, slide is None and not trigger
         if vote is not None:
             widget = state.widget_states.widgets.add()
             widget.id, widget.string_value = self.radio, self.options[vote]  # a radio's value: its option's label
@@ -131,6 +132,7 @@ class ProtocolStudent:
             elif which in ("button", "text_input"):
                 widget = getattr(element, which)
                 self.widgets[widget.label] = widget.id
+                self.fragments[widget.label] = msg.delta.fragment_id
             elif which == "slider":
                 slider = element.slider
                 self.sliders[slider.label] = (slider.id, msg.delta.fragment_id, slider.min, slider.max)
@@ -205,7 +207,8 @@ class ProtocolStudent:
 
     async def press(self, button: str, texts: dict[str, str] | None = None) -> None:
         """Click the button labelled `button`, with text inputs (label → text) filled in first (a form's submit)."""
-        await self._ws.send(self._rerun(trigger=button, texts=texts).SerializeToString())
+        fragment = self.fragments.get(button, "")  # a button in a fragment reruns that fragment, as in the browser
+        await self._ws.send(self._rerun(fragment, trigger=button, texts=texts).SerializeToString())
 
     async def slide(self, label: str, value: float) -> float:
         """Move the slider labelled `label` to `value`; the seconds until the run it started finished (its fragment's

@@ -45,6 +45,9 @@ def test_the_gallery_chart_has_a_trace_per_data_and_family_coloured_by_data():
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.range[1] > 0.2  # 2 to 64 code units; the top point in
     assert list(fig.layout.xaxis.tickvals) == [2, 8, 64] and list(fig.layout.xaxis.ticktext) == ["2", "8", "64"]
     assert gallery_fig(["Ada"], ["mnist"], ["mlp"], [2], [0.04]).layout.xaxis.type == "linear"
+    named = gallery_fig(["Ada Lovelace-Byron"], ["mnist"], ["mlp"], [2], [0.04], ["Ada Lovelace…"])
+    assert list(named.data[0].text) == ["Ada Lovelace…"] and "customdata" in named.data[0].hovertemplate
+    assert list(named.data[0].customdata) == ["Ada Lovelace-Byron"]  # the whole name on hover
     many = gallery_fig(["x"] * 10, ["mnist"] * 10, ["mlp"] * 10, [3, 5, 6, 7, 9, 11, 20, 33, 40, 100], [0.1] * 10)
     assert list(many.layout.xaxis.tickvals) == [2, 4, 8, 16, 32, 64, 128]  # ten sizes: powers of 2 around them
 

@@ -4,7 +4,7 @@ one."""
 import streamlit as st
 
 from aeviz import AevizError, ui
-from aeviz.class_plots import THUMBNAIL, gallery_fig
+from aeviz.class_plots import LABEL_CHARS, THUMBNAIL, gallery_fig
 from aeviz.escaping import markdown_text, plotly_text
 from aeviz.room import Card, gallery_limit
 from aeviz.ui.gallery import KEEP_ENV, alive_cards, keep, keep_folder, open_url
@@ -79,7 +79,8 @@ else:
     with chart:
         order = st.selectbox("Sort the cards by", list(ORDERS), key="gallery_order")
         figure = gallery_fig([plotly_text(c.name) for c in cards], [plotly_text(c.dataset) for c in cards],
-                             [c.family for c in cards], [c.code for c in cards], [c.val_mse for c in cards])  # fmt: skip
+                             [c.family for c in cards], [c.code for c in cards], [c.val_mse for c in cards],
+                             [plotly_text(c.name, LABEL_CHARS) for c in cards])  # fmt: skip
         st.plotly_chart(figure, key="gallery_chart", config={"displaylogo": False})
     shown = sorted(cards, key=ORDERS[order])
     with deck:
