@@ -5,6 +5,7 @@ The last test starts a real Streamlit server on a small app whose runner events 
 late (the race's window, made wide), and sends a fragment's rerun inside that window, as a follower's timer does."""
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 import subprocess
@@ -202,7 +203,9 @@ def test_a_look_inside_the_window_no_longer_drops_the_whole_run_it_follows(tmp_p
     for keep_tails in (False, True):
         url, process = _serve(app, tmp_path, keep_tails)
         try:
-            arrived[keep_tails] = asyncio.run(_whole_run_then_a_look(url))
+            # a thread of its own: an earlier test (Playwright's sync API) can leave this thread's event loop running
+            with concurrent.futures.ThreadPoolExecutor(1) as thread:
+                arrived[keep_tails] = thread.submit(asyncio.run, _whole_run_then_a_look(url)).result(timeout=120)
         finally:
             process.terminate()
             process.wait(timeout=20)
