@@ -143,7 +143,7 @@ def gallery_fig(
     sizes = sorted(set(codes))
     if len(sizes) > 8:
         sizes = [2**k for k in range(max(0, min(sizes).bit_length() - 1), (max(sizes) - 1).bit_length() + 1)]
-    ticks = {"tickvals": sizes, "ticktext": [str(c) for c in sizes]} if wide else {}
+    ticks = {"tickvals": sizes, "ticktext": [str(c) for c in sizes]}  # also linear: no "1.5 code units" for one size
     fig.update_layout(
         xaxis={"title": "code units", "type": "log" if wide else "linear", **ticks},
         yaxis={"title": "validation MSE", "range": [0, max(errors, default=1.0) * 1.25]},

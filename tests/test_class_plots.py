@@ -44,7 +44,8 @@ def test_the_gallery_chart_has_a_trace_per_data_and_family_coloured_by_data():
     assert fig.data[0].marker.symbol == fig.data[2].marker.symbol != fig.data[1].marker.symbol  # symbol: the family
     assert fig.layout.xaxis.type == "log" and fig.layout.yaxis.range[1] > 0.2  # 2 to 64 code units; the top point in
     assert list(fig.layout.xaxis.tickvals) == [2, 8, 64] and list(fig.layout.xaxis.ticktext) == ["2", "8", "64"]
-    assert gallery_fig(["Ada"], ["mnist"], ["mlp"], [2], [0.04]).layout.xaxis.type == "linear"
+    one = gallery_fig(["Ada"], ["mnist"], ["mlp"], [2], [0.04]).layout.xaxis
+    assert one.type == "linear" and list(one.tickvals) == [2]  # one code size: one tick, not 1.5 and 2.5 units
     named = gallery_fig(["Ada Lovelace-Byron"], ["mnist"], ["mlp"], [2], [0.04], ["Ada Lovelace…"])
     assert list(named.data[0].text) == ["Ada Lovelace…"] and "customdata" in named.data[0].hovertemplate
     assert list(named.data[0].customdata) == ["Ada Lovelace-Byron"]  # the whole name on hover
