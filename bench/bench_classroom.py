@@ -184,6 +184,32 @@ def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 else values[0]
 
 
+def load_used(process, cpu_before: tuple[float, float], wall_before: float, ticks_before) -> tuple:
+    """At the end of the class's load: (server CPU s, workers CPU s, wall s) since its start, and each CPU's busy share."""
+    cpu_after, wall = cpu_seconds(process.pid) if process else (0.0, 0.0), time.perf_counter() - wall_before
+    busy = [(b1 - b0) / max(t1 - t0, 1) for (b0, t0), (b1, t1) in zip(ticks_before, cpu_ticks(), strict=True)]
+    return (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1], wall), busy
+
+
+def figures(n, lone_seconds, results, found, idle, loaded, process, used, clicking) -> dict:
+    """One class's figures, as `report` prints them."""
+    finished = [r for r in results if r is not None]
+    return {
+        "n": n,
+        "lone": lone_seconds,
+        "finished": len(finished),
+        "reachable": found,
+        "first": min(finished) if finished else float("nan"),
+        "last": max(finished) if finished else float("nan"),
+        "idle": (statistics.median(idle), p(idle, 95)),
+        "loaded": (statistics.median(loaded), p(loaded, 95), len(loaded)),
+        "rss": peak_rss_mb(process.pid) if process else float("nan"),
+        "cpu": used[0],
+        "clicking": clicking,
+        "busy": used[1],
+    }
+
+
 def run_class(browser, n: int, log: Path, watch_browser=None, cpus: set[int] | None = None, url: str = "") -> dict:
     """One class of n students on a fresh server (on `cpus` with its workers, when given), or on the server at `url`."""
     process = None
@@ -225,28 +251,13 @@ def run_class(browser, n: int, log: Path, watch_browser=None, cpus: set[int] | N
                 waiting = [k for k, r in enumerate(results) if r is None]
                 for k in waiting[:LOOK_PAGES]:
                     results[k] = seconds_to_result(students[k][1])
-        cpu_after, wall = cpu_seconds(process.pid) if process else (0.0, 0.0), time.perf_counter() - wall_before
-        busy = [(b1 - b0) / max(t1 - t0, 1) for (b0, t0), (b1, t1) in zip(ticks_before, cpu_ticks(), strict=True)]
-        finished = [r for r in results if r is not None]
+        used = load_used(process, cpu_before, wall_before, ticks_before)
         links = [parse_qs(urlsplit(page.url).query).get("model", [""])[0] for _, page in students]
         for context, _ in students:
             context.close()
         watch_context.close()
         found = reachable(browser, url, [link for link in links if link.startswith("live:")])
-        return {
-            "n": n,
-            "lone": lone_seconds,
-            "finished": len(finished),
-            "reachable": found,
-            "first": min(finished) if finished else float("nan"),
-            "last": max(finished) if finished else float("nan"),
-            "idle": (statistics.median(idle), p(idle, 95)),
-            "loaded": (statistics.median(loaded), p(loaded, 95), len(loaded)),
-            "rss": peak_rss_mb(process.pid) if process else float("nan"),
-            "cpu": (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1], wall),
-            "clicking": clicking,
-            "busy": busy,
-        }
+        return figures(n, lone_seconds, results, found, idle, loaded, process, used, clicking)
     finally:
         if process is not None:
             process.terminate()
@@ -277,13 +288,9 @@ class ProtocolClass:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
 
     def _until(self, ready, timeout: float) -> None:
-        end = time.monotonic() + timeout
-        while not all(ready(s) for s in self.students):
-            if failed := [t.exception() for t in self.tasks if t.done() and t.exception()]:
-                raise RuntimeError(f"{len(failed)} students lost their connection: {failed[0]!r}")
-            if time.monotonic() > end:
-                raise TimeoutError(f"{sum(not ready(s) for s in self.students)} students not ready in {timeout} s")
-            time.sleep(0.05)
+        from protocol_students import wait_until
+
+        wait_until(self.students, self.tasks, ready, timeout)
 
     def press_train(self) -> list[tuple[float, int]]:
         """Every student presses Train (all within a few ms); for each, the time and how many alerts it had then."""
@@ -361,27 +368,12 @@ def run_protocol_class(browser, n: int, log: Path, cpus: set[int] | None = None,
             watch.wait_for_timeout(150)
 
         results = protocol_train(group, observe=observe)
-        cpu_after, wall = cpu_seconds(process.pid) if process else (0.0, 0.0), time.perf_counter() - wall_before
-        busy = [(b1 - b0) / max(t1 - t0, 1) for (b0, t0), (b1, t1) in zip(ticks_before, cpu_ticks(), strict=True)]
-        finished = [r for r in results if r is not None]
+        used = load_used(process, cpu_before, wall_before, ticks_before)
         links = group.links()
         group.close()
         watch_context.close()
         found = reachable(browser, url, [link for link in links if link.startswith("live:")])
-        return {
-            "n": n,
-            "lone": lone_seconds,
-            "finished": len(finished),
-            "reachable": found,
-            "first": min(finished) if finished else float("nan"),
-            "last": max(finished) if finished else float("nan"),
-            "idle": (statistics.median(idle), p(idle, 95)),
-            "loaded": (statistics.median(loaded), p(loaded, 95), len(loaded)),
-            "rss": peak_rss_mb(process.pid) if process else float("nan"),
-            "cpu": (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1], wall),
-            "clicking": 0.0,
-            "busy": busy,
-        }
+        return figures(n, lone_seconds, results, found, idle, loaded, process, used, 0.0)
     finally:
         if process is not None:
             process.terminate()

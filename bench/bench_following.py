@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_app import ARGS, ROOT, server_decoding, start_server  # noqa: E402
 from bench_classroom import launch_on, observer, steps  # noqa: E402
-from protocol_students import ProtocolStudent  # noqa: E402
+from protocol_students import ProtocolStudent, wait_until  # noqa: E402
 
 from tests.e2e.helpers import NOT_RUNNING, STEP_DRAWN  # noqa: E402
 
@@ -170,13 +170,7 @@ class ProtocolFollowers:
         self._until(lambda s: s.timers and not s.running, 120.0)
 
     def _until(self, ready, timeout: float) -> None:
-        end = time.monotonic() + timeout
-        while not all(ready(s) for s in self.students):
-            if failed := [t.exception() for t in self.tasks if t.done() and t.exception()]:
-                raise RuntimeError(f"{len(failed)} students lost their connection: {failed[0]!r}")
-            if time.monotonic() > end:
-                raise TimeoutError(f"{sum(not ready(s) for s in self.students)} students not ready in {timeout} s")
-            time.sleep(0.05)
+        wait_until(self.students, self.tasks, ready, timeout)
 
     def arrivals(self, number: int, timeout: float = 180.0) -> list[float]:
         """When each student received step `number`'s strip; a student not there after `timeout` is said (with where

@@ -229,3 +229,15 @@ class ProtocolStudent:
     async def look(self) -> None:
         """Run the page again, as a reload would (what a finished job's page does when its clock asks)."""
         await self._ws.send(self._rerun().SerializeToString())
+
+
+def wait_until(students: list[ProtocolStudent], tasks: list[asyncio.Task], ready, timeout: float) -> None:
+    """From the benchmark's thread: wait until `ready(student)` holds for every student; a student whose connection
+    task failed, or `timeout` seconds, ends the wait with an error."""
+    end = time.monotonic() + timeout
+    while not all(ready(s) for s in students):
+        if failed := [t.exception() for t in tasks if t.done() and t.exception()]:
+            raise RuntimeError(f"{len(failed)} students lost their connection: {failed[0]!r}")
+        if time.monotonic() > end:
+            raise TimeoutError(f"{sum(not ready(s) for s in students)} students not ready in {timeout} s")
+        time.sleep(0.05)
