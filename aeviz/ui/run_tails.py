@@ -11,8 +11,8 @@ issue 9921 describes this window), not this one.
 
 `keep_run_tails` makes such a fragment rerun wait until the stopped runner has said it shut down — its messages are
 all on the event loop before that event, in order — and then go as it would have: to a new runner, to one a click
-started meanwhile, or nowhere if the whole run removed that fragment. A whole-page rerun is left alone: it redraws everything, so the old tail's loss
-does not matter, and it should not wait.
+started meanwhile, or nowhere if the whole run removed that fragment. A whole-page rerun is left alone: it redraws
+everything, so the old tail's loss does not matter, and it should not wait.
 """
 
 from __future__ import annotations
