@@ -176,3 +176,27 @@ def test_streamlit_does_not_collect_after_every_run():
 
     config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_a_job_about_to_end_is_waited_for_in_the_panels_run_and_no_other():
+    from types import SimpleNamespace
+
+    from aeviz.ui.job_panel import END_MARGIN, FINISH_WAIT, unless_ending
+
+    class Pool:
+        def __init__(self, left):
+            self.left, self.waited = left, []
+
+        def remaining(self, job):
+            return self.left
+
+        def wait(self, job, timeout=None):
+            self.waited.append(timeout)
+            job.finished = True  # it ends within the wait
+            return True
+
+    ending, pool = SimpleNamespace(finished=False), Pool(0.2)
+    assert unless_ending(pool, ending) is None and pool.waited == [pytest.approx(0.2 + END_MARGIN)]
+    for left in (FINISH_WAIT + 0.1, None):  # far from its end, or no pace yet: the browser's poll, no wait
+        job, pool = SimpleNamespace(finished=False), Pool(left)
+        assert unless_ending(pool, job) is job and pool.waited == []

@@ -155,6 +155,15 @@ def run_poll_seconds(waiting: int, remaining: float | None) -> float:
     return min(every, remaining + END_MARGIN)
 
 
+def unless_ending(pool, job):
+    """`job`, or None once it has ended: a job expected to end within FINISH_WAIT is waited for here (bounded), so that
+    its result is drawn in this run rather than at a poll the browser sends later."""
+    left = pool.remaining(job)
+    if left is not None and left <= FINISH_WAIT:
+        pool.wait(job, timeout=left + END_MARGIN)
+    return None if job.finished else job
+
+
 def job_panel(kind: str, draw: Callable[[Any], None] | None = None) -> None:
     """Where a page shows its job: the messages of finished jobs of this kind, then, while this session's job of this
     kind is queued or running, a panel that polls it (`draw(payload)` draws what a running job last handed over)."""
@@ -193,10 +202,8 @@ def _watch_run(kind: str, draw: Callable[[Any], None] | None) -> None:
     `run_poll_seconds`, chosen on each run so that it follows the queue (a fixed `run_every` would be set when the
     panel is first drawn: for the first of a class's clicks, when nobody waits yet)."""
     job, pool = pending_job(), job_pool()
-    left = pool.remaining(job) if job is not None and job.kind == kind else None
-    if left is not None and left <= FINISH_WAIT:  # about to end: wait here, not for a poll the browser sends later
-        pool.wait(job, timeout=left + END_MARGIN)
-        job = pending_job()
+    if job is not None and job.kind == kind:
+        job = unless_ending(pool, job)
     if job is None or job.kind != kind:  # finished since the last poll: the whole page takes the result
         st.rerun(scope="app")
     st.progress(job.fraction, text="stopping after this step…" if job.cancel_requested else job.text or "starting…")
