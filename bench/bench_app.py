@@ -5,7 +5,9 @@
    with one slider and one image;
 3. train: click Train with the default settings until the finished model's latent scatter shows all its points, against
    the pure training time of the same configuration (aeviz.pretrain.fit, no drawing) in this process, the two
-   interleaved round by round (after one warm-up of each).
+   interleaved round by round (after one warm-up of each). Beside it, the floor that drawing alone sets: a minimal app
+   whose button draws the same two finished figures (loss curves, a 1,000-point latent scatter, aeviz.plots) from
+   stored numbers, timed the same way.
 
     python bench/bench_app.py [--rounds 5]
 
@@ -42,6 +44,29 @@ MINIMAL_SLIDER = textwrap.dedent(
     value = st.slider("z0", -3.0, 3.0, 0.0, step=0.06)
     img = np.full((140, 140), int((value + 3) / 6 * 255), dtype=np.uint8)
     st.image(img, caption="decoded g(h)", output_format="PNG")
+    """
+)
+# The Train page's finished figures without the training: the loss curves and a 1,000-point scatter of ten classes.
+MINIMAL_FIGURES = textwrap.dedent(
+    """
+    import numpy as np
+    import streamlit as st
+
+    from aeviz.plots import latent_scatter_fig, loss_curves_fig
+
+    history = [{"epoch": e, "train_loss": 1 / e, "val_loss": 1.1 / e} for e in range(1, 16)]
+    if st.button("Train"):
+        rng = np.random.default_rng(0)
+        coords, labels = rng.normal(size=(1000, 2)).astype("float32"), rng.integers(0, 10, 1000)
+        names = [str(k) for k in range(10)]
+        st.success("Trained 15 epochs.")
+        plots = st.columns(2)
+        plots[0].plotly_chart(loss_curves_fig(history), key="final_losses")
+        title = "Latent space of your model"
+        scatter = latent_scatter_fig(coords, labels, label_kind="class", class_names=names, title=title)
+        plots[1].plotly_chart(scatter, key="final_scatter")
+    else:
+        st.plotly_chart(loss_curves_fig(history[:3]), key="before")  # the page opens with a chart, as the Train page
     """
 )
 
@@ -140,15 +165,16 @@ FINISHED_SCATTER = """() => [...document.querySelectorAll('[data-testid="stPlotl
     && chart.querySelectorAll('.scatterlayer .points path').length >= 1000)"""
 
 
-def train_click(browser, url: str) -> float:
+def train_click(browser, url: str, path: str = "/train") -> float:
     """Seconds from clicking Train (default settings) until the finished model's latent scatter shows all its points."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{url}/train")
-    page.wait_for_selector("text=Train an autoencoder", timeout=120_000)
+    page.goto(f"{url}{path}")
+    train = page.get_by_role("button", name="Train", exact=True)
+    train.wait_for(timeout=120_000)
     page.wait_for_selector(IDLE, timeout=120_000)
     page.wait_for_selector('[data-testid="stPlotlyChart"] .main-svg', timeout=60_000)  # the page is drawn, chart too
     start = time.perf_counter()
-    page.get_by_role("button", name="Train", exact=True).click()
+    train.click()
     page.wait_for_function(FINISHED_SCATTER, timeout=300_000, polling=20)
     elapsed = time.perf_counter() - start
     page.close()
@@ -186,6 +212,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="aeviz-bench-"))
     (tmp / "one_line.py").write_text(ONE_LINE)
     (tmp / "minimal_slider.py").write_text(MINIMAL_SLIDER)
+    (tmp / "minimal_figures.py").write_text(MINIMAL_FIGURES)
     os.environ.setdefault("AEVIZ_USER_CHECKPOINTS", str(tmp / "user_checkpoints"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
@@ -195,20 +222,25 @@ def main() -> None:
             startup["aeviz"].append(first_render(browser, ROOT / "app.py", "What does an autoencoder learn?", tmp / "b.log"))
         minimal, minimal_url, _ = start_server(tmp / "minimal_slider.py", tmp / "c.log")
         app, app_url, _ = start_server(ROOT / "app.py", tmp / "d.log")
-        clicks, pure_one, pure_all = [], [], []
+        os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        figures, figures_url, _ = start_server(tmp / "minimal_figures.py", tmp / "e.log")
+        clicks, pure_one, pure_all, drawing = [], [], [], []
         try:
             slider_minimal = slider_steps(browser, minimal_url)
             slider_aeviz = slider_steps(browser, f"{app_url}/latent_walk")
             train_click(browser, app_url)  # the first click of a server also loads the data and imports torch
             pure_training_seconds(1)  # likewise for this process
+            train_click(browser, figures_url, "/")
             # Interleaved, so that both sides see the same load on this (shared, noisy) machine.
             for _ in range(args.rounds):
                 clicks.append(train_click(browser, app_url))
                 pure_one.append(pure_training_seconds(1))  # as the app trains (one torch thread)
                 pure_all.append(pure_training_seconds(os.cpu_count() or 1))
+                drawing.append(train_click(browser, figures_url, "/"))
         finally:
             minimal.terminate()
             app.terminate()
+            figures.terminate()
         browser.close()
 
     def report(name, ours, base, target=None, paired=True):
@@ -231,6 +263,11 @@ def main() -> None:
     report("slider step to new image", slider_aeviz, slider_minimal, target=1.1, paired=False)
     report("Train click to latent scatter vs pure training, 1 thread (as the app)", clicks, pure_one, target=1.15)
     report(f"Train click to latent scatter vs pure training, {os.cpu_count()} threads", clicks, pure_all)
+    over = statistics.median(c - q for c, q in zip(clicks, pure_one, strict=True))
+    print(
+        f"Train click minus pure training: {over * 1000:.0f} ms, of which drawing the finished figures alone (minimal "
+        f"app, click to the 1,000-point scatter) takes {statistics.median(drawing) * 1000:.0f} ms"
+    )
     print("Train click per round (s):", " ".join(f"{c:.2f}/{q:.2f}" for c, q in zip(clicks, pure_one, strict=True)))
 
 
