@@ -1,6 +1,8 @@
 """The dashboard's three speed figures, each against a baseline measured in the same run, in headless Chromium.
 
-1. start-up: `streamlit run app.py` until the first page is drawn, against a one-line Streamlit app;
+1. start-up: `streamlit run app.py` until the first page is drawn, against a one-line Streamlit app; beside it, a
+   minimal app that draws the Home page's element types (sidebar picker and metrics, the three browser components,
+   an SVG image, page links) from constants, without aeviz's code: what those elements cost Streamlit alone;
 2. slider: a step of a Latent walk slider until the new decoded image is shown (p50 of 20 steps), against a minimal app
    with one slider and one image;
 3. train: click Train with the default settings until the finished model's latent scatter shows all its points, against
@@ -36,6 +38,50 @@ ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 ONE_LINE = 'import streamlit as st\nst.write("hello")\n'
+HOME_ELEMENTS = textwrap.dedent(
+    """
+    from pathlib import Path
+
+    import streamlit as st
+
+    STATIC = Path(STATIC_DIR)
+    st.set_page_config(page_title="Home's elements", layout="wide")
+    st.html(f"<style>{(STATIC / 'house.css').read_text()}</style>")
+
+
+    def component(name):
+        parts = [(STATIC / "common.js").read_text(), "aeviz.CLASS_COLORS = []; aeviz.COLOR = {};"]
+        js = "\\n".join([*parts, (STATIC / f"{name}.js").read_text()])
+        return st.components.v2.component(f"home.{name}", js=js, css=(STATIC / f"{name}.css").read_text())
+
+
+    def home():
+        with st.sidebar:
+            st.selectbox("Active model", ["mnist_mlp_2d", "mnist_vanilla_64d"])
+            st.caption("mnist · mlp · 2-D code")
+            cols = st.columns(2)
+            cols[0].metric("latent size", 2)
+            cols[1].metric("val. MSE", "0.0491")
+            component("identity")(data={"name": "x", "owner": "y", "max_age": 60}, key="identity")
+        component("narrow")(data={"below": 1000}, key="narrow")
+        component("address")(data={"path": "/", "pages": [], "seq": 0}, key="address")
+        st.title("What does an autoencoder learn?")
+        st.markdown("An autoencoder squeezes its input **x** through a narrow **latent layer** and rebuilds it.")
+        st.image('<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"><rect width="40" height="180"/></svg>')
+        st.caption("The active model: an MLP autoencoder with a 2-unit code for 784 inputs: undercomplete.")
+        left, right = st.columns(2)
+        left.subheader("The lecture's ideas")
+        left.markdown("- **Under-, complete, overcomplete.**\\n- **Sensitive, not memorising.**")
+        right.subheader("Explore")
+        for page in pages[1:]:
+            right.page_link(page, label=page.title)
+
+
+    pages = [st.Page(home, title="Home", default=True)]
+    pages += [st.Page(lambda: st.write("page"), title=f"Page {i}", url_path=f"p{i}") for i in range(12)]
+    st.navigation(pages, expanded=True).run()
+    """
+)
 MINIMAL_SLIDER = textwrap.dedent(
     """
     import numpy as np
@@ -211,15 +257,19 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="aeviz-bench-"))
     (tmp / "one_line.py").write_text(ONE_LINE)
+    (tmp / "home_elements.py").write_text(HOME_ELEMENTS.replace("STATIC_DIR", repr(str(ROOT / "aeviz" / "static"))))
     (tmp / "minimal_slider.py").write_text(MINIMAL_SLIDER)
     (tmp / "minimal_figures.py").write_text(MINIMAL_FIGURES)
     os.environ.setdefault("AEVIZ_USER_CHECKPOINTS", str(tmp / "user_checkpoints"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        startup = {"one-line app": [], "aeviz": []}
+        startup = {"one-line app": [], "aeviz": [], "home elements": []}
         for _ in range(args.rounds):
             startup["one-line app"].append(first_render(browser, tmp / "one_line.py", "hello", tmp / "a.log"))
             startup["aeviz"].append(first_render(browser, ROOT / "app.py", "What does an autoencoder learn?", tmp / "b.log"))
+            elements = tmp / "home_elements.py"
+            title = "What does an autoencoder learn?"
+            startup["home elements"].append(first_render(browser, elements, title, tmp / "f.log"))
         minimal, minimal_url, _ = start_server(tmp / "minimal_slider.py", tmp / "c.log")
         app, app_url, _ = start_server(ROOT / "app.py", tmp / "d.log")
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
@@ -243,7 +293,7 @@ def main() -> None:
             figures.terminate()
         browser.close()
 
-    def report(name, ours, base, target=None, paired=True):
+    def report(name, ours, base, target=None, paired=True, measured="aeviz"):
         """The median of the per-round ratios of interleaved rounds (each round's two sides saw the same load, so one
         run decides), with their range; the slider's p50 of steps is one pair."""
         ratios = (
@@ -254,12 +304,14 @@ def main() -> None:
         goal = f"  (goal ≤ {target})" if target else ""
         spread = f" (rounds {min(ratios):.2f}-{max(ratios):.2f})" if len(ratios) > 1 else ""
         print(
-            f"{name}: aeviz {statistics.median(ours) * 1000:.0f} ms, baseline {statistics.median(base) * 1000:.0f} ms, "
+            f"{name}: {measured} {statistics.median(ours) * 1000:.0f} ms, baseline {statistics.median(base) * 1000:.0f} ms, "
             f"ratio {statistics.median(ratios):.2f}{spread}{goal}"
         )
 
     print(f"{args.rounds} interleaved rounds: medians of the per-round ratios; slider: p50 of 20 steps")
     report("start-up to first page", startup["aeviz"], startup["one-line app"], target=1.2)
+    elements = startup["home elements"]
+    report("start-up, Home's element types alone", elements, startup["one-line app"], measured="no aeviz code")
     report("slider step to new image", slider_aeviz, slider_minimal, target=1.1, paired=False)
     report("Train click to latent scatter vs pure training, 1 thread (as the app)", clicks, pure_one, target=1.15)
     report(f"Train click to latent scatter vs pure training, {os.cpu_count()} threads", clicks, pure_all)
