@@ -21,12 +21,19 @@ def _device(model: Autoencoder) -> torch.device:
     return next(model.parameters()).device
 
 
+def _rows(A: np.ndarray, start: int, count: int, device: torch.device) -> torch.Tensor:
+    """Rows start … start + count of A as a tensor: sharing A's memory, or a copy when A is read-only (the datasets and
+    codes every session shares are): torch cannot promise not to write through memory it shares, and says so."""
+    part = A[start : start + count]
+    return torch.as_tensor(part if part.flags.writeable else part.copy(), device=device)
+
+
 @torch.inference_mode()
 def encode_dataset(model: Autoencoder, X: np.ndarray, batch_size: int = BATCH) -> np.ndarray:
     """Z of shape (n_samples, latent_dim): the code of every row of X, in batches (the VAE's mean code)."""
     model.eval()
     device = _device(model)
-    parts = [model.encode(torch.as_tensor(X[i : i + batch_size], device=device)) for i in range(0, len(X), batch_size)]
+    parts = [model.encode(_rows(X, i, batch_size, device)) for i in range(0, len(X), batch_size)]
     return torch.cat(parts).cpu().numpy() if parts else np.zeros((0, model.config.latent_dim), np.float32)
 
 
@@ -38,7 +45,7 @@ def decode(model: Autoencoder, Z: np.ndarray, batch_size: int = BATCH) -> np.nda
     if Z.shape[1] != model.config.latent_dim:
         raise AevizError(f"codes have {Z.shape[1]} values but the model's latent size is {model.config.latent_dim}")
     device = _device(model)
-    parts = [model.decode(torch.as_tensor(Z[i : i + batch_size], device=device)) for i in range(0, len(Z), batch_size)]
+    parts = [model.decode(_rows(Z, i, batch_size, device)) for i in range(0, len(Z), batch_size)]
     return torch.cat(parts).cpu().numpy()
 
 
@@ -49,7 +56,7 @@ def reconstruct(model: Autoencoder, X: np.ndarray, batch_size: int = BATCH) -> n
     model.eval()
     device = _device(model)
     batch_size = min(batch_size, max(1, OUTPUT_VALUES // model.config.n_outputs))
-    parts = [model(torch.as_tensor(X[i : i + batch_size], device=device)) for i in range(0, len(X), batch_size)]
+    parts = [model(_rows(X, i, batch_size, device)) for i in range(0, len(X), batch_size)]
     return torch.cat(parts).cpu().numpy() if parts else np.zeros((0, model.config.n_features), np.float32)
 
 

@@ -4,7 +4,16 @@ import numpy as np
 import pytest
 
 from aeviz import AevizError
-from aeviz.latent import decode, encode_dataset, interpolate, latent_grid, nearest_index, one_hot_features, slider_ranges
+from aeviz.latent import (
+    decode,
+    encode_dataset,
+    interpolate,
+    latent_grid,
+    nearest_index,
+    one_hot_features,
+    reconstruct,
+    slider_ranges,
+)
 from aeviz.models import ModelConfig, build_model
 
 
@@ -23,6 +32,18 @@ def test_decode_shapes(model):
     assert decode(model, np.zeros((5, 3))).shape == (5, 64)
     with pytest.raises(AevizError, match="latent size is 3"):
         decode(model, np.zeros((2, 4)))
+
+
+def test_read_only_arrays_reach_torch_as_copies(model, digits):
+    """The datasets and codes every session shares are read-only; handed to torch as they are, torch warns that it may
+    write through them (an error under this suite's filterwarnings). Their results equal a writable copy's."""
+    X, Z = digits.X_val[:10].copy(), np.linspace(-1, 1, 9, dtype=np.float32).reshape(3, 3)
+    frozen_X, frozen_Z = X.copy(), Z.copy()
+    frozen_X.setflags(write=False)
+    frozen_Z.setflags(write=False)
+    assert np.array_equal(decode(model, frozen_Z), decode(model, Z))
+    assert np.array_equal(encode_dataset(model, frozen_X), encode_dataset(model, X))
+    assert np.array_equal(reconstruct(model, frozen_X), reconstruct(model, X))
 
 
 def test_slider_ranges_are_percentiles_and_never_flat():
