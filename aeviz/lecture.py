@@ -128,7 +128,7 @@ STEPS = (
         "Recolouring", "recolour", "row",
         "Gray in, colour out: the colours from the lightness, as one average or as a distribution over colours.",
         r"\begin{gathered} L^* \mapsto (a^*, b^*) \\ \text{regression: } \lVert (a^*, b^*) - g(f(L^*)) \rVert^2"
-        r"\qquad \text{distribution: } -\textstyle\sum_q w_q\, z_q \log \hat z_q \end{gathered}",
+        r"\\ \text{distribution: } -\textstyle\sum_q w_q\, z_q \log \hat z_q \end{gathered}",
         wide=True,
     ),
     Step(
@@ -236,13 +236,17 @@ def gap_latex(train: float, val: float) -> str:
     return rf"\frac{{{val:.4f} - {train:.4f}}}{{{train:.4f}}} = {100 * gap:+.0f}\%"
 
 
+TERMS_PER_ROW = 3  # a row of a formula with 3 models' figures fits a lecture step's notes column at 1280×720
+
+
 def copy_latex(latents: Mapping[str, int], shares: Mapping[str, float], n_features: int, kind: str) -> str:
     """Each model's code size against the input size d, with the share of an unseen kind of input it brings back
     ({variant key: share}, in the report's order) (LaTeX)."""
     terms = [rf"{latents[k]}\!:\ {100 * share:.0f}\%" for k, share in shares.items()]
+    rows = [r",\ ".join(terms[i : i + TERMS_PER_ROW]) for i in range(0, len(terms), TERMS_PER_ROW)]
     return (
         rf"\begin{{gathered}} d = {n_features},\quad \dim h\!:\ \text{{share of {kind} back}} \\ "
-        + r",\ ".join(terms)
+        + r",\\ ".join(rows)
         + r"\end{gathered}"
     )
 

@@ -106,6 +106,8 @@ def test_views_sentence_names_the_better_view_for_each_score():
 def test_copy_latex_lists_every_model_with_its_share():
     shown = copy_latex({"under": 16, "over": 1024}, {"under": 0.05, "over": 0.3}, 784, "strokes")
     assert r"16\!:\ 5\%" in shown and r"1024\!:\ 30\%" in shown and "d = 784" in shown
+    seven = copy_latex({f"m{i}": 2**i for i in range(7)}, {f"m{i}": 0.1 for i in range(7)}, 784, "strokes")
+    assert seven.count(r"\\") == 1 + 2, "three models' figures a row: three rows under the heading"
 
 
 def test_versus_latex_and_walk_sentence_carry_their_numbers():
