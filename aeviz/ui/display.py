@@ -139,11 +139,6 @@ def keep_address(path: str, pages: list[str], seq: int) -> None:
     _component("address", "address")(data={"path": path, "pages": pages, "seq": seq}, key="aeviz_address")
 
 
-def fit_formulas() -> None:
-    """Have the browser shrink formulas wider than their column to its width (aeviz/static/fit.js); draws nothing."""
-    _component("fit", "fit")(data={}, key="aeviz_fit")
-
-
 def keep_identity(name: str, owner: str, max_age: int) -> None:
     """Have the browser keep the owner key in the cookie `name` for `max_age` seconds (aeviz/static/identity.js)."""
     _component("identity", "identity")(data={"name": name, "owner": owner, "max_age": max_age}, key="aeviz_identity")

@@ -25,7 +25,6 @@ from aeviz.handout import Entry, Figure, png_bytes
 from aeviz.lecture import PRESENT_PARAM, STEP_PARAM, STEPS, Step, step, step_number
 from aeviz.questions import Answer
 from aeviz.sitemap import PAGES
-from aeviz.ui.display import fit_formulas
 from aeviz.ui.room import teacher_is_on, teacher_moves
 from aeviz.ui.state import session
 
@@ -151,7 +150,6 @@ def lecture_stage(title: str) -> None:
         formula, numbers = notes.container(), notes.container()
         look_for, question, extra = notes.container(key="lecture_look_for"), notes.container(), notes.container()
     formula.latex(current.formula)
-    fit_formulas()  # the step's formulas shrink to their column rather than run past its edge
     _run.stage = Stage(number, current, figure, numbers, look_for, extra, question)
 
 

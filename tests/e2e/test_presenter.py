@@ -1,9 +1,7 @@
-"""The lecture in presenter view on a 1280×720 projector: every step's key figure lies inside the first screen and its
-formulas inside their column, the keyboard and a clicker's keys move through the steps, Reset undoes a moved slider,
-and a step survives a reload."""
+"""The lecture in presenter view on a 1280×720 projector: every step's key figure lies inside the first screen, the
+keyboard and a clicker's keys move through the steps, Reset undoes a moved slider, and a step survives a reload."""
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from aeviz.lecture import STEPS, step
 from tests.e2e.helpers import COUNT_RUNS, LECTURE_FIGURE, NOT_RUNNING, STEP_DRAWN, goto, reload, slider
@@ -15,22 +13,6 @@ STRIP = '.st-key-lecture_strip [data-testid="stMarkdownContainer"]'
 # Which step the strip shows, once the run that drew it is over (the figure need not be drawn yet).
 AT_STEP = f"""n => {NOT_RUNNING} && [...document.querySelectorAll('{STRIP}')]
   .some(e => e.innerText.startsWith('Step ' + n + ' of'))"""
-
-
-# The formulas (KaTeX) drawn wider than their column: KaTeX cuts them at its edge, where they scroll (aeviz/static/fit.js
-# shrinks them).
-WIDE_FORMULAS = """() => [...document.querySelectorAll('[data-testid="stMain"] .katex-display')]
-  .filter(d => d.getBoundingClientRect().width > 0)
-  .map(d => [d.textContent.slice(0, 40), d.scrollWidth, d.closest('[data-testid="stElementContainer"]').clientWidth])
-  .filter(([, width, column]) => width > column + 3)"""  # KaTeX's display scrolls by 2 px even when all of it fits
-
-
-def formulas_fit(page) -> None:
-    """Every formula on the page is whole within its column, once the browser has fitted it (fonts arrive late)."""
-    try:
-        page.wait_for_function(f"() => ({WIDE_FORMULAS})().length === 0", timeout=10_000)
-    except PlaywrightTimeout:
-        pytest.fail(f"formulas wider than their column (formula, width, column): {page.evaluate(WIDE_FORMULAS)}")
 
 
 @pytest.fixture(scope="module")
@@ -63,25 +45,8 @@ def test_every_key_figure_is_inside_the_first_projector_screen(projector, server
     assert box["x"] + box["width"] <= PROJECTOR["width"] and box["y"] + box["height"] <= PROJECTOR["height"], box
     assert not projector.locator('[data-testid="stSidebar"]').is_visible()
     assert projector.locator('[data-testid="stException"]').count() == 0
-    formulas_fit(projector)
     if number in (4, 14):  # for the README: the first screen, as projected
         projector.screenshot(path=str(shot(projector, f"lecture_step_{number}")))
-
-
-@pytest.mark.parametrize("number", [4, 5, 14])
-def test_a_following_laptop_shows_each_formula_whole(browser, server, number):
-    """A student's 1280×720 laptop keeps its sidebar, so the notes column is narrower than the projector's (227-257 px
-    against 347-389): the longest formulas with the step's numbers still fit it."""
-    context = browser.new_context(viewport=PROJECTOR)
-    context.add_init_script(COUNT_RUNS)
-    page = context.new_page()
-    try:
-        goto(page, server + step(number).url(number))
-        page.wait_for_function(STEP_DRAWN, arg=number, timeout=90_000)
-        assert page.locator('[data-testid="stSidebar"]').is_visible()
-        formulas_fit(page)
-    finally:
-        context.close()
 
 
 def test_arrows_and_a_clicker_s_keys_move_through_the_steps(projector, server):
