@@ -236,7 +236,7 @@ def gap_latex(train: float, val: float) -> str:
     return rf"\frac{{{val:.4f} - {train:.4f}}}{{{train:.4f}}} = {100 * gap:+.0f}\%"
 
 
-TERMS_PER_ROW = 3  # a row of a formula with 3 models' figures fits a lecture step's notes column at 1280×720
+TERMS_PER_ROW = 3  # three models a row fit the projector's notes column at 1280×720 (389 px; not a laptop's 257)
 
 
 def copy_latex(latents: Mapping[str, int], shares: Mapping[str, float], n_features: int, kind: str) -> str:
